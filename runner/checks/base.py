@@ -1,0 +1,60 @@
+"""The contract every check kind keeps: measure on the host, judge in Python.
+
+A check kind is a module in ``runner/checks/`` exposing:
+
+- ``NAME``: the ``kind`` used in checklists;
+- ``Params``: a pydantic model (``extra="forbid"``) of the check's params;
+- ``measure(params, host) -> Measurement``: what the ``patrol_measure`` Ansible module
+  must read (a probe name and its JSON arguments); no host access here;
+- ``judge(measured, params, host) -> Result``: pass / fail / error from the measured value.
+
+``host`` is the estate's ``Host`` model (the drift check needs its declared software).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Status(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    ERROR = "error"
+    UNREACHABLE = "unreachable"
+    WAIVED = "waived"
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One request to the measuring module: ``probe`` names a reader in patrol_measure."""
+
+    probe: str
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Result:
+    """A verdict with the measured value kept, so the record shows why, not only what."""
+
+    status: Status
+    value: Any
+    reason: str
+
+
+class ParamsModel(BaseModel):
+    """Base for check params: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def measured_error(measured: Any) -> Result | None:
+    """The module reports a failed read as ``{"error": "..."}``; judges share this guard."""
+    if isinstance(measured, dict) and "error" in measured:
+        return Result(Status.ERROR, None, str(measured["error"]))
+    if measured is None:
+        return Result(Status.ERROR, None, "nothing was measured")
+    return None

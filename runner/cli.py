@@ -1,0 +1,111 @@
+"""The command line: parse, call one function per command, map errors to exit codes.
+
+Each command's work lives in ``runner/commands/<name>.py`` as ``run(...) -> int``; modules are
+imported lazily so ``patrol validate`` does not pay for Ansible or Git imports.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .errors import Exit, PatrolError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Patrol: the estate as YAML in Git, inspections and upgrades through Ansible.",
+)
+
+EstateOpt = Annotated[
+    Path, typer.Option("--estate", "-e", help="Root of the estate repository.", show_default=True)
+]
+
+
+def _call(module: str, **kwargs: object) -> None:
+    mod = importlib.import_module(f"runner.commands.{module}")
+    raise typer.Exit(int(mod.run(**kwargs)))
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+class ReportFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command()
+def validate(
+    path: Annotated[Path, typer.Argument(help="Estate root to validate.")] = Path("."),
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+) -> None:
+    """Validate every estate file and the references between them; report all errors."""
+    _call("validate", root=path, fmt=fmt.value)
+
+
+@app.command()
+def schema(
+    out: Annotated[Path | None, typer.Option(help="Write one schema file per kind here.")] = None,
+) -> None:
+    """Export the JSON Schema of each estate file kind, generated from the models."""
+    _call("schema", out=out)
+
+
+@app.command()
+def inventory(
+    list_: Annotated[bool, typer.Option("--list", help="The whole inventory.")] = False,
+    host: Annotated[str | None, typer.Option("--host", help="One host's variables.")] = None,
+    estate: EstateOpt = Path("."),
+) -> None:
+    """The estate as Ansible dynamic-inventory JSON."""
+    _call("inventory", root=estate, list_=list_, host=host)
+
+
+@app.command()
+def inspect(
+    checklist: Annotated[str, typer.Argument(help="Checklist name (file stem under policies/inspections).")],
+    limit: Annotated[str | None, typer.Option(help="Host selector narrowing the checklist's hosts.")] = None,
+    junit: Annotated[Path | None, typer.Option(help="Write a JUnit XML report here.")] = None,
+    commit: Annotated[bool, typer.Option("--commit/--no-commit", help="Commit the records.")] = True,
+    push: Annotated[bool, typer.Option(help="Push the commit (rebasing, never forcing).")] = False,
+    estate: EstateOpt = Path("."),
+) -> None:
+    """Run a checklist against its hosts, judge, record and commit."""
+    _call("inspect", root=estate, checklist=checklist, limit=limit, junit=junit, commit=commit,
+          push=push)
+
+
+def _add_subapps() -> None:
+    from .commands import lab
+
+    app.add_typer(lab.app, name="lab", help="The local test fleet of SSH hosts.")
+
+
+def main() -> None:
+    """Entry point: a user mistake is one clean line and its exit code, never a traceback."""
+    _add_subapps()
+    try:
+        app(standalone_mode=True)
+    except PatrolError as exc:
+        typer.echo(f"patrol: {exc}", err=True)
+        sys.exit(int(exc.exit_code))
+    except KeyboardInterrupt:
+        typer.echo("patrol: interrupted", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()
+
+__all__ = ["Exit", "app", "main"]
