@@ -1,0 +1,32 @@
+"""`patrol inspect CHECKLIST`: run it, show progress, record, commit; exit 1 on any failure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import Exit
+from ..progress import Progress
+
+
+def run(
+    root: Path,
+    checklist: str,
+    limit: str | None,
+    junit: Path | None,
+    commit: bool,
+    push: bool,
+) -> int:
+    from ..inspect import commit_summary, inspect
+    from ..junit import write_junit
+
+    progress = Progress()
+    progress.text(f"inspect {checklist}: measuring...")
+    result = inspect(root, checklist, limit=limit, commit=commit, push=push, on_host=progress.host)
+    if junit is not None:
+        write_junit(junit, checklist, result.results)
+    progress.text(commit_summary(result))
+    progress.text(f"record {result.record_path} sha256:{result.record_sha256[:16]}")
+    if result.commit:
+        progress.text(f"commit {result.commit}")
+    all_pass = all(hr.passed for hr in result.results.values())
+    return int(Exit.OK if all_pass else Exit.FAILED)

@@ -1,0 +1,271 @@
+"""An inspection: checklist -> selected hosts -> execute -> judge -> findings -> record -> commit.
+
+Each step is a function over plain data; only ``execute`` touches hosts and only
+``archive`` touches Git. Time comes in as ``now`` so tests can move the clock.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from . import archive, checks
+from .checks.base import Result, Status
+from .errors import Exit, PatrolError
+from .record import iso, run_record, status_doc
+from .results import HostResult, summarise
+from .trigger import trigger_from
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Selection:
+    """The checklist, its hosts and, per host, the checks that apply and what to measure."""
+
+    checklist_name: str
+    checklist: Any
+    hosts: list[Any]
+    checks: dict[str, list[Any]]  # host -> checks
+    measurements: dict[str, list[dict[str, Any]]]  # host -> module input
+
+
+@dataclass
+class InspectRun:
+    run_id: str
+    checklist: str
+    results: dict[str, HostResult]
+    summary: dict[str, Any]
+    record_path: str
+    record_sha256: str
+    commit: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    findings: list[Any] = field(default_factory=list)
+
+
+def load_valid_estate(root: Path) -> Any:
+    """The estate, or a clear refusal: nothing runs against an invalid estate."""
+    from .estate import load_estate
+
+    estate, problems = load_estate(root)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or estate is None:
+        first = errors[0] if errors else "no estate found"
+        raise PatrolError(
+            f"the estate has {len(errors)} error(s), first: {first}; run `patrol validate`",
+            exit_code=Exit.FAILED,
+        )
+    return estate
+
+
+def _check_params(check: Any) -> Any:
+    kind = checks.get(check.kind)
+    params = check.params
+    return params if isinstance(params, kind.Params) else kind.Params.model_validate(params or {})
+
+
+def select(estate: Any, checklist_name: str, limit: str | None) -> Selection:
+    """Hosts of the checklist narrowed by ``limit``; per host, the checks that apply."""
+    from .estate.selector import parse_selector
+
+    checklist = estate.checklists.get(checklist_name)
+    if checklist is None:
+        known = ", ".join(sorted(estate.checklists)) or "none"
+        raise PatrolError(f"unknown checklist {checklist_name!r}; known: {known}")
+    hosts = estate.select(checklist.hosts)
+    if limit:
+        try:
+            narrow = parse_selector(limit)
+        except ValueError as exc:
+            raise PatrolError(f"--limit {limit!r}: {exc}") from None
+        hosts = [h for h in hosts if narrow.matches(h)]
+    if not hosts:
+        raise PatrolError(f"checklist {checklist_name!r} with --limit {limit!r} selects no hosts")
+    per_host: dict[str, list[Any]] = {}
+    measurements: dict[str, list[dict[str, Any]]] = {}
+    for host in hosts:
+        applicable = [c for c in checklist.checks if c.hosts is None or c.hosts.matches(host)]
+        per_host[host.name] = applicable
+        measurements[host.name] = checks.plan_measurements(
+            [(c.id, c.kind, _check_params(c)) for c in applicable], host
+        )
+    return Selection(checklist_name, checklist, hosts, per_host, measurements)
+
+
+def judge_host(sel: Selection, host: Any, outcome: Any) -> HostResult:
+    """One host's module output -> a verdict per check (unreachable is never a fail)."""
+    from .execute import HostState
+
+    applicable = sel.checks[host.name]
+    severities = {c.id: str(getattr(c.severity, "value", c.severity)) for c in applicable}
+    if outcome is None:
+        return HostResult(host.name, False, {}, "no result: the play ended early", severities)
+    if outcome.state is HostState.UNREACHABLE:
+        return HostResult(host.name, False, {}, outcome.message.splitlines()[0][:200]
+                          if outcome.message else "unreachable", severities)
+    if outcome.state is HostState.FAILED or "values" not in outcome.result:
+        reason = f"measuring failed: {outcome.message or 'no values returned'}"[:300]
+        verdicts = {c.id: Result(Status.ERROR, None, reason) for c in applicable}
+        return HostResult(host.name, True, verdicts, "", severities)
+    verdicts = checks.judge_all(
+        [(c.id, c.kind, _check_params(c)) for c in applicable], host, outcome.result["values"]
+    )
+    return HostResult(host.name, True, dict(verdicts), "", severities)
+
+
+def build_inventory(estate: Any, sel: Selection) -> dict[str, Any]:
+    from . import lab
+    from .inventory import build_inventory as estate_inventory
+
+    lab_vars = lab.ansible_vars()
+    extra = {
+        h.name: {**lab_vars.get(h.name, {}), "patrol_measurements": sel.measurements[h.name]}
+        for h in sel.hosts
+    }
+    return estate_inventory(estate, extra_hostvars=extra)
+
+
+def new_run_id(now: datetime, label: str) -> str:
+    return f"{now.strftime('%Y%m%dT%H%M%SZ')}-{label}-{uuid.uuid4().hex[:6]}"
+
+
+def inspect(
+    root: Path,
+    checklist_name: str,
+    *,
+    limit: str | None = None,
+    now: Clock = utc_now,
+    env: Mapping[str, str] | None = None,
+    commit: bool = True,
+    push: bool = False,
+    on_host: Callable[[HostResult], None] | None = None,
+    forks: int = 20,
+    timeout: int = 10,
+) -> InspectRun:
+    import os
+    import time
+
+    from . import execute
+
+    t0 = time.perf_counter()
+    root = Path(root)
+    env = dict(os.environ if env is None else env)
+    with archive.run_lock(root):
+        estate = load_valid_estate(root)
+        sel = select(estate, checklist_name, limit)
+        started = now()
+        run_id = new_run_id(started, checklist_name)
+        estate_sha, estate_dirty = archive.estate_commit(root)
+        inventory = build_inventory(estate, sel)
+        hosts_by_name = {h.name: h for h in sel.hosts}
+        results: dict[str, HostResult] = {}
+
+        def arrived(name: str, outcome: Any) -> None:
+            host = hosts_by_name.get(name)
+            if host is None:
+                return
+            results[name] = judge_host(sel, host, outcome)
+            if on_host:
+                on_host(results[name])
+
+        play = execute.run_play(
+            "inspect.yml",
+            inventory,
+            limit=sorted(hosts_by_name),
+            forks=forks,
+            timeout=timeout,
+            on_host=arrived,
+        )
+        for name, host in hosts_by_name.items():
+            if name not in results:
+                arrived(name, None)
+        finished = now()
+        header = {
+            "checklist": checklist_name,
+            "cadence": str(getattr(sel.checklist.cadence, "value", sel.checklist.cadence)),
+            "limit": limit,
+            "started": iso(started),
+            "finished": iso(finished),
+            "estate": {"commit": estate_sha, "dirty": estate_dirty},
+            "trigger": trigger_from(env),
+            "tools": {"patrol": _patrol_version(), "ansible_core": execute.ansible_version()},
+        }
+        run = InspectRun(run_id, checklist_name, results, summarise(results), "", "")
+        run.timings["ansible"] = play.ansible_seconds
+
+        def write_and_commit() -> str | None:
+            written = write_run(root, run, header, started)
+            if not commit:
+                return None
+            return archive.commit(root, written, commit_summary(run), {
+                "Patrol-Run": run.run_id,
+                "Patrol-Estate": estate_sha or "none",
+                "Patrol-Record": f"sha256:{run.record_sha256}",
+            })
+
+        run.commit = write_and_commit()
+        if push and commit:
+            run.commit = archive.push(root, lambda: write_and_commit() or "")
+        run.timings["total"] = time.perf_counter() - t0
+        return run
+
+
+def _patrol_version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def write_run(root: Path, run: InspectRun, header: dict[str, Any], started: datetime) -> list[str]:
+    """Record first, then status files: a kill in between leaves a complete record."""
+    import yaml
+
+    previous = archive.latest_record(root)
+    rel = archive.record_path(run.run_id, started.year, started.month)
+    body = run_record(
+        run_id=run.run_id,
+        kind="inspect",
+        header=header,
+        results=run.results,
+        summary=run.summary,
+        previous=previous,
+    )
+    data, digest = archive.seal(archive.dump_yaml(body))
+    archive.atomic_write(root / rel, data)
+    run.record_path, run.record_sha256 = rel, digest
+    written = [rel]
+    for name in sorted(run.results):
+        path = root / archive.REPORTS / "status" / f"{safe_file_name(name)}.yaml"
+        old = yaml.safe_load(path.read_bytes()) if path.exists() else None
+        doc = status_doc(old, name, run.checklist, run.run_id, run.results[name])
+        archive.atomic_write(path, archive.dump_yaml(doc))
+        written.append(path.relative_to(root).as_posix())
+    return written
+
+
+def safe_file_name(name: str) -> str:
+    """Host names become file names: refuse anything that could escape the directory."""
+    import re
+
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,252}", name) or ".." in name:
+        raise PatrolError(f"host name {name!r} cannot be used as a file name", exit_code=Exit.FAILED)
+    return name
+
+
+def commit_summary(run: InspectRun) -> str:
+    s = run.summary
+    failing = s["checks"]["fail"] + s["checks"]["error"]
+    unreachable = s["hosts_unreachable"]
+    text = f"inspect({run.checklist}): {s['hosts_passing']}/{s['hosts']} hosts pass"
+    text += f", {failing} check{'s' if failing != 1 else ''} failing"
+    if unreachable:
+        text += f", {unreachable} unreachable"
+    return text

@@ -1,0 +1,104 @@
+"""Turn one run's results into the record and status documents (plain dicts, no I/O).
+
+Status files hold only what is stable — the verdict, since when, and a failing check's
+reason — so an unchanged fleet rewrites them byte for byte; jittering measured values go
+to the run record only.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from .checks.base import Result, Status
+from .results import HostResult
+
+FORMAT = "patrol/run-record/v1"
+
+
+def iso(ts: datetime) -> str:
+    return ts.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _plain(value: Any) -> Any:
+    """Values safe for a YAML dump with sorted, stable mapping order."""
+    if isinstance(value, dict):
+        return {str(k): _plain(value[k]) for k in sorted(value, key=str)}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, float):
+        return round(value, 3)
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    return str(value)
+
+
+def check_entry(result: Result, severity: str | None) -> dict[str, Any]:
+    entry: dict[str, Any] = {"status": result.status.value}
+    if severity:
+        entry["severity"] = severity
+    entry["value"] = _plain(result.value)
+    entry["reason"] = result.reason
+    return entry
+
+
+def run_record(
+    *,
+    run_id: str,
+    kind: str,
+    header: dict[str, Any],
+    results: dict[str, HostResult],
+    summary: dict[str, Any],
+    previous: tuple[str, str] | None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The record body (without its seal); key order is fixed here, hosts and checks sorted."""
+    hosts: dict[str, Any] = {}
+    for name in sorted(results):
+        hr = results[name]
+        doc: dict[str, Any] = {"reachable": hr.reachable}
+        if hr.message:
+            doc["message"] = hr.message
+        doc["checks"] = {
+            cid: check_entry(hr.checks[cid], hr.severities.get(cid)) for cid in sorted(hr.checks)
+        }
+        hosts[name] = doc
+    body: dict[str, Any] = {"format": FORMAT, "kind": kind, "run": run_id}
+    body.update(header)
+    body["previous"] = {"record": previous[0], "sha256": previous[1]} if previous else None
+    body["summary"] = summary
+    if extra:
+        body.update(extra)
+    body["hosts"] = hosts
+    return body
+
+
+def status_doc(
+    old: dict[str, Any] | None, host: str, checklist: str, run_id: str, hr: HostResult
+) -> dict[str, Any]:
+    """The host's latest verdict per ``checklist/check``, carried forward from ``old``."""
+    old = old or {}
+    old_checks: dict[str, Any] = dict(old.get("checks") or {})
+    checks = dict(old_checks)
+    if hr.reachable:
+        prefix = f"{checklist}/"
+        for key in [k for k in checks if k.startswith(prefix)]:
+            del checks[key]
+        for cid, result in hr.checks.items():
+            key = prefix + cid
+            before = old_checks.get(key) or {}
+            entry: dict[str, Any] = {"status": result.status.value}
+            same = before.get("status") == result.status.value
+            entry["since"] = before.get("since", run_id) if same else run_id
+            if result.status is not Status.PASS:
+                entry["reason"] = result.reason
+            checks[key] = entry
+    doc: dict[str, Any] = {"host": host}
+    was_reachable = old.get("reachable", True)
+    doc["reachable"] = hr.reachable
+    if not hr.reachable:
+        doc["unreachable_since"] = (
+            old.get("unreachable_since", run_id) if not was_reachable else run_id
+        )
+    doc["checks"] = {k: checks[k] for k in sorted(checks)}
+    return doc
