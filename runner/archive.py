@@ -141,8 +141,10 @@ def verify_chain(root: Path) -> list[ChainBreak]:
         expected = {"record": prev[0], "sha256": prev[1]} if prev else None
         if claimed != expected:
             breaks.append(ChainBreak(rel, f"previous is {claimed}, expected {expected}"))
-        digest = record_hash(data)
-        prev = (rel, digest or "")
+        # link on the hash of the bytes as they are, so a re-sealed rewrite breaks the next link
+        m = _SEAL.search(data)
+        actual = hashlib.sha256(data[: m.start() + 1] if m else data).hexdigest()
+        prev = (rel, actual)
     return breaks
 
 
@@ -271,7 +273,9 @@ def push(root: Path, reapply: Callable[[], str], attempts: int = 5) -> str:
             return sha
         except git.GitCommandError as exc:
             if "rejected" not in str(exc) and "fetch first" not in str(exc):
-                raise PatrolError(f"git push failed: {exc.stderr.strip()}", exit_code=Exit.FAILED)
+                raise PatrolError(
+                    f"git push failed: {exc.stderr.strip()}", exit_code=Exit.FAILED
+                ) from None
         repo.git.fetch(remote.name, branch)
         # set our run commit aside, move any other local commits onto the remote tip, then
         # re-make the run there so its record chains onto whatever the other run pushed

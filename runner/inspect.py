@@ -184,7 +184,7 @@ def inspect(
             timeout=timeout,
             on_host=arrived,
         )
-        for name, host in hosts_by_name.items():
+        for name, _host in hosts_by_name.items():
             if name not in results:
                 arrived(name, None)
         finished = now()
@@ -256,7 +256,9 @@ def safe_file_name(name: str) -> str:
     import re
 
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,252}", name) or ".." in name:
-        raise PatrolError(f"host name {name!r} cannot be used as a file name", exit_code=Exit.FAILED)
+        raise PatrolError(
+            f"host name {name!r} cannot be used as a file name", exit_code=Exit.FAILED
+        )
     return name
 
 

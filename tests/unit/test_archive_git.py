@@ -1,0 +1,95 @@
+"""Commits with trailers, the run lock, and push that moves onto a remote that moved."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from runner import archive
+from runner.errors import PatrolError
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+def _repo(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    git(path, "init", "-q", "-b", "main")
+    git(path, "config", "user.email", "t@example.com")
+    git(path, "config", "user.name", "t")
+    (path / "inventory").mkdir()
+    (path / "inventory" / "x.yaml").write_text("a: 1\n")
+    git(path, "add", "-A")
+    git(path, "commit", "-qm", "init")
+    return path
+
+
+def _record(root: Path, run_id: str) -> str:
+    prev = archive.latest_record(root)
+    body = {"run": run_id, "previous": {"record": prev[0], "sha256": prev[1]} if prev else None}
+    data, _ = archive.seal(archive.dump_yaml(body))
+    rel = archive.record_path(run_id, 2026, 11)
+    archive.atomic_write(root / rel, data)
+    return rel
+
+
+def test_commit_only_named_paths_with_trailers(tmp_path):
+    root = _repo(tmp_path / "r")
+    (root / "inventory" / "x.yaml").write_text("a: 2\n")  # the user's unrelated edit
+    rel = _record(root, "20261125T000000Z-daily-000001")
+    sha = archive.commit(root, [rel], "inspect(daily): 1/1 hosts pass, 0 checks failing",
+                         {"Patrol-Run": "r1", "Patrol-Record": "sha256:ab"})
+    files = git(root, "show", "--name-only", "--format=", sha).splitlines()
+    assert files == [rel]
+    trailers = git(root, "log", "-1", "--format=%(trailers:key=Patrol-Run,valueonly)")
+    assert trailers == "r1"
+    assert git(root, "status", "--porcelain") == "M inventory/x.yaml"
+
+
+def test_estate_commit_reports_dirty_estate(tmp_path):
+    root = _repo(tmp_path / "r")
+    sha, dirty = archive.estate_commit(root)
+    assert sha == git(root, "rev-parse", "HEAD") and dirty is False
+    (root / "inventory" / "x.yaml").write_text("a: 3\n")
+    assert archive.estate_commit(root)[1] is True
+
+
+def test_second_run_in_same_checkout_is_refused_while_first_holds_lock(tmp_path):
+    root = _repo(tmp_path / "r")
+    with archive.run_lock(root), pytest.raises(PatrolError, match="another patrol run"):
+        with archive.run_lock(root):
+            pass
+    with archive.run_lock(root):  # released afterwards
+        pass
+
+
+def test_push_moves_onto_remote_and_rechains_record(tmp_path):
+    origin = _repo(tmp_path / "seed")
+    bare = tmp_path / "remote.git"
+    git(tmp_path, "clone", "-q", "--bare", str(origin), str(bare))
+    a = tmp_path / "a"
+    b = tmp_path / "b"
+    for c in (a, b):
+        git(tmp_path, "clone", "-q", str(bare), str(c))
+        git(c, "config", "user.email", "t@example.com")
+        git(c, "config", "user.name", "t")
+
+    def run_in(clone: Path, run_id: str) -> str:
+        def write_commit() -> str:
+            rel = _record(clone, run_id)
+            return archive.commit(clone, [rel], f"inspect: {run_id}", {"Patrol-Run": run_id})
+        write_commit()
+        return archive.push(clone, write_commit)
+
+    run_in(a, "20261125T010000Z-daily-aaaaaa")
+    before = git(bare, "rev-parse", "main")
+    run_in(b, "20261125T020000Z-weekly-bbbbbb")  # b's base is stale: must rebase, not force
+    log = git(bare, "log", "--format=%s", "main").splitlines()
+    assert log[:2] == ["inspect: 20261125T020000Z-weekly-bbbbbb", "inspect: 20261125T010000Z-daily-aaaaaa"]
+    assert git(bare, "merge-base", "--is-ancestor", before, "main") == ""
+    git(a, "pull", "-q")
+    assert archive.verify_chain(a) == []
