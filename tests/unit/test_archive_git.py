@@ -60,9 +60,9 @@ def test_estate_commit_reports_dirty_estate(tmp_path):
 
 def test_second_run_in_same_checkout_is_refused_while_first_holds_lock(tmp_path):
     root = _repo(tmp_path / "r")
-    with archive.run_lock(root), pytest.raises(PatrolError, match="another patrol run"):
-        with archive.run_lock(root):
-            pass
+    held = pytest.raises(PatrolError, match="another patrol run")
+    with archive.run_lock(root), held, archive.run_lock(root):
+        pass
     with archive.run_lock(root):  # released afterwards
         pass
 
@@ -89,7 +89,10 @@ def test_push_moves_onto_remote_and_rechains_record(tmp_path):
     before = git(bare, "rev-parse", "main")
     run_in(b, "20261125T020000Z-weekly-bbbbbb")  # b's base is stale: must rebase, not force
     log = git(bare, "log", "--format=%s", "main").splitlines()
-    assert log[:2] == ["inspect: 20261125T020000Z-weekly-bbbbbb", "inspect: 20261125T010000Z-daily-aaaaaa"]
+    assert log[:2] == [
+        "inspect: 20261125T020000Z-weekly-bbbbbb",
+        "inspect: 20261125T010000Z-daily-aaaaaa",
+    ]
     assert git(bare, "merge-base", "--is-ancestor", before, "main") == ""
     git(a, "pull", "-q")
     assert archive.verify_chain(a) == []

@@ -14,7 +14,9 @@ from runner.results import HostResult, summarise
 
 def _results(fs_status: Status = Status.PASS) -> dict[str, HostResult]:
     return {
-        "web-02": HostResult("web-02", True, {"fs": Result(fs_status, {"/": 91}, "/ 91% used")}),
+        "web-02": HostResult(
+            "web-02", True, {"fs": Result(fs_status, {"/": 91}, "/ 91% used")}
+        ),
         "db-01": HostResult("db-01", False, {}, "ssh: connection refused"),
         "web-01": HostResult(
             "web-01", True, {"sshd": Result(Status.PASS, "no", "ok"), "fs": Result(Status.PASS, 3, "ok")}
@@ -78,8 +80,9 @@ def test_status_of_unreachable_host_keeps_last_verdicts():
 
 
 def test_status_keeps_other_checklists_results():
-    daily = status_doc(None, "h", "daily", "r1", HostResult("h", True, {"a": Result(Status.PASS, 1, "")}))
-    weekly = status_doc(daily, "h", "weekly", "r2", HostResult("h", True, {"b": Result(Status.PASS, 1, "")}))
+    ok = Result(Status.PASS, 1, "")
+    daily = status_doc(None, "h", "daily", "r1", HostResult("h", True, {"a": ok}))
+    weekly = status_doc(daily, "h", "weekly", "r2", HostResult("h", True, {"b": ok}))
     assert set(weekly["checks"]) == {"daily/a", "weekly/b"}
 
 
