@@ -19,7 +19,9 @@ def _results(fs_status: Status = Status.PASS) -> dict[str, HostResult]:
         ),
         "db-01": HostResult("db-01", False, {}, "ssh: connection refused"),
         "web-01": HostResult(
-            "web-01", True, {"sshd": Result(Status.PASS, "no", "ok"), "fs": Result(Status.PASS, 3, "ok")}
+            "web-01",
+            True,
+            {"sshd": Result(Status.PASS, "no", "ok"), "fs": Result(Status.PASS, 3, "ok")},
         ),
     }
 
