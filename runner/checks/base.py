@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
@@ -45,6 +45,13 @@ class Result:
     reason: str
 
 
+class HostLike(Protocol):
+    """What a check may read of the estate's ``Host``: its name and declared software."""
+
+    name: str
+    software: dict[str, str]
+
+
 class ParamsModel(BaseModel):
     """Base for check params: unknown keys are errors, values are immutable."""
 
@@ -58,3 +65,14 @@ def measured_error(measured: Any) -> Result | None:
     if measured is None:
         return Result(Status.ERROR, None, "nothing was measured")
     return None
+
+
+def absolute_path(value: str) -> str:
+    """Validator for host paths: absolute and normalised, so checklists say what they mean."""
+    if not isinstance(value, str) or not value.startswith("/"):
+        raise ValueError(f"must be an absolute path, got {value!r}")
+    return value
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"

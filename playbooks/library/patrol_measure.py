@@ -1,0 +1,468 @@
+#!/usr/bin/python3
+"""Measure a whole checklist on one host in one call (one SSH round trip).
+
+Patrol's check kinds (``runner/checks/``) each name a *probe* of this module and its
+arguments; the executor sends every measurement of a host's checklist at once, and this
+module returns every value at once. Probes only read: the module is safe in check mode.
+
+Self-contained on purpose (Ansible ships one file to the host): Python 3.11 stdlib, plus
+python3-apt for the ``apt_upgrades`` probe (its absence becomes that probe's error value).
+"""
+
+from __future__ import annotations
+
+import calendar
+import grp
+import os
+import pwd
+import shutil
+import ssl
+import stat
+import subprocess
+import time
+
+from ansible.module_utils.basic import AnsibleModule
+
+DOCUMENTATION = r"""
+---
+module: patrol_measure
+short_description: Read everything a Patrol checklist needs from a host in one call
+description:
+  - Runs a list of read-only probes (filesystems, meminfo, loadavg, services, packages,
+    apt upgrades, reboot marker, listening ports, file stat, sshd -T, certificate) and
+    returns every value keyed by the measurement id.
+  - A probe that fails yields C({"error": "..."}) as its value; the task itself does not fail.
+options:
+  measurements:
+    description: The measurements to take.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      id:
+        description: Key of this measurement's value in C(values).
+        type: str
+        required: true
+      probe:
+        description: Name of the probe to run.
+        type: str
+        required: true
+      args:
+        description: The probe's arguments.
+        type: dict
+        default: {}
+author: Patrol
+"""
+
+EXAMPLES = r"""
+- name: Measure the checklist
+  patrol_measure:
+    measurements:
+      - {id: fs, probe: filesystems, args: {}}
+      - {id: sshd, probe: service_status, args: {names: [ssh]}}
+  register: patrol
+"""
+
+RETURN = r"""
+values:
+  description: Measurement id -> measured value, or C({"error": "..."}) for a failed probe.
+  returned: always
+  type: dict
+"""
+
+_SBIN_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+_TIMEOUT = 60
+
+# Filesystems that hold no user data: their usage is meaningless (or always 100 %).
+PSEUDO_FSTYPES = frozenset(
+    {
+        "autofs", "binfmt_misc", "bpf", "cgroup", "cgroup2", "configfs", "debugfs",
+        "devpts", "devtmpfs", "efivarfs", "fuse.gvfsd-fuse", "fusectl", "hugetlbfs",
+        "mqueue", "nsfs", "proc", "pstore", "ramfs", "rpc_pipefs", "securityfs",
+        "selinuxfs", "squashfs", "sysfs", "tracefs",
+    }
+)  # fmt: skip
+
+
+class ProbeError(Exception):
+    """A probe could not read what it was asked for; becomes ``{"error": str(exc)}``."""
+
+
+def _which(name):
+    path = shutil.which(name, path=os.environ.get("PATH", "") + ":" + _SBIN_PATH)
+    if path is None:
+        raise ProbeError(f"{name}: command not found")
+    return path
+
+
+def _run(argv, timeout=_TIMEOUT):
+    env = dict(os.environ, LC_ALL="C", LANG="C", PATH=_SBIN_PATH)
+    try:
+        proc = subprocess.run(
+            argv, capture_output=True, text=True, env=env, timeout=timeout,
+            stdin=subprocess.DEVNULL, check=False,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired as exc:
+        raise ProbeError(f"{argv[0]} timed out after {timeout}s") from exc
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def _last_line(text):
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return lines[-1][:200] if lines else ""
+
+
+def _unescape_mount(field):
+    """/proc/mounts escapes space, tab, newline and backslash as octal (``\\040``)."""
+    if "\\" not in field:
+        return field
+    out, i = [], 0
+    while i < len(field):
+        if field[i] == "\\" and field[i + 1 : i + 4].isdigit() and i + 4 <= len(field):
+            out.append(chr(int(field[i + 1 : i + 4], 8)))
+            i += 4
+        else:
+            out.append(field[i])
+            i += 1
+    return "".join(out)
+
+
+def read_mounts(mounts_file="/proc/mounts"):
+    """Mount point -> (device, fstype); a later mount on the same point hides an earlier one."""
+    mounts = {}
+    with open(mounts_file, encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            fields = line.split()
+            if len(fields) < 3:
+                continue
+            mounts[_unescape_mount(fields[1])] = (_unescape_mount(fields[0]), fields[2])
+    return mounts
+
+
+# --- probes: each takes keyword args and returns plain JSON data --------------------------
+
+
+def probe_filesystems(mounts_file="/proc/mounts"):
+    """Per real mount: fstype, bytes size/used/avail and inodes total/used/free (statvfs).
+
+    Used and available follow df: ``used = blocks - bfree`` and ``avail = bavail`` (what an
+    unprivileged user may still write), so ``used / (used + avail)`` is df's Use%.
+    """
+    result = {}
+    for mount, (device, fstype) in sorted(read_mounts(mounts_file).items()):
+        if fstype in PSEUDO_FSTYPES:
+            continue
+        try:
+            st = os.statvfs(mount)
+        except OSError as exc:
+            result[mount] = {"fstype": fstype, "device": device, "error": exc.strerror or str(exc)}
+            continue
+        result[mount] = {
+            "fstype": fstype,
+            "device": device,
+            "size": st.f_blocks * st.f_frsize,
+            "used": (st.f_blocks - st.f_bfree) * st.f_frsize,
+            "avail": st.f_bavail * st.f_frsize,
+            "inodes": st.f_files,
+            "inodes_used": st.f_files - st.f_ffree,
+            "inodes_avail": st.f_favail,
+        }
+    return result
+
+
+def probe_meminfo(path="/proc/meminfo"):
+    """MemTotal and MemAvailable in kB."""
+    values = {}
+    with open(path, encoding="ascii") as fh:
+        for line in fh:
+            key, _, rest = line.partition(":")
+            if key in ("MemTotal", "MemAvailable"):
+                values[key] = int(rest.split()[0])
+    if "MemTotal" not in values or "MemAvailable" not in values:
+        raise ProbeError(f"{path} lacks MemTotal or MemAvailable")
+    return {"total_kb": values["MemTotal"], "available_kb": values["MemAvailable"]}
+
+
+def probe_loadavg(path="/proc/loadavg"):
+    """Load averages over 1, 5 and 15 minutes and the number of CPUs."""
+    with open(path, encoding="ascii") as fh:
+        fields = fh.read().split()
+    return {
+        "load": {"1": float(fields[0]), "5": float(fields[1]), "15": float(fields[2])},
+        "cpus": os.cpu_count() or 1,
+    }
+
+
+def probe_service_status(names):
+    """``service NAME status`` per service: its exit code and last output line (LSB codes:
+    0 running, 1-3 not running, 4 unknown); works with sysvinit scripts, no systemd needed."""
+    service = _which("service")
+    result = {}
+    for name in names:
+        rc, out, err = _run([service, name, "status"])
+        result[name] = {"rc": rc, "output": _last_line(out) or _last_line(err)}
+    return result
+
+
+def read_dpkg_status(path="/var/lib/dpkg/status"):
+    """Package -> version of every installed package (also ``name:arch`` keys)."""
+    installed = {}
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        stanza = {}
+        for line in [*fh, "\n"]:
+            if line.strip():
+                if not line[0].isspace():
+                    key, _, value = line.partition(":")
+                    stanza[key] = value.strip()
+                continue
+            if stanza.get("Status", "").split()[-1:] == ["installed"] and "Package" in stanza:
+                name, version = stanza["Package"], stanza.get("Version", "")
+                installed.setdefault(name, version)
+                if stanza.get("Architecture"):
+                    installed[f"{name}:{stanza['Architecture']}"] = version
+            stanza = {}
+    return installed
+
+
+def probe_packages(names, status_file="/var/lib/dpkg/status"):
+    """Installed version of each named package, or None when it is not installed."""
+    installed = read_dpkg_status(status_file)
+    return {name: installed.get(name) for name in names}
+
+
+def _is_security(package_file):
+    archive = package_file.archive or ""
+    label = package_file.label or ""
+    codename = getattr(package_file, "codename", "") or ""
+    return archive.endswith("-security") or codename.endswith("-security") or "Security" in label
+
+
+def probe_apt_upgrades(refresh=False, check_mode=False):
+    """Upgradable installed packages from the configured sources, as apt's cache sees them.
+
+    No ``apt-get update`` unless ``refresh`` (skipped in check mode, which must not write);
+    a candidate is a security upgrade when any index offering it is a security archive.
+    """
+    try:
+        import apt_pkg
+    except ImportError as exc:
+        raise ProbeError("python3-apt (apt_pkg) is not installed on the host") from exc
+    refreshed = False
+    if refresh and not check_mode:
+        rc, _out, err = _run([_which("apt-get"), "update", "-q"], timeout=600)
+        if rc != 0:
+            raise ProbeError(f"apt-get update failed: {_last_line(err)}")
+        refreshed = True
+    apt_pkg.init()
+    cache = apt_pkg.Cache(None)
+    depcache = apt_pkg.DepCache(cache)
+    upgradable = {}
+    for pkg in cache.packages:
+        current = pkg.current_ver
+        if current is None:
+            continue
+        candidate = depcache.get_candidate_ver(pkg)
+        if candidate is None or apt_pkg.version_compare(candidate.ver_str, current.ver_str) <= 0:
+            continue
+        upgradable[pkg.get_fullname(True)] = {
+            "installed": current.ver_str,
+            "candidate": candidate.ver_str,
+            "security": any(_is_security(pf) for pf, _index in candidate.file_list),
+        }
+    return {"packages": upgradable, "refreshed": refreshed}
+
+
+def probe_reboot_required(
+    marker="/var/run/reboot-required", pkgs_file="/var/run/reboot-required.pkgs"
+):
+    """Whether Debian's reboot marker exists, and the packages that asked for it."""
+    required = os.path.exists(marker)
+    packages = []
+    if required and os.path.exists(pkgs_file):
+        with open(pkgs_file, encoding="utf-8", errors="replace") as fh:
+            packages = sorted({line.strip() for line in fh if line.strip()})
+    return {"required": required, "packages": packages}
+
+
+def _parse_proc_net_addr(hexaddr):
+    addr, _, port = hexaddr.partition(":")
+    return addr, int(port, 16)
+
+
+def probe_listening_ports(files=("/proc/net/tcp", "/proc/net/tcp6")):
+    """TCP ports in LISTEN state (``st == 0A``) from /proc/net, IPv4 and IPv6 together."""
+    ports = set()
+    seen_any = False
+    for path in files:
+        try:
+            with open(path, encoding="ascii") as fh:
+                lines = fh.readlines()[1:]
+        except FileNotFoundError:
+            continue  # no IPv6 on this host
+        seen_any = True
+        for line in lines:
+            fields = line.split()
+            if len(fields) > 3 and fields[3] == "0A":
+                ports.add(_parse_proc_net_addr(fields[1])[1])
+    if not seen_any:
+        raise ProbeError("neither /proc/net/tcp nor /proc/net/tcp6 is readable")
+    return {"ports": sorted(ports)}
+
+
+def _name_or_id(lookup, ident):
+    try:
+        return lookup(ident)[0]
+    except KeyError:
+        return str(ident)
+
+
+def probe_stat(path):
+    """A file's type, permission bits (octal string), owner, group, mtime and the host's now.
+
+    Follows symlinks, like ``stat -L``; a missing file is ``exists: false``, not an error.
+    """
+    now = int(time.time())
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return {"exists": False, "now": now}
+    kind = (
+        "file" if stat.S_ISREG(st.st_mode) else "directory" if stat.S_ISDIR(st.st_mode) else "other"
+    )
+    return {
+        "exists": True,
+        "type": kind,
+        "mode": f"{stat.S_IMODE(st.st_mode):04o}",
+        "owner": _name_or_id(pwd.getpwuid, st.st_uid),
+        "group": _name_or_id(grp.getgrgid, st.st_gid),
+        "mtime": int(st.st_mtime),
+        "now": now,
+    }
+
+
+def parse_sshd_t(text):
+    """``sshd -T`` output -> keyword (lowercase) -> value; repeated keywords join with a space."""
+    config = {}
+    for line in text.splitlines():
+        key, _, value = line.strip().partition(" ")
+        if not key:
+            continue
+        key = key.lower()
+        config[key] = f"{config[key]} {value.strip()}" if key in config else value.strip()
+    return config
+
+
+def probe_sshd_config(keys):
+    """The effective sshd settings (``sshd -T``, needs root) for the given keywords."""
+    try:
+        sshd = _which("sshd")
+    except ProbeError:
+        sshd = "/usr/sbin/sshd"
+    if not os.path.exists(sshd):
+        raise ProbeError("sshd is not installed")
+    rc, out, err = _run([sshd, "-T"])
+    if rc != 0:
+        raise ProbeError(f"sshd -T failed (exit {rc}): {_last_line(err) or _last_line(out)}")
+    config = parse_sshd_t(out)
+    return {key.lower(): config.get(key.lower()) for key in keys}
+
+
+def probe_certificate(path):
+    """notAfter of the first certificate in a PEM file (no openssl binary), and the host's now."""
+    now = int(time.time())
+    if not os.path.exists(path):
+        return {"exists": False, "now": now}
+    try:
+        decoded = ssl._ssl._test_decode_cert(path)
+    except (ssl.SSLError, OSError) as exc:
+        raise ProbeError(f"{path}: not a readable PEM certificate ({exc})") from exc
+    subject = {k: v for rdn in decoded.get("subject", ()) for k, v in rdn}
+    return {
+        "exists": True,
+        "not_after": calendar.timegm(time.strptime(decoded["notAfter"], "%b %d %H:%M:%S %Y %Z")),
+        "subject": subject.get("commonName", ""),
+        "now": now,
+    }
+
+
+PROBES = {
+    "filesystems": probe_filesystems,
+    "meminfo": probe_meminfo,
+    "loadavg": probe_loadavg,
+    "service_status": probe_service_status,
+    "packages": probe_packages,
+    "apt_upgrades": probe_apt_upgrades,
+    "reboot_required": probe_reboot_required,
+    "listening_ports": probe_listening_ports,
+    "stat": probe_stat,
+    "sshd_config": probe_sshd_config,
+    "certificate": probe_certificate,
+}
+
+# Arguments a caller may pass to each probe (file-path overrides exist for tests only).
+_PUBLIC_ARGS = {
+    "filesystems": set(),
+    "meminfo": set(),
+    "loadavg": set(),
+    "service_status": {"names"},
+    "packages": {"names"},
+    "apt_upgrades": {"refresh"},
+    "reboot_required": set(),
+    "listening_ports": set(),
+    "stat": {"path"},
+    "sshd_config": {"keys"},
+    "certificate": {"path"},
+}
+
+
+def measure_one(probe, args, check_mode=False):
+    """Run one probe; any failure becomes ``{"error": "..."}`` so the others still run."""
+    func = PROBES.get(probe)
+    if func is None:
+        return {"error": f"unknown probe {probe!r}"}
+    args = dict(args or {})
+    unknown = sorted(set(args) - _PUBLIC_ARGS[probe])
+    if unknown:
+        return {"error": f"probe {probe!r} takes no argument(s) {', '.join(unknown)}"}
+    if probe == "apt_upgrades":
+        args["check_mode"] = check_mode
+    try:
+        return func(**args)
+    except ProbeError as exc:
+        return {"error": str(exc)}
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        return {"error": f"{where}{exc.strerror or exc}"}
+    except Exception as exc:  # a broken probe must not sink the other measurements
+        return {"error": f"{type(exc).__name__}: {exc}"}
+
+
+def measure_all(measurements, check_mode=False):
+    return {
+        m["id"]: measure_one(m["probe"], m.get("args"), check_mode=check_mode) for m in measurements
+    }
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec={
+            "measurements": {
+                "type": "list",
+                "elements": "dict",
+                "required": True,
+                "options": {
+                    "id": {"type": "str", "required": True},
+                    "probe": {"type": "str", "required": True},
+                    "args": {"type": "dict", "default": {}},
+                },
+            },
+        },
+        supports_check_mode=True,
+    )
+    started = time.monotonic()
+    values = measure_all(module.params["measurements"], check_mode=module.check_mode)
+    module.exit_json(changed=False, values=values, elapsed=round(time.monotonic() - started, 3))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+"""TLS certificate expiry: the first certificate in a PEM file on the host is valid for
+at least ``min_days`` more days.
+
+The probe returns notAfter and the host's current time (no openssl binary needed), so
+the judge reads no clock. The value is the notAfter date (stable from run to run); fewer
+than ``min_days`` days left fails, exactly ``min_days`` passes. A missing file fails.
+
+```yaml
+- id: lab-certificate
+  kind: certificate_expiry
+  severity: major
+  params:
+    path: /etc/ssl/patrol/lab.pem
+    min_days: 30
+```
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import Field, field_validator
+
+from .base import HostLike, Measurement, ParamsModel, Result, Status, absolute_path, measured_error
+
+NAME = "certificate_expiry"
+
+
+class Params(ParamsModel):
+    path: str
+    min_days: int = Field(30, ge=0)
+
+    _path = field_validator("path")(absolute_path)
+
+
+def measure(params: Params, host: HostLike) -> Measurement:
+    return Measurement("certificate", {"path": params.path})
+
+
+def iso(epoch: int) -> str:
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result:
+    if (err := measured_error(measured)) is not None:
+        return err
+    if not measured["exists"]:
+        return Result(Status.FAIL, {"exists": False}, f"{params.path} does not exist")
+    not_after, now = int(measured["not_after"]), int(measured["now"])
+    value = {"not_after": iso(not_after)}
+    if measured.get("subject"):
+        value["subject"] = measured["subject"]
+    seconds_left = not_after - now
+    days = seconds_left / 86400
+    date = iso(not_after)[:10]
+    if seconds_left < 0:
+        return Result(Status.FAIL, value, f"{params.path} expired {date} ({-days:.0f} days ago)")
+    text = f"{params.path} expires {date} ({int(days)} days left, minimum {params.min_days})"
+    return Result(Status.FAIL if days < params.min_days else Status.PASS, value, text)

@@ -1,0 +1,52 @@
+"""File freshness: a file (e.g. the last-backup marker) was modified at most
+``max_age_hours`` ago.
+
+The probe returns the file's mtime and the host's current time, so the judge reads no
+clock. The value is the mtime (it changes only when the file does); older than
+``max_age_hours`` fails, exactly that age passes. A missing file fails.
+
+```yaml
+- id: backup-fresh
+  kind: file_freshness
+  severity: major
+  params:
+    path: /var/backups/patrol-last-backup
+    max_age_hours: 26
+```
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field, field_validator
+
+from .base import HostLike, Measurement, ParamsModel, Result, Status, absolute_path, measured_error
+from .certificate_expiry import iso
+
+NAME = "file_freshness"
+
+
+class Params(ParamsModel):
+    path: str
+    max_age_hours: float = Field(26, gt=0)
+
+    _path = field_validator("path")(absolute_path)
+
+
+def measure(params: Params, host: HostLike) -> Measurement:
+    return Measurement("stat", {"path": params.path})
+
+
+def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result:
+    if (err := measured_error(measured)) is not None:
+        return err
+    if not measured["exists"]:
+        return Result(Status.FAIL, {"exists": False}, f"{params.path} does not exist")
+    mtime, now = int(measured["mtime"]), int(measured["now"])
+    value = {"mtime": iso(mtime)}
+    age_hours = (now - mtime) / 3600
+    if age_hours < 0:
+        return Result(Status.PASS, value, f"{params.path} modified in the future ({iso(mtime)})")
+    text = f"{params.path} modified {age_hours:.1f} h ago, limit {params.max_age_hours:g} h"
+    return Result(Status.FAIL if age_hours > params.max_age_hours else Status.PASS, value, text)

@@ -1,0 +1,37 @@
+"""Filesystem usage: % of space used per mount point, like df's Use%.
+
+Pseudo filesystems (proc, sysfs, cgroup, devpts, mqueue, squashfs, ...) are skipped by the
+probe by fstype; tmpfs and overlay count. A mount fails when its usage is above
+``max_percent`` (exactly at the limit passes). Globs match the mount point.
+
+```yaml
+- id: disk-space
+  kind: filesystem_usage
+  severity: major
+  params:
+    max_percent: 85
+    include: ["*"]
+    exclude: ["/boot/efi", "/run/*"]
+```
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._mounts import MountParams, judge_mounts
+from .base import HostLike, Measurement, Result
+
+NAME = "filesystem_usage"
+
+
+class Params(MountParams):
+    pass
+
+
+def measure(params: Params, host: HostLike) -> Measurement:
+    return Measurement("filesystems")
+
+
+def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result:
+    return judge_mounts(measured, params, inodes=False)

@@ -1,0 +1,35 @@
+"""Inode usage: % of inodes used per mount point, like ``df -i``'s IUse%.
+
+Same probe (one statvfs pass) as ``filesystem_usage``; filesystems without an inode
+limit (btrfs reports 0 inodes) are skipped. Exactly at ``max_percent`` passes.
+
+```yaml
+- id: inodes
+  kind: inode_usage
+  severity: major
+  params:
+    max_percent: 85
+    exclude: ["/dev/shm"]
+```
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._mounts import MountParams, judge_mounts
+from .base import HostLike, Measurement, Result
+
+NAME = "inode_usage"
+
+
+class Params(MountParams):
+    pass
+
+
+def measure(params: Params, host: HostLike) -> Measurement:
+    return Measurement("filesystems")
+
+
+def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result:
+    return judge_mounts(measured, params, inodes=True)

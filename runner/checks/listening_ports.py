@@ -1,0 +1,63 @@
+"""Listening ports: TCP ports in LISTEN state (IPv4 and IPv6, any address), read from
+/proc/net/tcp{,6} with no ss/netstat dependency.
+
+Fails when an ``expected`` port is not listening or a ``forbidden`` one is. The value is
+the sorted list of listening ports.
+
+```yaml
+- id: ports
+  kind: listening_ports
+  severity: major
+  params:
+    expected: [22]
+    forbidden: [23, 3306]
+```
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import Field, model_validator
+
+from .base import HostLike, Measurement, ParamsModel, Result, Status, measured_error
+
+NAME = "listening_ports"
+
+Port = Annotated[int, Field(ge=1, le=65535)]
+
+
+class Params(ParamsModel):
+    expected: list[Port] = Field(default_factory=list)
+    forbidden: list[Port] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _disjoint(self) -> Params:
+        both = sorted(set(self.expected) & set(self.forbidden))
+        if both:
+            raise ValueError(f"ports both expected and forbidden: {both}")
+        if not self.expected and not self.forbidden:
+            raise ValueError("give expected and/or forbidden ports")
+        return self
+
+
+def measure(params: Params, host: HostLike) -> Measurement:
+    return Measurement("listening_ports")
+
+
+def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result:
+    if (err := measured_error(measured)) is not None:
+        return err
+    listening = sorted(set(measured["ports"]))
+    missing = sorted(p for p in set(params.expected) if p not in listening)
+    bad = sorted(p for p in set(params.forbidden) if p in listening)
+    problems = [f"expected port {p} not listening" for p in missing]
+    problems += [f"forbidden port {p} listening" for p in bad]
+    if problems:
+        return Result(Status.FAIL, listening, "; ".join(problems))
+    parts = []
+    if params.expected:
+        parts.append("listening on " + ", ".join(map(str, sorted(set(params.expected)))))
+    if params.forbidden:
+        parts.append("none of " + ", ".join(map(str, sorted(set(params.forbidden)))))
+    return Result(Status.PASS, listening, "; ".join(parts))

@@ -1,0 +1,77 @@
+"""Package version: each listed package is installed, at exactly the given version if one
+is given (``null`` means any version). Read from dpkg's status database.
+
+The value maps each package to its installed version (``null`` when not installed).
+
+```yaml
+- id: openssh-installed
+  kind: package_version
+  severity: major
+  params:
+    packages:
+      openssh-server: null          # any version
+      patrol-agent: "1.0.0-1"       # exactly this version
+```
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import Field, field_validator
+
+from .base import HostLike, Measurement, ParamsModel, Result, Status, measured_error
+
+NAME = "package_version"
+
+PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9+.-]+(:[a-z0-9-]+)?$")
+
+
+def check_package_names(names: list[str]) -> None:
+    for name in names:
+        if not PACKAGE_NAME.match(name):
+            raise ValueError(f"{name!r} is not a Debian package name")
+
+
+class Params(ParamsModel):
+    packages: dict[str, str | None] = Field(min_length=1)
+
+    @field_validator("packages", mode="before")
+    @classmethod
+    def _versions_are_strings(cls, packages: Any) -> Any:
+        if isinstance(packages, dict):
+            for name, version in packages.items():
+                if version is not None and not isinstance(version, str):
+                    raise ValueError(
+                        f"version of {name} must be a quoted string or null, got {version!r}"
+                    )
+        return packages
+
+    @field_validator("packages")
+    @classmethod
+    def _names(cls, packages: dict[str, str | None]) -> dict[str, str | None]:
+        check_package_names(list(packages))
+        return packages
+
+
+def measure(params: Params, host: HostLike) -> Measurement:
+    return Measurement("packages", {"names": sorted(params.packages)})
+
+
+def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result:
+    if (err := measured_error(measured)) is not None:
+        return err
+    installed = {name: measured.get(name) for name in sorted(params.packages)}
+    problems = []
+    for name, wanted in sorted(params.packages.items()):
+        have = installed[name]
+        if have is None:
+            problems.append(f"{name} not installed")
+        elif wanted is not None and have != wanted:
+            problems.append(f"{name} {have} installed, expected {wanted}")
+    if problems:
+        return Result(Status.FAIL, installed, "; ".join(problems))
+    return Result(
+        Status.PASS, installed, "installed: " + ", ".join(f"{n} {v}" for n, v in installed.items())
+    )

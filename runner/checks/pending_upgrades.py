@@ -1,0 +1,76 @@
+"""Pending upgrades: installed packages with a newer candidate in the configured apt
+sources (python3-apt's view, pins respected), security ones flagged.
+
+By default the host's package lists are used as they are (no ``apt-get update``: an
+inspection does not change the host); ``refresh: true`` runs ``apt-get update`` first
+(never in check mode). A candidate is a security upgrade when an index offering it has an
+archive/suite ending in ``-security`` or a label containing ``Security``.
+Fails when the count is above ``max`` or the security count above ``security_max``.
+
+```yaml
+- id: upgrades
+  kind: pending_upgrades
+  severity: minor
+  params:
+    max: 10
+    security_max: 0
+    refresh: false
+```
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from .base import HostLike, Measurement, ParamsModel, Result, Status, measured_error, plural
+
+NAME = "pending_upgrades"
+
+
+class Params(ParamsModel):
+    max: int = Field(0, ge=0, description="Fail above this many pending upgrades.")
+    security_max: int = Field(0, ge=0, description="Fail above this many security upgrades.")
+    refresh: bool = False
+
+
+def measure(params: Params, host: HostLike) -> Measurement:
+    return Measurement("apt_upgrades", {"refresh": params.refresh})
+
+
+def _names(names: list[str], limit: int = 5) -> str:
+    shown = ", ".join(names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result:
+    if (err := measured_error(measured)) is not None:
+        return err
+    packages: dict[str, dict[str, Any]] = measured["packages"]
+    names = sorted(packages)
+    security = [n for n in names if packages[n].get("security")]
+    value = {
+        "count": len(names),
+        "security_count": len(security),
+        "upgradable": {n: packages[n]["candidate"] for n in names},
+        "security": security,
+    }
+    total_over = len(names) > params.max
+    security_over = len(security) > params.security_max
+    if total_over or security_over:
+        total = plural(len(names), "pending upgrade") + (
+            f" (limit {params.max})" if total_over else ""
+        )
+        sec = f"{len(security)} security" + (
+            f" (limit {params.security_max})" if security_over else ""
+        )
+        return Result(
+            Status.FAIL, value, f"{total}, {sec}: {_names(security if security_over else names)}"
+        )
+    return Result(
+        Status.PASS,
+        value,
+        f"{plural(len(names), 'pending upgrade')}, {len(security)} security "
+        f"(limits {params.max} / {params.security_max} security)",
+    )

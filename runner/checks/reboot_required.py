@@ -1,0 +1,39 @@
+"""Reboot required: Debian's ``/var/run/reboot-required`` marker is absent.
+
+When present, the packages from ``/var/run/reboot-required.pkgs`` are the value and
+named in the reason.
+
+```yaml
+- id: reboot
+  kind: reboot_required
+  severity: minor
+  params: {}
+```
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .base import HostLike, Measurement, ParamsModel, Result, Status, measured_error
+
+NAME = "reboot_required"
+
+
+class Params(ParamsModel):
+    pass
+
+
+def measure(params: Params, host: HostLike) -> Measurement:
+    return Measurement("reboot_required")
+
+
+def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result:
+    if (err := measured_error(measured)) is not None:
+        return err
+    if not measured["required"]:
+        return Result(Status.PASS, {"required": False}, "no reboot required")
+    packages = sorted(measured.get("packages") or [])
+    value = {"required": True, "packages": packages}
+    by = f" by {', '.join(packages)}" if packages else ""
+    return Result(Status.FAIL, value, f"reboot required{by}")
