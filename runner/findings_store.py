@@ -1,0 +1,100 @@
+"""Findings on disk: one small YAML file each under reports/findings/, stable bytes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import archive
+from .findings import Finding, State
+
+DIR = f"{archive.REPORTS}/findings"
+
+
+def _ts(value: datetime | None) -> str | None:
+    return None if value is None else value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _parse_ts(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.strptime(str(value), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+def to_doc(f: Finding) -> dict[str, Any]:
+    from .record import _plain
+
+    history = []
+    for h in f.history:
+        entry = {k: (_ts(v) if isinstance(v, datetime) else v) for k, v in h.items()}
+        history.append(entry)
+    return {
+        "id": f.id,
+        "kind": f.kind,
+        "subject": f.subject,
+        "checklist": f.checklist,
+        "check": f.check,
+        "severity": f.severity,
+        "state": f.state.value,
+        "opened_at": _ts(f.opened_at),
+        "opened_run": f.opened_run,
+        "due": _ts(f.due),
+        "value": _plain(f.value),
+        "reason": f.reason,
+        "waiver": f.waiver,
+        "waived_since": _ts(f.waived_since),
+        "closed_at": _ts(f.closed_at),
+        "closed_run": f.closed_run,
+        "occurrences": f.occurrences,
+        "history": history,
+    }
+
+
+def from_doc(doc: dict[str, Any]) -> Finding:
+    history = []
+    for h in doc.get("history") or []:
+        entry = dict(h)
+        for key in ("at", "due", "until"):
+            if key in entry and entry[key] is not None:
+                entry[key] = _parse_ts(entry[key])
+        history.append(entry)
+    return Finding(
+        id=doc["id"], kind=doc["kind"], subject=doc["subject"], checklist=doc["checklist"],
+        check=doc["check"], severity=doc["severity"], state=State(doc["state"]),
+        opened_at=_parse_ts(doc["opened_at"]), due=_parse_ts(doc["due"]),  # type: ignore[arg-type]
+        opened_run=doc["opened_run"], value=doc.get("value"), reason=doc.get("reason", ""),
+        closed_at=_parse_ts(doc.get("closed_at")), closed_run=doc.get("closed_run"),
+        waiver=doc.get("waiver"), waived_since=_parse_ts(doc.get("waived_since")),
+        occurrences=int(doc.get("occurrences", 1)), history=history,
+    )
+
+
+def path_of(root: Path, fid: str) -> Path:
+    return root / DIR / f"{fid}.yaml"
+
+
+def load(root: Path) -> dict[str, Finding]:
+    base = root / DIR
+    out: dict[str, Finding] = {}
+    if not base.is_dir():
+        return out
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    for p in sorted(base.rglob("*.yaml")):
+        f = from_doc(yaml.load(p.read_bytes(), Loader=loader))
+        out[f.id] = f
+    return out
+
+
+def save(root: Path, findings: dict[str, Finding], ids: set[str] | None = None) -> list[str]:
+    """Write findings (only ``ids`` if given); returns repo-relative paths whose bytes changed."""
+    changed: list[str] = []
+    for fid in sorted(ids if ids is not None else findings):
+        p = path_of(root, fid)
+        if archive.atomic_write(p, archive.dump_yaml(to_doc(findings[fid]))):
+            changed.append(p.relative_to(root).as_posix())
+    return changed
