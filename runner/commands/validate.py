@@ -1,0 +1,72 @@
+"""`patrol validate [PATH]`: every estate file and the references between them, all errors at once.
+
+Exit 0 when the estate is valid (warnings allowed), 1 when it is not, 2 when PATH is not an
+estate. Output formats: ``text`` (``file:line:col: error: message``, then a count line),
+``json`` and ``github`` (workflow annotations).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from ..errors import Exit, Problem
+
+
+def _github_escape(text: str, *, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def render(problems: list[Problem], fmt: str, *, files: int) -> str:
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    if fmt == "json":
+        return json.dumps({
+            "valid": errors == 0,
+            "errors": errors,
+            "warnings": warnings,
+            "files": files,
+            "problems": [
+                {"file": p.file, "line": p.line, "column": p.column, "severity": p.severity,
+                 "message": p.message} for p in problems
+            ],
+        }, indent=2)
+    if fmt == "github":
+        lines = [
+            f"::{p.severity} file={_github_escape(p.file, prop=True)},line={p.line},"
+            f"col={p.column}::{_github_escape(p.message)}"
+            for p in problems
+        ]
+        return "\n".join(lines)
+    lines = [str(p) for p in problems]
+    verdict = "estate is valid" if errors == 0 else "estate is invalid"
+    lines.append(f"{verdict}: {errors} error{'s' * (errors != 1)}, "
+                 f"{warnings} warning{'s' * (warnings != 1)} in {files} file{'s' * (files != 1)}")
+    return "\n".join(lines)
+
+
+def run(root: Path = Path("."), fmt: str = "text", today: date | None = None) -> int:
+    from ..estate.loader import NotAnEstate, load_estate_files, read_tree
+
+    root = Path(root)
+    if not root.is_dir():
+        print(f"patrol validate: {root}: no such directory", file=sys.stderr)
+        return int(Exit.USAGE)
+    try:
+        files = read_tree(root)
+    except NotAnEstate as exc:
+        print(f"patrol validate: {exc}", file=sys.stderr)
+        return int(Exit.USAGE)
+    except OSError as exc:
+        print(f"patrol validate: cannot read {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return int(Exit.USAGE)
+    _, problems = load_estate_files(files, today=today)
+    out = render(problems, fmt, files=len(files))
+    if out:
+        print(out)
+    return int(Exit.FAILED if any(p.severity == "error" for p in problems) else Exit.OK)

@@ -1,0 +1,263 @@
+"""Rules between files, checked in one place after every file has been validated on its own.
+
+Every host's site and hardware model exists; every check kind exists and its params fit the
+kind; every waiver names real hosts and a real check; every checklist and upgrade plan selects
+at least one host; no two hosts share a name or an address; ids are unique; every part that a
+model, a stock entry or a commitment names exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..errors import Problem
+from .estate import Estate, Source
+from .models import (
+    Checklist,
+    CommitmentsFile,
+    EstateModel,
+    FileKind,
+    HostsFile,
+    ModelsFile,
+    ServicePolicy,
+    SitesFile,
+    StockFile,
+    UpgradePlan,
+    WaiversFile,
+)
+from .yamlsource import Document
+
+WAIVER_WARN_DAYS = 14
+
+
+def _stem(name: str) -> str:
+    return name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+
+
+def assemble(parsed: dict[str, tuple[FileKind, Document, EstateModel]]) -> Estate:
+    """Build the Estate from every file that validated (partial when some did not)."""
+    e = Estate(sites={}, hosts={}, models={}, parts={}, depots={}, stock=[], commitments=[],
+               checklists={}, service=None, waivers=[], upgrades={})  # type: ignore[arg-type]
+    hosts = []
+    for name, (_kind, doc, obj) in parsed.items():
+        e.files[name] = doc
+        if isinstance(obj, SitesFile):
+            e.sites.update((s.id, s) for s in obj.sites if s.id not in e.sites)
+        elif isinstance(obj, HostsFile):
+            hosts.extend(obj.hosts)
+        elif isinstance(obj, ModelsFile):
+            e.parts.update((p.id, p) for p in obj.parts if p.id not in e.parts)
+            e.models.update((m.id, m) for m in obj.models if m.id not in e.models)
+        elif isinstance(obj, StockFile):
+            e.depots.update((d.id, d) for d in obj.depots if d.id not in e.depots)
+            e.stock.extend(obj.stock)
+        elif isinstance(obj, CommitmentsFile):
+            e.commitments.extend(obj.commitments)
+        elif isinstance(obj, ServicePolicy):
+            e.service = obj
+        elif isinstance(obj, WaiversFile):
+            e.waivers.extend(obj.waivers)
+        elif isinstance(obj, Checklist):
+            e.checklists[_stem(name)] = obj
+        elif isinstance(obj, UpgradePlan):
+            e.upgrades[_stem(name)] = obj
+    for host in sorted(hosts, key=lambda h: h.name):
+        e.hosts.setdefault(host.name, host)
+    e._all_hosts = hosts  # type: ignore[attr-defined]  # duplicates included, for the checks
+    return e
+
+
+class _Report:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def at(self, obj: EstateModel | Source | None, *suffix: str | int, message: str,
+           key: bool = False, severity: str = "error") -> None:
+        source = obj if isinstance(obj, Source) or obj is None else obj.source
+        if source is None:
+            self.problems.append(Problem("<estate>", 1, 1, message, severity))
+            return
+        loc = source.locate(*suffix, key=key)
+        self.problems.append(Problem(loc.file, loc.line, loc.column, message, severity))
+
+
+def _known(names: Iterable[str]) -> str:
+    names = sorted(names)
+    return ", ".join(names) if names else "none"
+
+
+def _unique(report: _Report, items: Iterable[Any], attr: str, what: str) -> None:
+    seen: dict[Any, Any] = {}
+    for item in items:
+        value = getattr(item, attr)
+        if value in seen:
+            first = seen[value].source.locate() if seen[value].source else "?"
+            report.at(item, attr, message=f"duplicate {what} {str(value)!r} "
+                                          f"(first defined at {first})")
+        else:
+            seen[value] = item
+
+
+def _check_params(report: _Report, check: Any, owner: str) -> None:
+    from .. import checks
+
+    names = checks.kind_names()
+    try:
+        module = checks.get(check.kind)
+    except KeyError:
+        report.at(check, "kind", message=f"{owner}: unknown check kind '{check.kind}'; "
+                                         f"known kinds: {_known(names)}")
+        return
+    try:
+        check._params = module.Params.model_validate(check.params)
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            loc = tuple(err["loc"])
+            path: tuple[Any, ...] = ("params",)
+            data: Any = check.params
+            for part in loc:  # the deepest part of loc present in the data
+                if isinstance(data, dict) and part in data:
+                    data = data[part]
+                elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+                    data = data[part]
+                else:
+                    break
+                path = (*path, part)
+            where = ".".join(str(p) for p in loc)
+            msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                fields = ", ".join(module.Params.model_fields) or "none"
+                report.at(check, *path, key=True,
+                          message=f"{owner}: params.{where}: unknown param for kind "
+                                  f"'{check.kind}'; expected one of: {fields}")
+            elif err["type"] == "missing":
+                report.at(check, *path, message=f"{owner}: params: missing required param "
+                                                f"'{where}' for kind '{check.kind}'")
+            else:
+                report.at(check, *path, message=f"{owner}: params.{where}: {msg}")
+
+
+def check(estate: Estate, *, today: date, failed_kinds: Iterable[str] = (),
+          invalid_hosts: Iterable[str] = ()) -> list[Problem]:
+    """Every cross-file rule; skips rules whose other side failed to load (already reported).
+
+    ``invalid_hosts`` are names of hosts whose own entry had errors: they count as existing.
+    """
+    r = _Report()
+    failed_kinds = set(failed_kinds)
+    invalid_hosts = set(invalid_hosts)
+    hosts = getattr(estate, "_all_hosts", list(estate.hosts.values()))
+    _unique(r, hosts, "name", "host name")
+    _unique(r, hosts, "address", "host address")
+
+    if "sites" not in failed_kinds:
+        for host in hosts:
+            if host.site not in estate.sites:
+                r.at(host, "site", message=f"host {host.name}: site '{host.site}' is not defined "
+                                           f"in inventory/sites.yaml (known: "
+                                           f"{_known(estate.sites)})")
+        for depot in estate.depots.values():
+            if depot.site is not None and depot.site not in estate.sites:
+                r.at(depot, "site", message=f"depot {depot.id}: site '{depot.site}' is not "
+                                            f"defined (known: {_known(estate.sites)})")
+    if "models" not in failed_kinds:
+        for host in hosts:
+            if host.hardware.model not in estate.models:
+                r.at(host.hardware, "model",
+                     message=f"host {host.name}: hardware model '{host.hardware.model}' is not "
+                             f"defined in inventory/models.yaml (known: {_known(estate.models)})")
+        for model in estate.models.values():
+            _unique(r, model.parts, "part", f"part in model {model.id}:")
+            for use in model.parts:
+                if use.part not in estate.parts:
+                    r.at(use, "part", message=f"model {model.id}: part '{use.part}' is not in "
+                                              f"the part catalogue (known: {_known(estate.parts)})")
+        for stock in estate.stock:
+            if stock.part not in estate.parts:
+                r.at(stock, "part", message=f"stock: part '{stock.part}' is not in the part "
+                                            f"catalogue (known: {_known(estate.parts)})")
+        for commitment in estate.commitments:
+            if commitment.part not in estate.parts:
+                r.at(commitment, "part",
+                     message=f"commitment: part '{commitment.part}' is not in the part "
+                             f"catalogue (known: {_known(estate.parts)})")
+    for doc_obj in _file_objects(estate, ModelsFile):
+        _unique(r, doc_obj.parts, "id", "part id")
+        _unique(r, doc_obj.models, "id", "hardware model id")
+    for doc_obj in _file_objects(estate, SitesFile):
+        _unique(r, doc_obj.sites, "id", "site id")
+    for doc_obj in _file_objects(estate, StockFile):
+        _unique(r, doc_obj.depots, "id", "depot id")
+    if "stock" not in failed_kinds:
+        for stock in estate.stock:
+            if stock.depot not in estate.depots:
+                r.at(stock, "depot", message=f"stock: depot '{stock.depot}' is not defined "
+                                             f"(known: {_known(estate.depots)})")
+    _unique(r, estate.commitments, "part", "commitment for part")
+
+    for stem, checklist in estate.checklists.items():
+        _unique(r, checklist.checks, "id", "check id")
+        selected = estate.select(checklist.hosts)
+        if not selected and estate.hosts and not invalid_hosts and "hosts" not in failed_kinds:
+            r.at(checklist, "hosts", message=f"checklist {stem}: hosts '{checklist.hosts}' "
+                                             "selects no host")
+        for check_ in checklist.checks:
+            _check_params(r, check_, f"checklist {stem}, check {check_.id}")
+            if (check_.hosts is not None and selected
+                    and not [h for h in selected if check_.hosts.matches(h)]):
+                r.at(check_, "hosts", severity="warning",
+                     message=f"checklist {stem}, check {check_.id}: hosts '{check_.hosts}' "
+                             "selects none of the checklist's hosts")
+
+    for stem, plan in estate.upgrades.items():
+        for checks_ in (plan.pre_checks, plan.post_checks):
+            _unique(r, checks_, "id", "check id")
+            for check_ in checks_:
+                _check_params(r, check_, f"upgrade plan {stem}, check {check_.id}")
+        if (estate.hosts and not invalid_hosts and "hosts" not in failed_kinds
+                and not estate.select(plan.targets)):
+            r.at(plan, "targets", message=f"upgrade plan {stem}: targets '{plan.targets}' "
+                                          "selects no host")
+
+    for waiver in estate.waivers:
+        if "hosts" not in failed_kinds:
+            if (waiver.host is not None and waiver.host not in estate.hosts
+                    and waiver.host not in invalid_hosts):
+                r.at(waiver, "host", message=f"waiver: host '{waiver.host}' is not in the "
+                                             "inventory")
+            if (waiver.hosts is not None and estate.hosts and not invalid_hosts
+                    and not estate.select(waiver.hosts)):
+                r.at(waiver, "hosts", message=f"waiver: hosts '{waiver.hosts}' selects no host")
+        if "checklist" not in failed_kinds:
+            checklist = estate.checklists.get(waiver.checklist)
+            if checklist is None:
+                r.at(waiver, "check", message=f"waiver: checklist '{waiver.checklist}' does not "
+                                              f"exist (known: {_known(estate.checklists)})")
+            elif waiver.check_id not in {c.id for c in checklist.checks}:
+                r.at(waiver, "check",
+                     message=f"waiver: checklist '{waiver.checklist}' has no check "
+                             f"'{waiver.check_id}' (its checks: "
+                             f"{_known(c.id for c in checklist.checks)})")
+        if waiver.expires < today:
+            r.at(waiver, "expires", severity="warning",
+                 message=f"waiver for {waiver.check} expired on {waiver.expires}; "
+                         "it no longer applies")
+        elif waiver.expires - today <= timedelta(days=WAIVER_WARN_DAYS):
+            r.at(waiver, "expires", severity="warning",
+                 message=f"waiver for {waiver.check} expires on {waiver.expires}, within "
+                         f"{WAIVER_WARN_DAYS} days")
+    return r.problems
+
+
+def _file_objects(estate: Estate, model: type[EstateModel]) -> list[Any]:
+    """The top-level objects of every loaded file of one kind (for per-file uniqueness)."""
+    out = []
+    for doc in estate.files.values():
+        obj = getattr(doc, "model", None)
+        if isinstance(obj, model):
+            out.append(obj)
+    return out

@@ -1,0 +1,54 @@
+"""Durations as people write them in the estate: ``30m``, ``4h``, ``3d``, ``2w`` (or ``1d12h``).
+
+Parsed once, here, into ``timedelta``; every deadline, cadence and grace period uses this type.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+
+_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+PATTERN = r"^([0-9]+[mhdw])+$"
+_PART = re.compile(r"([0-9]+)([mhdw])")
+
+
+def parse_duration(text: str) -> timedelta:
+    """``"1d12h"`` -> ``timedelta(days=1, hours=12)``; ValueError with the expected form."""
+    if not isinstance(text, str) or not re.fullmatch(PATTERN, text.strip()):
+        raise ValueError(f"{text!r} is not a duration; expected e.g. '30m', '4h', '3d', '2w'")
+    delta = timedelta()
+    for number, unit in _PART.findall(text):
+        delta += timedelta(**{_UNITS[unit]: int(number)})
+    if delta <= timedelta():
+        raise ValueError(f"{text!r} is zero; a duration must be positive")
+    return delta
+
+
+def format_duration(delta: timedelta) -> str:
+    """The shortest estate spelling of ``delta`` (whole minutes)."""
+    minutes = int(delta.total_seconds() // 60)
+    out = []
+    for unit, size in (("w", 7 * 24 * 60), ("d", 24 * 60), ("h", 60), ("m", 1)):
+        if minutes >= size:
+            out.append(f"{minutes // size}{unit}")
+            minutes %= size
+    return "".join(out) or "0m"
+
+
+def _validate(value: Any) -> timedelta:
+    if isinstance(value, timedelta):
+        return value
+    return parse_duration(value)
+
+
+Duration = Annotated[
+    timedelta,
+    BeforeValidator(_validate),
+    PlainSerializer(format_duration, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": PATTERN,
+                    "description": "A duration such as 30m, 4h, 3d or 2w."}),
+]

@@ -1,0 +1,110 @@
+"""``Estate``: the one in-memory view of the estate, and where each of its objects came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from .models import (
+    Checklist,
+    Commitment,
+    Depot,
+    EstateModel,
+    HardwareModel,
+    Host,
+    Part,
+    ServicePolicy,
+    Site,
+    StockEntry,
+    UpgradePlan,
+    Waiver,
+)
+from .selector import Selector, parse_selector
+from .yamlsource import Document
+
+
+@dataclass(frozen=True)
+class Location:
+    file: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, eq=False)
+class Source:
+    """Where an object is defined: its file and its path in that file's data.
+
+    ``line``/``column`` are found on demand (a clean file read on the fast path is re-read with
+    positions only when someone asks).
+    """
+
+    document: Document = field(repr=False)
+    path: tuple[str | int, ...]
+
+    @property
+    def file(self) -> str:
+        return self.document.name
+
+    def locate(self, *suffix: str | int, key: bool = False) -> Location:
+        line, column = self.document.locate((*self.path, *suffix), key=key)
+        return Location(self.file, line, column)
+
+    @property
+    def line(self) -> int:
+        return self.locate().line
+
+    @property
+    def column(self) -> int:
+        return self.locate().column
+
+
+@dataclass
+class Estate:
+    """Everything the YAML says, validated and cross-referenced."""
+
+    sites: dict[str, Site]
+    hosts: dict[str, Host]  # ordered by name
+    models: dict[str, HardwareModel]
+    parts: dict[str, Part]
+    depots: dict[str, Depot]
+    stock: list[StockEntry]
+    commitments: list[Commitment]
+    checklists: dict[str, Checklist]  # keyed by file stem, e.g. "daily"
+    service: ServicePolicy
+    waivers: list[Waiver]
+    upgrades: dict[str, UpgradePlan]  # keyed by file stem
+    files: dict[str, Document] = field(default_factory=dict, repr=False)
+
+    def select(self, selector: Selector | str) -> list[Host]:
+        """Hosts matching a selector (text or parsed), sorted by name."""
+        if isinstance(selector, str):
+            selector = parse_selector(selector)
+        return [h for h in self.hosts.values() if selector.matches(h)]
+
+    def checklist_hosts(self, checklist: Checklist, check: Any = None) -> list[Host]:
+        """A checklist's hosts, narrowed by a check's own selector when it has one."""
+        hosts = self.select(checklist.hosts)
+        if check is not None and getattr(check, "hosts", None) is not None:
+            hosts = [h for h in hosts if check.hosts.matches(h)]
+        return hosts
+
+    def waivers_for(self, host: Host, check: str, today: date) -> list[Waiver]:
+        """Waivers in force on ``today`` for ``host`` and ``"<checklist>/<check id>"``."""
+        return [
+            w for w in self.waivers
+            if w.check == check and w.applies_on(today)
+            and (w.host == host.name if w.host is not None else w.hosts.matches(host))
+        ]
+
+    def where(self, obj: EstateModel) -> Location | None:
+        """``file:line:column`` where an estate object is defined."""
+        source = obj.source
+        return source.locate() if source is not None else None
+
+    def hosts_using_part(self, part: str) -> list[Host]:
+        models = {m.id for m in self.models.values() if any(u.part == part for u in m.parts)}
+        return [h for h in self.hosts.values() if h.hardware.model in models]

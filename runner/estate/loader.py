@@ -1,0 +1,262 @@
+"""Load the estate: read every file, validate it against its model, then the whole.
+
+``load_estate(root)`` reads from disk, ``load_estate_files(files)`` from memory (e.g. the files
+of a Git commit). Both return ``(estate or None, problems)``; ``estate`` is None when any
+*error* was found. Problems carry ``file:line:column`` and are sorted.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import types
+import typing
+from datetime import date
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ..errors import Problem
+from . import crossref
+from .estate import Estate, Source
+from .models import FILE_KINDS, EstateModel, FileKind, Host, HostsFile
+from .yamlsource import MAX_FILE_BYTES, Document, YamlError, read_document
+
+ESTATE_DIRS = ("inventory", "policies")
+
+
+class NotAnEstate(Exception):
+    """The root has neither inventory/ nor policies/: a usage error, not an invalid estate."""
+
+
+def _kind_matches(path: str, kind: FileKind) -> bool:
+    pat_parts = PurePosixPath(kind.pattern).parts
+    parts = PurePosixPath(path).parts
+    return len(parts) == len(pat_parts) and all(
+        fnmatch.fnmatchcase(p, q) for p, q in zip(parts, pat_parts, strict=True))
+
+
+def classify(path: str) -> FileKind | None:
+    """The file kind of a repo-relative path, or None when it is not an estate file."""
+    for kind in FILE_KINDS:
+        if _kind_matches(path, kind):
+            return kind
+    return None
+
+
+def read_tree(root: Path) -> dict[str, bytes]:
+    """Every YAML file under the estate directories, keyed by repo-relative POSIX path.
+
+    A file over the size limit is read only up to one byte past it, so it cannot eat memory.
+    """
+    if not any((root / d).is_dir() for d in ESTATE_DIRS):
+        raise NotAnEstate(f"{root} is not an estate: it has neither inventory/ nor policies/")
+    files: dict[str, bytes] = {}
+    for d in ESTATE_DIRS:
+        base = root / d
+        if not base.is_dir():
+            continue
+        for path in sorted(base.rglob("*")):
+            if path.suffix not in (".yaml", ".yml") or not path.is_file():
+                continue
+            with path.open("rb") as fh:
+                files[path.relative_to(root).as_posix()] = fh.read(MAX_FILE_BYTES + 1)
+    return files
+
+
+def load_estate(root: Path, *, today: date | None = None) -> tuple[Estate | None, list[Problem]]:
+    """Read and validate the estate under ``root``; raises NotAnEstate for a wrong root."""
+    return load_estate_files(read_tree(Path(root)), today=today)
+
+
+# --- turning pydantic errors into problems --------------------------------------------------
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    """The concrete types an annotation may hold (Annotated/Optional/Union peeled)."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [t for arg in typing.get_args(annotation) for t in _unwrap(arg)]
+    return [annotation]
+
+
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model class that the data at ``loc`` is validated against, if any."""
+    current: list[Any] = [model]
+    for part in loc:
+        nxt: list[Any] = []
+        for tp in current:
+            if isinstance(tp, type) and issubclass(tp, BaseModel) and isinstance(part, str):
+                field = tp.model_fields.get(part)
+                if field is not None:
+                    nxt.extend(_unwrap(field.annotation))
+            elif typing.get_origin(tp) is list and isinstance(part, int):
+                nxt.extend(_unwrap(typing.get_args(tp)[0]))
+            elif typing.get_origin(tp) is dict and isinstance(part, str):
+                nxt.extend(_unwrap(typing.get_args(tp)[1]))
+        current = nxt
+    for tp in current:
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            return tp
+    return None
+
+
+def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The longest prefix of ``loc`` that exists in ``data`` (pydantic adds union tags etc.)."""
+    path: list[Any] = []
+    for part in loc:
+        if isinstance(data, dict) and isinstance(part, str) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            break
+        path.append(part)
+    return tuple(path)
+
+
+def path_text(data: Any, path: tuple[Any, ...]) -> str:
+    """``hosts[3](web-01).hardware.model``: a path people can read, naming list items."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+            item = data[part] if isinstance(data, list) and part < len(data) else None
+            label = None
+            if isinstance(item, dict):
+                label = item.get("name") if "name" in item else item.get("id")
+            if isinstance(label, str):
+                out += f"({label})"
+            data = item
+        else:
+            out += f".{part}" if out else str(part)
+            data = data.get(part) if isinstance(data, dict) else None
+    return out
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def validation_problems(doc: Document, model: type[BaseModel], exc: ValidationError,
+                        prefix: tuple[Any, ...] = ()) -> list[Problem]:
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = prefix + tuple(err["loc"])
+        path = _data_path(doc.value, loc)
+        kind = err["type"]
+        where = path_text(doc.value, path)
+        if kind == "extra_forbidden":
+            line, col = doc.locate(path, key=True)
+            allowed = _model_at(model, tuple(err["loc"])[:-1])
+            expected = (f"; expected one of: {', '.join(allowed.model_fields)}"
+                        if allowed is not None else "")
+            message = f"{where}: unknown key '{loc[-1]}'{expected}"
+        elif kind == "missing":
+            line, col = doc.locate(path)
+            message = f"{where + ': ' if where else ''}missing required key '{loc[-1]}'"
+        else:
+            line, col = doc.locate(path)
+            msg = err["msg"].removeprefix("Value error, ")
+            got = err.get("input")
+            got_text = (f" (got {_short(got)})"
+                        if not isinstance(got, (dict, list)) and repr(got)[:40] not in msg
+                        else "")
+            message = f"{where or '(document)'}: {msg}{got_text}"
+        problems.append(Problem(doc.name, line, col, message))
+    return problems
+
+
+# --- attaching sources ----------------------------------------------------------------------
+
+
+def _attach(obj: Any, doc: Document, path: tuple[Any, ...]) -> None:
+    if isinstance(obj, EstateModel):
+        obj._source = Source(doc, path)
+        for name in type(obj).model_fields:
+            value = getattr(obj, name)
+            if isinstance(value, (EstateModel, list)):
+                _attach(value, doc, (*path, name))
+    elif isinstance(obj, list):
+        for i, item in enumerate(obj):
+            if isinstance(item, EstateModel):
+                _attach(item, doc, (*path, i))
+
+
+def _salvage_hosts(doc: Document, kind: FileKind, invalid: set[str]) -> EstateModel | None:
+    """The valid hosts of a hosts file with errors, so the rest of the estate is still checked.
+
+    Names of invalid hosts go to ``invalid`` so that references to them are not reported as
+    dangling on top of the host's own error.
+    """
+    if kind.model is not HostsFile or not isinstance(doc.value.get("hosts"), list):
+        return None
+    good = []
+    for i, item in enumerate(doc.value["hosts"]):
+        try:
+            host = Host.model_validate(item)
+        except ValidationError:
+            if isinstance(item, dict) and isinstance(item.get("name"), str):
+                invalid.add(item["name"])
+            continue
+        _attach(host, doc, ("hosts", i))
+        good.append(host)
+    obj = HostsFile.model_construct(hosts=good)
+    doc.model = obj
+    return obj
+
+
+# --- the whole ------------------------------------------------------------------------------
+
+
+def load_estate_files(files: dict[str, bytes], *, today: date | None = None,
+                      ) -> tuple[Estate | None, list[Problem]]:
+    """Validate an estate given as {repo-relative path: bytes}."""
+    problems: list[Problem] = []
+    parsed: dict[str, tuple[FileKind, Document, EstateModel]] = {}
+    invalid_hosts: set[str] = set()
+    for name in sorted(files):
+        kind = classify(name)
+        if kind is None:
+            problems.append(Problem(name, 1, 1, "not an estate file (no file kind lives at this "
+                                    "path; estate files end in .yaml); ignored", "warning"))
+            continue
+        try:
+            doc = read_document(name, files[name])
+        except YamlError as exc:
+            problems.extend(Problem(name, e.line, e.column, e.message) for e in exc.errors)
+            continue
+        if not isinstance(doc.value, dict):
+            line, col = doc.locate(())
+            problems.append(Problem(name, line, col, f"the document must be a mapping with the "
+                                    f"keys of a {kind.name} file (see schemas/{kind.schema_file})"))
+            continue
+        try:
+            obj = kind.model.model_validate(doc.value)
+        except ValidationError as exc:
+            problems.extend(validation_problems(doc, kind.model, exc))
+            salvaged = _salvage_hosts(doc, kind, invalid_hosts)
+            if salvaged is not None:
+                parsed[name] = (kind, doc, salvaged)
+            continue
+        _attach(obj, doc, ())
+        doc.model = obj
+        parsed[name] = (kind, doc, obj)
+
+    failed = {k.name for n in files if (k := classify(n)) is not None and n not in parsed}
+    for kind in FILE_KINDS:
+        if kind.required and not any(_kind_matches(n, kind) for n in files):
+            problems.append(Problem(kind.pattern, 1, 1,
+                                    f"missing: the estate needs {kind.pattern} "
+                                    f"({kind.description})"))
+
+    estate = crossref.assemble(parsed)
+    problems.extend(crossref.check(estate, today=today or date.today(), failed_kinds=failed,
+                                   invalid_hosts=invalid_hosts))
+    problems.sort()
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    return estate, problems

@@ -1,0 +1,562 @@
+"""Pydantic models of every estate file kind. Unknown keys are errors everywhere.
+
+Rules inside one object live here (validators); rules between files live in ``crossref.py``.
+Every file kind is a top-level model listed in ``FILE_KINDS`` with where it lives and the name
+of its exported JSON Schema.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, time
+from enum import StrEnum
+from ipaddress import IPv4Address, IPv6Address
+from typing import TYPE_CHECKING, Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    IPvAnyAddress,
+    PlainSerializer,
+    PrivateAttr,
+    WithJsonSchema,
+    model_validator,
+)
+
+from .duration import Duration
+from .secrets import Secret
+from .selector import SelectorField
+
+if TYPE_CHECKING:
+    from .estate import Source
+
+# --- shared types ---------------------------------------------------------------------------
+
+Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=64,
+                          description="Lower-case identifier: letters, digits, '-', '_', '.'.")]
+HostName = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9.-]*$", max_length=253)]
+TagName = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+$", max_length=64)]
+NonEmpty = Annotated[str, Field(min_length=1)]
+Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+
+
+def _check_timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {name!r}; expected an IANA name such as "
+                         "'Europe/Berlin'") from None
+    return name
+
+
+TimeZoneName = Annotated[str, AfterValidator(_check_timezone)]
+_HHMM = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
+
+
+def _parse_hhmm(value: Any) -> time:
+    if isinstance(value, time):
+        return value
+    match = _HHMM.match(value) if isinstance(value, str) else None
+    if not match:
+        raise ValueError(f"{value!r} is not a time of day; expected \"HH:MM\" (24-hour), "
+                         "e.g. \"22:00\"")
+    return time(int(match[1]), int(match[2]))
+
+
+TimeOfDay = Annotated[
+    time,
+    BeforeValidator(_parse_hhmm),
+    PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str),
+    WithJsonSchema({"type": "string", "pattern": _HHMM.pattern}),
+]
+
+
+class EstateModel(BaseModel):
+    """Base of every estate model: no unknown keys, and remembers where it was defined."""
+
+    model_config = ConfigDict(extra="forbid", use_enum_values=False, validate_default=True)
+    _source: Source | None = PrivateAttr(default=None)
+
+    @property
+    def source(self) -> Source | None:
+        """File and path (line:column on demand) where this object is defined."""
+        return self._source
+
+
+class Environment(StrEnum):
+    production = "production"
+    staging = "staging"
+    development = "development"
+    test = "test"
+
+
+class Criticality(StrEnum):
+    critical = "critical"
+    high = "high"
+    medium = "medium"
+    low = "low"
+
+
+class Severity(StrEnum):
+    critical = "critical"
+    high = "high"
+    medium = "medium"
+    low = "low"
+
+
+class Cadence(StrEnum):
+    daily = "daily"
+    weekly = "weekly"
+    monthly = "monthly"
+
+
+class Weekday(StrEnum):
+    mon = "mon"
+    tue = "tue"
+    wed = "wed"
+    thu = "thu"
+    fri = "fri"
+    sat = "sat"
+    sun = "sun"
+
+
+# --- sites ----------------------------------------------------------------------------------
+
+
+class Contact(EstateModel):
+    name: NonEmpty
+    email: Email | None = None
+    phone: str | None = None
+    role: str | None = None
+
+
+class Site(EstateModel):
+    """A customer data centre."""
+
+    id: Id
+    name: NonEmpty
+    timezone: TimeZoneName
+    address: str | None = None
+    contacts: list[Contact] = []
+    resident_engineers: list[Contact] = []
+
+
+class SitesFile(EstateModel):
+    """inventory/sites.yaml"""
+
+    sites: list[Site] = Field(min_length=1)
+
+
+# --- hosts ----------------------------------------------------------------------------------
+
+
+class Hardware(EstateModel):
+    model: Id
+    serial: NonEmpty
+    purchased: date
+    warranty_end: date
+    end_of_life: date
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Hardware:
+        if self.warranty_end < self.purchased:
+            raise ValueError(f"warranty_end {self.warranty_end} is before purchased "
+                             f"{self.purchased}")
+        if self.end_of_life < self.purchased:
+            raise ValueError(f"end_of_life {self.end_of_life} is before purchased "
+                             f"{self.purchased}")
+        return self
+
+
+class OperatingSystem(EstateModel):
+    family: NonEmpty
+    release: NonEmpty
+
+
+class Connection(EstateModel):
+    user: str | None = None
+    port: int = Field(default=22, ge=1, le=65535)
+    become_password: Secret | None = None
+
+
+class Host(EstateModel):
+    """One server under contract."""
+
+    name: HostName
+    address: IPvAnyAddress
+    site: Id
+    role: Id
+    environment: Environment
+    criticality: Criticality
+    owner: NonEmpty
+    hardware: Hardware
+    os: OperatingSystem
+    software: dict[NonEmpty, NonEmpty] = {}
+    tags: list[TagName] = []
+    connection: Connection | None = None
+
+    @model_validator(mode="after")
+    def _no_repeated_tags(self) -> Host:
+        if len(set(self.tags)) != len(self.tags):
+            raise ValueError("tags repeat a value")
+        return self
+
+
+class HostsFile(EstateModel):
+    """inventory/hosts/*.yaml"""
+
+    hosts: list[Host] = Field(min_length=1)
+
+
+# --- hardware models and parts --------------------------------------------------------------
+
+
+class Part(EstateModel):
+    """A spare part: something a depot keeps and an engineer swaps."""
+
+    id: Id
+    description: NonEmpty
+    vendor_part_number: str | None = None
+    category: str | None = None
+
+
+class PartUse(EstateModel):
+    part: Id
+    quantity: int = Field(default=1, ge=1)
+
+
+class HardwareModel(EstateModel):
+    id: Id
+    vendor: NonEmpty
+    name: NonEmpty
+    form_factor: str | None = None
+    parts: list[PartUse] = Field(min_length=1)
+
+
+class ModelsFile(EstateModel):
+    """inventory/models.yaml: the part catalogue and the hardware models that use the parts."""
+
+    parts: list[Part] = Field(min_length=1)
+    models: list[HardwareModel] = Field(min_length=1)
+
+
+# --- spare-part stock and commitments -------------------------------------------------------
+
+
+class Depot(EstateModel):
+    id: Id
+    name: NonEmpty
+    site: Id | None = None
+    location: str | None = None
+
+
+class StockEntry(EstateModel):
+    part: Id
+    depot: Id
+    quantity: int = Field(ge=0)
+
+
+class StockFile(EstateModel):
+    """inventory/spares.yaml: depots and what each holds."""
+
+    depots: list[Depot] = Field(min_length=1)
+    stock: list[StockEntry] = []
+
+
+class SupplyChannel(StrEnum):
+    depot = "depot"
+    vendor = "vendor"
+    distributor = "distributor"
+
+
+class Commitment(EstateModel):
+    """Minimum stock of a part (absolute, or one per N hosts using it) and its delivery time."""
+
+    part: Id
+    min_stock: int | None = Field(default=None, ge=0)
+    per_hosts: int | None = Field(default=None, ge=1,
+                                  description="Keep one spare per this many hosts using it.")
+    delivery: Duration
+    channel: SupplyChannel
+
+    @model_validator(mode="after")
+    def _one_minimum(self) -> Commitment:
+        if (self.min_stock is None) == (self.per_hosts is None):
+            raise ValueError("give exactly one of min_stock (absolute) or per_hosts "
+                             "(one spare per N hosts using the part)")
+        return self
+
+
+class CommitmentsFile(EstateModel):
+    """policies/spares.yaml"""
+
+    commitments: list[Commitment] = Field(min_length=1)
+
+
+# --- checklists -----------------------------------------------------------------------------
+
+CheckId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+
+
+class Check(EstateModel):
+    """One check: a kind from runner/checks with its params, and the severity of a failure."""
+
+    id: CheckId
+    kind: Id
+    params: dict[str, Any] = {}
+    severity: Severity
+    hosts: SelectorField | None = None
+    description: str | None = None
+    _params: Any = PrivateAttr(default=None)
+
+    @property
+    def parsed_params(self) -> Any:
+        """The params validated against the kind's ``Params`` model (set by the loader)."""
+        return self._params
+
+
+class Checklist(EstateModel):
+    """policies/inspections/*.yaml"""
+
+    name: NonEmpty
+    description: str | None = None
+    cadence: Cadence
+    hosts: SelectorField
+    checks: list[Check] = Field(min_length=1)
+
+
+# --- the service policy ---------------------------------------------------------------------
+
+
+class PerSeverity(EstateModel):
+    critical: Duration
+    high: Duration
+    medium: Duration
+    low: Duration
+
+
+class Escalation(EstateModel):
+    warn_at: int = Field(ge=1, le=100, description="Warn at this percent of the deadline.")
+    overdue_at: int = Field(default=100, ge=1, description="Overdue at this percent.")
+    penalty_grace: Duration = Field(description="Penalised this long after overdue.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Escalation:
+        if self.overdue_at < self.warn_at:
+            raise ValueError(f"overdue_at ({self.overdue_at}) is below warn_at ({self.warn_at})")
+        return self
+
+
+class CadenceLimits(EstateModel):
+    """The longest gap allowed between two runs of each cadence's checklists."""
+
+    daily: Duration
+    weekly: Duration
+    monthly: Duration
+
+
+class ResponseTime(EstateModel):
+    response: Duration
+    on_site: Duration
+
+
+class PerCriticality(EstateModel):
+    critical: ResponseTime
+    high: ResponseTime
+    medium: ResponseTime
+    low: ResponseTime
+
+
+class ServicePolicy(EstateModel):
+    """policies/service.yaml"""
+
+    contract: str | None = None
+    rectification: PerSeverity
+    escalation: Escalation
+    unreachable_after_runs: int = Field(ge=1)
+    cadence: CadenceLimits
+    response_times: PerCriticality
+
+
+# --- waivers --------------------------------------------------------------------------------
+
+
+class Waiver(EstateModel):
+    """An accepted exception: the check does not open findings on these hosts until expiry."""
+
+    id: Id | None = None
+    host: HostName | None = None
+    hosts: SelectorField | None = None
+    check: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*/[a-z0-9][a-z0-9_-]*$",
+                                description="<checklist file stem>/<check id>")]
+    reason: NonEmpty
+    approved_by: NonEmpty
+    expires: date
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Waiver:
+        if (self.host is None) == (self.hosts is None):
+            raise ValueError("give exactly one of host (a name) or hosts (a selector)")
+        return self
+
+    @property
+    def checklist(self) -> str:
+        return self.check.split("/", 1)[0]
+
+    @property
+    def check_id(self) -> str:
+        return self.check.split("/", 1)[1]
+
+    def applies_on(self, day: date) -> bool:
+        return day <= self.expires
+
+
+class WaiversFile(EstateModel):
+    """policies/waivers.yaml"""
+
+    waivers: list[Waiver] = []
+
+
+# --- upgrade plans --------------------------------------------------------------------------
+
+_PERCENT = r"^(100|[1-9][0-9]?)%$"
+Percent = Annotated[str, Field(pattern=_PERCENT)]
+
+
+def _check_wave(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("a wave is a host count, a percentage like \"25%\", or \"rest\"")
+    if isinstance(value, int):
+        if value < 1:
+            raise ValueError("a wave needs at least 1 host")
+        return value
+    if isinstance(value, str) and (value == "rest" or re.match(_PERCENT, value)):
+        return value
+    raise ValueError(f"{value!r} is not a wave; expected a host count, a percentage like "
+                     "\"25%\", or \"rest\"")
+
+
+Wave = Annotated[
+    int | str,
+    BeforeValidator(_check_wave),
+    WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 1},
+                              {"type": "string", "pattern": _PERCENT},
+                              {"const": "rest"}]}),
+]
+
+
+def _check_limit(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    if isinstance(value, str) and re.match(_PERCENT, value):
+        return value
+    raise ValueError(f"{value!r} is not a failure limit; expected a count (0 or more) or a "
+                     "percentage like \"10%\"")
+
+
+FailureLimit = Annotated[
+    int | str,
+    BeforeValidator(_check_limit),
+    WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 0},
+                              {"type": "string", "pattern": _PERCENT}]}),
+]
+
+
+def _check_plan_timezone(value: str) -> str:
+    return value if value == "site" else _check_timezone(value)
+
+
+class Window(EstateModel):
+    """When an upgrade may run: days of the week and a time span, in a zone (or each site's)."""
+
+    days: list[Weekday] | None = None
+    start: TimeOfDay
+    end: TimeOfDay
+    timezone: Annotated[str, AfterValidator(_check_plan_timezone),
+                        Field(description="An IANA zone, or 'site' for each host's site zone.")]
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Window:
+        if self.start == self.end:
+            raise ValueError("window start and end are equal; the window would be empty")
+        return self
+
+    @property
+    def crosses_midnight(self) -> bool:
+        return self.end < self.start
+
+
+class Halt(EstateModel):
+    max_failures: FailureLimit
+
+
+class PlanCheck(EstateModel):
+    id: CheckId
+    kind: Id
+    params: dict[str, Any] = {}
+    _params: Any = PrivateAttr(default=None)
+
+    @property
+    def parsed_params(self) -> Any:
+        return self._params
+
+
+class UpgradePlan(EstateModel):
+    """policies/upgrades/*.yaml"""
+
+    name: NonEmpty
+    description: str | None = None
+    targets: SelectorField
+    packages: dict[NonEmpty, NonEmpty] = Field(min_length=1)
+    window: Window
+    waves: list[Wave] = Field(min_length=1)
+    halt: Halt
+    pre_checks: list[PlanCheck] = []
+    post_checks: list[PlanCheck] = []
+    rollback: bool
+
+    @model_validator(mode="after")
+    def _rest_last(self) -> UpgradePlan:
+        if "rest" in self.waves[:-1]:
+            raise ValueError("\"rest\" may only be the last wave")
+        return self
+
+
+# --- file kinds -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileKind:
+    name: str  # also the schema's file name: schemas/<name>.schema.json
+    model: type[EstateModel]
+    pattern: str  # a glob relative to the estate root
+    required: bool
+    description: str
+
+    @property
+    def schema_file(self) -> str:
+        return f"{self.name}.schema.json"
+
+
+FILE_KINDS: tuple[FileKind, ...] = (
+    FileKind("sites", SitesFile, "inventory/sites.yaml", True, "Sites (customer data centres)."),
+    FileKind("hosts", HostsFile, "inventory/hosts/*.yaml", True, "Hosts under contract."),
+    FileKind("models", ModelsFile, "inventory/models.yaml", True,
+             "Spare parts and the hardware models that use them."),
+    FileKind("stock", StockFile, "inventory/spares.yaml", True, "Depots and spare-part stock."),
+    FileKind("commitments", CommitmentsFile, "policies/spares.yaml", True,
+             "Spare-part commitments: minimum stock, delivery time, supply channel."),
+    FileKind("service", ServicePolicy, "policies/service.yaml", True,
+             "The service policy: deadlines, escalation, cadence limits, response times."),
+    FileKind("waivers", WaiversFile, "policies/waivers.yaml", False, "Accepted exceptions."),
+    FileKind("checklist", Checklist, "policies/inspections/*.yaml", True,
+             "An inspection checklist."),
+    FileKind("upgrade", UpgradePlan, "policies/upgrades/*.yaml", False, "An upgrade plan."),
+)
+
+IPAddress = IPv4Address | IPv6Address
