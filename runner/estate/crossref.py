@@ -29,7 +29,7 @@ from .models import (
     UpgradePlan,
     WaiversFile,
 )
-from .yamlsource import Document
+from .yamlsource import Document, child
 
 WAIVER_WARN_DAYS = 14
 
@@ -120,11 +120,8 @@ def _check_params(report: _Report, check: Any, owner: str) -> None:
             path: tuple[Any, ...] = ("params",)
             data: Any = check.params
             for part in loc:  # the deepest part of loc present in the data
-                if isinstance(data, dict) and part in data:
-                    data = data[part]
-                elif isinstance(data, list) and isinstance(part, int) and part < len(data):
-                    data = data[part]
-                else:
+                found, data = child(data, part)
+                if not found:
                     break
                 path = (*path, part)
             where = ".".join(str(p) for p in loc)

@@ -20,7 +20,7 @@ from ..errors import Problem
 from . import crossref
 from .estate import Estate, Source
 from .models import FILE_KINDS, EstateModel, FileKind, Host, HostsFile
-from .yamlsource import MAX_FILE_BYTES, Document, YamlError, read_document
+from .yamlsource import MAX_FILE_BYTES, Document, YamlError, child, read_document
 
 ESTATE_DIRS = ("inventory", "policies")
 
@@ -107,11 +107,8 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
     """The longest prefix of ``loc`` that exists in ``data`` (pydantic adds union tags etc.)."""
     path: list[Any] = []
     for part in loc:
-        if isinstance(data, dict) and isinstance(part, str) and part in data:
-            data = data[part]
-        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
-            data = data[part]
-        else:
+        found, data = child(data, part)
+        if not found:
             break
         path.append(part)
     return tuple(path)

@@ -168,7 +168,8 @@ class _Builder:
             if isinstance(event, ev.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    self.error(event.start_mark, "a second YAML document; one file holds one document")
+                    self.error(event.start_mark,
+                               "a second YAML document; one file holds one document")
                     return root
             elif isinstance(event, (ev.StreamStartEvent, ev.StreamEndEvent, ev.DocumentEndEvent)):
                 continue
@@ -264,8 +265,8 @@ def careful_load(text: str) -> tuple[Any, Positions]:
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         problem = exc.problem or "invalid YAML"
         context = f" ({exc.context})" if exc.context else ""
-        raise YamlError([*builder.errors, SourceError(line, col, f"YAML syntax: {problem}{context}")]
-                        ) from None
+        syntax = SourceError(line, col, f"YAML syntax: {problem}{context}")
+        raise YamlError([*builder.errors, syntax]) from None
     except RecursionError:
         raise YamlError([SourceError(1, 1, "YAML nested too deeply")]) from None
     if builder.errors:
@@ -287,6 +288,15 @@ def decode(data: bytes) -> str:
     if text.startswith("\ufeff"):
         text = text[1:]
     return text
+
+
+def child(data: Any, part: Any) -> tuple[bool, Any]:
+    """(True, data[part]) when ``part`` exists in a mapping or list, else (False, None)."""
+    if isinstance(data, dict) and isinstance(part, str) and part in data:
+        return True, data[part]
+    if isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+        return True, data[part]
+    return False, None
 
 
 class Document:
