@@ -1,0 +1,369 @@
+"""The patrol_measure module's probes, run directly against this machine's real files
+(read-only) and temp files; expected values are computed independently here."""
+
+from __future__ import annotations
+
+import grp
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+SYSTEM_PYTHON = "/usr/bin/python3"
+MODULE_PATH = Path(__file__).resolve().parents[3] / "playbooks" / "library" / "patrol_measure.py"
+
+
+# --- filesystems --------------------------------------------------------------------------
+
+
+def test_filesystems_reports_root_like_statvfs(pm):
+    measured = pm.probe_filesystems()
+    st = os.statvfs("/")
+    root = measured["/"]
+    assert root["size"] == st.f_blocks * st.f_frsize
+    assert root["inodes"] == st.f_files
+    # others write to this disk meanwhile: allow a little movement
+    assert abs(root["used"] - (st.f_blocks - st.f_bfree) * st.f_frsize) < 512 * 2**20
+    assert abs(root["avail"] - st.f_bavail * st.f_frsize) < 512 * 2**20
+    with open("/proc/mounts") as fh:
+        fstypes = {line.split()[1]: line.split()[2] for line in fh}
+    assert root["fstype"] == fstypes["/"]
+
+
+def test_filesystems_skips_pseudo_filesystems(pm):
+    measured = pm.probe_filesystems()
+    assert "/proc" not in measured
+    assert "/sys" not in measured
+    assert not {fs["fstype"] for fs in measured.values()} & pm.PSEUDO_FSTYPES
+
+
+def test_filesystems_reads_escaped_mount_points_and_later_mounts_win(pm, tmp_path):
+    spaced = tmp_path / "with space"
+    spaced.mkdir()
+    escaped = str(spaced).replace(" ", "\\040")
+    mounts = tmp_path / "mounts"
+    mounts.write_text(
+        "proc /proc proc rw 0 0\n"
+        f"/dev/sdz1 {escaped} ext4 rw 0 0\n"
+        f"/dev/sdz2 {escaped} xfs rw 0 0\n"
+        "/dev/gone /no/such/mount ext4 rw 0 0\n"
+    )
+    measured = pm.probe_filesystems(mounts_file=str(mounts))
+    assert set(measured) == {str(spaced), "/no/such/mount"}
+    assert measured[str(spaced)]["fstype"] == "xfs"
+    assert measured[str(spaced)]["device"] == "/dev/sdz2"
+    assert "error" in measured["/no/such/mount"]
+
+
+# --- meminfo / loadavg --------------------------------------------------------------------
+
+
+def test_meminfo_matches_proc_meminfo(pm):
+    measured = pm.probe_meminfo()
+    with open("/proc/meminfo") as fh:
+        total = next(int(line.split()[1]) for line in fh if line.startswith("MemTotal:"))
+    assert measured["total_kb"] == total
+    assert 0 < measured["available_kb"] <= total
+
+
+def test_meminfo_without_memavailable_is_a_probe_error(pm, tmp_path):
+    fake = tmp_path / "meminfo"
+    fake.write_text("MemTotal: 1000 kB\nMemFree: 10 kB\n")
+    with pytest.raises(pm.ProbeError):
+        pm.probe_meminfo(path=str(fake))
+
+
+def test_loadavg_reads_three_windows_and_cpu_count(pm):
+    measured = pm.probe_loadavg()
+    assert set(measured["load"]) == {"1", "5", "15"}
+    assert all(v >= 0 for v in measured["load"].values())
+    assert measured["cpus"] == os.cpu_count()
+
+
+# --- services -----------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not shutil.which("service", path="/usr/sbin:/sbin"), reason="no service")
+def test_unknown_service_has_a_nonzero_status(pm):
+    measured = pm.probe_service_status(["patrol-no-such-service"])
+    status = measured["patrol-no-such-service"]
+    assert status["rc"] != 0
+    assert "unrecognized service" in status["output"]
+
+
+# --- packages -----------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not Path("/var/lib/dpkg/status").exists(), reason="not a dpkg system")
+def test_packages_match_dpkg_query(pm):
+    expected = subprocess.run(
+        ["dpkg-query", "-W", "-f", "${Version}", "dpkg"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    measured = pm.probe_packages(["dpkg", "patrol-no-such-package"])
+    assert measured == {"dpkg": expected, "patrol-no-such-package": None}
+
+
+def test_packages_only_count_installed_ones(pm, tmp_path):
+    status = tmp_path / "status"
+    status.write_text(
+        "Package: gone\nStatus: deinstall ok config-files\nVersion: 1.0\n\n"
+        "Package: here\nStatus: install ok installed\nArchitecture: amd64\nVersion: 2:3.4-5\n"
+        "Description: a thing\n continued line: not a field\n\n"
+        "Package: half\nStatus: install reinstreq half-installed\nVersion: 1\n"
+    )
+    measured = pm.probe_packages(["gone", "here", "here:amd64", "half"], status_file=str(status))
+    assert measured == {"gone": None, "here": "2:3.4-5", "here:amd64": "2:3.4-5", "half": None}
+
+
+# --- apt upgrades -------------------------------------------------------------------------
+
+
+def _system_python_has_apt() -> bool:
+    if not Path(SYSTEM_PYTHON).exists():
+        return False
+    return subprocess.run([SYSTEM_PYTHON, "-c", "import apt_pkg"], check=False).returncode == 0
+
+
+def test_apt_upgrades_without_python_apt_is_an_error_value(pm, monkeypatch):
+    monkeypatch.setitem(sys.modules, "apt_pkg", None)  # makes `import apt_pkg` fail
+    assert pm.measure_one("apt_upgrades", {}) == {
+        "error": "python3-apt (apt_pkg) is not installed on the host"
+    }
+
+
+@pytest.mark.skipif(not _system_python_has_apt(), reason="no python3-apt on this machine")
+def test_apt_upgrades_agree_with_apt_list_upgradable(tmp_path):
+    script = (
+        "import importlib.util, json, sys\n"
+        f"spec = importlib.util.spec_from_file_location('pm', {str(MODULE_PATH)!r})\n"
+        "pm = importlib.util.module_from_spec(spec); spec.loader.exec_module(pm)\n"
+        "print(json.dumps(pm.measure_one('apt_upgrades', {'refresh': False})))\n"
+    )
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if "site-packages" in p))
+    out = subprocess.run(
+        [SYSTEM_PYTHON, "-c", script], capture_output=True, text=True, check=True, env=env
+    ).stdout
+    import json
+
+    measured = json.loads(out)
+    assert "error" not in measured, measured
+    listing = subprocess.run(
+        ["apt", "list", "--upgradable"], capture_output=True, text=True, check=True
+    ).stdout
+    expected = {}
+    for line in listing.splitlines():
+        if "/" in line and "[upgradable from" in line:
+            name_suite, version, *_ = line.split()
+            expected[name_suite.split("/")[0]] = version
+    got = {name.split(":")[0]: p["candidate"] for name, p in measured["packages"].items()}
+    assert got == expected
+    assert measured["refreshed"] is False
+
+
+def test_security_origin_detection(pm):
+    class PackageFile:
+        def __init__(self, archive="", label="", codename=""):
+            self.archive, self.label, self.codename = archive, label, codename
+
+    assert pm._is_security(PackageFile(archive="bookworm-security", label="Debian-Security"))
+    assert pm._is_security(PackageFile(archive="oldstable-security"))
+    assert pm._is_security(PackageFile(archive="now", label="Ubuntu Security"))
+    assert not pm._is_security(PackageFile(archive="bookworm-updates", label="Debian"))
+    assert not pm._is_security(PackageFile(archive="stable", label="patrol-lab"))
+
+
+# --- reboot marker ------------------------------------------------------------------------
+
+
+def test_reboot_required_reads_marker_and_package_list(pm, tmp_path):
+    marker, pkgs = tmp_path / "reboot-required", tmp_path / "reboot-required.pkgs"
+    assert pm.probe_reboot_required(str(marker), str(pkgs)) == {
+        "required": False,
+        "packages": [],
+    }
+    marker.write_text("*** System restart required ***\n")
+    pkgs.write_text("linux-image-amd64\nlibc6\nlibc6\n")
+    assert pm.probe_reboot_required(str(marker), str(pkgs)) == {
+        "required": True,
+        "packages": ["libc6", "linux-image-amd64"],
+    }
+
+
+# --- listening ports ----------------------------------------------------------------------
+
+
+def test_listening_ports_sees_a_socket_we_open_and_not_after_close(pm):
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:
+        listener.bind(("127.0.0.1", 0))
+        port = listener.getsockname()[1]
+        assert port not in pm.probe_listening_ports()["ports"]  # bound, not yet listening
+        listener.listen()
+        assert port in pm.probe_listening_ports()["ports"]
+    assert port not in pm.probe_listening_ports()["ports"]
+
+
+@pytest.mark.skipif(not socket.has_ipv6 or not Path("/proc/net/tcp6").exists(), reason="no v6")
+def test_listening_ports_include_ipv6(pm):
+    try:
+        listener = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+        listener.bind(("::1", 0))
+    except OSError:
+        pytest.skip("no IPv6 loopback")
+    with listener:
+        listener.listen()
+        assert listener.getsockname()[1] in pm.probe_listening_ports()["ports"]
+
+
+def test_listening_ports_parse_proc_net_format(pm, tmp_path):
+    tcp = tmp_path / "tcp"
+    tcp.write_text(
+        "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid\n"
+        "   0: 00000000:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0\n"
+        "   1: 0100007F:0CEA 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0\n"
+        "   2: 0100007F:0017 0100007F:9C40 01 00000000:00000000 00:00000000 00000000     0\n"
+    )
+    missing = tmp_path / "tcp6"
+    assert pm.probe_listening_ports(files=(str(tcp), str(missing))) == {"ports": [22, 3306]}
+    with pytest.raises(pm.ProbeError):
+        pm.probe_listening_ports(files=(str(missing),))
+
+
+# --- stat ---------------------------------------------------------------------------------
+
+
+def test_stat_reports_mode_owner_group_and_mtime(pm, tmp_path):
+    path = tmp_path / "marker"
+    path.write_text("x")
+    os.chmod(path, 0o640)
+    os.utime(path, (1_700_000_000, 1_700_000_000))
+    measured = pm.probe_stat(str(path))
+    st = os.stat(path)
+    assert measured["exists"] is True
+    assert measured["type"] == "file"
+    assert measured["mode"] == "0640"
+    assert measured["owner"] == pwd.getpwuid(st.st_uid).pw_name
+    assert measured["group"] == grp.getgrgid(st.st_gid).gr_name
+    assert measured["mtime"] == 1_700_000_000
+    assert abs(measured["now"] - datetime.now(UTC).timestamp()) < 60
+
+
+def test_stat_keeps_special_bits_and_follows_symlinks(pm, tmp_path):
+    target = tmp_path / "dir"
+    target.mkdir()
+    os.chmod(target, 0o1777)
+    link = tmp_path / "link"
+    link.symlink_to(target)
+    measured = pm.probe_stat(str(link))
+    assert (measured["type"], measured["mode"]) == ("directory", "1777")
+
+
+def test_stat_of_missing_file_says_so(pm, tmp_path):
+    measured = pm.probe_stat(str(tmp_path / "absent"))
+    assert measured["exists"] is False
+    assert "now" in measured
+
+
+# --- sshd -T ------------------------------------------------------------------------------
+
+
+def test_sshd_t_output_parses_to_lowercase_keywords(pm):
+    text = "port 22\nPermitRootLogin without-password\npasswordauthentication no\n" \
+        "hostkey /etc/ssh/a\nhostkey /etc/ssh/b\n"  # fmt: skip
+    assert pm.parse_sshd_t(text) == {
+        "port": "22",
+        "permitrootlogin": "without-password",
+        "passwordauthentication": "no",
+        "hostkey": "/etc/ssh/a /etc/ssh/b",
+    }
+
+
+@pytest.mark.skipif(not Path("/usr/sbin/sshd").exists(), reason="no sshd on this machine")
+def test_sshd_probe_returns_settings_or_an_error_value(pm):
+    measured = pm.measure_one("sshd_config", {"keys": ["PermitRootLogin"]})
+    can_run = Path("/run/sshd").is_dir() and os.geteuid() == 0
+    if can_run:
+        assert set(measured) == {"permitrootlogin"}
+    else:  # e.g. "Missing privilege separation directory: /run/sshd"
+        assert measured["error"].startswith("sshd -T failed")
+
+
+# --- certificate --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def certificate(tmp_path):
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("no openssl CLI to make a test certificate")
+    cert, key = tmp_path / "lab.pem", tmp_path / "lab.key"
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "45",
+         "-subj", "/CN=patrol-lab", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    end = subprocess.run(
+        [openssl, "x509", "-enddate", "-noout", "-in", str(cert)],
+        check=True, capture_output=True, text=True,
+    ).stdout.strip().removeprefix("notAfter=")  # fmt: skip
+    not_after = datetime.strptime(end, "%b %d %H:%M:%S %Y %Z").replace(tzinfo=UTC)
+    return cert, int(not_after.timestamp())
+
+
+def test_certificate_not_after_matches_openssl(pm, certificate):
+    path, not_after = certificate
+    measured = pm.probe_certificate(str(path))
+    assert measured["exists"] is True
+    assert measured["not_after"] == not_after
+    assert measured["subject"] == "patrol-lab"
+    assert 44 * 86400 < measured["not_after"] - measured["now"] <= 45 * 86400
+
+
+def test_certificate_garbage_is_an_error_value_and_missing_is_not(pm, tmp_path):
+    junk = tmp_path / "junk.pem"
+    junk.write_text("not a certificate\n")
+    assert (
+        "not a readable PEM certificate"
+        in pm.measure_one("certificate", {"path": str(junk)})["error"]
+    )
+    assert pm.probe_certificate(str(tmp_path / "absent.pem"))["exists"] is False
+
+
+# --- the dispatcher -----------------------------------------------------------------------
+
+
+def test_unknown_probe_and_unknown_args_are_error_values(pm):
+    assert pm.measure_one("nope", {}) == {"error": "unknown probe 'nope'"}
+    assert (
+        "takes no argument" in pm.measure_one("stat", {"path": "/", "mounts_file": "/x"})["error"]
+    )
+
+
+def test_one_broken_probe_does_not_sink_the_others(pm, monkeypatch):
+    def boom():
+        raise ZeroDivisionError("oops")
+
+    monkeypatch.setitem(pm.PROBES, "loadavg", boom)
+    values = pm.measure_all(
+        [
+            {"id": "a", "probe": "loadavg", "args": {}},
+            {"id": "b", "probe": "meminfo", "args": {}},
+            {"id": "c", "probe": "stat", "args": {"path": "/"}},
+        ]
+    )
+    assert values["a"] == {"error": "ZeroDivisionError: oops"}
+    assert "total_kb" in values["b"]
+    assert values["c"]["type"] == "directory"
+
+
+def test_os_errors_name_the_file(pm, tmp_path, monkeypatch):
+    monkeypatch.setitem(pm.PROBES, "meminfo", lambda: pm.probe_meminfo(str(tmp_path / "x")))
+    assert pm.measure_one("meminfo", {}) == {
+        "error": f"{tmp_path / 'x'}: No such file or directory"
+    }
