@@ -1,6 +1,42 @@
-"""The lab: a real fleet of SSH hosts on this machine, built from Linux namespaces."""
+"""The lab: a real fleet of SSH hosts on this machine, built from Linux namespaces.
+
+Modules: ``config`` (names and paths), ``image`` (base image), ``aptrepo`` (offline apt
+repository), ``network`` (bridge, veths, fence), ``host`` (one host's boot), ``fleet``
+(up/down/status), ``faults``, ``state``, ``roster`` (which hosts), ``preflight``.
+This module is the small surface the rest of Patrol uses.
+"""
+
+from __future__ import annotations
+
+from .config import DEFAULT, LabConfig
+from .state import init_pid, load
 
 
-def ansible_vars() -> dict[str, dict[str, object]]:
+def ssh_common_args(config: LabConfig = DEFAULT) -> str:
+    """ssh options that pin the lab's known_hosts and reuse connections."""
+    return (f"-o UserKnownHostsFile={config.known_hosts} -o StrictHostKeyChecking=yes "
+            "-o IdentitiesOnly=yes -o ControlMaster=auto -o ControlPersist=60s")
+
+
+def ansible_vars(config: LabConfig = DEFAULT) -> dict[str, dict[str, object]]:
     """Host name -> Ansible connection vars for lab hosts that are up; {} when no lab is up."""
-    return {}
+    try:
+        state = load(config)
+    except PermissionError:  # not root: the lab (root-only state) cannot be up for us
+        return {}
+    if state is None:
+        return {}
+    return {
+        h.name: {
+            "ansible_host": h.address,
+            "ansible_user": "root",
+            "ansible_ssh_private_key_file": str(config.client_key),
+            "ansible_ssh_common_args": ssh_common_args(config),
+            "ansible_python_interpreter": "/usr/bin/python3",
+        }
+        for h in state.hosts
+        if not h.killed and init_pid(config, h.name) is not None
+    }
+
+
+__all__ = ["DEFAULT", "LabConfig", "ansible_vars", "ssh_common_args"]
