@@ -1,3 +1,3 @@
-"""Patrol: the estate as YAML in Git, inspections and upgrades through Ansible, records back in Git."""
+"""Patrol: the estate as YAML in Git, inspections and upgrades through Ansible, records in Git."""
 
 __version__ = "0.1.0"

@@ -248,7 +248,13 @@ def commit(root: Path, paths: Iterable[str], summary: str, body_trailers: dict[s
     full = sorted({(rel_root / p).as_posix() for p in paths})
     repo.git.add("--", *full)
     message = f"{summary}\n\n{trailers(body_trailers)}\n"
-    repo.git.commit("-q", "--no-verify", "-m", message, "--", *full)
+    env = {}
+    reader = repo.config_reader()
+    if not reader.has_option("user", "email") and "GIT_AUTHOR_EMAIL" not in os.environ:
+        # a fresh CI machine has no identity; the archive still needs an author
+        env = {"GIT_AUTHOR_NAME": "Patrol", "GIT_AUTHOR_EMAIL": "patrol@localhost",
+               "GIT_COMMITTER_NAME": "Patrol", "GIT_COMMITTER_EMAIL": "patrol@localhost"}
+    repo.git.commit("-q", "--no-verify", "-m", message, "--", *full, env=env or None)
     return repo.head.commit.hexsha
 
 

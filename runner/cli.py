@@ -74,10 +74,10 @@ def inventory(
 
 @app.command()
 def inspect(
-    checklist: Annotated[str, typer.Argument(help="Checklist name (file stem under policies/inspections).")],
-    limit: Annotated[str | None, typer.Option(help="Host selector narrowing the checklist's hosts.")] = None,
+    checklist: Annotated[str, typer.Argument(help="A checklist file stem.")],
+    limit: Annotated[str | None, typer.Option(help="Host selector narrowing its hosts.")] = None,
     junit: Annotated[Path | None, typer.Option(help="Write a JUnit XML report here.")] = None,
-    commit: Annotated[bool, typer.Option("--commit/--no-commit", help="Commit the records.")] = True,
+    commit: Annotated[bool, typer.Option("--commit/--no-commit", help="Commit records.")] = True,
     push: Annotated[bool, typer.Option(help="Push the commit (rebasing, never forcing).")] = False,
     estate: EstateOpt = Path("."),
 ) -> None:
@@ -86,7 +86,57 @@ def inspect(
           push=push)
 
 
+findings_app = typer.Typer(no_args_is_help=False, help="Findings and their deadlines.")
+NowOpt = Annotated[str | None, typer.Option("--now", help="Evaluate at this ISO time (tests).")]
+
+
+@findings_app.callback(invoke_without_command=True)
+def findings(
+    ctx: typer.Context,
+    state: Annotated[list[str] | None, typer.Option(help="Only these states (repeatable).")] = None,
+    host: Annotated[str | None, typer.Option(help="Host selector.")] = None,
+    overdue: Annotated[bool, typer.Option(help="Only overdue or penalised findings.")] = False,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.text,
+    estate: EstateOpt = Path("."),
+) -> None:
+    """List findings (active ones unless --state says otherwise) with totals."""
+    if ctx.invoked_subcommand is None:
+        _call("findings", root=estate, states=state, host=host, overdue=overdue, fmt=fmt.value)
+
+
+@findings_app.command("escalate")
+def findings_escalate(
+    now: NowOpt = None,
+    commit: Annotated[bool, typer.Option("--commit/--no-commit")] = True,
+    estate: EstateOpt = Path("."),
+) -> None:
+    """Lapse expired waivers and move findings to warned / overdue / penalised."""
+    from .commands import findings as mod
+
+    raise typer.Exit(mod.escalate(root=estate, now=now, commit=commit))
+
+
+@app.command()
+def compliance(
+    now: NowOpt = None,
+    commit: Annotated[bool, typer.Option("--commit/--no-commit")] = True,
+    estate: EstateOpt = Path("."),
+) -> None:
+    """Checklists that did not complete on every host within their cadence."""
+    _call("compliance", root=estate, now=now, commit=commit)
+
+
+@app.command()
+def demo(
+    checklist: Annotated[str, typer.Argument(help="Checklist to run.")] = "daily",
+    estate: EstateOpt = Path("."),
+) -> None:
+    """Bring the lab up and inspect it in a throwaway clone; print the summary and commit."""
+    _call("demo", root=estate, checklist=checklist)
+
+
 def _add_subapps() -> None:
+    app.add_typer(findings_app, name="findings")
     from .commands import lab
 
     app.add_typer(lab.app, name="lab", help="The local test fleet of SSH hosts.")

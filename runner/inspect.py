@@ -202,7 +202,7 @@ def inspect(
         run.timings["ansible"] = play.ansible_seconds
 
         def write_and_commit() -> str | None:
-            written = write_run(root, run, header, started)
+            written = write_run(root, run, header, started, estate, finished)
             if not commit:
                 return None
             return archive.commit(root, written, commit_summary(run), {
@@ -224,10 +224,41 @@ def _patrol_version() -> str:
     return __version__
 
 
-def write_run(root: Path, run: InspectRun, header: dict[str, Any], started: datetime) -> list[str]:
-    """Record first, then status files: a kill in between leaves a complete record."""
+def write_run(
+    root: Path,
+    run: InspectRun,
+    header: dict[str, Any],
+    started: datetime,
+    estate: Any,
+    now: datetime,
+) -> list[str]:
+    """Judge findings, then write the record first and status and findings after it: a kill
+    in between leaves a complete record, and the next run rewrites the rest."""
     import yaml
 
+    from . import findings as fnd
+    from . import findings_store
+    from .estate_policy import context_of
+    from .record import unreachable_runs
+
+    status_dir = root / archive.REPORTS / "status"
+    old_status: dict[str, Any] = {}
+    for name in sorted(run.results):
+        path = status_dir / f"{safe_file_name(name)}.yaml"
+        old_status[name] = yaml.safe_load(path.read_bytes()) if path.exists() else None
+    store = findings_store.load(root)
+    before = {fid: findings_store.to_doc(f) for fid, f in store.items()}
+    transitions = fnd.apply_run(
+        store,
+        run_id=run.run_id,
+        checklist=run.checklist,
+        results=run.results,
+        unreachable_runs={n: unreachable_runs(old_status[n], hr) for n, hr in run.results.items()},
+        now=now,
+        ctx=context_of(estate),
+    )
+    run.summary = summarise(run.results)  # waivers may have relabelled results
+    run.findings = transitions
     previous = archive.latest_record(root)
     rel = archive.record_path(run.run_id, started.year, started.month)
     body = run_record(
@@ -237,17 +268,21 @@ def write_run(root: Path, run: InspectRun, header: dict[str, Any], started: date
         results=run.results,
         summary=run.summary,
         previous=previous,
+        extra={"findings": [
+            {"finding": t.finding, "from": t.before, "to": t.after} for t in transitions
+        ]},
     )
     data, digest = archive.seal(archive.dump_yaml(body))
     archive.atomic_write(root / rel, data)
     run.record_path, run.record_sha256 = rel, digest
     written = [rel]
     for name in sorted(run.results):
-        path = root / archive.REPORTS / "status" / f"{safe_file_name(name)}.yaml"
-        old = yaml.safe_load(path.read_bytes()) if path.exists() else None
-        doc = status_doc(old, name, run.checklist, run.run_id, run.results[name])
+        path = status_dir / f"{safe_file_name(name)}.yaml"
+        doc = status_doc(old_status[name], name, run.checklist, run.run_id, run.results[name])
         archive.atomic_write(path, archive.dump_yaml(doc))
         written.append(path.relative_to(root).as_posix())
+    changed = {fid for fid, f in store.items() if findings_store.to_doc(f) != before.get(fid)}
+    written += findings_store.save(root, store, changed)
     return written
 
 

@@ -100,5 +100,14 @@ def status_doc(
         doc["unreachable_since"] = (
             old.get("unreachable_since", run_id) if not was_reachable else run_id
         )
+        doc["unreachable_runs"] = unreachable_runs(old, hr)
     doc["checks"] = {k: checks[k] for k in sorted(checks)}
     return doc
+
+
+def unreachable_runs(old: dict[str, Any] | None, hr: HostResult) -> int:
+    """Consecutive runs the host has now been unreachable (0 when reached)."""
+    if hr.reachable:
+        return 0
+    old = old or {}
+    return int(old.get("unreachable_runs", 0)) + 1 if old.get("reachable") is False else 1

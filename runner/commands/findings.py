@@ -1,0 +1,125 @@
+"""`patrol findings`: list and filter findings; `patrol findings escalate`: move the clock on."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from ..errors import Exit, PatrolError
+from ..findings import ACTIVE, Finding, State
+
+_SEVERITIES = ("critical", "high", "medium", "low")
+
+
+def parse_now(text: str | None) -> datetime:
+    from datetime import UTC
+
+    if not text:
+        return datetime.now(UTC)
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise PatrolError(
+            f"--now {text!r}: expected an ISO time like 2026-11-25T06:00:00Z"
+        ) from None
+    if value.tzinfo is None:
+        raise PatrolError(f"--now {text!r}: give a timezone, e.g. Z or +01:00")
+    return value.astimezone(UTC)
+
+
+def select(findings: dict[str, Finding], states: list[str] | None, host_sel: Any,
+           overdue: bool, estate: Any | None) -> list[Finding]:
+    wanted = {State(s) for s in states} if states else set(ACTIVE)
+    if overdue:
+        wanted &= {State.OVERDUE, State.PENALISED}
+    out = []
+    for fid in sorted(findings):
+        f = findings[fid]
+        if f.state not in wanted:
+            continue
+        if host_sel is not None:
+            host = estate.hosts.get(f.subject) if estate and f.kind != "cadence" else None
+            if host is None or not host_sel.matches(host):
+                continue
+        out.append(f)
+    return out
+
+
+def totals(items: list[Finding]) -> dict[str, dict[str, int]]:
+    by_state = Counter(f.state.value for f in items)
+    by_sev = Counter(f.severity for f in items)
+    return {
+        "by_state": {s.value: by_state.get(s.value, 0) for s in State},
+        "by_severity": {s: by_sev.get(s, 0) for s in _SEVERITIES},
+    }
+
+
+def render(items: list[Finding], fmt: str) -> str:
+    from ..findings_store import to_doc
+
+    t = totals(items)
+    if fmt == "json":
+        return json.dumps({"findings": [to_doc(f) for f in items], "totals": t}, indent=2)
+    if fmt == "markdown":
+        lines = ["| finding | state | severity | due | reason |", "|---|---|---|---|---|"]
+        for f in items:
+            reason = f.reason.replace("|", "\\|")
+            lines.append(f"| `{f.id}` | {f.state.value} | {f.severity} | "
+                         f"{to_doc(f)['due']} | {reason} |")
+        lines += ["", "**Totals** — " + ", ".join(
+            f"{k}: {v}" for k, v in {**t["by_state"], **t["by_severity"]}.items() if v)]
+        return "\n".join(lines) + "\n"
+    lines = [f"{f.id:<40} {f.state.value:<10} {f.severity:<8} due {to_doc(f)['due']}  {f.reason}"
+             for f in items]
+    lines.append(f"{len(items)} finding(s): " + ", ".join(
+        f"{v} {k}" for k, v in t["by_state"].items() if v) + " | " + ", ".join(
+        f"{v} {k}" for k, v in t["by_severity"].items() if v))
+    return "\n".join(lines) + "\n"
+
+
+def run(root: Path, states: list[str] | None, host: str | None, overdue: bool, fmt: str) -> int:
+    from .. import findings_store
+    from ..estate.selector import parse_selector
+    from ..inspect import load_valid_estate
+
+    host_sel = None
+    estate = None
+    if host:
+        try:
+            host_sel = parse_selector(host)
+        except ValueError as exc:
+            raise PatrolError(f"--host {host!r}: {exc}") from None
+        estate = load_valid_estate(root)
+    for s in states or []:
+        if s not in {x.value for x in State}:
+            raise PatrolError(f"--state {s!r}: expected one of {', '.join(x.value for x in State)}")
+    items = select(findings_store.load(root), states, host_sel, overdue, estate)
+    print(render(items, fmt), end="")
+    return int(Exit.OK)
+
+
+def escalate(root: Path, now: str | None, commit: bool) -> int:
+    """Lapse expired waivers and escalate, committing the moved findings."""
+    from .. import archive, findings_store
+    from ..estate_policy import context_of
+    from ..findings import refresh_waivers
+    from ..inspect import load_valid_estate
+
+    at = parse_now(now)
+    with archive.run_lock(root):
+        estate = load_valid_estate(root)
+        store = findings_store.load(root)
+        moves = refresh_waivers(store, at, context_of(estate))
+        changed = findings_store.save(root, store, {m.finding for m in moves})
+        for m in moves:
+            print(f"{m.finding}: {m.before} -> {m.after}")
+        if changed and commit:
+            sha = archive.commit(root, changed, f"findings: {len(moves)} escalated", {
+                "Patrol-Run": f"escalate-{at.strftime('%Y%m%dT%H%M%SZ')}",
+            })
+            print(f"commit {sha}")
+    print(f"{len(moves)} transition(s)")
+    return int(Exit.OK)
