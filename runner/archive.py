@@ -296,3 +296,17 @@ def push(root: Path, reapply: Callable[[], str], attempts: int = 5) -> str:
             ) from None
         sha = reapply()
     raise PatrolError(f"git push still rejected after {attempts} attempts", exit_code=Exit.FAILED)
+
+
+def clone(source: Path, dest: Path) -> Path:
+    """A throwaway clone, so a demo never commits onto the user's branch."""
+    import git
+
+    repo = _repo(source)
+    git.Repo.clone_from(repo.working_tree_dir, dest, no_hardlinks=True, quiet=True)
+    return dest
+
+
+def show_stat(root: Path, sha: str) -> str:
+    """``git show --stat`` of a commit, for people reading the demo's output."""
+    return str(_repo(root).git.show("--stat", "--format=medium", sha))

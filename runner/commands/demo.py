@@ -1,0 +1,37 @@
+"""`patrol demo`: the newcomer's first command — real hosts, a real inspection, a real commit."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from ..errors import Exit
+
+
+def run(root: Path, checklist: str) -> int:
+    from .. import archive
+    from ..inspect import commit_summary, inspect
+    from ..lab import DEFAULT, fleet
+    from ..lab.state import load
+    from ..progress import Progress
+
+    progress = Progress()
+    if load(DEFAULT) is None:
+        progress.text("lab: bringing up the estate's hosts...")
+        fleet.up(root, echo=progress.text)
+    else:
+        progress.text("lab: already up, reusing it")
+    where = Path(tempfile.mkdtemp(prefix="patrol-demo-")) / "estate"
+    archive.clone(root, where)
+    progress.text(f"demo clone: {where} (your own branch is not touched)")
+    progress.text(f"inspect {checklist}: measuring...")
+    result = inspect(where, checklist, on_host=progress.host)
+    progress.text("")
+    progress.text(commit_summary(result))
+    progress.text(f"record {result.record_path}")
+    if result.commit:
+        progress.text(archive.show_stat(where, result.commit))
+    progress.text(f"The archive is in {where}: try `git -C {where} log -p -1`.")
+    progress.text("The lab stays up for more experiments; `patrol lab down` removes it.")
+    all_pass = all(hr.passed for hr in result.results.values())
+    return int(Exit.OK if all_pass else Exit.FAILED)
