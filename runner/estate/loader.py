@@ -8,6 +8,7 @@ of a Git commit). Both return ``(estate or None, problems)``; ``estate`` is None
 from __future__ import annotations
 
 import fnmatch
+import functools
 import types
 import typing
 from datetime import date
@@ -170,12 +171,25 @@ def validation_problems(doc: Document, model: type[BaseModel], exc: ValidationEr
 # --- attaching sources ----------------------------------------------------------------------
 
 
+@functools.cache
+def _model_fields_of(cls: type[EstateModel]) -> tuple[str, ...]:
+    """Fields of ``cls`` that may hold estate models (directly or in a list)."""
+    out = []
+    for name, field in cls.model_fields.items():
+        types_ = _unwrap(field.annotation)
+        inner = [t for tp in types_ for t in (
+            _unwrap(typing.get_args(tp)[0]) if typing.get_origin(tp) is list else [tp])]
+        if any(isinstance(t, type) and issubclass(t, EstateModel) for t in inner):
+            out.append(name)
+    return tuple(out)
+
+
 def _attach(obj: Any, doc: Document, path: tuple[Any, ...]) -> None:
     if isinstance(obj, EstateModel):
-        obj._source = Source(doc, path)
-        for name in type(obj).model_fields:
+        obj._set_source(Source(doc, path))
+        for name in _model_fields_of(type(obj)):
             value = getattr(obj, name)
-            if isinstance(value, (EstateModel, list)):
+            if value is not None:
                 _attach(value, doc, (*path, name))
     elif isinstance(obj, list):
         for i, item in enumerate(obj):

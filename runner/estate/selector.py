@@ -21,6 +21,7 @@ from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
 KEYS = ("name", "role", "site", "environment", "tag")
 _ALIASES = {"env": "environment", "host": "name"}
+_GLOB = re.compile(r"[*?\[]")
 _VALUE = re.compile(r"^[A-Za-z0-9_.*?\[\]-]+$")
 
 
@@ -42,15 +43,22 @@ class Term:
     values: tuple[str, ...]
     negated: bool = False
 
+    def __post_init__(self) -> None:
+        exact = frozenset(v for v in self.values if not _GLOB.search(v))
+        object.__setattr__(self, "_exact", exact)
+        object.__setattr__(self, "_globs", tuple(v for v in self.values if v not in exact))
+
+    def _hit(self, value: str) -> bool:
+        return value in self._exact or any(fnmatchcase(value, g) for g in self._globs)
+
     def matches(self, host: _HostLike) -> bool:
         if self.key == "all":
             hit = True
         elif self.key == "tag":
-            hit = any(fnmatchcase(t, v) for t in host.tags for v in self.values)
+            hit = any(self._hit(t) for t in host.tags)
         else:
             attr = getattr(host, self.key)
-            attr = getattr(attr, "value", attr)  # enums compare by their YAML value
-            hit = any(fnmatchcase(str(attr), v) for v in self.values)
+            hit = self._hit(str(getattr(attr, "value", attr)))  # enums by their YAML value
         return hit != self.negated
 
     def __str__(self) -> str:

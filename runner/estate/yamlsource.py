@@ -86,6 +86,12 @@ def resolve_plain(text: str) -> Any:
 _SUSPICIOUS = re.compile(rb"(?:^|[\s\[{,])[!&*]|^(?:---|\.\.\.|%)|\t", re.MULTILINE)
 
 
+def _may_be_suspicious(data: bytes) -> bool:
+    """A memchr-fast pre-filter for ``_SUSPICIOUS`` (a regex over 6 MB takes 0.3 s)."""
+    return (b"!" in data or b"&" in data or b"*" in data or b"\t" in data or b"%" in data
+            or b"---" in data or b"..." in data)
+
+
 class _Duplicate(Exception):
     pass
 
@@ -116,7 +122,7 @@ def _quiet_stderr() -> Iterator[None]:
 
 def fast_load(data: bytes) -> tuple[bool, Any]:
     """(True, value) when the fast path can read ``data`` exactly; (False, None) otherwise."""
-    if _SUSPICIOUS.search(data):
+    if _may_be_suspicious(data) and _SUSPICIOUS.search(data):
         return False, None
     try:
         import ryml
