@@ -196,10 +196,20 @@ def probe_loadavg(path="/proc/loadavg"):
 def probe_service_status(names):
     """``service NAME status`` per service: its exit code and last output line (LSB codes:
     0 running, 1-3 not running, 4 unknown); works with sysvinit scripts, no systemd needed."""
-    service = _which("service")
+    try:
+        command = [_which("service")]
+    except ProbeError:
+        command = None  # no service(8): call the init scripts directly
     result = {}
     for name in names:
-        rc, out, err = _run([service, name, "status"])
+        if command is not None:
+            argv = [*command, name, "status"]
+        elif os.path.exists(f"/etc/init.d/{name}"):
+            argv = [f"/etc/init.d/{name}", "status"]
+        else:
+            result[name] = {"rc": 4, "output": f"{name}: unrecognized service"}
+            continue
+        rc, out, err = _run(argv)
         result[name] = {"rc": rc, "output": _last_line(out) or _last_line(err)}
     return result
 

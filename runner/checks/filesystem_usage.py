@@ -2,7 +2,9 @@
 
 Pseudo filesystems (proc, sysfs, cgroup, devpts, mqueue, squashfs, ...) are skipped by the
 probe by fstype; tmpfs and overlay count. A mount fails when its usage is above
-``max_percent`` (exactly at the limit passes). Globs match the mount point.
+``max_percent`` (exactly at the limit passes). Globs match the mount point. A selected
+mount that cannot be read (stale NFS, permission) makes the check an error: exclude it
+to skip it. The value maps each selected mount to its % used (integer, rounded up).
 
 ```yaml
 - id: disk-space

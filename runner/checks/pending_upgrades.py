@@ -6,6 +6,8 @@ inspection does not change the host); ``refresh: true`` runs ``apt-get update`` 
 (never in check mode). A candidate is a security upgrade when an index offering it has an
 archive/suite ending in ``-security`` or a label containing ``Security``.
 Fails when the count is above ``max`` or the security count above ``security_max``.
+The value keeps the counts and the security candidates (name -> version, first 20 by
+name), not every package: a stale host would otherwise bloat every run record.
 
 ```yaml
 - id: upgrades
@@ -27,6 +29,8 @@ from pydantic import Field
 from .base import HostLike, Measurement, ParamsModel, Result, Status, measured_error, plural
 
 NAME = "pending_upgrades"
+
+VALUE_LIMIT = 20
 
 
 class Params(ParamsModel):
@@ -50,11 +54,11 @@ def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result
     packages: dict[str, dict[str, Any]] = measured["packages"]
     names = sorted(packages)
     security = [n for n in names if packages[n].get("security")]
+    # Compact for the record: counts, plus the security candidates (at most VALUE_LIMIT).
     value = {
         "count": len(names),
         "security_count": len(security),
-        "upgradable": {n: packages[n]["candidate"] for n in names},
-        "security": security,
+        "security": {n: packages[n]["candidate"] for n in security[:VALUE_LIMIT]},
     }
     total_over = len(names) > params.max
     security_over = len(security) > params.security_max

@@ -363,7 +363,7 @@ def judge_upg(measured, **params):
 def test_upgrades_none_pending_passes():
     result = judge_upg(upgrades(0, 0))
     assert result.status is Status.PASS
-    assert result.value == {"count": 0, "security_count": 0, "upgradable": {}, "security": []}
+    assert result.value == {"count": 0, "security_count": 0, "security": {}}
 
 
 def test_upgrades_exactly_at_max_passes_and_one_over_fails():
@@ -377,7 +377,7 @@ def test_security_upgrades_fail_against_security_max():
     result = judge_upg(upgrades(3, 1), max=10, security_max=0)
     assert result.status is Status.FAIL
     assert result.reason == "3 pending upgrades, 1 security (limit 0): pkg0"
-    assert result.value["security"] == ["pkg0"]
+    assert result.value["security"] == {"pkg0": "2"}
     assert judge_upg(upgrades(3, 1), max=10, security_max=1).status is Status.PASS
 
 
@@ -385,6 +385,9 @@ def test_upgrades_reason_stays_one_short_line():
     result = judge_upg(upgrades(120, 80))
     assert "\n" not in result.reason
     assert result.reason.endswith("and 75 more")
+    assert result.value["count"] == 120
+    assert result.value["security_count"] == 80
+    assert len(result.value["security"]) == pending_upgrades.VALUE_LIMIT
 
 
 # --- reboot_required ----------------------------------------------------------------------
