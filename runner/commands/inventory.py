@@ -1,0 +1,44 @@
+"""`patrol inventory --list | --host H`: the estate as Ansible dynamic-inventory JSON.
+
+Ansible uses it through ``inventory/patrol-inventory`` (an inventory script):
+``ansible-inventory -i inventory/patrol-inventory --list``. Lab hosts that are up get their
+connection vars from ``runner.lab.ansible_vars()``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from ..errors import Exit
+
+
+def run(root: Path = Path("."), list_: bool = False, host: str | None = None) -> int:
+    from ..estate.loader import NotAnEstate, load_estate
+    from ..inventory import build_inventory
+
+    if list_ == (host is not None):
+        print("patrol inventory: give exactly one of --list or --host HOST", file=sys.stderr)
+        return int(Exit.USAGE)
+    try:
+        estate, problems = load_estate(Path(root))
+    except NotAnEstate as exc:
+        print(f"patrol inventory: {exc}", file=sys.stderr)
+        return int(Exit.USAGE)
+    if estate is None:
+        for p in problems:
+            print(p, file=sys.stderr)
+        print("patrol inventory: the estate is invalid; run `patrol validate`", file=sys.stderr)
+        return int(Exit.FAILED)
+    from .. import lab
+
+    inventory = build_inventory(estate, lab.ansible_vars())
+    if host is not None:
+        if host not in inventory["_meta"]["hostvars"]:
+            print(f"patrol inventory: no host {host!r} in the estate", file=sys.stderr)
+            return int(Exit.USAGE)
+        print(json.dumps(inventory["_meta"]["hostvars"][host], indent=2, sort_keys=True))
+    else:
+        print(json.dumps(inventory, indent=2, sort_keys=True))
+    return int(Exit.OK)

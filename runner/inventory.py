@@ -1,0 +1,73 @@
+"""The estate as Ansible dynamic-inventory JSON (the ``--list`` shape).
+
+Groups: ``site_<id>``, ``role_<role>``, ``env_<environment>``, ``tag_<tag>`` (names sanitised to
+what Ansible accepts), all children of ``all``. Host vars: ``ansible_host`` (the address),
+connection settings when the estate has them, and ``patrol_*`` facts from the estate. Extra host
+vars (e.g. the lab's connection settings) are merged over them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .estate import Estate, Host
+
+_BAD = re.compile(r"[^A-Za-z0-9_]")
+
+
+def group_name(prefix: str, value: str) -> str:
+    """A valid Ansible group name: letters, digits and underscores, not starting with a digit."""
+    return f"{prefix}_{_BAD.sub('_', value)}"
+
+
+def host_vars(estate: Estate, host: Host) -> dict[str, Any]:
+    hw = host.hardware
+    site = estate.sites.get(host.site)
+    out: dict[str, Any] = {
+        "ansible_host": str(host.address),
+        "patrol_site": host.site,
+        "patrol_site_timezone": site.timezone if site is not None else None,
+        "patrol_role": host.role,
+        "patrol_environment": host.environment.value,
+        "patrol_criticality": host.criticality.value,
+        "patrol_owner": host.owner,
+        "patrol_hardware": {
+            "model": hw.model, "serial": hw.serial, "purchased": hw.purchased.isoformat(),
+            "warranty_end": hw.warranty_end.isoformat(), "end_of_life": hw.end_of_life.isoformat(),
+        },
+        "patrol_os": {"family": host.os.family, "release": host.os.release},
+        "patrol_software": dict(host.software),
+        "patrol_tags": list(host.tags),
+    }
+    conn = host.connection
+    if conn is not None:
+        out["ansible_port"] = conn.port
+        if conn.user is not None:
+            out["ansible_user"] = conn.user
+        if conn.become_password is not None:
+            out["ansible_become_password"] = conn.become_password.ansible_value()
+    return out
+
+
+def build_inventory(estate: Estate, extra_hostvars: dict[str, dict[str, Any]] | None = None,
+                    ) -> dict[str, Any]:
+    """The whole inventory, deterministic (groups and hosts sorted)."""
+    extra = extra_hostvars or {}
+    groups: dict[str, list[str]] = {}
+    hostvars: dict[str, dict[str, Any]] = {}
+    for host in estate.hosts.values():
+        hostvars[host.name] = {**host_vars(estate, host), **extra.get(host.name, {})}
+        names = [group_name("site", host.site), group_name("role", host.role),
+                 group_name("env", host.environment.value)]
+        names += [group_name("tag", t) for t in host.tags]
+        for g in names:
+            members = groups.setdefault(g, [])
+            if host.name not in members:
+                members.append(host.name)
+    inventory: dict[str, Any] = {"_meta": {"hostvars": dict(sorted(hostvars.items()))}}
+    inventory["all"] = {"children": ["ungrouped", *sorted(groups)]}
+    inventory["ungrouped"] = {"hosts": []}
+    for g in sorted(groups):
+        inventory[g] = {"hosts": sorted(groups[g])}
+    return inventory
