@@ -163,15 +163,16 @@ def lab_processes(config: LabConfig) -> list[int]:
 
 
 def _teardown(config: LabConfig) -> None:
-    """Kill the lab's processes (a host's mounts die with its last process), then the rest."""
-    pids = lab_processes(config)
-    for pid in pids:
-        host.kill(pid)
+    """Kill the lab's processes (a host's mounts die with its last process), then the rest.
+
+    Scans until none is left: a host still booting may spawn its init after a scan.
+    """
     deadline = time.monotonic() + 10
-    while pids and time.monotonic() < deadline:
-        pids = [p for p in pids if _alive(p)]
-        if pids:
-            time.sleep(0.01)
+    while (pids := [p for p in lab_processes(config) if _alive(p)]) and \
+            time.monotonic() < deadline:
+        for pid in pids:
+            host.kill(pid)
+        time.sleep(0.02)
     network.destroy(config)
     if config.state_dir.exists():
         shutil.rmtree(config.state_dir, ignore_errors=True)

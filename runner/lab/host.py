@@ -89,8 +89,8 @@ def start(config: LabConfig, name: str) -> None:
     with open(hdir / "boot.log", "wb") as log:
         subprocess.run(
             ["setsid", "--fork", "nsenter", f"--net=/run/netns/{config.netns(name)}",
-             "unshare", "--mount", "--uts", "--ipc", "--pid", "--fork", "--propagation",
-             "private", "/bin/sh", str(hdir / "boot.sh")],
+             "unshare", "--mount", "--uts", "--ipc", "--pid", "--fork", "--kill-child",
+             "--propagation", "private", "/bin/sh", str(hdir / "boot.sh")],
             stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=ENV, check=True)
 
 

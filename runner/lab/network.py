@@ -57,7 +57,10 @@ def check_clashes(config: LabConfig, addresses: list[str]) -> None:
 def create(config: LabConfig, hosts: list[tuple[str, str]]) -> None:
     """Bridge, fence, and for every host a namespace with a veth whose inner end is eth0."""
     br, table, net = config.bridge, config.routing_table, config.network
-    lines = [f"link add {br} type bridge", f"link set {br} addrgenmode none"]
+    # a fixed MAC: by default a bridge takes its lowest port's, which changes when a host is
+    # killed, and every other host's ARP entry for the gateway would go stale
+    mac = "02:50:4c:" + ":".join(f"{b:02x}" for b in config.gateway.packed[1:])
+    lines = [f"link add {br} address {mac} type bridge", f"link set {br} addrgenmode none"]
     ip_batch(lines)
     _sysctl(f"net/ipv6/conf/{br}/disable_ipv6", "1")
     _sysctl(f"net/ipv4/conf/{br}/rp_filter", "1")

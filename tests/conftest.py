@@ -1,0 +1,154 @@
+"""Shared fixtures. ``lab``: the estate's hosts as a real fleet, up once per test session.
+
+Example::
+
+    @pytest.mark.lab
+    def test_sshd_runs(lab):
+        assert lab.testinfra("web-01").service("ssh").is_running
+        assert lab.ssh("web-02", "hostname").stdout.strip() == "web-02"
+
+A lab someone already brought up (`patrol lab up`) with every estate host alive is reused and
+left up; otherwise the fixture brings one up and takes it down at the end of the session.
+Tests using the fixture get the ``lab`` marker automatically, so ``-m "not lab"`` skips them.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class LabFleet:
+    """A running lab as tests see it: hosts, commands on them, faults, testinfra."""
+
+    config: object  # runner.lab.config.LabConfig
+    hosts: dict[str, str]  # name -> address
+    _testinfra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def names(self) -> list[str]:
+        return sorted(self.hosts)
+
+    def address(self, name: str) -> str:
+        return self.hosts[name]
+
+    def ssh_options(self, connect_timeout: int = 5) -> list[str]:
+        c = self.config
+        return ["-i", str(c.client_key), "-o", f"UserKnownHostsFile={c.known_hosts}",
+                "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes",
+                "-o", "IdentitiesOnly=yes", "-o", "ControlMaster=no",
+                "-o", f"ConnectTimeout={connect_timeout}"]
+
+    def ssh(self, name: str, command: str, connect_timeout: int = 5,
+            timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        """Run a shell command on a host over real SSH (as Ansible would reach it)."""
+        return subprocess.run(
+            ["ssh", *self.ssh_options(connect_timeout), f"root@{self.hosts[name]}", command],
+            capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+
+    def run(self, name: str, command: str, timeout: float = 120
+            ) -> subprocess.CompletedProcess[str]:
+        """Run a shell command inside a host without SSH (works while sshd or the link is down)."""
+        from runner.lab import host, state
+
+        pid = state.init_pid(self.config, name)
+        assert pid, f"lab host {name} is not running"
+        return host.run_in(pid, ["sh", "-c", command], timeout=timeout)
+
+    def testinfra(self, name: str):
+        """A testinfra host reached over the lab's SSH key and pinned known_hosts."""
+        import testinfra
+
+        if name not in self._testinfra:
+            c = self.config
+            self._testinfra[name] = testinfra.get_host(
+                f"ssh://root@{self.hosts[name]}", ssh_identity_file=str(c.client_key),
+                ssh_extra_args=f"-o UserKnownHostsFile={c.known_hosts} "
+                               "-o StrictHostKeyChecking=yes -o BatchMode=yes "
+                               "-o IdentitiesOnly=yes -o ControlMaster=no")
+        return self._testinfra[name]
+
+    def ansible_vars(self) -> dict[str, dict[str, object]]:
+        from runner.lab import ansible_vars
+
+        return ansible_vars(self.config)
+
+    # faults, each undone by its pair
+    def sshd_stop(self, name: str) -> None:
+        from runner.lab import faults
+
+        faults.sshd_stop(name, self.config)
+
+    def sshd_start(self, name: str) -> None:
+        from runner.lab import faults
+
+        faults.sshd_start(name, self.config)
+
+    def link_down(self, name: str) -> None:
+        from runner.lab import faults
+
+        faults.link_down(name, self.config)
+
+    def link_up(self, name: str) -> None:
+        from runner.lab import faults
+
+        faults.link_up(name, self.config)
+
+    def disk_attach(self, name: str, path: str, size: str = "16M") -> None:
+        from runner.lab import faults
+
+        faults.disk_attach(name, path, size, self.config)
+
+    def disk_detach(self, name: str, path: str) -> None:
+        from runner.lab import faults
+
+        faults.disk_detach(name, path, self.config)
+
+
+def _reusable(config, wanted: dict[str, str]) -> bool:
+    from runner.lab import state
+
+    current = state.load(config)
+    if current is None:
+        return False
+    up = {h.name: h.address for h in current.hosts
+          if not h.killed and not h.link_down and not h.disks and state.is_alive(config, h.name)}
+    return all(up.get(n) == a for n, a in wanted.items())
+
+
+@pytest.fixture(scope="session")
+def lab() -> Iterator[LabFleet]:
+    """The estate's hosts, up for the whole session (see the module docstring)."""
+    if os.geteuid() != 0:
+        pytest.skip("lab tests need root (network namespaces and mounts)")
+    from runner.errors import PatrolError
+    from runner.lab import DEFAULT, fleet, roster
+
+    wanted = dict(roster.lab_hosts(ROOT, None, DEFAULT))
+    owned = not _reusable(DEFAULT, wanted)
+    if owned:
+        fleet.down(DEFAULT)
+        try:
+            fleet.up(ROOT, None, DEFAULT, echo=lambda _msg: None)
+        except PatrolError as exc:
+            pytest.fail(f"cannot bring the lab up: {exc}")
+    try:
+        yield LabFleet(DEFAULT, wanted)
+    finally:
+        if owned:
+            fleet.down(DEFAULT)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that uses the lab fixture is a lab test, marked or not."""
+    for item in items:
+        if "lab" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("lab"):
+            item.add_marker(pytest.mark.lab)
