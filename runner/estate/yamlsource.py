@@ -153,6 +153,10 @@ class Positions:
     keys: dict[Path_, Pos] = field(default_factory=dict)
 
 
+def _tag_text(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org") else tag
+
+
 class _Builder:
     """Folds ruamel.yaml parse events into plain data and positions, checking as it goes."""
 
@@ -213,11 +217,13 @@ class _Builder:
             elif tag == "!vault":
                 value = VaultValue(event.value)
             else:
-                self.error(mark, f"tag {tag} is not allowed; the only tag Patrol reads is !vault")
+                self.error(mark, f"tag {_tag_text(tag)} is not allowed; the only tag Patrol reads "
+                                 "is !vault")
                 value = None
         elif isinstance(event, ev.SequenceStartEvent):
             if tag is not None:
-                self.error(mark, f"tag {tag} is not allowed; the only tag Patrol reads is !vault")
+                self.error(mark, f"tag {_tag_text(tag)} is not allowed; the only tag Patrol "
+                                 "reads is !vault")
             value, size = [], 1
             for child in events:
                 if isinstance(child, ev.SequenceEndEvent):
@@ -227,7 +233,8 @@ class _Builder:
                 size += n
         elif isinstance(event, ev.MappingStartEvent):
             if tag is not None:
-                self.error(mark, f"tag {tag} is not allowed; the only tag Patrol reads is !vault")
+                self.error(mark, f"tag {_tag_text(tag)} is not allowed; the only tag Patrol "
+                                 "reads is !vault")
             value, size = {}, 1
             for key_event in events:
                 if isinstance(key_event, ev.MappingEndEvent):
@@ -285,9 +292,9 @@ def decode(data: bytes) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        good = data[: exc.start].decode("utf-8")
-        line = good.count("\n") + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = len(data[line_start:exc.start].decode("utf-8")) + 1  # in characters
         raise YamlError([SourceError(line, column,
                                      f"not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded; "
                                      "estate files must be UTF-8")]) from None

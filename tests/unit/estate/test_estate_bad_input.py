@@ -1,0 +1,218 @@
+"""One test per class of bad input: exit 1, file:line:column, no traceback, nothing else lost.
+
+Every test also plants a second, unrelated error (a warning threshold over 100% in the service
+policy) and checks that it is reported in the same run.
+"""
+
+from __future__ import annotations
+
+import time
+
+from .conftest import SampleEstate, position
+
+HOSTS = "inventory/hosts/hz-dc1.yaml"
+WAIVERS = "policies/waivers.yaml"
+
+
+SERVICE = "policies/service.yaml"
+
+
+def plant_other_error(estate: SampleEstate) -> str:
+    text = estate.replace(SERVICE, "warn_at: 75", "warn_at: 175")
+    line, col = position(text, "175")
+    return (f"{SERVICE}:{line}:{col}: error: escalation.warn_at: Input should be less than or "
+            "equal to 100")
+
+
+def assert_reported(estate: SampleEstate, *expected: str) -> str:
+    other = plant_other_error(estate)
+    run = estate.validate()
+    assert run.code == 1, run.text
+    assert "Traceback" not in run.text
+    for line in (*expected, other):
+        assert line in run.out, f"missing {line!r} in:\n{run.out}"
+    return run.out
+
+
+def test_syntax_error_names_its_position(estate: SampleEstate) -> None:
+    text = estate.replace(HOSTS, "owner: ops-team@example.com", "owner: ops-team: example")
+    line, col = position(text, "ops-team: example", offset=len("ops-team"))
+    assert_reported(estate, f"{HOSTS}:{line}:{col}: error: YAML syntax: mapping values are not "
+                            "allowed here")
+
+
+def test_duplicate_key_is_rejected_at_the_second_key(estate: SampleEstate) -> None:
+    text = estate.replace(HOSTS, "    role: web\n", "    role: web\n    role: app\n")
+    first = position(text, "role: web")
+    line, col = position(text, "role: app")
+    assert_reported(estate, f"{HOSTS}:{line}:{col}: error: duplicate key 'role' (first defined "
+                            f"at line {first[0]}, column {first[1]})")
+
+
+def test_unknown_key_is_named_with_the_keys_expected(estate: SampleEstate) -> None:
+    text = estate.replace(HOSTS, "    role: web\n", "    role: web\n    colour: blue\n")
+    line, col = position(text, "colour")
+    out = assert_reported(estate, f"{HOSTS}:{line}:{col}: error: hosts[0](web-01).colour: "
+                                  "unknown key 'colour'; expected one of: name, address")
+    assert "criticality" in out
+
+
+def test_wrong_type_names_the_value(estate: SampleEstate) -> None:
+    rel = "policies/service.yaml"
+    text = estate.replace(rel, "unreachable_after_runs: 3", "unreachable_after_runs: three")
+    line, col = position(text, "three")
+    assert_reported(estate, f"{rel}:{line}:{col}: error: unreachable_after_runs: Input should be "
+                            "a valid integer")
+
+
+def test_missing_field_points_at_the_object_lacking_it(estate: SampleEstate) -> None:
+    text = estate.replace(HOSTS, "    owner: ops-team@example.com\n", "", count=1)
+    line, col = position(text, "name: web-01")
+    assert_reported(estate, f"{HOSTS}:{line}:{col}: error: hosts[0](web-01): missing required "
+                            "key 'owner'")
+
+
+def test_impossible_date_is_rejected(estate: SampleEstate) -> None:
+    text = estate.replace(HOSTS, "purchased: 2023-03-14", "purchased: 2026-02-30")
+    line, col = position(text, "2026-02-30")
+    assert_reported(estate, f"{HOSTS}:{line}:{col}: error: hosts[0](web-01).hardware.purchased: "
+                            "Input should be a valid date")
+
+
+def test_bad_ip_address_is_rejected(estate: SampleEstate) -> None:
+    text = estate.replace(HOSTS, "address: 10.123.0.12", "address: 10.123.0.312")
+    line, col = position(text, "10.123.0.312")
+    assert_reported(estate, f"{HOSTS}:{line}:{col}: error: hosts[1](web-02).address: value is "
+                            "not a valid IPv4 or IPv6 address")
+
+
+def test_dangling_site_and_model_are_reported(estate: SampleEstate) -> None:
+    estate.replace(HOSTS, "site: hz-dc1", "site: hz-dc9")
+    text = estate.replace(HOSTS, "model: r740xd", "model: r750")
+    site = position(text, "hz-dc9")
+    model = position(text, "r750")
+    assert_reported(
+        estate,
+        f"{HOSTS}:{site[0]}:{site[1]}: error: host web-01: site 'hz-dc9' is not defined in "
+        "inventory/sites.yaml (known: fra-dc2, hz-dc1)",
+        f"{HOSTS}:{model[0]}:{model[1]}: error: host db-01: hardware model 'r750' is not defined",
+    )
+
+
+def test_dangling_check_kind_lists_the_known_kinds(estate: SampleEstate) -> None:
+    rel = "policies/inspections/daily.yaml"
+    text = estate.replace(rel, "kind: drift", "kind: drfit")
+    line, col = position(text, "drfit")
+    out = assert_reported(estate, f"{rel}:{line}:{col}: error: checklist daily, check drift: "
+                                  "unknown check kind 'drfit'; known kinds: ")
+    assert "filesystem_usage" in out
+
+
+def test_dangling_waiver_host_and_check_are_reported(estate: SampleEstate) -> None:
+    estate.replace(WAIVERS, "host: backup-01", "host: backup-99")
+    text = estate.replace(WAIVERS, "check: daily/load", "check: daily/lode")
+    host = position(text, "backup-99")
+    check = position(text, "daily/lode")
+    assert_reported(
+        estate,
+        f"{WAIVERS}:{host[0]}:{host[1]}: error: waiver: host 'backup-99' is not in the inventory",
+        f"{WAIVERS}:{check[0]}:{check[1]}: error: waiver: checklist 'daily' has no check 'lode'",
+    )
+
+
+def test_duplicate_host_name_and_address_are_reported(estate: SampleEstate) -> None:
+    estate.replace(HOSTS, "name: web-02", "name: web-01")
+    text = estate.replace(HOSTS, "address: 10.123.0.21", "address: 10.123.0.11")
+    first = position(text, "name: web-01")
+    name = position(text, "name: web-01", occurrence=2, offset=len("name: "))
+    addr = position(text, "address: 10.123.0.11", occurrence=2, offset=len("address: "))
+    assert_reported(
+        estate,
+        f"{HOSTS}:{name[0]}:{name[1]}: error: duplicate host name 'web-01' (first defined at "
+        f"{HOSTS}:{first[0]}:{first[1]})",
+        f"{HOSTS}:{addr[0]}:{addr[1]}: error: duplicate host address '10.123.0.11'",
+    )
+
+
+BOMB = """\
+hosts:
+  a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]
+  b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+  c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+  d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+  e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
+  f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]
+  g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]
+  h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g, *g]
+  i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h, *h]
+"""
+
+
+def test_alias_bomb_fails_fast_at_the_alias_that_crosses_the_bound(
+        estate: SampleEstate) -> None:
+    rel = estate.write("inventory/hosts/bomb.yaml", BOMB)
+    # Expanded nodes so far: 10 aliases of a (11 nodes each), 10 of b (111), 10 of c (1,111),
+    # then d's 11,111 each: the 8th *d in line e passes 100,000.
+    line, col = position(BOMB, "*d", occurrence=8)
+    started = time.monotonic()
+    assert_reported(estate, f"{rel}:{line}:{col}: error: alias *d expands the document past "
+                            "100000 nodes")
+    assert time.monotonic() - started < 10
+
+
+def test_python_tag_is_rejected(estate: SampleEstate) -> None:
+    text = estate.replace(HOSTS, "owner: ops-team@example.com",
+                          'owner: !!python/object/apply:os.system ["touch /tmp/pwned"]')
+    line, col = position(text, "!!python")
+    assert_reported(estate, f"{HOSTS}:{line}:{col}: error: tag !!python/object/apply:os.system "
+                            "is not allowed; the only tag Patrol reads is !vault")
+
+
+def test_non_utf8_is_rejected_with_the_byte_position(estate: SampleEstate) -> None:
+    text = estate.read(HOSTS).replace("serial: CZJ0421A2", "serial: CZJ0421\udcffA2", 1)
+    data = text.encode("utf-8", "surrogateescape")
+    estate.write(HOSTS, data)
+    line, col = position(text, "\udcff")
+    assert_reported(estate, f"{HOSTS}:{line}:{col}: error: not UTF-8: byte 0xff cannot be "
+                            "decoded")
+
+
+def test_empty_file_is_a_clear_error(estate: SampleEstate) -> None:
+    rel = estate.write("inventory/hosts/new-site.yaml", "# nothing here yet\n")
+    assert_reported(estate, f"{rel}:1:1: error: file is empty (no YAML document)")
+
+
+def test_oversize_file_is_refused_unread(estate: SampleEstate) -> None:
+    rel = estate.write("inventory/hosts/huge.yaml", "# padding\n" * (600 * 1024))
+    assert_reported(estate, f"{rel}:1:1: error: file is larger than the limit of 5242880 bytes")
+
+
+def test_plain_text_secret_is_rejected(estate: SampleEstate) -> None:
+    text = estate.replace(HOSTS, "    tags: [frontend, pci]\n",
+                          "    tags: [frontend, pci]\n    connection:\n      user: patrol\n"
+                          "      become_password: hunter2\n", count=1)
+    line, col = position(text, "hunter2")
+    assert_reported(estate, f"{HOSTS}:{line}:{col}: error: hosts[0](web-01).connection."
+                            "become_password: plain-text secret")
+
+
+def test_check_params_error_points_at_the_param(estate: SampleEstate) -> None:
+    rel = "policies/inspections/weekly.yaml"
+    text = estate.replace(rel, "max_percent: 85", "max_percent: lots")
+    line, col = position(text, "lots")
+    estate.replace(rel, "minutes: 5", "minutes: 5\n      window: 7")
+    unknown = position(estate.read(rel), "window: 7")
+    assert_reported(
+        estate,
+        f"{rel}:{line}:{col}: error: checklist weekly, check disk-space: params.max_percent: "
+        "Input should be a valid number",
+        f"{rel}:{unknown[0]}:{unknown[1]}: error: checklist weekly, check load: params.window: "
+        "unknown param for kind 'load_per_cpu'",
+    )
+
+
+def test_bad_selector_names_the_term(estate: SampleEstate) -> None:
+    rel = "policies/upgrades/patrol-agent-1.1.yaml"
+    text = estate.replace(rel, "targets: role=web,app", "targets: rack=12")
+    line, col = position(text, "rack=12")
+    assert_reported(estate, f"{rel}:{line}:{col}: error: targets: unknown selector key 'rack'")

@@ -1,0 +1,88 @@
+"""`patrol validate`: exit codes, output formats, warnings that do not fail."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from runner.estate import load_estate
+
+from .conftest import REPO, SampleEstate, patrol, position
+
+
+def test_sample_estate_validates_clean() -> None:
+    run = patrol("validate", str(REPO))
+    assert run.code == 0, run.text
+    assert "estate is valid: 0 errors" in run.out
+
+
+def test_default_path_is_the_current_directory() -> None:
+    run = patrol("validate", cwd=REPO)
+    assert run.code == 0, run.text
+
+
+def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+    run = patrol("validate", str(tmp_path / "nope"))
+    assert run.code == 2
+    assert "no such directory" in run.err
+    assert "Traceback" not in run.text
+
+
+def test_directory_without_estate_is_a_usage_error(tmp_path: Path) -> None:
+    run = patrol("validate", str(tmp_path))
+    assert run.code == 2
+    assert "is not an estate" in run.err
+
+
+def _two_errors(estate: SampleEstate) -> list[tuple[str, int, int]]:
+    hosts = "inventory/hosts/fra-dc2.yaml"
+    text = estate.replace(hosts, "address: 10.123.0.32", "address: 10.123.0.320")
+    service = estate.replace("policies/service.yaml", "high: 1d", "high: 1 day")
+    return [(hosts, *position(text, "10.123.0.320")),
+            ("policies/service.yaml", *position(service, "1 day"))]
+
+
+def test_errors_are_sorted_by_file_then_line(estate: SampleEstate) -> None:
+    estate.replace("policies/waivers.yaml", "host: backup-01", "host: nobody")
+    expected = sorted([*_two_errors(estate),
+                       ("policies/waivers.yaml",
+                        *position(estate.read("policies/waivers.yaml"), "nobody"))])
+    run = estate.validate()
+    assert run.code == 1
+    lines = run.out.splitlines()
+    assert [line.split(": ")[0] for line in lines[:-1]] == [f"{f}:{a}:{b}" for f, a, b in expected]
+    assert lines[-1] == "estate is invalid: 3 errors, 0 warnings in 12 files"
+
+
+def test_json_format_lists_every_problem(estate: SampleEstate) -> None:
+    expected = _two_errors(estate)
+    run = estate.validate("--format", "json")
+    assert run.code == 1
+    doc = json.loads(run.out)
+    assert doc["valid"] is False and doc["errors"] == 2
+    assert [(p["file"], p["line"], p["column"]) for p in doc["problems"]] == sorted(expected)
+    assert doc["problems"][1]["message"].startswith("rectification.high: '1 day' is not a duration")
+
+
+def test_github_format_is_workflow_annotations(estate: SampleEstate) -> None:
+    (hosts, line, col), _ = _two_errors(estate)
+    run = estate.validate("--format", "github")
+    assert run.code == 1
+    first = run.out.splitlines()[0]
+    assert first.startswith(f"::error file={hosts},line={line},col={col}::hosts[1](app-02).address")
+
+
+def test_an_expiring_waiver_is_a_warning_not_a_failure() -> None:
+    estate, problems = load_estate(REPO, today=date(2027, 6, 20))
+    assert estate is not None
+    text = (REPO / "policies/waivers.yaml").read_text()
+    line, col = position(text, "2027-06-30")
+    assert [str(p) for p in problems] == [
+        f"policies/waivers.yaml:{line}:{col}: warning: waiver for daily/load expires on "
+        "2027-06-30, within 14 days"]
+
+
+def test_sample_waiver_is_not_close_to_expiry_on_the_demo_day() -> None:
+    estate, problems = load_estate(REPO, today=date(2026, 11, 25))
+    assert estate is not None and problems == []
