@@ -25,6 +25,8 @@ from .errors import Exit, PatrolError
 
 REPORTS = "reports"
 RUNS = f"{REPORTS}/runs"
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
 _SEAL = re.compile(rb"\nsha256: ([0-9a-f]{64})\n\Z")
 
 try:  # the C emitter is ~10x faster; both give identical bytes for our plain data
@@ -60,6 +62,7 @@ def atomic_write(path: Path, data: bytes) -> bool:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp's 0600 would hide records from readers
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -231,6 +234,23 @@ def read_tree(root: Path, rev: str, prefixes: Iterable[str]) -> dict[str, bytes]
             if blob.type == "blob":
                 out[blob.path] = blob.data_stream.read()
     return out
+
+
+def resolve_rev(root: Path, rev: str) -> str:
+    """The full commit sha that ``rev`` names (PatrolError for an unknown revision)."""
+    import git
+
+    try:
+        return str(_repo(root).commit(rev).hexsha)
+    except (git.BadName, ValueError, git.GitCommandError):
+        raise PatrolError(f"unknown revision {rev!r}", exit_code=Exit.USAGE) from None
+
+
+def repo_subdir(root: Path) -> str:
+    """Where ``root`` lies inside its repository's working tree, as a POSIX prefix ("" at top)."""
+    repo = _repo(root)
+    rel = Path(root).resolve().relative_to(Path(repo.working_tree_dir).resolve()).as_posix()
+    return "" if rel == "." else rel
 
 
 def trailers(values: dict[str, str]) -> str:

@@ -6,6 +6,7 @@ the dir is removed afterwards: raw Ansible events stay out of the archive.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
@@ -39,6 +40,17 @@ class PlayOutcome:
     status: str  # ansible-runner's: successful / failed / timeout / canceled
     rc: int
     ansible_seconds: float = 0.0
+    error: str = ""  # Ansible's own output when no host produced a result
+
+
+def _stdout_tail(r: Any, lines: int = 15) -> str:
+    """What ansible-playbook said, for when it never reached a host (bad inventory, syntax)."""
+    try:
+        text = r.stdout.read()
+    except Exception:
+        return f"ansible-playbook ended {r.status} (rc {r.rc}) without any host result"
+    useful = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("PLAY")]
+    return "\n".join(useful[-lines:]) or f"ansible-playbook ended {r.status} (rc {r.rc})"
 
 
 def ansible_version() -> str:
@@ -47,14 +59,17 @@ def ansible_version() -> str:
     return str(__version__)
 
 
-def _binary(name: str) -> str:
-    """Prefer the tool next to our interpreter, so an un-activated venv still works."""
-    local = Path(sys.executable).parent / name
-    return str(local) if local.exists() else name
+def _path_with_our_tools() -> str:
+    """PATH with our interpreter's bin dir first, so an un-activated venv still finds
+    ansible-playbook (ansible-runner drops the playbook argument when given ``binary``)."""
+    ours = str(Path(sys.executable).parent)
+    rest = [p for p in os.environ.get("PATH", "").split(os.pathsep) if p and p != ours]
+    return os.pathsep.join([ours, *rest])
 
 
 def _envvars(timeout: int, forks: int) -> dict[str, str]:
     return {
+        "PATH": _path_with_our_tools(),
         "ANSIBLE_LIBRARY": str(PLAYBOOKS / "library"),
         "ANSIBLE_PIPELINING": "True",
         "ANSIBLE_HOST_KEY_CHECKING": "True",
@@ -72,6 +87,33 @@ def _envvars(timeout: int, forks: int) -> dict[str, str]:
 
 
 HostCallback = Callable[[str, HostOutcome], None]
+
+
+def static_inventory(dynamic: dict[str, Any]) -> dict[str, Any]:
+    """Dynamic-inventory ``--list`` JSON -> the static YAML shape ansible-runner writes to disk.
+
+    Host vars go on the hosts under ``all``; groups keep their members and vars.
+    """
+    hostvars = (dynamic.get("_meta") or {}).get("hostvars") or {}
+    children: dict[str, Any] = {}
+    for name, group in sorted(dynamic.items()):
+        if name in ("_meta", "all") or not isinstance(group, dict):
+            continue
+        entry: dict[str, Any] = {}
+        if group.get("hosts"):
+            entry["hosts"] = {h: None for h in group["hosts"]}
+        if group.get("vars"):
+            entry["vars"] = group["vars"]
+        if group.get("children"):
+            entry["children"] = {c: None for c in group["children"]}
+        children[name] = entry
+    top: dict[str, Any] = {"hosts": {h: hostvars[h] for h in sorted(hostvars)}}
+    all_vars = (dynamic.get("all") or {}).get("vars")
+    if all_vars:
+        top["vars"] = all_vars
+    if children:
+        top["children"] = children
+    return {"all": top}
 
 
 def run_play(
@@ -131,13 +173,12 @@ def run_play(
             private_data_dir=pdd,
             project_dir=str(PLAYBOOKS),
             playbook=str(PLAYBOOKS / playbook),
-            inventory=inventory,
+            inventory=static_inventory(inventory) if "_meta" in inventory else inventory,
             limit=",".join(limit) if limit else None,
             extravars=extravars or {},
             envvars=_envvars(timeout, forks),
             forks=forks,
             cmdline=cmdline,
-            binary=_binary("ansible-playbook"),
             quiet=True,
             suppress_env_files=True,
             event_handler=handle,
@@ -145,6 +186,9 @@ def run_play(
             omit_event_data=False,
         )
         elapsed = time.perf_counter() - started
-        return PlayOutcome(outcomes, str(r.status), int(r.rc or 0), elapsed)
+        outcome = PlayOutcome(outcomes, str(r.status), int(r.rc or 0), elapsed)
+        if limit and not outcomes:
+            outcome.error = _stdout_tail(r)
+        return outcome
     finally:
         shutil.rmtree(pdd, ignore_errors=True)

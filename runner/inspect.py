@@ -184,7 +184,9 @@ def inspect(
             timeout=timeout,
             on_host=arrived,
         )
-        for name, _host in hosts_by_name.items():
+        if play.error:
+            raise PatrolError(f"Ansible reached no host:\n{play.error}", exit_code=Exit.FAILED)
+        for name in hosts_by_name:
             if name not in results:
                 arrived(name, None)
         finished = now()

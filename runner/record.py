@@ -52,16 +52,34 @@ def run_record(
     previous: tuple[str, str] | None,
     extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The record body (without its seal); key order is fixed here, hosts and checks sorted."""
+    """The record body (without its seal); key order fixed here, hosts and checks sorted.
+
+    Exceptions carry status, measured value and reason; passing checks are listed by id
+    only, and a host whose every check passed is the single word ``pass``. That keeps a
+    clean 1,000-host run to tens of KB instead of megabytes of jittering values.
+    """
+    severities: dict[str, str | None] = {}
+    for hr in results.values():
+        severities.update({cid: None for cid in hr.checks if cid not in severities})
+        severities.update(hr.severities)
     hosts: dict[str, Any] = {}
     for name in sorted(results):
         hr = results[name]
-        doc: dict[str, Any] = {"reachable": hr.reachable}
-        if hr.message:
-            doc["message"] = hr.message
-        doc["checks"] = {
-            cid: check_entry(hr.checks[cid], hr.severities.get(cid)) for cid in sorted(hr.checks)
+        if not hr.reachable:
+            hosts[name] = {"reachable": False, "message": hr.message}
+            continue
+        passed = sorted(c for c, r in hr.checks.items() if r.status is Status.PASS)
+        exceptions = {
+            cid: check_entry(hr.checks[cid], None)
+            for cid in sorted(hr.checks)
+            if hr.checks[cid].status is not Status.PASS
         }
+        if not exceptions and len(passed) == len(severities):
+            hosts[name] = "pass"
+            continue
+        doc: dict[str, Any] = {"reachable": True, "pass": passed}
+        if exceptions:
+            doc["exceptions"] = exceptions
         hosts[name] = doc
     body: dict[str, Any] = {"format": FORMAT, "kind": kind, "run": run_id}
     body.update(header)
@@ -69,6 +87,7 @@ def run_record(
     body["summary"] = summary
     if extra:
         body.update(extra)
+    body["checks"] = {cid: severities[cid] for cid in sorted(severities)}
     body["hosts"] = hosts
     return body
 

@@ -40,7 +40,7 @@ def test_record_orders_hosts_and_checks_regardless_of_input_order():
     body = run_record(run_id="r1", kind="inspect", header={}, results=_results(),
                       summary={}, previous=None)
     assert list(body["hosts"]) == ["db-01", "web-01", "web-02"]
-    assert list(body["hosts"]["web-01"]["checks"]) == ["fs", "sshd"]
+    assert list(body["checks"]) == ["fs", "sshd"]
     reordered = dict(reversed(list(_results().items())))
     body2 = run_record(run_id="r1", kind="inspect", header={}, results=reordered,
                        summary={}, previous=None)
@@ -123,3 +123,18 @@ def test_safe_file_name_refuses_path_tricks():
     for bad in ("../etc/passwd", "a/b", "", ".hidden", "x" * 300):
         with pytest.raises(PatrolError):
             safe_file_name(bad)
+
+
+def test_record_keeps_exceptions_in_full_and_passes_by_id():
+    results = _results(Status.FAIL)
+    results["web-01"].severities.update({"fs": "high", "sshd": "medium"})
+    body = run_record(run_id="r1", kind="inspect", header={}, results=results, summary={},
+                      previous=None)
+    assert body["hosts"]["web-01"] == "pass"
+    assert body["hosts"]["web-02"] == {
+        "reachable": True,
+        "pass": [],
+        "exceptions": {"fs": {"status": "fail", "value": {"/": 91}, "reason": "/ 91% used"}},
+    }
+    assert body["hosts"]["db-01"] == {"reachable": False, "message": "ssh: connection refused"}
+    assert body["checks"] == {"fs": "high", "sshd": "medium"}
