@@ -212,10 +212,13 @@ class _Builder:
         value: Any
         if isinstance(event, ev.ScalarEvent):
             size = 1
+            text = event.value
+            if event.style == ">":  # ruamel's round-trip scanner marks folds with \a
+                text = text.replace("\a", "")
             if tag is None or tag == "!":
-                value = event.value if (event.style or tag == "!") else resolve_plain(event.value)
+                value = text if (event.style or tag == "!") else resolve_plain(text)
             elif tag == "!vault":
-                value = VaultValue(event.value)
+                value = VaultValue(text)
             else:
                 self.error(mark, f"tag {_tag_text(tag)} is not allowed; the only tag Patrol reads "
                                  "is !vault")
