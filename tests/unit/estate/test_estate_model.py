@@ -6,7 +6,7 @@ from datetime import time, timedelta
 from ipaddress import IPv4Address
 
 import pytest
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from runner.estate import (
     Criticality,
@@ -17,7 +17,7 @@ from runner.estate import (
     load_estate_files,
     parse_duration,
 )
-from runner.estate.secrets import EnvSecret, VaultSecret
+from runner.estate.secrets import EnvSecret, Secret, VaultSecret
 from runner.estate.yamlsource import careful_load, fast_load, read_document
 
 from .conftest import REPO, position
@@ -110,11 +110,8 @@ def test_durations_parse_once_and_print_back() -> None:
 
 
 def test_secrets_accept_vault_and_env_only() -> None:
-    doc = read_document("x.yaml", b"a: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  6231\nb: {env: X}\n")
-    from pydantic import TypeAdapter
-
-    from runner.estate.secrets import Secret
-
+    doc = read_document("x.yaml",
+                        b"a: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  6231\nb: {env: X}\n")
     adapter = TypeAdapter(Secret)
     assert isinstance(adapter.validate_python(doc.value["a"]), VaultSecret)
     assert adapter.validate_python(doc.value["b"]) == EnvSecret(env="X")

@@ -54,7 +54,8 @@ def test_ansible_inventory_shows_one_host() -> None:
 def test_secrets_reach_ansible_as_vault_or_env_lookup(estate: SampleEstate) -> None:
     hosts = "inventory/hosts/hz-dc1.yaml"
     estate.replace(hosts, "    tags: [frontend, pci]\n",
-                   "    tags: [frontend, pci]\n    connection:\n      user: patrol\n      port: 2222\n"
+                   "    tags: [frontend, pci]\n    connection:\n      user: patrol\n"
+                   "      port: 2222\n"
                    f"      become_password: {VAULT}", count=1)
     estate.replace(hosts, "    tags: [pci]\n",
                    "    tags: [pci]\n    connection:\n"
