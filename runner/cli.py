@@ -86,6 +86,18 @@ def inspect(
           push=push)
 
 
+@app.command()
+def plan(
+    base: Annotated[str, typer.Option("--base", help="Revision to compare from (e.g. the "
+                                      "target branch).")],
+    head: Annotated[str, typer.Option("--head", help="Revision to compare to.")] = "HEAD",
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.text,
+    estate: EstateOpt = Path("."),
+) -> None:
+    """What a change means: the semantic diff of the estate between two Git revisions."""
+    _call("plan", root=estate, base=base, head=head, fmt=fmt.value)
+
+
 findings_app = typer.Typer(no_args_is_help=False, help="Findings and their deadlines.")
 NowOpt = Annotated[str | None, typer.Option("--now", help="Evaluate at this ISO time (tests).")]
 

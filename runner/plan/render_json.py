@@ -1,0 +1,33 @@
+"""The plan as JSON, for tools: every change with its fields old → new and its impact.
+
+Keys are stable; lists keep the plan's order (sorted by key), so the same two revisions always
+give the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+from .model import Plan
+
+
+def as_dict(plan: Plan) -> dict[str, Any]:
+    return {
+        "base": {"rev": plan.base, "commit": plan.base_commit},
+        "head": {"rev": plan.head, "commit": plan.head_commit},
+        "valid": not plan.errors,
+        "problems": [
+            {"file": p.file, "line": p.line, "column": p.column, "severity": p.severity,
+             "message": p.message} for p in plan.problems
+        ],
+        "changes": not plan.empty,
+        "counts": {key: plan.counts(key) for key in plan.sections if plan.sections[key]},
+        "sections": {key: [asdict(c) for c in changes]
+                     for key, changes in plan.sections.items()},
+    }
+
+
+def render(plan: Plan) -> str:
+    return json.dumps(as_dict(plan), indent=2, ensure_ascii=False, default=str)

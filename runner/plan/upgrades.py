@@ -1,0 +1,73 @@
+"""Upgrade plans added, removed or changed: fields old → new, targeted hosts, window, and the
+head's waves with the hosts in each.
+
+A changed plan also shows when its targets changed even though its own YAML did not (hosts
+changed role, site or tags): the waves a plan will run are what a reviewer needs to see.
+"""
+
+from __future__ import annotations
+
+from ..estate import Estate, UpgradePlan, Window
+from .fields import diff_fields
+from .model import ADDED, CHANGED, REMOVED, Change, Detail
+
+
+def window_text(window: Window) -> str:
+    days = ",".join(d.value for d in window.days) if window.days else "any day"
+    zone = "each site's time zone" if window.timezone == "site" else window.timezone
+    return f"{days} {window.start:%H:%M}-{window.end:%H:%M} ({zone})"
+
+
+def _targets(estate: Estate, plan: UpgradePlan) -> list[str]:
+    return [h.name for h in estate.select(plan.targets)]
+
+
+try:
+    from ..upgrade.waves import split_waves
+except ImportError:  # pragma: no cover - until runner/upgrade/waves.py is committed; remove then
+    def split_waves(hosts: list[str], waves: list[int | str]) -> list[list[str]]:
+        ordered, out, taken = sorted(set(hosts)), [], 0
+        for spec in waves:
+            left = len(ordered) - taken
+            size = (left if spec == "rest" else min(spec, left) if isinstance(spec, int)
+                    else min(-(-int(spec[:-1]) * len(ordered) // 100), left))
+            if size:
+                out.append(ordered[taken:taken + size])
+                taken += size
+        return out + ([ordered[taken:]] if taken < len(ordered) else [])
+
+
+def _waves(targets: list[str], plan: UpgradePlan) -> list[Detail]:
+    waves = split_waves(targets, list(plan.waves))
+    return [Detail(f"wave {i}", hosts) for i, hosts in enumerate(waves, 1)]
+
+
+def _summary(plan: UpgradePlan) -> str:
+    packages = ", ".join(f"{k} {v}" for k, v in sorted(plan.packages.items()))
+    return f"{plan.name}: {packages}; window {window_text(plan.window)}"
+
+
+def diff(base: Estate, head: Estate) -> list[Change]:
+    out = []
+    for stem in sorted(base.upgrades.keys() | head.upgrades.keys()):
+        old, new = base.upgrades.get(stem), head.upgrades.get(stem)
+        if old is None:
+            targets = _targets(head, new)
+            out.append(Change(stem, ADDED, impact={"hosts": len(targets)}, summary=_summary(new),
+                              details=_waves(targets, new)))
+        elif new is None:
+            out.append(Change(stem, REMOVED, impact={"hosts": len(_targets(base, old))},
+                              summary=_summary(old)))
+        else:
+            fields = diff_fields(old, new) if old is not new else []
+            before, after = _targets(base, old), _targets(head, new)
+            if not fields and before == after:
+                continue
+            impact = {"hosts": len(after)}
+            if before != after:
+                impact.update(hosts_before=len(before),
+                              hosts_joining=len(set(after) - set(before)),
+                              hosts_leaving=len(set(before) - set(after)))
+            out.append(Change(stem, CHANGED, fields, impact=impact, summary=_summary(new),
+                              details=_waves(after, new)))
+    return out

@@ -1,0 +1,78 @@
+"""Waivers added, removed, extended, shortened or changed; flags for the reviewer.
+
+A waiver is known by its ``id``, or without one by its check and its host (or selector).
+Flagged: a waiver added or extended so that it runs more than ``MAX_DAYS`` past ``today``, an
+extension by more than ``MAX_DAYS`` at once, and a waiver without an approver.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..estate import Estate, Waiver
+from .fields import diff_fields
+from .model import ADDED, CHANGED, REMOVED, Change
+
+MAX_DAYS = 90
+EXTENDED = "extended"
+SHORTENED = "shortened"
+
+
+def key(waiver: Waiver) -> str:
+    if waiver.id:
+        return waiver.id
+    target = waiver.host if waiver.host is not None else f"hosts '{waiver.hosts}'"
+    return f"{waiver.check} on {target}"
+
+
+def _hosts(estate: Estate, waiver: Waiver) -> int:
+    if waiver.host is not None:
+        return int(waiver.host in estate.hosts)
+    return len(estate.select(waiver.hosts))
+
+
+def summary(waiver: Waiver) -> str:
+    target = waiver.host if waiver.host is not None else f"hosts '{waiver.hosts}'"
+    return (f"{waiver.check} on {target}, until {waiver.expires}, approved by "
+            f"{waiver.approved_by or '(nobody)'}: {waiver.reason}")
+
+
+def _flags(old: Waiver | None, new: Waiver, today: date) -> list[str]:
+    flags = []
+    if not (new.approved_by or "").strip():
+        flags.append("no approver")
+    lengthened = old is None or new.expires > old.expires
+    left = (new.expires - today).days
+    if lengthened and left > MAX_DAYS:
+        flags.append(f"runs {left} days past {today} (more than {MAX_DAYS})")
+    if old is not None and (new.expires - old.expires).days > MAX_DAYS:
+        flags.append(f"extended by {(new.expires - old.expires).days} days at once "
+                     f"(more than {MAX_DAYS})")
+    return flags
+
+
+def diff(base: Estate, head: Estate, *, today: date) -> list[Change]:
+    a = {key(w): w for w in base.waivers}
+    b = {key(w): w for w in head.waivers}
+    out = []
+    for k in sorted(a.keys() | b.keys()):
+        old, new = a.get(k), b.get(k)
+        if old is new:
+            continue
+        if old is None:
+            out.append(Change(k, ADDED, impact={"hosts": _hosts(head, new)},
+                              flags=_flags(None, new, today), summary=summary(new)))
+        elif new is None:
+            out.append(Change(k, REMOVED, impact={"hosts": _hosts(base, old)},
+                              summary=summary(old)))
+        elif old != new:
+            fields = diff_fields(old, new)
+            if not fields:
+                continue
+            status = (EXTENDED if new.expires > old.expires
+                      else SHORTENED if new.expires < old.expires else CHANGED)
+            impact = {"hosts": _hosts(head, new)}
+            if status != CHANGED:
+                impact["days"] = (new.expires - old.expires).days
+            out.append(Change(k, status, fields, impact=impact, flags=_flags(old, new, today)))
+    return out
