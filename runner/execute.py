@@ -67,8 +67,13 @@ def _path_with_our_tools() -> str:
     return os.pathsep.join([ours, *rest])
 
 
-def _envvars(timeout: int, forks: int) -> dict[str, str]:
+def _envvars(timeout: int, forks: int, control_dir: str) -> dict[str, str]:
+    """Each run opens its own SSH connections (control sockets live in the run's private
+    dir, masters linger 2 s): an inspection must see a host as it is now, not through a
+    connection opened before its sshd stopped."""
     return {
+        "ANSIBLE_SSH_CONTROL_PATH_DIR": control_dir,
+        "ANSIBLE_SSH_ARGS": "-o ControlMaster=auto -o ControlPersist=2s",
         "PATH": _path_with_our_tools(),
         "ANSIBLE_LIBRARY": str(PLAYBOOKS / "library"),
         "ANSIBLE_PIPELINING": "True",
@@ -176,7 +181,7 @@ def run_play(
             inventory=static_inventory(inventory) if "_meta" in inventory else inventory,
             limit=",".join(limit) if limit else None,
             extravars=extravars or {},
-            envvars=_envvars(timeout, forks),
+            envvars=_envvars(timeout, forks, os.path.join(pdd, "cp")),
             forks=forks,
             cmdline=cmdline,
             quiet=True,
