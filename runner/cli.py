@@ -147,6 +147,19 @@ def demo(
     _call("demo", root=estate, checklist=checklist)
 
 
+@app.command()
+def upgrade(
+    plan: Annotated[str, typer.Argument(help="An upgrade plan file stem (or its path).")],
+    check: Annotated[bool, typer.Option("--check", help="Show what would change; change "
+                                        "nothing (Ansible check mode).")] = False,
+    now: NowOpt = None,
+    commit: Annotated[bool, typer.Option("--commit/--no-commit", help="Commit records.")] = True,
+    estate: EstateOpt = Path("."),
+) -> None:
+    """Run an upgrade plan in its window, wave by wave: pre-checks, apt, post-checks, halt."""
+    _call("upgrade", root=estate, plan=plan, check=check, now=now, commit=commit)
+
+
 def _add_subapps() -> None:
     app.add_typer(findings_app, name="findings")
     from .commands import lab

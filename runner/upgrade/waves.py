@@ -40,17 +40,33 @@ def wave_size(spec: WaveSpec, total: int, left: int) -> int:
     raise ValueError(f"{spec!r} is not a wave spec; expected a count, \"NN%\" or \"rest\"")
 
 
-def split_waves(hosts: list[str], waves: list[WaveSpec]) -> list[list[str]]:
-    """The hosts in waves: sorted by name, sized by the specs, plus an implicit final rest."""
+def split_labelled(hosts: list[str], waves: list[WaveSpec]) -> list[tuple[str, list[str]]]:
+    """Like ``split_waves``, each wave with the spec it came from (``"rest"`` if implicit)."""
     ordered = sorted(set(hosts))
     total = len(ordered)
-    out: list[list[str]] = []
+    out: list[tuple[str, list[str]]] = []
     taken = 0
     for spec in waves:
         size = wave_size(spec, total, total - taken)
         if size:
-            out.append(ordered[taken:taken + size])
+            out.append((str(spec), ordered[taken:taken + size]))
             taken += size
     if taken < total:
-        out.append(ordered[taken:])
+        out.append(("rest", ordered[taken:]))
     return out
+
+
+def split_waves(hosts: list[str], waves: list[WaveSpec]) -> list[list[str]]:
+    """The hosts in waves: sorted by name, sized by the specs, plus an implicit final rest."""
+    return [wave for _spec, wave in split_labelled(hosts, waves)]
+
+
+def exceeds(failures: int, wave_hosts: int, limit: int | str) -> bool:
+    """The halt rule: a wave halts the plan when its failures *exceed* ``max_failures``.
+
+    A count is compared as is (``0`` halts on the first failure, ``1`` tolerates one); a
+    percentage is of the wave's hosts, compared exactly (``"10%"`` of 10 hosts tolerates 1).
+    """
+    if isinstance(limit, str):
+        return failures * 100 > int(limit.rstrip("%")) * wave_hosts
+    return failures > limit

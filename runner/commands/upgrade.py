@@ -1,0 +1,45 @@
+"""`patrol upgrade PLAN [--check] [--now TIME]`: run an upgrade plan wave by wave.
+
+Exit codes: 0 every targeted host upgraded (or already at the planned versions); 1 anything
+less — the window is closed (nothing ran; the message says when it opens), the plan halted,
+a host failed, was unreachable, was skipped by a pre-check or sat outside its window; 2 an
+unknown plan or bad ``--now``; 3 another patrol run holds the checkout; 130 interrupted
+(recorded and committed). ``--check`` changes nothing on hosts or in the archive (it also
+previews outside the window): 0 when every host would upgrade cleanly, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from ..errors import Exit
+
+
+def run(root: Path, plan: str, check: bool, now: str | None, commit: bool) -> int:
+    from ..progress import Progress
+    from ..upgrade.run import commit_summary, upgrade
+    from .findings import parse_now
+
+    progress = Progress()
+    fixed = parse_now(now) if now else None
+
+    def clock() -> datetime:
+        return fixed if fixed is not None else parse_now(None)
+
+    mode = "check mode, nothing changes" if check else "upgrading"
+    progress.text(f"upgrade {plan}: {mode}...")
+    result = upgrade(root, plan, now=clock, check=check, commit=commit, say=progress.text)
+    if check:
+        if result.exit_code == Exit.OK:
+            progress.text("check: every host would upgrade cleanly; nothing was changed")
+        else:
+            progress.text("check: some hosts would not upgrade cleanly; nothing was changed")
+        return result.exit_code
+    progress.text(commit_summary(result))
+    for path in result.inventory_files:
+        progress.text(f"inventory {path}: declared versions updated")
+    progress.text(f"record {result.record_path} sha256:{result.record_sha256[:16]}")
+    if result.commit:
+        progress.text(f"commit {result.commit}")
+    return result.exit_code

@@ -1,0 +1,247 @@
+"""The upgrade orchestration against a simulated fleet: waves, skips, halts, rollback,
+interrupts, records and the inventory commit, without hosts (the lab tests do it for real)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from runner import archive
+from runner.execute import HostOutcome, HostState, PlayOutcome
+from runner.upgrade.run import Outcome, OutsideWindow, upgrade
+
+REPO = Path(__file__).resolve().parents[3]
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)  # a Wednesday
+
+PLAN = """\
+name: test plan
+targets: role=web,app
+packages:
+  patrol-agent: "1.1.0-1"
+window: {start: "00:00", end: "23:59", timezone: UTC}
+waves: [1, "50%", rest]
+halt: {max_failures: 0}
+pre_checks:
+  - id: ready
+    kind: file_mode
+    params: {path: /etc/patrol-ready, owner: root}
+post_checks:
+  - id: agent-version
+    kind: package_version
+    params:
+      packages: {patrol-agent: "1.1.0-1"}
+rollback: true
+"""
+
+
+@dataclass
+class FakeFleet:
+    """Hosts as dicts; plays as the executor would run them, calling ``on_host`` per task."""
+
+    installed: dict[str, dict[str, str | None]]
+    not_ready: set[str] = field(default_factory=set)
+    unreachable: set[str] = field(default_factory=set)
+    broken_after_upgrade: set[str] = field(default_factory=set)  # post-check reads wrong
+    interrupt_after_apt: bool = False
+    interrupt: Any = None
+    plays: list[tuple[str, list[str], bool]] = field(default_factory=list)
+
+    def values(self, host: str, measurements: list[dict[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for m in measurements:
+            if m["probe"] == "packages":
+                versions = dict(self.installed[host])
+                if host in self.broken_after_upgrade and versions.get("patrol-agent") == "1.1.0-1":
+                    versions["patrol-agent"] = "1.1.0-1+broken"
+                out[m["id"]] = {n: versions.get(n) for n in m["args"]["names"]}
+            elif m["probe"] == "stat":
+                out[m["id"]] = ({"exists": False, "now": 0} if host in self.not_ready else
+                                {"exists": True, "type": "file", "mode": "0644",
+                                 "owner": "root", "group": "root", "mtime": 0, "now": 0})
+        return out
+
+    def __call__(self, playbook: str, inventory: dict[str, Any], *, limit: list[str],
+                 check_mode: bool = False, on_host: Any = None, cancel: Any = None,
+                 **_: Any) -> PlayOutcome:
+        self.plays.append((playbook, list(limit), check_mode))
+        hostvars = inventory["_meta"]["hostvars"]
+        down = [h for h in limit if h in self.unreachable]
+        for h in down:
+            on_host(h, HostOutcome(HostState.UNREACHABLE, {}, "ssh: connect timed out"))
+        up = [h for h in limit if h not in self.unreachable]
+        if playbook == "upgrade.yml":
+            for h in up:
+                pins = hostvars[h]["patrol_apt_packages"]
+                changed = False
+                for pin in pins:
+                    name, version = pin.split("=", 1)
+                    old = self.installed[h].get(name)
+                    if old and version < old and not hostvars[h]["patrol_allow_downgrade"]:
+                        on_host(h, HostOutcome(HostState.FAILED, {}, "downgrade not allowed"))
+                        break
+                    changed |= old != version
+                    if not check_mode:
+                        self.installed[h][name] = version
+                else:
+                    on_host(h, HostOutcome(HostState.OK, {"changed": changed}))
+            if self.interrupt_after_apt:
+                self.interrupt.requested = True
+            if check_mode or (cancel and cancel()):
+                return PlayOutcome({}, "canceled" if not check_mode else "successful", 0)
+        for h in up:
+            values = self.values(h, hostvars[h]["patrol_measurements"])
+            on_host(h, HostOutcome(HostState.OK, {"values": values}))
+        return PlayOutcome({}, "successful", 0)
+
+
+@pytest.fixture
+def estate(tmp_path: Path) -> Path:
+    root = tmp_path / "estate"
+    for part in ("inventory", "policies", "schemas"):
+        shutil.copytree(REPO / part, root / part)
+    (root / "policies" / "upgrades" / "test.yaml").write_text(PLAN)
+    git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q", "-b", "main"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "estate"], check=True)
+    return root
+
+
+def fleet(**kw: Any) -> FakeFleet:
+    hosts = ["app-01", "app-02", "web-01", "web-02", "db-01", "db-02", "mon-01", "backup-01"]
+    return FakeFleet({h: {"patrol-agent": "1.0.0-1"} for h in hosts}, **kw)
+
+
+def record_of(root: Path, run: Any) -> dict[str, Any]:
+    return yaml.safe_load((root / run.record_path).read_text())
+
+
+def git_show_names(root: Path) -> list[str]:
+    out = subprocess.run(["git", "-C", str(root), "show", "--name-only", "--format=", "HEAD"],
+                         capture_output=True, text=True, check=True).stdout
+    return sorted(out.split())
+
+
+def test_a_plan_upgrades_every_targeted_host_wave_by_wave(estate: Path) -> None:
+    fake = fleet()
+    run = upgrade(estate, "test", now=lambda: NOW, play=fake, interrupt=lambda: False)
+    assert [w.hosts for w in run.waves] == [["app-01"], ["app-02", "web-01"], ["web-02"]]
+    assert [p[0] for p in fake.plays] == ["inspect.yml", "upgrade.yml"] * 3
+    assert {h: hu.outcome for h, hu in run.hosts.items()} == dict.fromkeys(
+        ["app-01", "app-02", "web-01", "web-02"], Outcome.UPGRADED)
+    assert run.exit_code == 0
+    assert fake.installed["db-01"] == {"patrol-agent": "1.0.0-1"}  # not targeted
+    rec = record_of(estate, run)
+    assert rec["kind"] == "upgrade"
+    assert rec["hosts"]["app-01"]["before"] == {"patrol-agent": "1.0.0-1"}
+    assert rec["hosts"]["app-01"]["after"] == {"patrol-agent": "1.1.0-1"}
+    assert rec["summary"]["result"] == "completed"
+    assert git_show_names(estate) == sorted([run.record_path, "inventory/hosts/fra-dc2.yaml",
+                                             "inventory/hosts/hz-dc1.yaml"])
+    diff = subprocess.run(["git", "-C", str(estate), "diff", "-U0", "HEAD~1", "--",
+                           "inventory"], capture_output=True, text=True).stdout
+    changed = [ln for ln in diff.splitlines() if ln[:1] in "+-" and ln[:3] not in ("+++", "---")]
+    assert sorted(changed) == sorted(['-      patrol-agent: "1.0.0-1"',
+                                      '+      patrol-agent: "1.1.0-1"'] * 4)
+    message = subprocess.run(["git", "-C", str(estate), "log", "-1", "--format=%B"],
+                             capture_output=True, text=True).stdout
+    assert message.startswith("upgrade(test): 4/4 hosts upgraded")
+    assert f"Patrol-Record: sha256:{run.record_sha256}" in message
+    assert archive.verify_chain(estate) == []
+
+
+def test_a_host_failing_a_pre_check_is_skipped_and_not_a_failure(estate: Path) -> None:
+    fake = fleet(not_ready={"app-02"})
+    run = upgrade(estate, "test", now=lambda: NOW, play=fake, interrupt=lambda: False)
+    assert run.hosts["app-02"].outcome is Outcome.SKIPPED_PRECHECK
+    assert "/etc/patrol-ready does not exist" in run.hosts["app-02"].message
+    assert fake.installed["app-02"]["patrol-agent"] == "1.0.0-1"
+    assert run.result == "completed"
+    assert run.hosts["web-01"].outcome is Outcome.UPGRADED
+    assert run.exit_code == 1
+    assert "app-02" not in run.inventory_changes
+
+
+def test_a_failing_canary_halts_and_is_rolled_back(estate: Path) -> None:
+    fake = fleet(broken_after_upgrade={"app-01"})
+    run = upgrade(estate, "test", now=lambda: NOW, play=fake, interrupt=lambda: False)
+    assert run.result == "halted" and run.halted_after_wave == 1
+    assert run.hosts["app-01"].outcome is Outcome.ROLLED_BACK
+    assert fake.installed["app-01"]["patrol-agent"] == "1.0.0-1"
+    assert all(run.hosts[h].outcome is Outcome.NOT_STARTED for h in ("app-02", "web-01", "web-02"))
+    assert len(fake.plays) == 3  # pre, upgrade, rollback: no second wave
+    rollback_call = fake.plays[-1]
+    assert rollback_call[:2] == ("upgrade.yml", ["app-01"])
+    rec = record_of(estate, run)
+    assert rec["hosts"]["app-01"]["rollback"]["ok"] is True
+    assert rec["hosts"]["app-01"]["rollback"]["post_checks"]["agent-version"]["status"] == "pass"
+    assert rec["waves"][0]["rolled_back"] == ["app-01"]
+    assert run.inventory_files == []  # back to what the inventory declares
+    assert run.exit_code == 1
+
+
+def test_an_unreachable_host_counts_as_a_failure(estate: Path) -> None:
+    fake = fleet(unreachable={"app-01"})
+    run = upgrade(estate, "test", now=lambda: NOW, play=fake, interrupt=lambda: False)
+    assert run.hosts["app-01"].outcome is Outcome.UNREACHABLE
+    assert run.result == "halted" and run.waves[0].failures == 1
+
+
+def test_outside_the_window_nothing_runs(estate: Path) -> None:
+    plan = estate / "policies" / "upgrades" / "test.yaml"
+    plan.write_text(PLAN.replace('{start: "00:00", end: "23:59", timezone: UTC}',
+                                 '{days: [tue], start: "22:00", end: "04:00", '
+                                 'timezone: Europe/Berlin}'))
+    fake = fleet()
+    with pytest.raises(OutsideWindow) as caught:
+        upgrade(estate, "test", now=lambda: NOW, play=fake, interrupt=lambda: False)
+    assert caught.value.opens == datetime(2026, 12, 1, 21, 0, tzinfo=UTC)
+    assert "2026-12-01T21:00Z (Tue 22:00 Europe/Berlin" in str(caught.value)
+    assert fake.plays == []
+    assert archive.latest_record(estate) is None
+
+
+def test_check_mode_changes_nothing_and_writes_no_record(estate: Path) -> None:
+    fake = fleet()
+    run = upgrade(estate, "test", now=lambda: NOW, check=True, play=fake,
+                  interrupt=lambda: False)
+    assert {hu.outcome for hu in run.hosts.values()} == {Outcome.WOULD_UPGRADE}
+    assert all(v == {"patrol-agent": "1.0.0-1"} for v in fake.installed.values())
+    assert [(p, c) for p, _, c in fake.plays] == [("inspect.yml", False), ("upgrade.yml", True)]
+    assert run.record_path == "" and archive.latest_record(estate) is None
+    assert run.exit_code == 0
+
+
+def test_an_interrupt_lets_apt_finish_then_stops_and_records(estate: Path) -> None:
+    from runner.upgrade.run import Interrupt
+
+    stop = Interrupt()
+    fake = fleet(interrupt_after_apt=True, interrupt=stop)
+    run = upgrade(estate, "test", now=lambda: NOW, play=fake, interrupt=stop)
+    assert run.result == "interrupted" and run.exit_code == 130
+    assert run.hosts["app-01"].outcome is Outcome.INTERRUPTED
+    assert run.hosts["app-01"].after == {"patrol-agent": "1.1.0-1"}
+    assert run.hosts["app-02"].outcome is Outcome.NOT_STARTED
+    assert len(fake.plays) == 2
+    assert record_of(estate, run)["summary"]["result"] == "interrupted"
+    assert run.inventory_changes == {"app-01": {"patrol-agent": "1.1.0-1"}}
+    assert archive.verify_chain(estate) == []
+
+
+def test_percent_halt_threshold_tolerates_a_share_of_the_wave(estate: Path) -> None:
+    plan = estate / "policies" / "upgrades" / "test.yaml"
+    plan.write_text(PLAN.replace("waves: [1, \"50%\", rest]", "waves: [rest]")
+                    .replace("max_failures: 0", 'max_failures: "25%"')
+                    .replace("rollback: true", "rollback: false"))
+    fake = fleet(broken_after_upgrade={"web-02"})
+    run = upgrade(estate, "test", now=lambda: NOW, play=fake, interrupt=lambda: False)
+    assert run.result == "completed"  # 1 of 4 is 25 %, not more
+    assert run.hosts["web-02"].outcome is Outcome.FAILED
+    assert run.inventory_changes["web-02"] == {"patrol-agent": "1.1.0-1+broken"}
