@@ -22,6 +22,7 @@ class Node:
     noun: str = "more"  # what the children are, for "… and N more <noun>"
     items: list[str] | None = None  # names listed on this node's own line
     item_noun: str = "more"
+    item_count_as: str | None = None  # how the footer counts left-out items (default: noun)
 
 
 Code = Callable[[str], str]
@@ -66,7 +67,8 @@ def _change(change: Change, code: Code, warn: str) -> Node:
     node.children.extend(_change(child, code, warn) for child in change.children)
     for detail in change.details:
         node.children.append(Node(f"{detail.label} ({plural(len(detail.items), 'host')}):",
-                                  items=[code(i) for i in detail.items], item_noun="hosts"))
+                                  items=[code(i) for i in detail.items], item_noun="hosts",
+                                  item_count_as="hosts in waves"))
     return node
 
 
@@ -109,7 +111,8 @@ def emit(nodes: list[Node], cap: int | None, *, bullet: str, indent: str, depth:
             rest = len(node.items) - len(items)
             if rest:
                 text += f"{',' if items else ''} … and {rest:,} more {node.item_noun}"
-                omitted[node.item_noun] = omitted.get(node.item_noun, 0) + rest
+                what = node.item_count_as or node.item_noun
+                omitted[what] = omitted.get(what, 0) + rest
         lines.append(f"{indent * depth}{bullet}{text}")
         lines.extend(emit(node.children, cap, bullet=bullet, indent=indent, depth=depth + 1,
                           noun=node.noun, omitted=omitted))

@@ -42,6 +42,16 @@ def _waves(targets: list[str], plan: UpgradePlan) -> list[Detail]:
     return [Detail(f"wave {i}", hosts) for i, hosts in enumerate(waves, 1)]
 
 
+def _moved(base: Estate, head: Estate, plan: UpgradePlan) -> bool:
+    """Whether any host joins or leaves the plan's targets (only differing hosts can)."""
+    for name in base.hosts.keys() | head.hosts.keys():
+        a, b = base.hosts.get(name), head.hosts.get(name)
+        if a is not b and ((a is not None and plan.targets.matches(a))
+                           != (b is not None and plan.targets.matches(b))):
+            return True
+    return False
+
+
 def _summary(plan: UpgradePlan) -> str:
     packages = ", ".join(f"{k} {v}" for k, v in sorted(plan.packages.items()))
     return f"{plan.name}: {packages}; window {window_text(plan.window)}"
@@ -59,6 +69,8 @@ def diff(base: Estate, head: Estate) -> list[Change]:
             out.append(Change(stem, REMOVED, impact={"hosts": len(_targets(base, old))},
                               summary=_summary(old)))
         else:
+            if old is new and not _moved(base, head, new):
+                continue
             fields = diff_fields(old, new) if old is not new else []
             before, after = _targets(base, old), _targets(head, new)
             if not fields and before == after:
