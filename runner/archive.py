@@ -139,7 +139,7 @@ def verify_chain(root: Path) -> list[ChainBreak]:
         data = (root / rel).read_bytes()
         if not record_is_intact(data):
             breaks.append(ChainBreak(rel, "seal does not match the record's bytes"))
-        doc = yaml.load(data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+        doc = load_yaml(data) or {}
         claimed = doc.get("previous") or None
         expected = {"record": prev[0], "sha256": prev[1]} if prev else None
         if claimed != expected:
@@ -208,11 +208,14 @@ def estate_commit(root: Path) -> tuple[str | None, bool]:
     except ValueError:
         return None, True
     rel = Path(root).resolve().relative_to(Path(repo.working_tree_dir).resolve())
-    paths = [str(rel / d) if str(rel) != "." else d for d in ("inventory", "policies")]
-    dirty = repo.is_dirty(untracked_files=True, path=paths[0]) or repo.is_dirty(
-        untracked_files=True, path=paths[1]
-    )
-    return sha, bool(dirty)
+    paths = [(rel / d).as_posix() for d in ("inventory", "policies")]
+    changes = repo.git.status("--porcelain", "--untracked-files=all", "--", *paths)
+    return sha, bool(changes.strip())
+
+
+def load_yaml(data: bytes) -> Any:
+    """Read back what Patrol wrote (plain data): the C loader, safe tags only."""
+    return yaml.load(data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def read_tree(root: Path, rev: str, prefixes: Iterable[str]) -> dict[str, bytes]:

@@ -6,8 +6,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from . import archive
 
 
@@ -23,11 +21,10 @@ def last_runs(root: Path, now: datetime, horizon: timedelta) -> dict[tuple[str, 
     while cursor <= now:
         months.add(f"{cursor.year:04d}/{cursor.month:02d}")
         cursor = (cursor + timedelta(days=32)).replace(day=1)
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     out: dict[tuple[str, str], datetime] = {}
     for month in sorted(months):
         for rec in sorted((root / archive.RUNS / month).glob("*.yaml")):
-            doc: dict[str, Any] = yaml.load(rec.read_bytes(), Loader=loader) or {}
+            doc: dict[str, Any] = archive.load_yaml(rec.read_bytes()) or {}
             if doc.get("kind") != "inspect" or not doc.get("finished"):
                 continue
             finished = datetime.strptime(doc["finished"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)

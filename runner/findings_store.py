@@ -6,8 +6,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from . import archive
 from .findings import Finding, State
 
@@ -83,9 +81,8 @@ def load(root: Path) -> dict[str, Finding]:
     out: dict[str, Finding] = {}
     if not base.is_dir():
         return out
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     for p in sorted(base.rglob("*.yaml")):
-        f = from_doc(yaml.load(p.read_bytes(), Loader=loader))
+        f = from_doc(archive.load_yaml(p.read_bytes()))
         out[f.id] = f
     return out
 

@@ -236,8 +236,6 @@ def write_run(
 ) -> list[str]:
     """Judge findings, then write the record first and status and findings after it: a kill
     in between leaves a complete record, and the next run rewrites the rest."""
-    import yaml
-
     from . import findings as fnd
     from . import findings_store
     from .estate_policy import context_of
@@ -247,7 +245,7 @@ def write_run(
     old_status: dict[str, Any] = {}
     for name in sorted(run.results):
         path = status_dir / f"{safe_file_name(name)}.yaml"
-        old_status[name] = yaml.safe_load(path.read_bytes()) if path.exists() else None
+        old_status[name] = archive.load_yaml(path.read_bytes()) if path.exists() else None
     store = findings_store.load(root)
     before = {fid: findings_store.to_doc(f) for fid, f in store.items()}
     transitions = fnd.apply_run(

@@ -1,0 +1,129 @@
+"""Benchmark: `patrol inspect daily` on 20 lab hosts vs one-task-per-check ansible-playbook.
+
+Targets (issue 4): Patrol >= 3x faster than the same checks written one task per check, and
+Patrol's own overhead (everything outside ansible-runner's run) <= 5 % of its wall time.
+
+Run as root: `.venv/bin/python benchmarks/inspect.py [--hosts 20] [--rounds 5]`. Brings up a
+20-host lab unless one that size is already up (and then leaves it as it was).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from runner import execute  # noqa: E402
+from runner.inspect import build_inventory, inspect, load_valid_estate, select  # noqa: E402
+from runner.lab import DEFAULT, fleet, roster, state  # noqa: E402
+
+
+def estate_with(hosts: list[tuple[str, str]], dest: Path) -> Path:
+    """The sample estate plus a host file for the lab's generated hosts, in a fresh repo."""
+    for part in ("inventory", "policies"):
+        shutil.copytree(ROOT / part, dest / part)
+    declared = {n for n, _ in roster.estate_hosts(ROOT)}
+    extra = [(n, a) for n, a in hosts if n not in declared]
+    lines = ["hosts:"]
+    for name, address in extra:
+        lines += [
+            f"  - name: {name}", f"    address: {address}", "    site: hz-dc1", "    role: web",
+            "    environment: production", "    criticality: medium",
+            "    owner: ops-team@example.com", "    hardware:", "      model: dl360-g10",
+            f"      serial: BENCH-{name}", "      purchased: 2024-01-10",
+            "      warranty_end: 2029-01-09", "      end_of_life: 2031-12-31",
+            "    os:", "      family: debian", '      release: "12"',
+            "    software:", '      patrol-agent: "1.0.0-1"', "    tags: []",
+        ]
+    if extra:
+        (dest / "inventory/hosts/bench.yaml").write_text("\n".join(lines) + "\n")
+    daily = dest / "policies/inspections/daily.yaml"  # the machine's load is not under test
+    daily.write_text(daily.read_text().replace("      max: 2.0\n", "      max: 1000.0\n"))
+    for cmd in (["init", "-q", "-b", "main"], ["add", "-A"],
+                ["-c", "user.name=b", "-c", "user.email=b@example.com", "commit", "-qm", "e"]):
+        subprocess.run(["git", *cmd], cwd=dest, check=True, capture_output=True)
+    return dest
+
+
+def baseline_seconds(estate_root: Path) -> float:
+    """ansible-playbook on the one-task-per-check play, same inventory, forks and SSH setup."""
+    estate = load_valid_estate(estate_root)
+    sel = select(estate, "daily", None)
+    inventory = execute.static_inventory(build_inventory(estate, sel))
+    work = Path(tempfile.mkdtemp(prefix="patrol-bench-"))
+    try:
+        import json
+
+        inv = work / "inventory.json"
+        inv.write_text(json.dumps(inventory, default=str))
+        env = {**os.environ, **execute._envvars(10, 20, str(work / "cp"))}
+        t = time.perf_counter()
+        subprocess.run([str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(inv),
+                        str(ROOT / "benchmarks/inspect_baseline.yml")],
+                       env=env, capture_output=True, check=False)
+        return time.perf_counter() - t
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def patrol_cli_seconds(estate_root: Path) -> float:
+    t = time.perf_counter()
+    subprocess.run([str(Path(sys.executable).parent / "patrol"), "inspect", "daily",
+                    "--estate", str(estate_root)], capture_output=True, check=False,
+                   env={**os.environ, "CI": "true"})
+    return time.perf_counter() - t
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--hosts", type=int, default=20)
+    ap.add_argument("--rounds", type=int, default=5)
+    args = ap.parse_args()
+    wanted = roster.lab_hosts(ROOT, args.hosts, DEFAULT)
+    current = state.load(DEFAULT)
+    owned = current is None or sorted(h.name for h in current.hosts) != sorted(
+        n for n, _ in wanted)
+    if owned:
+        fleet.down(DEFAULT)
+        fleet.up(ROOT, args.hosts, DEFAULT, echo=lambda _m: None)
+    work = Path(tempfile.mkdtemp(prefix="patrol-bench-estate-"))
+    try:
+        root = estate_with(wanted, work / "estate")
+        inspect(root, "daily")  # warm-up: imports, page cache, first record
+        baseline_seconds(root)
+        patrol, baseline, overhead, in_process = [], [], [], []
+        for _ in range(args.rounds):  # interleaved, so both see the same noise
+            baseline.append(baseline_seconds(root))
+            patrol.append(patrol_cli_seconds(root))
+            run = inspect(root, "daily")
+            in_process.append(run.timings["total"])
+            overhead.append((run.timings["total"] - run.timings["ansible"]) / run.timings["total"])
+        hosts = len(run.results)
+        failing = sum(1 for hr in run.results.values() if not hr.passed)
+        b, p = statistics.median(baseline), statistics.median(patrol)
+        print(f"hosts: {hosts} (failing: {failing}), checks per host: "
+              f"{len(next(iter(run.results.values())).checks)}, rounds: {args.rounds}")
+        print(f"one-task-per-check ansible-playbook: median {b:.2f} s  {sorted(baseline)}")
+        print(f"patrol inspect daily (CLI, incl. commit): median {p:.2f} s  {sorted(patrol)}")
+        print(f"speed-up vs baseline: {b / p:.2f}x (target >= 3x)")
+        print(f"patrol overhead outside ansible-runner: median "
+              f"{100 * statistics.median(overhead):.1f} % of "
+              f"{statistics.median(in_process):.2f} s (target <= 5 %)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        if owned:
+            fleet.down(DEFAULT)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
