@@ -41,3 +41,39 @@ def test_every_cadence_is_scheduled_and_pushed_back():
     gl = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text())
     assert "--push" in "\n".join(gl["inspect"]["script"])
     assert "patrol validate --format github" in gl["validate"]["script"]
+
+
+def test_pull_requests_are_planned_and_the_plan_is_posted():
+    wf = yaml.safe_load((ROOT / ".github" / "workflows" / "validate.yml").read_text())
+    assert "pull_request" in wf[True]
+    validate = "\n".join(s.get("run", "") for s in wf["jobs"]["validate"]["steps"])
+    assert "patrol validate --format github" in validate
+    job = wf["jobs"]["plan"]
+    assert job["permissions"]["pull-requests"] == "write"
+    checkout = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout"))
+    assert checkout["with"]["fetch-depth"] >= 2  # HEAD^1, the target branch, must be there
+    script = "\n".join(s.get("run", "") for s in job["steps"])
+    assert "patrol plan --base HEAD^1 --head HEAD --format markdown > plan.md" in script
+    assert "gh pr comment" in script and "--body-file plan.md" in script
+    assert "GITHUB_STEP_SUMMARY" in script
+
+    gl = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text())
+    plan = gl["plan"]
+    assert plan["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}]
+    script = "\n".join(plan["script"])
+    assert ('patrol plan --base "$CI_MERGE_REQUEST_DIFF_BASE_SHA" --head HEAD '
+            "--format markdown > plan.md") in script
+    assert "merge_requests/$CI_MERGE_REQUEST_IID/notes" in script
+    assert "PRIVATE-TOKEN: $PATROL_NOTES_TOKEN" in script
+    assert "plan.md" in plan["artifacts"]["paths"]
+
+
+def test_the_ci_plan_commands_parse_with_the_real_cli():
+    from typer.testing import CliRunner
+
+    from runner.cli import app
+
+    result = CliRunner().invoke(app, ["plan", "--help"])
+    assert result.exit_code == 0
+    for option in ("--base", "--head", "--format", "--estate"):
+        assert option in result.output
