@@ -31,7 +31,7 @@ def last_runs(root: Path, now: datetime, horizon: timedelta) -> dict[tuple[str, 
             if finished > now:
                 continue
             for host, h in (doc.get("hosts") or {}).items():
-                if h.get("reachable"):
+                if h == "pass" or (isinstance(h, dict) and h.get("reachable")):
                     key = (doc["checklist"], host)
                     if key not in out or out[key] < finished:
                         out[key] = finished

@@ -1,0 +1,133 @@
+"""`patrol findings`, `findings escalate` and `compliance` on a sample estate with crafted files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from runner import archive, findings_store
+from runner.findings import Finding, State
+
+ROOT = Path(__file__).resolve().parents[2]
+PATROL = str(Path(sys.executable).parent / "patrol")
+T0 = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+def patrol(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([PATROL, *args, "--estate", str(root)], capture_output=True, text=True,
+                          timeout=60)
+
+
+def finding(host: str, check: str, severity: str, state: State, hours: int) -> Finding:
+    f = Finding(f"{host}/daily.{check}", "check", host, "daily", check, severity, state, T0,
+                T0 + timedelta(hours=hours), "run-1", 91, f"{check} failing")
+    f.log(T0, "opened", "run-1", due=f.due)
+    return f
+
+
+@pytest.fixture
+def estate(tmp_path: Path) -> Path:
+    root = tmp_path / "estate"
+    root.mkdir()
+    for part in ("inventory", "policies"):
+        shutil.copytree(ROOT / part, root / part)
+    store = {f.id: f for f in [
+        finding("web-01", "disk-space", "high", State.OPEN, 24),
+        finding("db-01", "sshd-config", "critical", State.OVERDUE, 4),
+        finding("app-02", "drift", "medium", State.CLOSED, 168),
+    ]}
+    findings_store.save(root, store)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "estate")
+    return root
+
+
+def test_lists_active_findings_with_totals(estate):
+    r = patrol(estate, "findings", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert [f["id"] for f in doc["findings"]] == ["db-01/daily.sshd-config",
+                                                  "web-01/daily.disk-space"]
+    assert doc["totals"]["by_state"]["open"] == 1
+    assert doc["totals"]["by_state"]["overdue"] == 1
+    assert doc["totals"]["by_severity"] == {"critical": 1, "high": 1, "medium": 0, "low": 0}
+
+
+def test_filters_by_state_host_selector_and_overdue(estate):
+    closed = json.loads(patrol(estate, "findings", "--state", "closed", "-f", "json").stdout)
+    assert [f["id"] for f in closed["findings"]] == ["app-02/daily.drift"]
+    web = json.loads(patrol(estate, "findings", "--host", "role=web", "-f", "json").stdout)
+    assert [f["id"] for f in web["findings"]] == ["web-01/daily.disk-space"]
+    late = json.loads(patrol(estate, "findings", "--overdue", "-f", "json").stdout)
+    assert [f["id"] for f in late["findings"]] == ["db-01/daily.sshd-config"]
+
+
+def test_markdown_escapes_table_cells(estate):
+    md = patrol(estate, "findings", "--format", "markdown").stdout
+    assert md.startswith("| finding | state | severity | due | reason |")
+    assert "`web-01/daily.disk-space`" in md
+
+
+def test_bad_state_and_selector_are_usage_errors(estate):
+    for args in (["findings", "--state", "late"], ["findings", "--host", "role="]):
+        r = patrol(estate, *args)
+        assert r.returncode == 2, (args, r.stdout, r.stderr)
+        assert "Traceback" not in r.stderr and r.stderr.startswith("patrol: ")
+
+
+def test_escalate_moves_findings_and_commits_with_transition_times(estate):
+    r = patrol(estate, "findings", "escalate", "--now", "2026-11-23T06:00:00Z")
+    assert r.returncode == 0, r.stderr
+    assert "web-01/daily.disk-space: open -> penalised" in r.stdout
+    f = findings_store.load(estate)["web-01/daily.disk-space"]
+    assert f.state is State.PENALISED
+    assert f.history[-1] == {"at": datetime(2026, 11, 23, 6, 0, tzinfo=UTC), "event": "penalised"}
+    assert "db-01/daily.sshd-config: overdue -> penalised" in r.stdout
+    assert git(estate, "log", "-1", "--format=%s") == "findings: 2 escalated"
+    again = patrol(estate, "findings", "escalate", "--now", "2026-11-24T06:00:00Z")
+    assert "0 transition(s)" in again.stdout
+    assert git(estate, "log", "-1", "--format=%s") == "findings: 2 escalated"
+
+
+def test_bad_now_is_a_usage_error(estate):
+    r = patrol(estate, "findings", "escalate", "--now", "yesterday")
+    assert r.returncode == 2 and "expected an ISO time" in r.stderr
+
+
+def _record(root: Path, checklist: str, finished: datetime, hosts: dict[str, object]) -> None:
+    run_id = f"{finished:%Y%m%dT%H%M%SZ}-{checklist}-abcdef"
+    body = {"format": "patrol/run-record/v1", "kind": "inspect", "run": run_id,
+            "checklist": checklist, "finished": finished.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "previous": None, "hosts": hosts}
+    data, _ = archive.seal(archive.dump_yaml(body))
+    archive.atomic_write(root / archive.record_path(run_id, finished.year, finished.month), data)
+
+
+def test_compliance_reports_each_late_checklist_once(estate):
+    names = ["app-01", "app-02", "backup-01", "db-01", "db-02", "mon-01", "web-01", "web-02"]
+    now = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    _record(estate, "daily", now - timedelta(hours=20), dict.fromkeys(names, "pass"))
+    _record(estate, "weekly", now - timedelta(days=6),
+            {**dict.fromkeys(names, "pass"), "db-02": {"reachable": False, "message": "x"}})
+    _record(estate, "monthly", now - timedelta(days=20), dict.fromkeys(names, "pass"))
+    r = patrol(estate, "compliance", "--now", "2026-11-25T12:00:00Z", "--no-commit")
+    # weekly: db-02 was unreachable, so its last completed weekly run is missing
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "BREACH weekly" in r.stdout and "db-02 never" in r.stdout
+    assert "BREACH daily" not in r.stdout and "BREACH monthly" not in r.stdout
+    cadence = findings_store.load(estate)["_cadence/weekly"]
+    assert cadence.kind == "cadence" and cadence.value == ["db-02"]
+    later = patrol(estate, "compliance", "--now", "2026-11-27T12:00:00Z", "--no-commit")
+    assert "BREACH daily" in later.stdout  # 68 h since the last daily run
