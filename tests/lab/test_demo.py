@@ -1,0 +1,35 @@
+"""README's first command: `patrol demo` inspects the lab in a throwaway clone and commits there."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PATROL = str(Path(sys.executable).parent / "patrol")
+pytestmark = pytest.mark.lab
+
+
+def test_demo_commits_in_a_throwaway_clone_not_on_the_users_branch(lab, tmp_path):
+    head_before = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
+                                 text=True).stdout
+    r = subprocess.run([PATROL, "demo", "--estate", str(ROOT)], capture_output=True, text=True,
+                       timeout=300, env={**os.environ, "TMPDIR": str(tmp_path), "CI": "true"})
+    assert r.returncode in (0, 1), r.stdout + r.stderr  # 1 only if a check really fails
+    assert "Traceback" not in r.stderr
+    clone = Path(re.search(r"demo clone: (\S+)", r.stdout).group(1))
+    assert clone.is_relative_to(tmp_path)
+    log = subprocess.run(["git", "log", "-1", "--format=%s%n%b"], cwd=clone, capture_output=True,
+                         text=True).stdout
+    assert re.match(r"inspect\(daily\): \d+/8 hosts pass", log)
+    assert "Patrol-Record: sha256:" in log
+    for name in lab.names:
+        assert f"{name} " in r.stdout  # live progress line per host
+    head_after = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
+                                text=True).stdout
+    assert head_after == head_before
