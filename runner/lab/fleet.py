@@ -94,7 +94,7 @@ def _build(config: LabConfig, hosts: list[tuple[str, str]], base: Path,
     state = LabState(name=config.name, network=str(config.network), image=str(base),
                      repo=str(repo), hosts=[
                          HostState(name=n, address=a, netns=config.netns(n),
-                                   veth=config.veth(a), mac=host.mac_of(config, n))
+                                   veth=config.veth(a), mac=host.mac_of(a))
                          for n, a in hosts])
     save(config, state)
     return state

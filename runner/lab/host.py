@@ -10,6 +10,7 @@ signals this process (the host's init) and never unshare.
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import os
 import shlex
 import subprocess
@@ -38,19 +39,8 @@ mount -t proc proc "$r/proc"
 mount -t sysfs -o ro sysfs "$r/sys"
 mount -t tmpfs -o mode=0755,size=64m,nosuid,nodev /dev/patrol-run "$r/run"
 mkdir -p "$r/run/lock" "$r/run/sshd"
-mount -t tmpfs -o mode=0755,size=1m,nosuid tmpfs "$r/dev"
-for d in null:1:3 zero:1:5 full:1:7 random:1:8 urandom:1:9 tty:5:0; do
-  IFS=: read -r n ma mi <<EOD
-$d
-EOD
-  mknod -m 0666 "$r/dev/$n" c "$ma" "$mi"
-done
-mkdir -p "$r/dev/pts" "$r/dev/shm"
 mount -t devpts -o newinstance,ptmxmode=0666,mode=0620,gid=5 devpts "$r/dev/pts"
-mount -t tmpfs -o mode=1777,size=16m,nosuid,nodev tmpfs "$r/dev/shm"
-ln -s pts/ptmx "$r/dev/ptmx"; ln -s /proc/self/fd "$r/dev/fd"
-ln -s /proc/self/fd/0 "$r/dev/stdin"; ln -s /proc/self/fd/1 "$r/dev/stdout"
-ln -s /proc/self/fd/2 "$r/dev/stderr"
+mount -t tmpfs -o mode=1777,size=16m,nosuid,nodev /dev/patrol-shm "$r/dev/shm"
 mount --bind {repo} "$r{repo_mount}"
 mount -o remount,bind,ro "$r{repo_mount}"
 echo {name} > "$r/etc/hostname"
@@ -105,10 +95,10 @@ def run_in(pid: int, argv: list[str], timeout: float = 60) -> subprocess.Complet
                           timeout=timeout, stdin=subprocess.DEVNULL)
 
 
-def mac_of(config: LabConfig, name: str) -> str:
-    out = subprocess.run(["ip", "-n", config.netns(name), "-br", "link", "show", "eth0"],
-                         capture_output=True, text=True).stdout.split()
-    return out[2] if len(out) > 2 else ""
+def mac_of(address: str) -> str:
+    """A host's eth0 MAC, fixed by its address (locally administered) so faults can pin it."""
+    octets = ipaddress.IPv4Address(address).packed
+    return "02:50:4c:" + ":".join(f"{b:02x}" for b in octets[1:])
 
 
 def kill(pid: int) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..errors import Exit, PatrolError
 from . import aptrepo
-from .config import CACHE_DIR
+from .config import CACHE_DIR, STATE_ROOT
 
 SUITE = "bookworm"
 MIRROR = "http://deb.debian.org/debian"
@@ -36,12 +36,13 @@ MaxStartups 100:30:200
 MaxSessions 50
 """
 
-# PID 1 of every lab host: start sshd the Debian way (so `service ssh status` works without
-# systemd), reap orphans (dash's `wait` reaps any child), stop cleanly on SIGTERM.
+# PID 1 of every lab host: start sshd as `service ssh start` would (same pidfile, so
+# `service ssh status/stop/start` work without systemd) minus its config pre-check, which would
+# double the boot time; reap orphans (dash's `wait` reaps any child); stop on SIGTERM.
 INIT = """\
 #!/bin/sh
 trap 'service ssh stop; exit 0' TERM INT
-service ssh start
+/usr/sbin/sshd
 while :; do sleep 3600 & wait $!; done
 """
 
@@ -71,6 +72,13 @@ chmod 0600 "$root/etc/ssl/patrol/lab.key"
 chmod 0644 "$root/etc/ssl/patrol/lab.pem"
 mkdir -p "$root/root/.ssh"; chmod 0700 "$root/root/.ssh"
 : > "$root/etc/machine-id"
+# device nodes live in the image: a host mounts only devpts and shm over /dev
+for d in null:1:3 zero:1:5 full:1:7 random:1:8 urandom:1:9 tty:5:0; do
+  n=${{d%%:*}}; mm=${{d#*:}}
+  [ -e "$root/dev/$n" ] || mknod -m 0666 "$root/dev/$n" c "${{mm%:*}}" "${{mm#*:}}"
+done
+rm -f "$root/dev/ptmx"; ln -s pts/ptmx "$root/dev/ptmx"
+mkdir -p "$root/dev/pts" "$root/dev/shm"
 """
 
 
@@ -135,6 +143,9 @@ def ensure_image(rebuild: bool = False, echo=print) -> Path:
 def remove_stale() -> list[Path]:
     """Delete cached images and repositories of older recipes (not in use by a running lab)."""
     keep = {image_dir().parent.name, aptrepo.repo_dir().name}
+    for boot in STATE_ROOT.glob("*/hosts/*/boot.sh"):  # a running lab's hosts mount these
+        text = boot.read_text(errors="replace")
+        keep |= {p.name for p in CACHE_DIR.glob("*") if str(p) + "/" in text}
     removed = []
     for path in CACHE_DIR.glob("*"):
         if path.name not in keep and path.name.startswith(("image-", "apt-")):

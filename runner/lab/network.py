@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..errors import Exit, PatrolError
 from .config import LabConfig
+from .host import mac_of
 
 NETNS_DIR = Path("/run/netns")
 
@@ -59,8 +60,8 @@ def create(config: LabConfig, hosts: list[tuple[str, str]]) -> None:
     br, table, net = config.bridge, config.routing_table, config.network
     # a fixed MAC: by default a bridge takes its lowest port's, which changes when a host is
     # killed, and every other host's ARP entry for the gateway would go stale
-    mac = "02:50:4c:" + ":".join(f"{b:02x}" for b in config.gateway.packed[1:])
-    lines = [f"link add {br} address {mac} type bridge", f"link set {br} addrgenmode none"]
+    lines = [f"link add {br} address {mac_of(str(config.gateway))} type bridge",
+             f"link set {br} addrgenmode none"]
     ip_batch(lines)
     _sysctl(f"net/ipv6/conf/{br}/disable_ipv6", "1")
     _sysctl(f"net/ipv4/conf/{br}/rp_filter", "1")
@@ -72,7 +73,8 @@ def create(config: LabConfig, hosts: list[tuple[str, str]]) -> None:
     for name, address in hosts:
         ns, veth = config.netns(name), config.veth(address)
         lines += [f"netns add {ns}",
-                  f"link add {veth} type veth peer name eth0 netns {ns}",
+                  f"link add {veth} type veth peer name eth0 address {mac_of(address)} "
+                  f"netns {ns}",
                   f"link set {veth} addrgenmode none",
                   f"link set {veth} master {br} up"]
     ip_batch(lines)

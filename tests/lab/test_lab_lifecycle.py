@@ -1,7 +1,9 @@
 """A lab comes up, goes down and leaves nothing behind — even after a crash or a failed up.
 
-These tests use their own tiny lab (prefix ``ptest``, 10.124.0.0/24) so they never fight the
-session's fleet, which may be up at the same time.
+These tests use their own tiny lab, named after this process (prefix ``pt<pid>``, network
+10.124.N.0/24), so they never fight the session's fleet or another test run on this machine,
+and they look only at what such a lab could leave: its namespaces, links, rule, mounts, and
+any process in a namespace nobody can name any more.
 """
 
 from __future__ import annotations
@@ -19,7 +21,10 @@ from runner.lab import fleet, host, network, roster
 from runner.lab.config import LabConfig
 
 ROOT = Path(__file__).resolve().parents[2]
-CFG = LabConfig(name="ptest", network=ipaddress.IPv4Network("10.124.0.0/24"), routing_table=1239)
+_N = os.getpid() % 250
+CFG = LabConfig(name=f"pt{os.getpid() % 100000}",
+                network=ipaddress.IPv4Network(f"10.124.{_N}.0/24"), routing_table=2000 + _N)
+HOST1, HOST2 = (str(CFG.network.network_address + i) for i in (100, 101))
 
 pytestmark = [
     pytest.mark.lab,
@@ -28,8 +33,11 @@ pytestmark = [
 
 
 def _procs() -> set[tuple[int, str]]:
-    """Live processes in a network namespace other than ours (or running a ptest script)."""
+    """Live processes of our lab, or in a network namespace that no longer has a name."""
     ours = os.stat("/proc/self/ns/net").st_ino
+    named = {os.stat(p).st_ino for p in Path("/run/netns").glob("*")} \
+        if Path("/run/netns").is_dir() else set()
+    mine = {os.stat(p).st_ino for p in Path("/run/netns").glob(f"{CFG.netns_prefix}*")}
     found = set()
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
@@ -37,7 +45,9 @@ def _procs() -> set[tuple[int, str]]:
             if stat.rsplit(")", 1)[1].split()[0] == "Z":
                 continue
             cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-            if os.stat(f"/proc/{pid}/ns/net").st_ino != ours or str(CFG.state_dir) in cmd:
+            net = os.stat(f"/proc/{pid}/ns/net").st_ino
+            if net in mine or (net != ours and net not in named) or \
+                    str(CFG.state_dir) + "/" in cmd:
                 found.add((int(pid), cmd))
         except (OSError, IndexError):
             continue
@@ -48,12 +58,13 @@ def _snapshot() -> dict[str, object]:
     def out(*argv: str) -> list[str]:
         return sorted(subprocess.run(argv, capture_output=True, text=True).stdout.splitlines())
 
-    mounts = sorted(" ".join(line.split()[3:5]) for line in
-                    Path("/proc/self/mountinfo").read_text().splitlines())
-    return {"netns": out("ip", "netns", "list"),
-            "links": [line.split()[0] for line in out("ip", "-br", "link")],
-            "rules": out("ip", "rule"), "mounts": mounts, "processes": _procs(),
-            "state": CFG.state_dir.exists()}
+    mounts = sorted(line for line in Path("/proc/self/mountinfo").read_text().splitlines()
+                    if CFG.netns_prefix in line or str(CFG.state_dir) in line)
+    links = [line.split()[0].split("@")[0] for line in out("ip", "-br", "link")]
+    return {"netns": [n for n in out("ip", "netns", "list") if n.startswith(CFG.netns_prefix)],
+            "links": [n for n in links if n.startswith(CFG.name)],
+            "rules": [r for r in out("ip", "rule") if r.startswith(f"{CFG.routing_table}:")],
+            "mounts": mounts, "processes": _procs(), "state": CFG.state_dir.exists()}
 
 
 def _ssh_ok(address: str) -> bool:
@@ -86,7 +97,8 @@ def test_up_then_down_leaves_nothing_behind(clean):
     assert [h.name for h in state.hosts] == ["lab-01", "lab-02"]
     assert all(_ssh_ok(h.address) for h in state.hosts)
     during = _snapshot()
-    assert set(during["netns"]) - set(clean["netns"])
+    assert len(during["netns"]) == 2 and len(during["links"]) == 3 and during["rules"]
+    assert during["processes"] and during["mounts"]
     assert fleet.down(CFG)
     assert _settle(clean) == clean
     assert fleet.down(CFG) == []  # down again: a no-op
@@ -138,8 +150,8 @@ def test_killed_host_is_unreachable_and_down_still_cleans(clean):
 
     fleet.up(ROOT, 2, CFG, echo=lambda _m: None)
     faults.kill("lab-01", CFG)
-    assert not _ssh_ok("10.124.0.100")
-    assert _ssh_ok("10.124.0.101")
+    assert not _ssh_ok(HOST1)
+    assert _ssh_ok(HOST2)
     rows = {r["host"]: r for r in fleet.status(CFG)}
     assert rows["lab-01"]["state"] == "killed"
     fleet.down(CFG)
@@ -147,13 +159,14 @@ def test_killed_host_is_unreachable_and_down_still_cleans(clean):
 
 
 def test_address_clash_is_refused(clean):
-    subprocess.run(["ip", "link", "add", "ptestclash", "type", "veth", "peer", "name",
-                    "ptestclash1"], check=True)
+    clash = f"{CFG.name}c"
+    subprocess.run(["ip", "link", "add", clash, "type", "veth", "peer", "name",
+                    clash + "p"], check=True)
     try:
-        subprocess.run(["ip", "addr", "add", "10.124.0.100/32", "dev", "ptestclash"], check=True)
+        subprocess.run(["ip", "addr", "add", f"{HOST1}/32", "dev", clash], check=True)
         with pytest.raises(PatrolError, match="address clash") as err:
             fleet.up(ROOT, 1, CFG, echo=lambda _m: None)
         assert err.value.exit_code == Exit.ENVIRONMENT
         assert fleet.leftovers(CFG) == []
     finally:
-        subprocess.run(["ip", "link", "delete", "ptestclash"], check=True)
+        subprocess.run(["ip", "link", "delete", clash], check=True)
