@@ -15,7 +15,8 @@ problems say why).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -68,16 +69,28 @@ def load_pair(root: Path, base_rev: str, head_rev: str, *, today: date) -> Pair:
     head = read_revision(root, head_rev)
     base = read_revision(root, base_rev)
     head_estate, problems = load_estate_files(head.files, today=today)
+    unread = Unread()
     if head_estate is not None:
         head_parsed: Parsed = {
             name: (kind, doc, doc.model) for name, doc in head_estate.files.items()
             if (kind := classify(name)) is not None and doc.model is not None
         }
     else:
-        head_parsed = parse_files(head.files, {}, {})
+        head_parsed = parse_files(head.files, {}, {}, unread=unread)
         head_estate = assemble(head_parsed)
-    base_estate = assemble(parse_files(base.files, head_parsed, head.files))
-    return Pair(base_estate, head_estate, problems, base.commit, head.commit)
+    # what the head could not read is left out of the base too: its errors explain it, and it
+    # must not look removed
+    base_files = {k: v for k, v in base.files.items() if k not in unread.files}
+    base_parsed = parse_files(base_files, head_parsed, head.files, skip_hosts=unread.hosts)
+    return Pair(assemble(base_parsed), head_estate, problems, base.commit, head.commit)
+
+
+@dataclass
+class Unread:
+    """Files and host names of a revision that did not read or validate."""
+
+    files: set[str] = field(default_factory=set)
+    hosts: set[str] = field(default_factory=set)
 
 
 def _head_hosts(parsed: Parsed) -> dict[str, tuple[Any, Host]]:
@@ -92,12 +105,15 @@ def _head_hosts(parsed: Parsed) -> dict[str, tuple[Any, Host]]:
     return out
 
 
-def parse_files(files: dict[str, bytes], reuse: Parsed, reuse_bytes: dict[str, bytes]) -> Parsed:
+def parse_files(files: dict[str, bytes], reuse: Parsed, reuse_bytes: dict[str, bytes], *,
+                unread: Unread | None = None, skip_hosts: Collection[str] = ()) -> Parsed:
     """Each file's validated top-level object, reusing ``reuse`` where the data is the same.
 
-    Files (and hosts) that do not read or validate are left out: this is for diffing, and
-    validation problems are reported from the head's full load.
+    Files (and hosts) that do not read or validate are left out and named in ``unread``: this
+    is for diffing, and validation problems are reported from the head's full load. Hosts
+    named in ``skip_hosts`` are left out too.
     """
+    unread = Unread() if unread is None else unread
     out: Parsed = {}
     head_hosts: dict[str, tuple[Any, Host]] | None = None
     for name in sorted(files):
@@ -111,27 +127,34 @@ def parse_files(files: dict[str, bytes], reuse: Parsed, reuse_bytes: dict[str, b
         try:
             doc = read_document(name, data)
         except YamlError:
+            unread.files.add(name)
             continue
         if not isinstance(doc.value, dict):
+            unread.files.add(name)
             continue
         if kind.model is HostsFile:
             if head_hosts is None:
                 head_hosts = _head_hosts(reuse)
-            obj: EstateModel = _hosts_file(doc.value, head_hosts)
+            obj: EstateModel = _hosts_file(doc.value, head_hosts, unread, skip_hosts)
         else:
             try:
                 obj = kind.model.model_validate(doc.value)
             except ValidationError:
+                unread.files.add(name)
                 continue
         doc.model = obj
         out[name] = (kind, doc, obj)
     return out
 
 
-def _hosts_file(value: dict[str, Any], head_hosts: dict[str, tuple[Any, Host]]) -> HostsFile:
+def _hosts_file(value: dict[str, Any], head_hosts: dict[str, tuple[Any, Host]], unread: Unread,
+                skip_hosts: Collection[str]) -> HostsFile:
     hosts = []
-    for item in value.get("hosts") or []:
+    items = value.get("hosts")
+    for item in items if isinstance(items, list) else []:
         name = item.get("name") if isinstance(item, dict) else None
+        if name in skip_hosts:
+            continue
         same = head_hosts.get(name) if isinstance(name, str) else None
         if same is not None and same[0] == item:
             hosts.append(same[1])
@@ -139,5 +162,6 @@ def _hosts_file(value: dict[str, Any], head_hosts: dict[str, tuple[Any, Host]]) 
         try:
             hosts.append(Host.model_validate(item))
         except ValidationError:
-            continue
+            if isinstance(name, str):
+                unread.hosts.add(name)
     return HostsFile.model_construct(hosts=hosts)

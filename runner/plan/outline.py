@@ -28,6 +28,22 @@ class Node:
 Code = Callable[[str], str]
 
 
+def _same(text: str) -> str:
+    return text
+
+
+@dataclass(frozen=True)
+class Style:
+    """How a format marks names and values (``code``), free text and warnings."""
+
+    code: Code = _same
+    text: Code = _same  # free text (reasons, summaries, messages): escaped as the format needs
+    warn: str = "!"
+
+
+PLAIN = Style()
+
+
 def plural(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
@@ -51,12 +67,13 @@ def _impact(change: Change) -> str:
     return f" ({'; '.join(parts)})" if parts else ""
 
 
-def _change(change: Change, code: Code, warn: str) -> Node:
+def _change(change: Change, style: Style) -> Node:
+    code = style.code
     text = f"{change.status} {code(change.key)}{_impact(change)}"
     if change.summary:
-        text += f": {change.summary}"
+        text += f": {style.text(change.summary)}"
     for flag in change.flags:
-        text += f" {warn} {flag}"
+        text += f" {style.warn} {style.text(flag)}"
     only_fields = not change.children and not change.details
     node = Node(text, noun="fields" if only_fields else "entries")
     for f in change.fields:
@@ -64,7 +81,7 @@ def _change(change: Change, code: Code, warn: str) -> Node:
             node.children.append(Node(f"{f.field}: {code(show(f.new))}"))
         else:
             node.children.append(Node(f"{f.field}: {code(show(f.old))} → {code(show(f.new))}"))
-    node.children.extend(_change(child, code, warn) for child in change.children)
+    node.children.extend(_change(child, style) for child in change.children)
     for detail in change.details:
         node.children.append(Node(f"{detail.label} ({plural(len(detail.items), 'host')}):",
                                   items=[code(i) for i in detail.items], item_noun="hosts",
@@ -72,15 +89,15 @@ def _change(change: Change, code: Code, warn: str) -> Node:
     return node
 
 
-def section_nodes(plan: Plan, key: str, code: Code, warn: str) -> list[Node]:
+def section_nodes(plan: Plan, key: str, style: Style) -> list[Node]:
     changes = plan.sections.get(key, [])
     if key != "hosts":
-        return [_change(c, code, warn) for c in changes]
+        return [_change(c, style) for c in changes]
     groups: dict[str, list[Change]] = {}
     for change in changes:
         groups.setdefault(change.group or "(no site)", []).append(change)
-    return [Node(f"site {code(site)} ({plural(len(group), 'host')})",
-                 [_change(c, code, warn) for c in group], noun="hosts")
+    return [Node(f"site {style.code(site)} ({plural(len(group), 'host')})",
+                 [_change(c, style) for c in group], noun="hosts")
             for site, group in sorted(groups.items())]
 
 
@@ -90,10 +107,10 @@ NOUNS = {"hosts": "sites", "checklists": "checklists", "waivers": "waivers",
          "depots": "depots", "service": "changes"}
 
 
-def sections(plan: Plan, code: Code, warn: str) -> list[tuple[str, str, list[Node]]]:
+def sections(plan: Plan, style: Style) -> list[tuple[str, str, list[Node]]]:
     """(noun, heading, nodes) for every section that has changes, in reading order."""
     return [(NOUNS[key], f"{title}: {counts_text(plan, key)}",
-             section_nodes(plan, key, code, warn))
+             section_nodes(plan, key, style))
             for key, title in SECTIONS if plan.sections.get(key)]
 
 

@@ -9,6 +9,8 @@ is a marker CI uses to find and update its earlier comment.
 
 from __future__ import annotations
 
+import re
+
 from . import outline
 from .model import SECTIONS, Plan
 from .render_text import NO_CHANGES
@@ -22,6 +24,16 @@ def code(text: str) -> str:
     fence = "``" if "`" in text else "`"
     pad = " " if fence == "``" else ""
     return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def text(value: str) -> str:
+    """Free text that renders as itself: Markdown punctuation escaped, no @-mentions."""
+    value = " ".join(str(value).split("\n"))
+    value = re.sub(r"([\\`*_{}\[\]<>#|~])", r"\\\1", value)
+    return re.sub(r"(?<![\w.])@", "@\u2060", value)  # a word joiner: @team pings nobody
+
+
+STYLE = outline.Style(code=code, text=text, warn="⚠️")
 
 
 def _longest(nodes: list[outline.Node]) -> int:
@@ -59,14 +71,14 @@ def _table(plan: Plan) -> list[str]:
 def _body(plan: Plan, cap: int | None) -> tuple[list[str], dict[str, int]]:
     omitted: dict[str, int] = {}
     lines: list[str] = []
-    errors = [outline.Node(f"{code(f'{p.file}:{p.line}:{p.column}')} {p.message}")
+    errors = [outline.Node(f"{code(f'{p.file}:{p.line}:{p.column}')} {text(p.message)}")
               for p in plan.errors]
     if errors:
         lines += ["#### Validation errors of the head", ""]
         lines += outline.emit(errors, cap, bullet="- ", indent="  ", noun="errors",
                               omitted=omitted)
         lines.append("")
-    for noun, heading, nodes in outline.sections(plan, code, "⚠️"):
+    for noun, heading, nodes in outline.sections(plan, STYLE):
         lines += [f"#### {heading}", ""]
         lines += outline.emit(nodes, cap, bullet="- ", indent="  ", noun=noun, omitted=omitted)
         lines.append("")
@@ -87,7 +99,7 @@ def render(plan: Plan, max_chars: int = MAX_CHARS) -> str:
     candidate = _join(head, table, *_body(plan, None), plan)
     if len(candidate) <= max_chars:
         return candidate
-    nodes = [n for _, _, ns in outline.sections(plan, code, "") for n in ns]
+    nodes = [n for _, _, ns in outline.sections(plan, STYLE) for n in ns]
     lo, hi = 0, max(_longest(nodes), len(plan.errors))
     best = None
     while lo <= hi:  # the largest cap that fits

@@ -15,10 +15,6 @@ from .model import Plan
 NO_CHANGES = "no changes to the estate"
 
 
-def _plain(text: str) -> str:
-    return text
-
-
 def header(plan: Plan) -> str:
     return (f"plan {plan.base} ({plan.base_commit[:10]}) → {plan.head} "
             f"({plan.head_commit[:10]})")
@@ -33,7 +29,7 @@ def render(plan: Plan) -> str:
         lines.extend(f"  {p}" for p in errors)
     if plan.empty:
         lines.append(NO_CHANGES)
-    for noun, heading, nodes in outline.sections(plan, _plain, "!"):
+    for noun, heading, nodes in outline.sections(plan, outline.PLAIN):
         lines.append("")
         lines.append(heading)
         lines.extend(outline.emit(nodes, None, bullet="", indent="  ", depth=1, noun=noun))

@@ -130,3 +130,27 @@ def test_the_cli_command(estate_repo):
                                       str(estate_repo.root), "--format", "text"])
     assert result.exit_code == 0, result.output
     assert "changed hpe-psu-500w at hz-dc1-cage\n    quantity: 2 → 3" in result.output
+
+
+def test_what_an_invalid_head_cannot_read_does_not_look_removed(estate_repo):
+    estate_repo.replace("inventory/hosts/hz-dc1.yaml", "criticality: high", "criticality: huge")
+    estate_repo.replace("policies/waivers.yaml", "expires: 2027-06-30",
+                        "expires: 2027-06-30\n    colour: red")
+    estate_repo.replace("inventory/spares.yaml", "{part: hpe-psu-500w, depot: hz-dc1-cage, "
+                        "quantity: 2}", "{part: hpe-psu-500w, depot: hz-dc1-cage, quantity: 3}")
+    estate_repo.commit()
+    plan = estate_repo.plan()
+    assert {p.file for p in plan.errors} == {"inventory/hosts/hz-dc1.yaml",
+                                             "policies/waivers.yaml"}
+    assert plan.sections["hosts"] == [] and plan.sections["waivers"] == []
+    assert [c.key for c in plan.sections["stock"]] == ["hpe-psu-500w at hz-dc1-cage"]
+
+
+def test_markdown_shows_free_text_as_written_and_pings_nobody(estate_repo):
+    estate_repo.replace("policies/waivers.yaml", "reason: Nightly", "reason: <b>*Nightly*</b> @ops")
+    estate_repo.commit()
+    estate_repo.write("policies/waivers.yaml", "waivers: []\n")
+    estate_repo.commit()
+    out = render(estate_repo.plan(), "markdown")
+    assert r"\<b\>\*Nightly\*\</b\> @" + "\u2060ops" in out
+    assert "anna.schmidt@customer.example.com" in out  # an address is no mention
