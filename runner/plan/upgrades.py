@@ -8,6 +8,7 @@ changed role, site or tags): the waves a plan will run are what a reviewer needs
 from __future__ import annotations
 
 from ..estate import Estate, UpgradePlan, Window
+from ..upgrade.waves import split_waves
 from .fields import diff_fields
 from .model import ADDED, CHANGED, REMOVED, Change, Detail
 
@@ -20,21 +21,6 @@ def window_text(window: Window) -> str:
 
 def _targets(estate: Estate, plan: UpgradePlan) -> list[str]:
     return [h.name for h in estate.select(plan.targets)]
-
-
-try:
-    from ..upgrade.waves import split_waves
-except ImportError:  # pragma: no cover - until runner/upgrade/waves.py is committed; remove then
-    def split_waves(hosts: list[str], waves: list[int | str]) -> list[list[str]]:
-        ordered, out, taken = sorted(set(hosts)), [], 0
-        for spec in waves:
-            left = len(ordered) - taken
-            size = (left if spec == "rest" else min(spec, left) if isinstance(spec, int)
-                    else min(-(-int(spec[:-1]) * len(ordered) // 100), left))
-            if size:
-                out.append(ordered[taken:taken + size])
-                taken += size
-        return out + ([ordered[taken:]] if taken < len(ordered) else [])
 
 
 def _waves(targets: list[str], plan: UpgradePlan) -> list[Detail]:
