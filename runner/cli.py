@@ -90,11 +90,15 @@ def inspect(
 def plan(
     base: Annotated[str, typer.Option("--base", help="Revision to compare from (e.g. the "
                                       "target branch).")],
-    head: Annotated[str, typer.Option("--head", help="Revision to compare to.")] = "HEAD",
+    head: Annotated[str, typer.Option("--head", help="Revision to compare to (read from Git; "
+                                      "the working tree is not read).")] = "HEAD",
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.text,
     estate: EstateOpt = Path("."),
 ) -> None:
-    """What a change means: the semantic diff of the estate between two Git revisions."""
+    """What a change means: the semantic diff of the estate between two Git revisions.
+
+    Exit 0 when the head estate is valid, 1 when it is not (its errors come first).
+    """
     _call("plan", root=estate, base=base, head=head, fmt=fmt.value)
 
 
