@@ -13,7 +13,7 @@ from ..record import FORMAT, check_entry, iso
 
 if TYPE_CHECKING:
     from ..checks.base import Result
-    from .run import HostUpgrade, UpgradeRun
+    from .model import HostUpgrade, UpgradeRun
 
 
 def _checks(results: dict[str, Result]) -> dict[str, Any]:
@@ -50,7 +50,7 @@ def host_entry(hu: HostUpgrade) -> dict[str, Any]:
 
 
 def summary(run: UpgradeRun) -> dict[str, Any]:
-    from .run import Outcome
+    from .model import Outcome
 
     counts = {o.value: run.count(o) for o in Outcome if run.count(o)}
     return {

@@ -31,116 +31,38 @@ import signal
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from .. import archive, checks
-from ..checks.base import Measurement, Result, Status
+from .. import archive
 from ..errors import Exit, PatrolError
+from .model import (
+    SUCCESS,
+    WAVE_FAILURES,
+    HostUpgrade,
+    Outcome,
+    OutsideWindow,
+    UpgradeRun,
+    WaveResult,
+)
+from .plays import (
+    Context,
+    Play,
+    Say,
+    apt_vars,
+    first_line,
+    pre_checks,
+    rollback,
+    unreachable,
+    upgrade_wave,
+)
 from .waves import exceeds, split_labelled
 from .window import describe, is_open, next_open, zone_for
 
 Clock = Callable[[], datetime]
-Play = Callable[..., Any]  # runner.execute.run_play's signature
-Say = Callable[[str], None]
 
-
-class Outcome(StrEnum):
-    UPGRADED = "upgraded"
-    UNCHANGED = "unchanged"  # already at the planned versions; post-checks passed
-    SKIPPED_PRECHECK = "skipped-precheck"
-    FAILED = "failed"
-    UNREACHABLE = "unreachable"
-    ROLLED_BACK = "rolled-back"
-    ROLLBACK_FAILED = "rollback-failed"
-    INTERRUPTED = "interrupted"  # apt ran, the run stopped before its post-checks
-    NOT_STARTED = "not-started"  # its wave never started (halt, interrupt)
-    OUTSIDE_WINDOW = "outside-window"
-    WOULD_UPGRADE = "would-upgrade"  # --check
-    WOULD_NOT_CHANGE = "would-not-change"  # --check
-
-
-SUCCESS = frozenset({Outcome.UPGRADED, Outcome.UNCHANGED})
-WAVE_FAILURES = frozenset({Outcome.FAILED, Outcome.UNREACHABLE})
-
-
-class OutsideWindow(PatrolError):
-    """No targeted host's window is open; ``opens`` is when the first one next opens."""
-
-    def __init__(self, message: str, opens: datetime) -> None:
-        super().__init__(message, exit_code=Exit.FAILED)
-        self.opens = opens
-
-
-@dataclass
-class Rollback:
-    ok: bool
-    after: dict[str, str | None] | None
-    post_checks: dict[str, Result]
-    message: str = ""
-
-
-@dataclass
-class HostUpgrade:
-    host: str
-    wave: int | None
-    outcome: Outcome = Outcome.NOT_STARTED
-    before: dict[str, str | None] = field(default_factory=dict)
-    after: dict[str, str | None] | None = None
-    pre_checks: dict[str, Result] = field(default_factory=dict)
-    post_checks: dict[str, Result] = field(default_factory=dict)
-    rollback: Rollback | None = None
-    message: str = ""
-    window_opens: datetime | None = None
-
-    @property
-    def installed(self) -> dict[str, str | None] | None:
-        """What is installed now, as far as the run knows."""
-        if self.rollback is not None and self.rollback.after is not None:
-            return self.rollback.after
-        return self.after
-
-
-@dataclass
-class WaveResult:
-    number: int
-    spec: str
-    hosts: list[str]
-    started: bool = False
-    failures: int = 0
-    halted: bool = False
-    rolled_back: list[str] = field(default_factory=list)
-
-
-@dataclass
-class UpgradeRun:
-    run_id: str
-    plan: str
-    check: bool
-    packages: dict[str, str]
-    hosts: dict[str, HostUpgrade]
-    waves: list[WaveResult]
-    result: str = "completed"  # completed / halted / interrupted
-    halted_after_wave: int | None = None
-    record_path: str = ""
-    record_sha256: str = ""
-    commit: str | None = None
-    inventory_files: list[str] = field(default_factory=list)
-    inventory_changes: dict[str, dict[str, str]] = field(default_factory=dict)
-    timings: dict[str, float] = field(default_factory=dict)
-
-    def count(self, outcome: Outcome) -> int:
-        return sum(1 for h in self.hosts.values() if h.outcome is outcome)
-
-    @property
-    def exit_code(self) -> int:
-        if self.result == "interrupted":
-            return 130
-        ok = {Outcome.WOULD_UPGRADE, Outcome.WOULD_NOT_CHANGE} if self.check else SUCCESS
-        return int(Exit.OK if all(h.outcome in ok for h in self.hosts.values()) else Exit.FAILED)
+__all__ = ["Interrupt", "Outcome", "OutsideWindow", "UpgradeRun", "commit_summary", "upgrade"]
 
 
 # -- interrupts --------------------------------------------------------------------------------
@@ -179,7 +101,7 @@ def sigint_stops_gracefully(interrupt: Interrupt, say: Say) -> Iterator[Interrup
         signal.signal(signal.SIGINT, previous)
 
 
-# -- planning ----------------------------------------------------------------------------------
+# -- the run -----------------------------------------------------------------------------------
 
 
 def find_plan(estate: Any, name: str) -> tuple[str, Any]:
@@ -192,270 +114,7 @@ def find_plan(estate: Any, name: str) -> tuple[str, Any]:
     return stem, plan
 
 
-def _params(check: Any) -> Any:
-    kind = checks.get(check.kind)
-    parsed = getattr(check, "parsed_params", None)
-    return parsed if isinstance(parsed, kind.Params) else kind.Params.model_validate(
-        check.params or {})
-
-
-def check_specs(plan_checks: list[Any]) -> list[tuple[str, str, Any]]:
-    return [(c.id, c.kind, _params(c)) for c in plan_checks]
-
-
-def rollback_specs(specs: list[tuple[str, str, Any]], planned: Mapping[str, str],
-                   before: Mapping[str, str | None]) -> list[tuple[str, str, Any]]:
-    """The post-checks after a rollback: ``package_version`` checks of the plan's packages
-    expect the recorded previous versions (a package that was not installed is dropped,
-    the versions comparison covers it)."""
-    out = []
-    for cid, kind, params in specs:
-        if kind == "package_version":
-            wanted = {}
-            for name, version in params.packages.items():
-                if name not in planned:
-                    wanted[name] = version
-                elif before.get(name) is not None:
-                    wanted[name] = before[name]
-            if not wanted:
-                continue
-            params = params.model_copy(update={"packages": wanted})
-        out.append((cid, kind, params))
-    return out
-
-
-def versions_measurement(packages: Mapping[str, Any]) -> dict[str, Any]:
-    m = Measurement("packages", {"names": sorted(packages)})
-    return {"id": checks.measurement_id(m), "probe": m.probe, "args": dict(m.args)}
-
-
-def measurements(specs: list[tuple[str, str, Any]], host: Any,
-                 packages: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The checks' measurements plus the installed-versions probe, one module call."""
-    planned = checks.plan_measurements(specs, host)
-    probe = versions_measurement(packages)
-    if all(m["id"] != probe["id"] for m in planned):
-        planned.append(probe)
-    return planned
-
-
-def _judge(specs: list[tuple[str, str, Any]], host: Any, values: Mapping[str, Any]
-           ) -> dict[str, Result]:
-    return checks.judge_all(specs, host, values) if specs else {}
-
-
-def _failing(results: Mapping[str, Result]) -> list[str]:
-    return [f"{cid}: {r.reason}" for cid, r in sorted(results.items())
-            if r.status is not Status.PASS]
-
-
-def _versions(values: Mapping[str, Any], packages: Mapping[str, Any]
-              ) -> dict[str, str | None] | None:
-    value = values.get(versions_measurement(packages)["id"])
-    if not isinstance(value, dict) or "error" in value:
-        return None
-    return {name: value.get(name) for name in sorted(packages)}
-
-
-def _first_line(text: str, default: str) -> str:
-    return (text.strip().splitlines() or [default])[0][:300]
-
-
-# -- the run -----------------------------------------------------------------------------------
-
-
-@dataclass
-class _Context:
-    estate: Any
-    plan: Any
-    stem: str
-    hosts: dict[str, Any]  # name -> Host
-    play: Play
-    say: Say
-    interrupt: Callable[[], bool]
-    forks: int
-    timeout: int
-
-    def inventory(self, per_host: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
-        from .. import lab
-        from ..inventory import build_inventory
-
-        lab_vars = lab.ansible_vars()
-        extra = {h: {**lab_vars.get(h, {}), **dict(v)} for h, v in per_host.items()}
-        return build_inventory(self.estate, extra_hostvars=extra)
-
-    def run(self, playbook: str, per_host: Mapping[str, Mapping[str, Any]], *,
-            check_mode: bool = False,
-            cancel: Callable[[dict[str, list[Any]]], bool] | None = None,
-            ) -> dict[str, list[Any]]:
-        """One play over the hosts of ``per_host``; every task result of every host, in
-        order. ``cancel`` sees the results so far and says whether to stop the play now."""
-        events: dict[str, list[Any]] = {h: [] for h in per_host}
-
-        def arrived(name: str, outcome: Any) -> None:
-            if name in events:
-                events[name].append(outcome)
-
-        self.play(playbook, self.inventory(per_host), limit=sorted(per_host),
-                  check_mode=check_mode, forks=self.forks, timeout=self.timeout,
-                  on_host=arrived, cancel=(lambda: cancel(events)) if cancel else None)
-        return events
-
-
-def _unreachable(events: list[Any]) -> Any | None:
-    from ..execute import HostState
-
-    return next((e for e in events if e.state is HostState.UNREACHABLE), None)
-
-
-def _split(events: list[Any]) -> tuple[list[Any], Any | None]:
-    """(apt task results, the measuring result): the measuring module returns ``values``."""
-    measured = next((e for e in events if "values" in e.result), None)
-    return [e for e in events if "values" not in e.result], measured
-
-
-def _pre_checks(ctx: _Context, names: list[str], results: dict[str, HostUpgrade]
-                ) -> list[str]:
-    """Measure the pre-checks and installed versions; the names that may be upgraded."""
-    specs = check_specs(ctx.plan.pre_checks)
-    per_host = {n: {"patrol_measurements": measurements(specs, ctx.hosts[n], ctx.plan.packages)}
-                for n in names}
-    events = ctx.run("inspect.yml", per_host, cancel=lambda _so_far: ctx.interrupt())
-    passing = []
-    for name in names:
-        hu = results[name]
-        got = events[name]
-        if not got:
-            hu.message = "no result: the run was interrupted" if ctx.interrupt() else \
-                "no result: the play ended early"
-            hu.outcome = Outcome.NOT_STARTED if ctx.interrupt() else Outcome.FAILED
-            continue
-        if (down := _unreachable(got)) is not None:
-            hu.outcome, hu.message = Outcome.UNREACHABLE, _first_line(down.message, "unreachable")
-            continue
-        _apt, measured = _split(got)
-        if measured is None:
-            hu.outcome = Outcome.SKIPPED_PRECHECK
-            hu.message = f"measuring failed: {_first_line(got[-1].message, 'no values')}"
-            continue
-        values = measured.result["values"]
-        hu.pre_checks = _judge(specs, ctx.hosts[name], values)
-        before = _versions(values, ctx.plan.packages)
-        failing = _failing(hu.pre_checks)
-        if before is None:
-            failing.append("cannot read the installed versions")
-        else:
-            hu.before = before
-        if failing:
-            hu.outcome, hu.message = Outcome.SKIPPED_PRECHECK, "; ".join(failing)[:500]
-            continue
-        passing.append(name)
-    return passing
-
-
-def _apt_vars(pins: Mapping[str, str | None], *, downgrade: bool) -> dict[str, Any]:
-    return {
-        "patrol_apt_packages": [f"{p}={v}" for p, v in sorted(pins.items()) if v is not None],
-        "patrol_apt_remove": sorted(p for p, v in pins.items() if v is None),
-        "patrol_allow_downgrade": downgrade,
-    }
-
-
-def _upgrade(ctx: _Context, names: list[str], results: dict[str, HostUpgrade]) -> None:
-    """apt to the planned versions, then the post-checks, on every host of ``names``."""
-    planned = dict(ctx.plan.packages)
-    specs = check_specs(ctx.plan.post_checks)
-    per_host = {n: {**_apt_vars(planned, downgrade=False),
-                    "patrol_measurements": measurements(specs, ctx.hosts[n], planned)}
-                for n in names}
-
-    def cancel(so_far: dict[str, list[Any]]) -> bool:
-        # never while apt runs: only once every host's apt call has returned
-        return ctx.interrupt() and all(so_far[n] for n in names)
-
-    events = ctx.run("upgrade.yml", per_host, cancel=cancel)
-    for name in names:
-        _judge_upgrade(results[name], events[name], specs, ctx.hosts[name], planned,
-                       ctx.interrupt())
-
-
-def _judge_upgrade(hu: HostUpgrade, got: list[Any], specs: list[tuple[str, str, Any]],
-                   host: Any, planned: Mapping[str, str], interrupted: bool) -> None:
-    from ..execute import HostState
-
-    if not got:
-        hu.outcome = Outcome.INTERRUPTED if interrupted else Outcome.FAILED
-        hu.message = "no result: the play ended before apt returned"
-        return
-    if (down := _unreachable(got)) is not None:
-        hu.outcome, hu.message = Outcome.UNREACHABLE, _first_line(down.message, "unreachable")
-        return
-    apt, measured = _split(got)
-    failed = next((e for e in apt if e.state is not HostState.OK), None)
-    if failed is not None:
-        hu.outcome, hu.message = Outcome.FAILED, f"apt: {_first_line(failed.message, 'failed')}"
-        return
-    if measured is None:
-        hu.after = dict(planned)  # apt pinned these versions and returned ok
-        hu.outcome = Outcome.INTERRUPTED
-        hu.message = "apt done; interrupted before the post-checks"
-        return
-    values = measured.result["values"]
-    hu.post_checks = _judge(specs, host, values)
-    hu.after = _versions(values, planned)
-    failing = _failing(hu.post_checks)
-    if hu.after is None:
-        failing.append("cannot read the installed versions")
-    else:
-        failing += [f"{p} is {hu.after.get(p)} after the upgrade, planned {v}"
-                    for p, v in sorted(planned.items()) if hu.after.get(p) != v]
-    if failing:
-        hu.outcome, hu.message = Outcome.FAILED, "; ".join(failing)[:500]
-        return
-    unchanged = all(hu.before.get(p) == v for p, v in planned.items())
-    hu.outcome = Outcome.UNCHANGED if unchanged else Outcome.UPGRADED
-
-
-def _rollback(ctx: _Context, names: list[str], results: dict[str, HostUpgrade]) -> None:
-    """Back to the recorded previous versions (apt downgrade), then post-checked again."""
-    from ..execute import HostState
-
-    planned = dict(ctx.plan.packages)
-    post = check_specs(ctx.plan.post_checks)
-    per_host: dict[str, dict[str, Any]] = {}
-    specs_of: dict[str, list[tuple[str, str, Any]]] = {}
-    for n in names:
-        before = results[n].before
-        pins = {p: before.get(p) for p in planned if before.get(p) != planned[p]}
-        specs_of[n] = rollback_specs(post, planned, before)
-        per_host[n] = {**_apt_vars(pins, downgrade=True),
-                       "patrol_measurements": measurements(specs_of[n], ctx.hosts[n], planned)}
-    events = ctx.run("upgrade.yml", per_host)  # never cancelled: a half rollback helps no one
-    for n in names:
-        hu, got = results[n], events[n]
-        if not got or (down := _unreachable(got)) is not None:
-            reason = "no result" if not got else _first_line(down.message, "unreachable")
-            hu.rollback = Rollback(False, None, {}, f"rollback: {reason}")
-            hu.outcome = Outcome.ROLLBACK_FAILED
-            continue
-        apt, measured = _split(got)
-        failed = next((e for e in apt if e.state is not HostState.OK), None)
-        if failed is not None or measured is None:
-            why = failed.message if failed is not None else "no values"
-            hu.rollback = Rollback(False, None, {}, f"rollback apt: {_first_line(why, 'failed')}")
-            hu.outcome = Outcome.ROLLBACK_FAILED
-            continue
-        values = measured.result["values"]
-        checked = _judge(specs_of[n], ctx.hosts[n], values)
-        after = _versions(values, planned)
-        failing = _failing(checked)
-        if after != {p: hu.before.get(p) for p in sorted(planned)}:
-            failing.append(f"installed after rollback: {after}, recorded before: {hu.before}")
-        hu.rollback = Rollback(not failing, after, checked, "; ".join(failing)[:500])
-        hu.outcome = Outcome.ROLLED_BACK if not failing else Outcome.ROLLBACK_FAILED
-
-
-def _zones(ctx: _Context) -> dict[str, Any]:
+def _zones(ctx: Context) -> dict[str, Any]:
     zones = {}
     for name, host in ctx.hosts.items():
         site = ctx.estate.sites.get(host.site)
@@ -514,7 +173,7 @@ def upgrade(
         if not targeted:
             raise PatrolError(f"upgrade plan {stem!r} targets no hosts", exit_code=Exit.USAGE)
         own = Interrupt()
-        ctx = _Context(estate, plan, stem, targeted, play, say, interrupt or own, forks, timeout)
+        ctx = Context(estate, plan, stem, targeted, play, say, interrupt or own, forks, timeout)
         zones = _zones(ctx)
         started = now()
         in_window = [n for n in sorted(targeted) if is_open(plan.window, zones[n], started)]
@@ -545,7 +204,7 @@ def upgrade(
         return run
 
 
-def _waves(ctx: _Context, run: UpgradeRun, zones: Mapping[str, Any], now: Clock) -> None:
+def _waves(ctx: Context, run: UpgradeRun, zones: Mapping[str, Any], now: Clock) -> None:
     for wave in run.waves:
         if ctx.interrupt():
             run.result = "interrupted"
@@ -563,9 +222,9 @@ def _waves(ctx: _Context, run: UpgradeRun, zones: Mapping[str, Any], now: Clock)
             continue
         wave.started = True
         ctx.say(f"wave {wave.number} ({wave.spec}): {', '.join(names)}")
-        passing = _pre_checks(ctx, names, run.hosts)
+        passing = pre_checks(ctx, names, run.hosts)
         if passing and not ctx.interrupt():
-            _upgrade(ctx, passing, run.hosts)
+            upgrade_wave(ctx, passing, run.hosts)
         for name in wave.hosts:
             _say_host(ctx.say, run.hosts[name])
         wave.failures = sum(1 for n in wave.hosts if run.hosts[n].outcome in WAVE_FAILURES)
@@ -582,7 +241,7 @@ def _waves(ctx: _Context, run: UpgradeRun, zones: Mapping[str, Any], now: Clock)
                         in (Outcome.UPGRADED, Outcome.FAILED) and run.hosts[n].before]
                 if back:
                     ctx.say(f"wave {wave.number}: rolling back {', '.join(back)}")
-                    _rollback(ctx, back, run.hosts)
+                    rollback(ctx, back, run.hosts)
                     wave.rolled_back = back
                     for name in back:
                         _say_host(ctx.say, run.hosts[name])
@@ -600,7 +259,7 @@ def _say_host(say: Say, hu: HostUpgrade) -> None:
     say(text)
 
 
-def _preview(ctx: _Context, run: UpgradeRun, names: list[str]) -> None:
+def _preview(ctx: Context, run: UpgradeRun, names: list[str]) -> None:
     """--check: pre-checks and versions measured (read-only), apt in check mode, no record."""
     for name in names:
         run.hosts[name] = HostUpgrade(name, None)
@@ -608,23 +267,23 @@ def _preview(ctx: _Context, run: UpgradeRun, names: list[str]) -> None:
         run.waves.append(WaveResult(number, spec, wave))
         for name in wave:
             run.hosts[name].wave = number
-    passing = _pre_checks(ctx, names, run.hosts)
+    passing = pre_checks(ctx, names, run.hosts)
     planned = dict(ctx.plan.packages)
     if passing:
-        per_host = {n: {**_apt_vars(planned, downgrade=False), "patrol_measurements": []}
+        per_host = {n: {**apt_vars(planned, downgrade=False), "patrol_measurements": []}
                     for n in passing}
         events = ctx.run("upgrade.yml", per_host, check_mode=True)
         from ..execute import HostState
 
         for name in passing:
             hu, got = run.hosts[name], events[name]
-            down = _unreachable(got) if got else None
+            down = unreachable(got) if got else None
             failed = next((e for e in got if e.state is not HostState.OK), None)
             if not got or down is not None:
                 hu.outcome = Outcome.UNREACHABLE
-                hu.message = _first_line(down.message if down else "", "no result")
+                hu.message = first_line(down.message if down else "", "no result")
             elif failed is not None:
-                hu.outcome, hu.message = Outcome.FAILED, f"apt: {_first_line(failed.message, '')}"
+                hu.outcome, hu.message = Outcome.FAILED, f"apt: {first_line(failed.message, '')}"
             elif any(e.result.get("changed") for e in got):
                 hu.outcome, hu.after = Outcome.WOULD_UPGRADE, dict(planned)
             else:
@@ -684,7 +343,7 @@ def commit_summary(run: UpgradeRun) -> str:
     return text
 
 
-def _record(root: Path, run: UpgradeRun, ctx: _Context, started: datetime, finished: datetime,
+def _record(root: Path, run: UpgradeRun, ctx: Context, started: datetime, finished: datetime,
             env: Mapping[str, str] | None, commit: bool, inventory_files: list[str]) -> None:
     from .. import execute
     from ..inspect import _patrol_version
