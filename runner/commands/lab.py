@@ -49,11 +49,16 @@ def up(
 
 
 @app.command()
-def down() -> None:
+def down(
+    all_: Annotated[bool, typer.Option(
+        "--all", help="Also labs of other names (test and benchmark labs) left on this machine.")]
+    = False,
+) -> None:
     """Remove every lab namespace, link, mount and process (a no-op when none is up)."""
     from runner.lab import fleet
 
-    removed = fleet.down()
+    removed = [x for cfg in (fleet.all_labs() if all_ else [fleet.DEFAULT])
+               for x in fleet.down(cfg)]
     typer.echo(f"lab down: removed {len(removed)} objects" if removed else "lab: nothing up")
 
 

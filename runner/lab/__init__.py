@@ -13,9 +13,14 @@ from .state import init_pid, load
 
 
 def ssh_common_args(config: LabConfig = DEFAULT) -> str:
-    """ssh options that pin the lab's known_hosts and reuse connections."""
+    """ssh options that pin the lab's known_hosts and reuse connections.
+
+    The ControlPath lives in the lab's state dir: a master connection to a host from an
+    earlier lab (same address, other host key) can then never be reused, and `down` ends it.
+    """
     return (f"-o UserKnownHostsFile={config.known_hosts} -o StrictHostKeyChecking=yes "
-            "-o IdentitiesOnly=yes -o ControlMaster=auto -o ControlPersist=60s")
+            "-o IdentitiesOnly=yes -o ControlMaster=auto -o ControlPersist=60s "
+            f"-o ControlPath={config.control_dir}/%C")
 
 
 def ansible_vars(config: LabConfig = DEFAULT) -> dict[str, dict[str, object]]:
@@ -26,6 +31,7 @@ def ansible_vars(config: LabConfig = DEFAULT) -> dict[str, dict[str, object]]:
         return {}
     if state is None:
         return {}
+    config.control_dir.mkdir(exist_ok=True)  # a lab brought up by an older patrol lacks it
     return {
         h.name: {
             "ansible_host": h.address,

@@ -61,6 +61,11 @@ class LabConfig:
         return self.state_dir / "id_ed25519"
 
     @property
+    def control_dir(self) -> Path:
+        """ssh ControlPath sockets: gone with the lab, so no master outlives its host."""
+        return self.state_dir / "cp"
+
+    @property
     def known_hosts(self) -> Path:
         return self.state_dir / "known_hosts"
 

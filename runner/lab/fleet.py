@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import ipaddress
+import json
 import os
 import shutil
 import socket
@@ -20,7 +22,7 @@ from pathlib import Path
 
 from ..errors import Exit, PatrolError
 from . import aptrepo, host, image, network, preflight, roster
-from .config import DEFAULT, LabConfig
+from .config import DEFAULT, STATE_ROOT, LabConfig
 from .state import HostState, LabState, init_pid, load, netns_inode, save
 
 BOOT_TIMEOUT = 30.0
@@ -71,6 +73,10 @@ def _build(config: LabConfig, hosts: list[tuple[str, str]], base: Path,
            repo: Path) -> LabState:
     config.state_dir.mkdir(parents=True)
     config.state_dir.chmod(0o700)
+    config.control_dir.mkdir()
+    config_file(config).write_text(json.dumps(
+        {"name": config.name, "network": str(config.network),
+         "routing_table": config.routing_table}) + "\n")
     keygens = [subprocess.Popen(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C",
                                  f"patrol-lab-{config.name}", "-f", str(config.client_key)])]
     for name, address in hosts:
@@ -143,6 +149,24 @@ def down(config: LabConfig = DEFAULT) -> list[str]:
         removed = leftovers(config)
         _teardown(config)
     return removed
+
+
+def config_file(config: LabConfig) -> Path:
+    """Written first by `up`, so `down --all` can find and undo a lab of any name."""
+    return config.state_dir / "config.json"
+
+
+def all_labs() -> list[LabConfig]:
+    """The default lab and every other lab whose state dir is on this machine."""
+    labs = {DEFAULT.name: DEFAULT}
+    for path in STATE_ROOT.glob("*/config.json"):
+        try:
+            data = json.loads(path.read_text())
+            labs[data["name"]] = LabConfig(data["name"], ipaddress.IPv4Network(data["network"]),
+                                           int(data["routing_table"]))
+        except (OSError, ValueError, KeyError):
+            continue
+    return list(labs.values())
 
 
 def lab_processes(config: LabConfig) -> list[int]:
