@@ -212,6 +212,7 @@ def _alive(pid: int) -> bool:
 
 def status(config: LabConfig = DEFAULT) -> list[dict[str, str]]:
     """One row per host: address, init pid, whether sshd answers, faults applied."""
+    preflight.require_root()
     state = load(config)
     if state is None:
         return []
