@@ -17,7 +17,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# run as a script, this folder would come first on sys.path, and its inspect.py would shadow
+# the standard library's: put the repository root there instead
+sys.path[0] = str(ROOT)
 
 from runner.lab import ansible_vars, fleet, image  # noqa: E402
 from runner.lab.config import LabConfig  # noqa: E402

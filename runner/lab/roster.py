@@ -37,14 +37,14 @@ def estate_hosts(root: Path) -> list[tuple[str, str]]:
 
 def lab_hosts(root: Path, count: int | None, config: LabConfig) -> list[tuple[str, str]]:
     """The estate's hosts inside the lab network, then generated ``lab-NN`` hosts up to count."""
-    hosts = [(n, a) for n, a in estate_hosts(root)
-             if ipaddress.IPv4Address(a) in config.network]
+    declared = estate_hosts(root)
+    hosts = [(n, a) for n, a in declared if ipaddress.IPv4Address(a) in config.network]
     if count is None:
         return hosts
     if count < 0:
         raise PatrolError("--hosts must be at least 0", exit_code=Exit.USAGE)
     hosts = hosts[:count]
-    used = {a for _, a in hosts} | {a for _, a in estate_hosts(root)} | {str(config.gateway)}
+    used = {a for _, a in declared} | {str(config.gateway)}
     names = {n for n, _ in hosts}
     octet, index = FIRST_EXTRA, 1
     while len(hosts) < count:
