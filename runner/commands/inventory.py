@@ -15,7 +15,8 @@ from ..errors import Exit
 
 
 def run(root: Path = Path("."), list_: bool = False, host: str | None = None) -> int:
-    from ..estate.loader import NotAnEstate, load_estate
+    from ..estate.files import NotAnEstate
+    from ..estate.loader import load_estate
     from ..inventory import build_inventory
 
     if list_ == (host is not None):

@@ -51,7 +51,7 @@ def render(problems: list[Problem], fmt: str, *, files: int) -> str:
 
 
 def run(root: Path = Path("."), fmt: str = "text", today: date | None = None) -> int:
-    from ..estate.loader import NotAnEstate, load_estate_files, read_tree
+    from ..estate.files import NotAnEstate, read_tree
 
     root = Path(root)
     if not root.is_dir():
@@ -65,7 +65,18 @@ def run(root: Path = Path("."), fmt: str = "text", today: date | None = None) ->
     except OSError as exc:
         print(f"patrol validate: cannot read {exc.filename}: {exc.strerror}", file=sys.stderr)
         return int(Exit.USAGE)
-    _, problems = load_estate_files(files, today=today)
+    from ..estate import cache
+
+    today = today or date.today()
+    use_cache = cache.enabled()
+    cache_key = cache.key(files, today) if use_cache else ""
+    problems = cache.load(root, cache_key) if use_cache else None
+    if problems is None:
+        from ..estate.loader import load_estate_files
+
+        _, problems = load_estate_files(files, today=today)
+        if use_cache:
+            cache.store(root, cache_key, problems)
     out = render(problems, fmt, files=len(files))
     if out:
         print(out)

@@ -3,42 +3,80 @@
     from runner.estate import load_estate
     estate, problems = load_estate(Path("."))
     for host in estate.select("role=web site=hz-dc1"): ...
+
+Names are imported on first use, so ``patrol validate`` on an unchanged (cached) estate never
+imports pydantic.
 """
 
 from __future__ import annotations
 
-from .duration import Duration, format_duration, parse_duration
-from .estate import Estate, Location, Source
-from .loader import NotAnEstate, classify, load_estate, load_estate_files, read_tree
-from .models import (
-    FILE_KINDS,
-    Cadence,
-    Check,
-    Checklist,
-    Commitment,
-    Criticality,
-    Depot,
-    Environment,
-    HardwareModel,
-    Host,
-    Part,
-    PlanCheck,
-    ServicePolicy,
-    Severity,
-    Site,
-    StockEntry,
-    UpgradePlan,
-    Waiver,
-    Window,
-)
-from .secrets import EnvSecret, VaultSecret
-from .selector import Selector, SelectorError, parse_selector
+import importlib
+from typing import TYPE_CHECKING, Any
 
-__all__ = [
+_EXPORTS = {
+    "duration": ("Duration", "format_duration", "parse_duration"),
+    "estate": ("Estate", "Location", "Source"),
+    "files": ("NotAnEstate", "read_tree"),
+    "loader": ("classify", "load_estate", "load_estate_files"),
+    "models": ("FILE_KINDS", "Cadence", "Check", "Checklist", "Commitment", "Criticality",
+               "Depot", "Environment", "HardwareModel", "Host", "Part", "PlanCheck",
+               "ServicePolicy", "Severity", "Site", "StockEntry", "UpgradePlan", "Waiver",
+               "Window"),
+    "secrets": ("EnvSecret", "VaultSecret"),
+    "selector": ("Selector", "SelectorError", "parse_selector"),
+}
+_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
+__all__ = [  # noqa: RUF022 - grouped like _EXPORTS
+    "Duration", "format_duration", "parse_duration",
+    "Estate", "Location", "Source",
+    "NotAnEstate", "read_tree",
+    "classify", "load_estate", "load_estate_files",
     "FILE_KINDS", "Cadence", "Check", "Checklist", "Commitment", "Criticality", "Depot",
-    "Duration", "EnvSecret", "Environment", "Estate", "HardwareModel", "Host", "Location",
-    "NotAnEstate", "Part", "PlanCheck", "Selector", "SelectorError", "ServicePolicy", "Severity",
-    "Site", "Source", "StockEntry", "UpgradePlan", "VaultSecret", "Waiver", "Window", "classify",
-    "format_duration", "load_estate", "load_estate_files", "parse_duration", "parse_selector",
-    "read_tree",
+    "Environment", "HardwareModel", "Host", "Part", "PlanCheck", "ServicePolicy", "Severity",
+    "Site", "StockEntry", "UpgradePlan", "Waiver", "Window",
+    "EnvSecret", "VaultSecret",
+    "Selector", "SelectorError", "parse_selector",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])
+
+
+if TYPE_CHECKING:
+    from .duration import Duration, format_duration, parse_duration
+    from .estate import Estate, Location, Source
+    from .files import NotAnEstate, read_tree
+    from .loader import classify, load_estate, load_estate_files
+    from .models import (
+        FILE_KINDS,
+        Cadence,
+        Check,
+        Checklist,
+        Commitment,
+        Criticality,
+        Depot,
+        Environment,
+        HardwareModel,
+        Host,
+        Part,
+        PlanCheck,
+        ServicePolicy,
+        Severity,
+        Site,
+        StockEntry,
+        UpgradePlan,
+        Waiver,
+        Window,
+    )
+    from .secrets import EnvSecret, VaultSecret
+    from .selector import Selector, SelectorError, parse_selector

@@ -20,14 +20,11 @@ from pydantic import BaseModel, ValidationError
 from ..errors import Problem
 from . import crossref
 from .estate import Estate, Source
+from .files import ESTATE_DIRS as ESTATE_DIRS  # re-exported for callers of the loader
+from .files import NotAnEstate as NotAnEstate
+from .files import read_tree
 from .models import FILE_KINDS, EstateModel, FileKind, Host, HostsFile
-from .yamlsource import MAX_FILE_BYTES, Document, YamlError, child, read_document
-
-ESTATE_DIRS = ("inventory", "policies")
-
-
-class NotAnEstate(Exception):
-    """The root has neither inventory/ nor policies/: a usage error, not an invalid estate."""
+from .yamlsource import Document, YamlError, child, read_document
 
 
 def _kind_matches(path: str, kind: FileKind) -> bool:
@@ -37,32 +34,13 @@ def _kind_matches(path: str, kind: FileKind) -> bool:
         fnmatch.fnmatchcase(p, q) for p, q in zip(parts, pat_parts, strict=True))
 
 
+@functools.lru_cache(maxsize=4096)
 def classify(path: str) -> FileKind | None:
     """The file kind of a repo-relative path, or None when it is not an estate file."""
     for kind in FILE_KINDS:
         if _kind_matches(path, kind):
             return kind
     return None
-
-
-def read_tree(root: Path) -> dict[str, bytes]:
-    """Every YAML file under the estate directories, keyed by repo-relative POSIX path.
-
-    A file over the size limit is read only up to one byte past it, so it cannot eat memory.
-    """
-    if not any((root / d).is_dir() for d in ESTATE_DIRS):
-        raise NotAnEstate(f"{root} is not an estate: it has neither inventory/ nor policies/")
-    files: dict[str, bytes] = {}
-    for d in ESTATE_DIRS:
-        base = root / d
-        if not base.is_dir():
-            continue
-        for path in sorted(base.rglob("*")):
-            if path.suffix not in (".yaml", ".yml") or not path.is_file():
-                continue
-            with path.open("rb") as fh:
-                files[path.relative_to(root).as_posix()] = fh.read(MAX_FILE_BYTES + 1)
-    return files
 
 
 def load_estate(root: Path, *, today: date | None = None) -> tuple[Estate | None, list[Problem]]:
@@ -185,16 +163,19 @@ def _model_fields_of(cls: type[EstateModel]) -> tuple[str, ...]:
 
 
 def _attach(obj: Any, doc: Document, path: tuple[Any, ...]) -> None:
-    if isinstance(obj, EstateModel):
-        obj._set_source(Source(doc, path))
-        for name in _model_fields_of(type(obj)):
-            value = getattr(obj, name)
+    """Record on every estate object of ``obj`` (recursively) where it is defined."""
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(obj, path)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, list):
+            stack.extend((x, (*where, i)) for i, x in enumerate(item)
+                         if isinstance(x, EstateModel))
+            continue
+        item._set_source(Source(doc, where))
+        for name in _model_fields_of(type(item)):
+            value = getattr(item, name)
             if value is not None:
-                _attach(value, doc, (*path, name))
-    elif isinstance(obj, list):
-        for i, item in enumerate(obj):
-            if isinstance(item, EstateModel):
-                _attach(item, doc, (*path, i))
+                stack.append((value, (*where, name)))
 
 
 def _salvage_hosts(doc: Document, kind: FileKind, invalid: set[str]) -> EstateModel | None:

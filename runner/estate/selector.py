@@ -53,8 +53,8 @@ class Term:
 
     def matches(self, host: _HostLike) -> bool:
         if self.key == "all":
-            hit = True
-        elif self.key == "tag":
+            return not self.negated
+        if self.key == "tag":
             hit = any(self._hit(t) for t in host.tags)
         else:
             attr = getattr(host, self.key)

@@ -26,7 +26,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
+from .files import MAX_FILE_BYTES
+
 MAX_EXPANDED_NODES = 100_000  # nodes an alias may expand a document to
 MAX_DEPTH = 64
 

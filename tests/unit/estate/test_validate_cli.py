@@ -86,3 +86,25 @@ def test_an_expiring_waiver_is_a_warning_not_a_failure() -> None:
 def test_sample_waiver_is_not_close_to_expiry_on_the_demo_day() -> None:
     estate, problems = load_estate(REPO, today=date(2026, 11, 25))
     assert estate is not None and problems == []
+
+
+def test_cached_result_is_reused_and_invalidated_by_any_change(estate: SampleEstate) -> None:
+    first = estate.validate()
+    assert first.code == 0
+    assert list((estate.root / ".patrol/cache").glob("validate-*.json"))
+    assert estate.validate().out == first.out
+    estate.replace("inventory/hosts/fra-dc2.yaml", "role: db", "role: dbx")
+    estate.replace("policies/service.yaml", "low: 30d", "low: 30 days")
+    changed = estate.validate()
+    assert changed.code == 1
+    assert "'30 days' is not a duration" in changed.out
+    again = estate.validate()
+    assert (again.code, again.out) == (changed.code, changed.out)
+
+
+def test_a_corrupt_cache_is_ignored(estate: SampleEstate) -> None:
+    estate.validate()
+    for entry in (estate.root / ".patrol/cache").glob("validate-*.json"):
+        entry.write_text("{not json")
+    run = estate.validate()
+    assert run.code == 0 and "Traceback" not in run.text

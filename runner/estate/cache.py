@@ -1,0 +1,84 @@
+"""A content-hash cache of validation results, so an unchanged estate validates in a blink.
+
+The key covers everything the result depends on: every estate file's path and bytes, the day
+(waiver expiry warnings), the source of the estate and check-kind code, and the versions of
+Python and of the libraries that parse and validate. Entries live in ``<root>/.patrol/cache``
+(git-ignored); set ``PATROL_NO_CACHE=1`` to bypass. A cache that cannot be read or written is
+ignored: it only ever saves time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from datetime import date
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+from ..errors import Problem
+
+_PACKAGES = ("pydantic", "pydantic-core", "ruamel.yaml", "rapidyaml")
+_CODE_DIRS = ("estate", "checks")
+
+
+@cache
+def _code_fingerprint() -> bytes:
+    digest = hashlib.sha256(sys.version.encode())
+    for name in _PACKAGES:
+        try:
+            digest.update(f"{name}={metadata.version(name)};".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=none;".encode())
+    runner = Path(__file__).resolve().parent.parent
+    for sub in _CODE_DIRS:
+        for path in sorted((runner / sub).glob("*.py")):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.digest()
+
+
+def key(files: dict[str, bytes], today: date) -> str:
+    digest = hashlib.sha256(_code_fingerprint())
+    digest.update(today.isoformat().encode())
+    for name in sorted(files):
+        data = files[name]
+        digest.update(f"\0{name}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def enabled() -> bool:
+    return os.environ.get("PATROL_NO_CACHE", "") in ("", "0")
+
+
+def _path(root: Path, cache_key: str) -> Path:
+    return root / ".patrol" / "cache" / f"validate-{cache_key[:32]}.json"
+
+
+def load(root: Path, cache_key: str) -> list[Problem] | None:
+    try:
+        entry = json.loads(_path(root, cache_key).read_text())
+        if entry.get("key") != cache_key:
+            return None
+        return [Problem(**p) for p in entry["problems"]]
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+
+
+def store(root: Path, cache_key: str, problems: list[Problem]) -> None:
+    path = _path(root, cache_key)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob("validate-*.json"):  # keep one entry: the latest
+            old.unlink(missing_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({
+            "key": cache_key,
+            "problems": [p.__dict__ for p in problems],
+        }))
+        tmp.replace(path)
+    except OSError:
+        pass
