@@ -161,6 +161,7 @@ def upgrade(
 ) -> UpgradeRun:
     """Run (or with ``check`` preview) an upgrade plan; see the module docstring."""
     from ..inspect import load_valid_estate, new_run_id
+    from ..record import iso
 
     t0 = time.perf_counter()
     root = Path(root)
@@ -181,6 +182,10 @@ def upgrade(
             raise refusal(stem, plan, zones, targeted, started)
         run = UpgradeRun(new_run_id(started, stem), stem, check, dict(plan.packages), {}, [])
         if check:
+            if not in_window:
+                closed = refusal(stem, plan, zones, targeted, started)
+                say(f"note: the window is closed now; it opens {iso(closed.opens)}. "
+                    "--check previews anyway")
             _preview(ctx, run, sorted(targeted))
             run.timings["total"] = time.perf_counter() - t0
             return run

@@ -1,0 +1,229 @@
+"""Upgrade plans against the lab fleet: real apt upgrades and downgrades from the lab's
+offline repository (patrol-agent 1.0.0-1 -> 1.1.0-1), checked with testinfra.
+
+Each test runs in a throwaway clone of the repository (commits never land on the branch) and
+puts every host it touched back to patrol-agent 1.0.0-1, the version the inventory declares.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import yaml
+
+from runner import archive
+from runner.upgrade.run import Outcome, OutsideWindow, upgrade
+
+pytestmark = pytest.mark.lab
+
+ROOT = Path(__file__).resolve().parents[2]
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)  # a Wednesday, 13:00 in Berlin
+OLD, NEW = "1.0.0-1", "1.1.0-1"
+WEB_APP = ["app-01", "app-02", "web-01", "web-02"]
+
+
+def plan_text(*, targets: str = "role=web,app", waves: str = '[1, "50%", rest]',
+              window: str = '{start: "00:00", end: "23:59", timezone: UTC}',
+              max_failures: str = "0", pre_checks: str = "[]",
+              post_version: str = NEW, rollback: str = "true") -> str:
+    return f"""\
+# yaml-language-server: $schema=../../schemas/upgrade.schema.json
+name: lab test plan
+targets: {targets}
+packages:
+  patrol-agent: "{NEW}"
+window: {window}
+waves: {waves}
+halt:
+  max_failures: {max_failures}
+pre_checks: {pre_checks}
+post_checks:
+  - id: agent-version
+    kind: package_version
+    params:
+      packages: {{patrol-agent: "{post_version}"}}
+  - id: sshd-running
+    kind: service_running
+    params: {{services: [ssh]}}
+rollback: {rollback}
+"""
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
+                          check=True).stdout
+
+
+@pytest.fixture
+def clone(tmp_path: Path) -> Path:
+    return archive.clone(ROOT, tmp_path / "estate")
+
+
+def add_plan(root: Path, name: str, text: str) -> None:
+    (root / "policies" / "upgrades" / f"{name}.yaml").write_text(text)
+    git(root, "add", "policies/upgrades")
+    git(root, "-c", "user.name=test", "-c", "user.email=test@example.com",
+        "commit", "-q", "-m", f"Add plan {name}")
+
+
+def agent_version(lab, host: str) -> str:
+    return lab.testinfra(host).package("patrol-agent").version
+
+
+@pytest.fixture
+def restore(lab) -> Iterator[list[str]]:
+    """Hosts a test touches; afterwards they are back at the declared version."""
+    touched: list[str] = []
+    yield touched
+    for host in touched:
+        res = lab.run(host, "rm -f /etc/patrol-ready; DEBIAN_FRONTEND=noninteractive "
+                            f"apt-get install -y -q --allow-downgrades patrol-agent={OLD}",
+                      timeout=180)
+        assert res.returncode == 0, res.stderr
+
+
+def test_a_plan_upgrades_every_targeted_host_wave_by_wave(lab, clone, restore) -> None:
+    restore.extend(WEB_APP)
+    add_plan(clone, "all", plan_text())
+    before_head = git(clone, "rev-parse", "HEAD").strip()
+    run = upgrade(clone, "all", now=lambda: NOW, interrupt=lambda: False)
+    assert [w.hosts for w in run.waves] == [["app-01"], ["app-02", "web-01"], ["web-02"]]
+    assert all(w.started and w.failures == 0 for w in run.waves)
+    assert {h: hu.outcome for h, hu in run.hosts.items()} == dict.fromkeys(WEB_APP,
+                                                                          Outcome.UPGRADED)
+    for host in WEB_APP:
+        assert agent_version(lab, host) == NEW
+    assert agent_version(lab, "db-01") == OLD  # not targeted
+    assert run.exit_code == 0
+    record = yaml.safe_load((clone / run.record_path).read_text())
+    assert record["kind"] == "upgrade"
+    assert record["hosts"]["web-02"]["before"] == {"patrol-agent": OLD}
+    assert record["hosts"]["web-02"]["after"] == {"patrol-agent": NEW}
+    # one commit: the record and the inventory, and in the inventory only version lines
+    assert git(clone, "rev-parse", "HEAD~1").strip() == before_head
+    diff = git(clone, "diff", "-U0", before_head, "HEAD", "--", "inventory")
+    changed = [ln for ln in diff.splitlines() if ln[:1] in "+-" and ln[:3] not in ("+++", "---")]
+    assert sorted(changed) == sorted([f'-      patrol-agent: "{OLD}"',
+                                      f'+      patrol-agent: "{NEW}"'] * 4)
+    message = git(clone, "log", "-1", "--format=%B")
+    assert message.startswith("upgrade(all): 4/4 hosts upgraded")
+    assert f"Patrol-Record: sha256:{run.record_sha256}" in message
+    assert archive.verify_chain(clone) == []
+    # the estate still validates, and now declares what is installed
+    valid = subprocess.run([sys.executable, "-m", "runner.cli", "validate", str(clone)],
+                           capture_output=True, text=True, cwd=ROOT)
+    assert valid.returncode == 0, valid.stdout + valid.stderr
+
+
+def test_a_failing_post_check_on_the_canary_halts_and_rolls_it_back(lab, clone, restore
+                                                                    ) -> None:
+    restore.extend(WEB_APP)
+    add_plan(clone, "bad", plan_text(waves="[1, rest]", post_version="1.2.0-1"))
+    run = upgrade(clone, "bad", now=lambda: NOW, interrupt=lambda: False)
+    assert run.result == "halted" and run.halted_after_wave == 1
+    canary = run.hosts["app-01"]
+    assert canary.after == {"patrol-agent": NEW}  # it was really upgraded...
+    assert canary.outcome is Outcome.ROLLED_BACK  # ...and really downgraded again
+    assert canary.rollback is not None and canary.rollback.ok
+    assert agent_version(lab, "app-01") == OLD
+    for host in ("app-02", "web-01", "web-02"):
+        assert run.hosts[host].outcome is Outcome.NOT_STARTED
+        assert agent_version(lab, host) == OLD
+    assert run.exit_code == 1
+    record = yaml.safe_load((clone / run.record_path).read_text())
+    assert record["hosts"]["app-01"]["post_checks"]["agent-version"]["status"] == "fail"
+    assert record["hosts"]["app-01"]["rollback"]["after"] == {"patrol-agent": OLD}
+    assert record["waves"][1]["started"] is False
+    assert run.inventory_files == []  # the inventory already declares what is installed
+
+
+def test_a_host_failing_a_pre_check_is_skipped(lab, clone, restore) -> None:
+    restore.extend(["app-01", "app-02"])
+    lab.run("app-01", "touch /etc/patrol-ready")
+    pre = "[{id: ready, kind: file_mode, params: {path: /etc/patrol-ready, owner: root}}]"
+    add_plan(clone, "pre", plan_text(targets="role=app", waves="[rest]", pre_checks=pre))
+    run = upgrade(clone, "pre", now=lambda: NOW, interrupt=lambda: False)
+    assert run.hosts["app-01"].outcome is Outcome.UPGRADED
+    assert run.hosts["app-02"].outcome is Outcome.SKIPPED_PRECHECK
+    assert "/etc/patrol-ready does not exist" in run.hosts["app-02"].message
+    assert agent_version(lab, "app-01") == NEW
+    assert agent_version(lab, "app-02") == OLD
+    assert run.result == "completed" and run.exit_code == 1
+    assert run.inventory_changes == {"app-01": {"patrol-agent": NEW}}
+
+
+def test_outside_the_window_nothing_runs(lab, clone) -> None:
+    add_plan(clone, "night", plan_text(
+        window='{days: [tue], start: "22:00", end: "04:00", timezone: Europe/Berlin}'))
+    head = git(clone, "rev-parse", "HEAD")
+    with pytest.raises(OutsideWindow) as caught:
+        upgrade(clone, "night", now=lambda: NOW, interrupt=lambda: False)
+    assert caught.value.opens == datetime(2026, 12, 1, 21, 0, tzinfo=UTC)
+    cli = subprocess.run([sys.executable, "-m", "runner.cli", "upgrade", "night", "--estate",
+                          str(clone), "--now", "2026-11-25T12:00:00Z"],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert cli.returncode == 1
+    assert "outside its maintenance window" in cli.stderr
+    assert "next opens 2026-12-01T21:00Z (Tue 22:00 Europe/Berlin" in cli.stderr
+    assert git(clone, "rev-parse", "HEAD") == head
+    assert git(clone, "status", "--porcelain") == ""
+    for host in WEB_APP:
+        assert agent_version(lab, host) == OLD
+
+
+def test_check_mode_changes_nothing_on_any_host(lab, clone) -> None:
+    add_plan(clone, "all", plan_text())
+    head = git(clone, "rev-parse", "HEAD")
+    cli = subprocess.run([sys.executable, "-m", "runner.cli", "upgrade", "all", "--check",
+                          "--estate", str(clone), "--now", "2026-11-25T12:00:00Z"],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert cli.returncode == 0, cli.stdout + cli.stderr
+    for host in WEB_APP:
+        assert f"patrol-agent {OLD} -> {NEW}" in next(
+            ln for ln in cli.stdout.splitlines() if ln.strip().startswith(host))
+        assert agent_version(lab, host) == OLD
+    assert git(clone, "rev-parse", "HEAD") == head
+    assert git(clone, "status", "--porcelain") == ""
+
+
+def test_sigint_during_a_wave_stops_cleanly_and_records_it(lab, clone, restore) -> None:
+    import signal
+    import time
+
+    restore.extend(WEB_APP)
+    add_plan(clone, "stop", plan_text(waves="[1, rest]"))
+    head = git(clone, "rev-parse", "HEAD").strip()
+    proc = subprocess.Popen([sys.executable, "-m", "runner.cli", "upgrade", "stop", "--estate",
+                             str(clone), "--now", "2026-11-25T12:00:00Z"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            cwd=ROOT)
+    assert proc.stdout is not None
+    lines = []
+    for line in proc.stdout:
+        lines.append(line)
+        if line.startswith("wave 1"):
+            time.sleep(1.5)  # inside the wave: measuring, or apt already running
+            proc.send_signal(signal.SIGINT)
+            break
+    lines += proc.stdout.readlines()
+    assert proc.wait(timeout=300) == 130, "".join(lines)
+    # the run is recorded and committed, and the chain still verifies
+    assert git(clone, "rev-parse", "HEAD~1").strip() == head
+    assert archive.verify_chain(clone) == []
+    latest = archive.latest_record(clone)
+    assert latest is not None
+    rel = latest[0]
+    record = yaml.safe_load((clone / rel).read_text())
+    assert record["summary"]["result"] == "interrupted"
+    assert record["waves"][1]["started"] is False
+    # no host is left half-way: each has the version its record says, dpkg is consistent
+    for host in WEB_APP:
+        entry = record["hosts"][host]
+        expected = NEW if entry["outcome"] in ("interrupted", "upgraded") else OLD
+        assert agent_version(lab, host) == expected, entry
+        assert lab.run(host, "dpkg --audit").stdout.strip() == ""
