@@ -163,7 +163,8 @@ def test_fast_and_careful_paths_build_the_same_data() -> None:
 
 @pytest.mark.parametrize("text", [
     "a: &x 1\nb: *x\n", "a: !!str 1\n", "--- 1\n--- 2\n", "a: 1\na: 2\n", "a:\tb\n",
-    "a: +1\n", "a: \"\\u0001\"\n",
+    "a: +1\n", "a: \"\\u0001\"\n", "a: @x\n", "a: `x\n", "? a\n: b\n", "%YAML 1.2\n---\na: 1\n",
+    "a: [1,&x 2]\n",
 ])
 def test_anything_unusual_takes_the_careful_path(text: str) -> None:
     ok, _ = fast_load(text.encode())
