@@ -27,11 +27,12 @@ from .. import archive
 from ..errors import Problem
 from ..estate import Estate, load_estate_files
 from ..estate.crossref import assemble
-from ..estate.loader import ESTATE_DIRS, classify
+from ..estate.loader import classify
 from ..estate.models import EstateModel, FileKind, Host, HostsFile
 from ..estate.yamlsource import Document, YamlError, read_document
 
 Parsed = dict[str, tuple[FileKind, Document, EstateModel]]
+ESTATE_DIRS = ("inventory", "policies")  # where every estate file kind lives (FILE_KINDS)
 
 
 @dataclass
