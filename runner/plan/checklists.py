@@ -30,7 +30,7 @@ def _checks(base: Estate, head: Estate, old: Checklist | None, new: Checklist | 
                               summary=f"{was.kind}, {was.severity.value}"))
         elif was is None:
             hosts = len(_names(head, new, now))
-            out.append(Change(cid, ADDED, diff_fields(None, now, skip=("id",)),
+            out.append(Change(cid, ADDED, diff_fields(None, now, skip=("id", "kind", "severity")),
                               impact={"hosts": hosts},
                               summary=f"{now.kind}, {now.severity.value}"))
         elif was != now:

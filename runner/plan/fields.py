@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from .model import FieldChange
 
 SECRET_CHANGED = "(secret changed)"
+_ABSENT = object()
 
 
 def dump(obj: BaseModel | None) -> dict[str, Any]:
@@ -39,7 +40,9 @@ def diff_fields(old: BaseModel | None, new: BaseModel | None, *,
     for name in sorted(a.keys() | b.keys()):
         if any(name == s or name.startswith(f"{s}.") for s in skip):
             continue
-        if a.get(name) != b.get(name):
+        if (old is None or new is None) and "." not in name and (a | b).get(name) is None:
+            continue  # an optional field left unset on an added or removed object
+        if a.get(name, _ABSENT) != b.get(name, _ABSENT):  # absent differs from null
             out.append(FieldChange(name, a.get(name), b.get(name)))
     if not out and _secret(old) != _secret(new):
         # the JSON form masks vault ciphertext (``<vault>``): say it changed, never what to
