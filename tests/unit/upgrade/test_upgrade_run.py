@@ -61,6 +61,8 @@ class FakeFleet:
                 if host in self.broken_after_upgrade and versions.get("patrol-agent") == "1.1.0-1":
                     versions["patrol-agent"] = "1.1.0-1+broken"
                 out[m["id"]] = {n: versions.get(n) for n in m["args"]["names"]}
+            elif m["probe"] == "service_status":
+                out[m["id"]] = {n: {"rc": 0, "output": "running"} for n in m["args"]["names"]}
             elif m["probe"] == "stat":
                 out[m["id"]] = ({"exists": False, "now": 0} if host in self.not_ready else
                                 {"exists": True, "type": "file", "mode": "0644",
@@ -245,3 +247,22 @@ def test_percent_halt_threshold_tolerates_a_share_of_the_wave(estate: Path) -> N
     assert run.result == "completed"  # 1 of 4 is 25 %, not more
     assert run.hosts["web-02"].outcome is Outcome.FAILED
     assert run.inventory_changes["web-02"] == {"patrol-agent": "1.1.0-1+broken"}
+
+
+def test_site_windows_upgrade_the_sites_whose_night_it_is(estate: Path) -> None:
+    # the sample plan: tue-thu 22:00-04:00 in each site's zone; Wed 23:00 in Hangzhou is
+    # 16:00 in Frankfurt, so only hz-dc1's web hosts are upgraded now
+    at = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
+    sample = estate / "policies" / "upgrades" / "patrol-agent-1.1.yaml"
+    text = sample.read_text()
+    start, end = text.index("pre_checks:"), text.index("post_checks:")
+    sample.write_text(text[:start] + text[end:])  # the fake fleet measures packages only
+    fake = fleet()
+    run = upgrade(estate, "patrol-agent-1.1", now=lambda: at, play=fake,
+                  interrupt=lambda: False, commit=False)
+    assert [w.hosts for w in run.waves] == [["web-01"], ["web-02"]]
+    assert run.hosts["web-01"].outcome is Outcome.UPGRADED
+    assert run.hosts["app-01"].outcome is Outcome.OUTSIDE_WINDOW
+    assert run.hosts["app-01"].window_opens == datetime(2026, 11, 25, 21, 0, tzinfo=UTC)
+    assert run.exit_code == 0
+    assert fake.installed["app-01"]["patrol-agent"] == "1.0.0-1"
