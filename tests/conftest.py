@@ -7,15 +7,21 @@ Example::
         assert lab.testinfra("web-01").service("ssh").is_running
         assert lab.ssh("web-02", "hostname").stdout.strip() == "web-02"
 
-A lab someone already brought up (`patrol lab up`) with every estate host alive is reused and
-left up; otherwise the fixture brings one up and takes it down at the end of the session.
-Tests using the fixture get the ``lab`` marker automatically, so ``-m "not lab"`` skips them.
+Every session gets a fresh lab (tests install packages and upgrade hosts; a reused lab would
+carry one session's changes into the next): the fixture takes down whatever lab is up, brings
+the estate's hosts up, and takes them down at the end. The estate's addresses allow one such
+lab per machine, so sessions running at the same time on one machine take turns (a lock held
+for the whole session). Tests using the fixture get the ``lab`` marker automatically, so
+``-m "not lab"`` skips them.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import subprocess
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,37 +119,44 @@ class LabFleet:
         faults.disk_detach(name, path, self.config)
 
 
-def _reusable(config, wanted: dict[str, str]) -> bool:
-    from runner.lab import state
+SESSION_WAIT = 900.0  # seconds to wait for another test session's lab to be finished with
 
-    current = state.load(config)
-    if current is None:
-        return False
-    up = {h.name: h.address for h in current.hosts
-          if not h.killed and not h.link_down and not h.disks and state.is_alive(config, h.name)}
-    return all(up.get(n) == a for n, a in wanted.items())
+
+@contextlib.contextmanager
+def _session_lock(path: Path) -> Iterator[None]:
+    """Hold the machine's one estate lab for this whole session; wait for another's to end."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as fh:
+        deadline = time.monotonic() + SESSION_WAIT
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"another test session held the lab for {SESSION_WAIT:.0f} s")
+                time.sleep(1)
+        yield
 
 
 @pytest.fixture(scope="session")
 def lab() -> Iterator[LabFleet]:
-    """The estate's hosts, up for the whole session (see the module docstring)."""
+    """The estate's hosts, fresh for this session (see the module docstring)."""
     if os.geteuid() != 0:
         pytest.skip("lab tests need root (network namespaces and mounts)")
     from runner.errors import PatrolError
-    from runner.lab import DEFAULT, fleet, roster
+    from runner.lab import DEFAULT, fleet
+    from runner.lab.config import STATE_ROOT
 
-    wanted = dict(roster.lab_hosts(ROOT, None, DEFAULT))
-    owned = not _reusable(DEFAULT, wanted)
-    if owned:
+    with _session_lock(STATE_ROOT / f"{DEFAULT.name}.session.lock"):
         fleet.down(DEFAULT)
         try:
-            fleet.up(ROOT, None, DEFAULT, echo=lambda _msg: None)
+            state = fleet.up(ROOT, None, DEFAULT, echo=lambda _msg: None)
         except PatrolError as exc:
             pytest.fail(f"cannot bring the lab up: {exc}")
-    try:
-        yield LabFleet(DEFAULT, wanted)
-    finally:
-        if owned:
+        try:
+            yield LabFleet(DEFAULT, {h.name: h.address for h in state.hosts})
+        finally:
             fleet.down(DEFAULT)
 
 

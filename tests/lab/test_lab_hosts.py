@@ -58,6 +58,8 @@ def test_base_packages_are_at_the_declared_versions(lab):
 
 def test_apt_sees_the_security_update_and_upgrades_and_rolls_back_offline(lab):
     name = "app-02"
+    # from the image's state, whatever an earlier test did to this host
+    lab.ssh(name, "apt-get install -y -q --allow-downgrades patrol-agent=1.0.0-1")
     probe = ("python3 -c 'import apt, json; p = apt.Cache()[\"patrol-agent\"]; "
              "print(json.dumps([p.installed.version, p.candidate.version, "
              "[o.archive for o in p.candidate.origins]]))'")
