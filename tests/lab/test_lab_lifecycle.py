@@ -84,6 +84,13 @@ def _settle(before: dict[str, object]) -> dict[str, object]:
     return after
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _forget_lock_file():
+    """The per-process lab's lock file would otherwise pile up, one per test run."""
+    yield
+    CFG.lock_file.unlink(missing_ok=True)
+
+
 @pytest.fixture
 def clean():
     fleet.down(CFG)
