@@ -5,8 +5,9 @@
 Generates the estate in a temporary directory (the sample estate's policies and inventory, plus
 generated sites and hosts with ~20 fields each, nested hardware, os and software), then times:
 
-- ``patrol validate`` as a subprocess, median of N runs, with a cold cache (the cache directory
-  removed before each run) and a warm one (kept from a previous run);
+- ``patrol validate`` as a subprocess, median of N runs, with a cold cache (``.patrol/cache``
+  removed before each run) and a warm one (kept from a previous run); wall and CPU time (CPU
+  time shows the cost when other work shares the machine);
 - ruamel.yaml's round-trip loader loading the same files in this process (median of N).
 
 Prints both and their ratio; exits 1 when a validate run does not exit 0 or misses the target.
@@ -15,7 +16,9 @@ Prints both and their ratio; exits 1 when a validate run does not exit 0 or miss
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -88,17 +91,21 @@ def generate(root: Path, hosts: int, per_file: int) -> list[Path]:
     return sorted(p for p in root.rglob("*.yaml"))
 
 
-def time_validate(root: Path, *, cold: bool) -> tuple[float, int]:
+def time_validate(root: Path, *, cold: bool) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds (user + system) and exit code of one `patrol validate`."""
     if cold:
         shutil.rmtree(root / ".patrol", ignore_errors=True)
     patrol = Path(sys.executable).parent / "patrol"
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.run([str(patrol), "validate", str(root)], capture_output=True, text=True,
                           check=False)
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode != 0:
         print(proc.stdout[-2000:], proc.stderr[-2000:], file=sys.stderr)
-    return elapsed, proc.returncode
+    return elapsed, cpu, proc.returncode
 
 
 def time_ruamel(files: list[Path]) -> float:
@@ -123,22 +130,22 @@ def main() -> int:
         root = Path(tmp)
         files = generate(root, args.hosts, args.per_file)
         size = sum(p.stat().st_size for p in files)
-        print(f"estate: {args.hosts} hosts in {len(files)} files, {size / 1e6:.1f} MB")
-        cold, warm, codes = [], [], set()
+        print(f"estate: {args.hosts} hosts in {len(files)} files, {size / 1e6:.1f} MB; "
+              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+        runs: dict[str, list[tuple[float, float, int]]] = {"cold": [], "warm": []}
         for _ in range(args.runs):
-            seconds, code = time_validate(root, cold=True)
-            cold.append(seconds)
-            codes.add(code)
+            runs["cold"].append(time_validate(root, cold=True))
         time_validate(root, cold=False)  # make sure the cache is filled
         for _ in range(args.runs):
-            seconds, code = time_validate(root, cold=False)
-            warm.append(seconds)
-            codes.add(code)
-        cold_med, warm_med = statistics.median(cold), statistics.median(warm)
-        print(f"patrol validate, cold cache: median {cold_med:.2f} s  "
-              f"(runs: {', '.join(f'{s:.2f}' for s in cold)})")
-        print(f"patrol validate, warm cache: median {warm_med:.2f} s  "
-              f"(runs: {', '.join(f'{s:.2f}' for s in warm)})")
+            runs["warm"].append(time_validate(root, cold=False))
+        codes = {code for kind in runs.values() for _, _, code in kind}
+        medians = {}
+        for kind, results in runs.items():
+            medians[kind] = statistics.median(w for w, _, _ in results)
+            cpu = statistics.median(c for _, c, _ in results)
+            print(f"patrol validate, {kind} cache: median {medians[kind]:.2f} s wall, "
+                  f"{cpu:.2f} s CPU  (runs: {', '.join(f'{w:.2f}' for w, _, _ in results)})")
+        cold_med, warm_med = medians["cold"], medians["warm"]
         if not args.skip_ruamel:
             ruamel = [time_ruamel(files) for _ in range(args.runs)]
             r_med = statistics.median(ruamel)
