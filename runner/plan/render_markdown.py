@@ -53,7 +53,7 @@ def _head(plan: Plan) -> list[str]:
     if errors:
         lines += ["> [!CAUTION]",
                   f"> **The head estate is invalid: {outline.plural(len(errors), 'error')}.** "
-                  "Fix them before merging; `patrol validate` lists the same.",
+                  "It must be fixed before merging; `patrol validate` lists the same.",
                   ""]
     return lines
 
@@ -68,21 +68,24 @@ def _table(plan: Plan) -> list[str]:
     return lines
 
 
-def _body(plan: Plan, cap: int | None) -> tuple[list[str], dict[str, int]]:
+def _body(plan: Plan, cap: int | None) -> tuple[list[str], list[str], dict[str, int]]:
+    """(the head's errors, the sections, what was left out), every list capped at ``cap``."""
     omitted: dict[str, int] = {}
-    lines: list[str] = []
-    errors = [outline.Node(f"{code(f'{p.file}:{p.line}:{p.column}')} {text(p.message)}")
-              for p in plan.errors]
-    if errors:
-        lines += ["#### Validation errors of the head", ""]
-        lines += outline.emit(errors, cap, bullet="- ", indent="  ", noun="errors",
-                              omitted=omitted)
-        lines.append("")
-    for noun, heading, nodes in outline.sections(plan, STYLE):
-        lines += [f"#### {heading}", ""]
-        lines += outline.emit(nodes, cap, bullet="- ", indent="  ", noun=noun, omitted=omitted)
-        lines.append("")
-    return lines, omitted
+    errors: list[str] = []
+    nodes = [outline.Node(f"{code(f'{p.file}:{p.line}:{p.column}')} {text(p.message)}")
+             for p in plan.errors]
+    if nodes:
+        errors += ["#### Validation errors of the head", ""]
+        errors += outline.emit(nodes, cap, bullet="- ", indent="  ", noun="errors",
+                               omitted=omitted)
+        errors.append("")
+    sections: list[str] = []
+    for noun, heading, section in outline.sections(plan, STYLE):
+        sections += [f"#### {heading}", ""]
+        sections += outline.emit(section, cap, bullet="- ", indent="  ", noun=noun,
+                                 omitted=omitted)
+        sections.append("")
+    return errors, sections, omitted
 
 
 def _footer(plan: Plan, omitted: dict[str, int]) -> list[str]:
@@ -94,19 +97,18 @@ def _footer(plan: Plan, omitted: dict[str, int]) -> list[str]:
 
 
 def render(plan: Plan, max_chars: int = MAX_CHARS) -> str:
-    head = _head(plan)
-    table = _table(plan)
-    candidate = _join(head, table, *_body(plan, None), plan)
-    if len(candidate) <= max_chars:
-        return candidate
+    head, table = _head(plan), _table(plan)
+    out = _join(plan, head, table, *_body(plan, None))
+    if len(out) <= max_chars:
+        return out
     nodes = [n for _, _, ns in outline.sections(plan, STYLE) for n in ns]
     lo, hi = 0, max(_longest(nodes), len(plan.errors))
     best = None
     while lo <= hi:  # the largest cap that fits
         mid = (lo + hi) // 2
-        text = _join(head, table, *_body(plan, mid), plan)
-        if len(text) <= max_chars:
-            best, lo = text, mid + 1
+        out = _join(plan, head, table, *_body(plan, mid))
+        if len(out) <= max_chars:
+            best, lo = out, mid + 1
         else:
             hi = mid - 1
     if best is not None:
@@ -117,9 +119,10 @@ def render(plan: Plan, max_chars: int = MAX_CHARS) -> str:
                                          "._"]) + "\n"
 
 
-def _join(head: list[str], table: list[str], body: list[str], omitted: dict[str, int],
-          plan: Plan) -> str:
-    lines = [*head, *table, "", *body, *_footer(plan, omitted)]
+def _join(plan: Plan, head: list[str], table: list[str], errors: list[str],
+          sections: list[str], omitted: dict[str, int]) -> str:
+    """The head's errors first, then the summary table, the sections and the footer."""
+    lines = [*head, *errors, *table, "", *sections, *_footer(plan, omitted)]
     while lines and not lines[-1]:
         lines.pop()
     return "\n".join(lines) + "\n"

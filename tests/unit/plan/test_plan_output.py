@@ -74,7 +74,8 @@ def test_an_invalid_head_reports_its_errors_first_and_exits_1(estate_repo, capsy
     assert "site 'nowhere' is not defined" in lines[2]
     assert out.index("INVALID") < out.index("Hosts:") < out.index("Waivers: 1 extended")
     md = render(estate_repo.plan(), "markdown")
-    assert md.index("[!CAUTION]") < md.index("#### Validation errors") < md.index("#### Hosts")
+    assert (md.index("[!CAUTION]") < md.index("#### Validation errors") < md.index("| What |")
+            < md.index("#### Hosts"))
     assert json.loads(render(estate_repo.plan(), "json"))["valid"] is False
 
 
