@@ -2,7 +2,8 @@
 
 Per wave: its spec, hosts, failures, whether it halted and whom it rolled back. Per host: its
 wave, outcome, versions before and after (and after the rollback), and the pre-/post-check
-verdicts with measured values, in the same shape as an inspection record's checks.
+verdicts in the same shape as an inspection record's (passing checks by id, exceptions with
+their measured value and reason), so a 1,000-host rollout stays tens of KB.
 """
 
 from __future__ import annotations
@@ -17,7 +18,16 @@ if TYPE_CHECKING:
 
 
 def _checks(results: dict[str, Result]) -> dict[str, Any]:
-    return {cid: check_entry(results[cid], None) for cid in sorted(results)}
+    """Like an inspection record: passing checks by id, exceptions with value and reason."""
+    from ..checks.base import Status
+
+    doc: dict[str, Any] = {"pass": sorted(c for c, r in results.items()
+                                          if r.status is Status.PASS)}
+    exceptions = {cid: check_entry(results[cid], None) for cid in sorted(results)
+                  if results[cid].status is not Status.PASS}
+    if exceptions:
+        doc["exceptions"] = exceptions
+    return doc
 
 
 def _versions(versions: dict[str, str | None] | None) -> dict[str, Any] | None:

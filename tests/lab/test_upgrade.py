@@ -136,7 +136,9 @@ def test_a_failing_post_check_on_the_canary_halts_and_rolls_it_back(lab, clone, 
         assert agent_version(lab, host) == OLD
     assert run.exit_code == 1
     record = yaml.safe_load((clone / run.record_path).read_text())
-    assert record["hosts"]["app-01"]["post_checks"]["agent-version"]["status"] == "fail"
+    canary_checks = record["hosts"]["app-01"]["post_checks"]
+    assert canary_checks["exceptions"]["agent-version"]["status"] == "fail"
+    assert canary_checks["pass"] == ["sshd-running"]
     assert record["hosts"]["app-01"]["rollback"]["after"] == {"patrol-agent": OLD}
     assert record["waves"][1]["started"] is False
     assert run.inventory_files == []  # the inventory already declares what is installed
@@ -155,6 +157,22 @@ def test_a_host_failing_a_pre_check_is_skipped(lab, clone, restore) -> None:
     assert agent_version(lab, "app-02") == OLD
     assert run.result == "completed" and run.exit_code == 1
     assert run.inventory_changes == {"app-01": {"patrol-agent": NEW}}
+
+
+def test_an_unreachable_host_fails_its_wave_which_is_rolled_back(lab, clone, restore) -> None:
+    restore.extend(["app-01", "app-02"])
+    add_plan(clone, "down", plan_text(targets="role=app", waves="[rest]"))
+    lab.link_down("app-02")
+    try:
+        run = upgrade(clone, "down", now=lambda: NOW, interrupt=lambda: False, timeout=3)
+    finally:
+        lab.link_up("app-02")
+    assert run.hosts["app-02"].outcome is Outcome.UNREACHABLE
+    assert run.result == "halted" and run.waves[0].failures == 1
+    assert run.hosts["app-01"].outcome is Outcome.ROLLED_BACK  # upgraded, then back
+    assert run.hosts["app-01"].after == {"patrol-agent": NEW}
+    assert agent_version(lab, "app-01") == OLD
+    assert agent_version(lab, "app-02") == OLD
 
 
 def test_outside_the_window_nothing_runs(lab, clone) -> None:
