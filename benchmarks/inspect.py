@@ -9,22 +9,26 @@ Run as root: `.venv/bin/python benchmarks/inspect.py [--hosts 20] [--rounds 5]`.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# run as a script, this folder comes first on sys.path and this very file would shadow the
+# standard library's `inspect` for everything imported below: put the repository there instead
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
 import argparse
 import os
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
-from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from runner import execute  # noqa: E402
-from runner.inspect import build_inventory, inspect, load_valid_estate, select  # noqa: E402
-from runner.lab import DEFAULT, fleet, roster, state  # noqa: E402
+from runner import execute
+from runner.inspect import build_inventory, inspect, load_valid_estate, select
+from runner.lab import DEFAULT, fleet, roster, state
 
 
 def estate_with(hosts: list[tuple[str, str]], dest: Path) -> Path:

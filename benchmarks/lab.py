@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # the standard library's: put the repository root there instead
 sys.path[0] = str(ROOT)
 
-from runner.lab import ansible_vars, fleet, image  # noqa: E402
-from runner.lab.config import LabConfig  # noqa: E402
+from runner.lab import ansible_vars, fleet, image
+from runner.lab.config import LabConfig
 
 CFG = LabConfig(name="pbench", network=ipaddress.IPv4Network("10.125.0.0/24"),
                 routing_table=1238)
