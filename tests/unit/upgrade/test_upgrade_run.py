@@ -282,3 +282,24 @@ def test_site_windows_upgrade_the_sites_whose_night_it_is(estate: Path) -> None:
     assert run.hosts["app-01"].window_opens == datetime(2026, 11, 25, 21, 0, tzinfo=UTC)
     assert run.exit_code == 0
     assert fake.installed["app-01"]["patrol-agent"] == "1.0.0-1"
+
+
+def test_a_wave_does_not_start_after_the_window_closed(estate: Path) -> None:
+    plan = estate / "policies" / "upgrades" / "test.yaml"
+    plan.write_text(PLAN.replace('{start: "00:00", end: "23:59", timezone: UTC}',
+                                 '{start: "11:00", end: "12:30", timezone: UTC}'))
+    times = iter([NOW, NOW, datetime(2026, 11, 25, 12, 31, tzinfo=UTC)])
+    last = [NOW]
+
+    def clock() -> datetime:
+        last[0] = next(times, last[0])
+        return last[0]
+
+    fake = fleet()
+    run = upgrade(estate, "test", now=clock, play=fake, interrupt=lambda: False)
+    assert run.hosts["app-01"].outcome is Outcome.UPGRADED
+    assert {run.hosts[h].outcome for h in ("app-02", "web-01", "web-02")} == {
+        Outcome.OUTSIDE_WINDOW}
+    assert run.hosts["web-02"].window_opens == datetime(2026, 11, 26, 11, 0, tzinfo=UTC)
+    assert [w.started for w in run.waves] == [True, False, False]
+    assert fake.installed["web-01"]["patrol-agent"] == "1.0.0-1"
