@@ -97,6 +97,12 @@ class Context:
     interrupt: Callable[[], bool]
     forks: int
     timeout: int
+    last_error: str = ""  # Ansible's own output when a play gave no host a result
+
+    def no_result(self) -> str:
+        detail = first_line(self.last_error.strip().splitlines()[-1] if self.last_error.strip()
+                            else "", "")
+        return "no result: the play ended early" + (f" ({detail})" if detail else "")
 
     def inventory(self, per_host: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
         from .. import lab
@@ -118,9 +124,11 @@ class Context:
             if name in events:
                 events[name].append(outcome)
 
-        self.play(playbook, self.inventory(per_host), limit=sorted(per_host),
-                  check_mode=check_mode, forks=self.forks, timeout=self.timeout,
-                  on_host=arrived, cancel=(lambda: cancel(events)) if cancel else None)
+        outcome = self.play(playbook, self.inventory(per_host), limit=sorted(per_host),
+                            check_mode=check_mode, forks=self.forks, timeout=self.timeout,
+                            on_host=arrived,
+                            cancel=(lambda: cancel(events)) if cancel else None)
+        self.last_error = str(getattr(outcome, "error", "") or "")
         return events
 
 
@@ -148,8 +156,8 @@ def pre_checks(ctx: Context, names: list[str], results: dict[str, HostUpgrade]
         hu = results[name]
         got = events[name]
         if not got:
-            hu.message = "no result: the run was interrupted" if ctx.interrupt() else \
-                "no result: the play ended early"
+            hu.message = ("no result: the run was interrupted" if ctx.interrupt()
+                          else ctx.no_result())
             hu.outcome = Outcome.NOT_STARTED if ctx.interrupt() else Outcome.FAILED
             continue
         if (down := unreachable(got)) is not None:
@@ -198,16 +206,17 @@ def upgrade_wave(ctx: Context, names: list[str], results: dict[str, HostUpgrade]
     events = ctx.run("upgrade.yml", per_host, cancel=cancel)
     for name in names:
         _judge_upgrade(results[name], events[name], specs, ctx.hosts[name], planned,
-                       ctx.interrupt())
+                       ctx.interrupt(), ctx.no_result())
 
 
 def _judge_upgrade(hu: HostUpgrade, got: list[Any], specs: list[tuple[str, str, Any]],
-                   host: Any, planned: Mapping[str, str], interrupted: bool) -> None:
+                   host: Any, planned: Mapping[str, str], interrupted: bool,
+                   no_result: str) -> None:
     from ..execute import HostState
 
     if not got:
         hu.outcome = Outcome.INTERRUPTED if interrupted else Outcome.FAILED
-        hu.message = "no result: the play ended before apt returned"
+        hu.message = no_result
         return
     if (down := unreachable(got)) is not None:
         hu.outcome, hu.message = Outcome.UNREACHABLE, first_line(down.message, "unreachable")
@@ -256,7 +265,7 @@ def rollback(ctx: Context, names: list[str], results: dict[str, HostUpgrade]) ->
     for n in names:
         hu, got = results[n], events[n]
         if not got or (down := unreachable(got)) is not None:
-            reason = "no result" if not got else first_line(down.message, "unreachable")
+            reason = ctx.no_result() if not got else first_line(down.message, "unreachable")
             hu.rollback = Rollback(False, None, {}, f"rollback: {reason}")
             hu.outcome = Outcome.ROLLBACK_FAILED
             continue
