@@ -22,6 +22,7 @@ import argparse
 import importlib.util
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -73,12 +74,20 @@ def change_hosts(root: Path, hosts: int, fraction: float) -> int:
     return changed
 
 
+_CPU: dict[str, list[float]] = {}  # CPU seconds per command, to tell contention from work
+
+
 def timed(cmd: list[str], cwd: Path, *, cache: bool = False,
           ) -> tuple[float, subprocess.CompletedProcess[str]]:
     env = {**os.environ, "PATROL_NO_CACHE": "0" if cache else "1"}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False, env=env)
-    return time.perf_counter() - started, proc
+    elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    _CPU.setdefault(cmd[1] + ("-warm" if cache else ""), []).append(
+        (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
+    return elapsed, proc
 
 
 def main() -> int:
@@ -129,6 +138,10 @@ def main() -> int:
         print(f"  (validate, warm cache:        median {statistics.median(warm_s):.2f} s)")
         print(f"patrol plan (two revisions):    median {p_med:.2f} s  "
               f"(runs: {', '.join(f'{s:.2f}' for s in plan_s)})")
+        cpu_p, cpu_v = statistics.median(_CPU["plan"]), statistics.median(_CPU["validate"])
+        print(f"CPU time: plan {cpu_p:.2f} s, validate {cpu_v:.2f} s "
+              f"(ratio {cpu_p / cpu_v:.2f}x); load average {os.getloadavg()[0]:.1f} "
+              f"on {os.cpu_count()} CPUs")
         ratio = p_med / v_med
         met = ratio <= TARGET_RATIO
         print(f"ratio plan / validate: {ratio:.2f}x; target <= {TARGET_RATIO:.1f}x: "
