@@ -18,7 +18,7 @@ from runner.estate import (
     parse_duration,
 )
 from runner.estate.secrets import EnvSecret, Secret, VaultSecret
-from runner.estate.yamlsource import careful_load, fast_load, read_document
+from runner.estate.yamlsource import careful_load, fast_load, fast_positions, read_document
 
 from .conftest import REPO, position
 
@@ -185,3 +185,10 @@ def test_load_estate_files_reads_from_memory() -> None:
             "(Sites (customer data centres).)") in text
     assert any(t.startswith("policies/extra.txt.yaml:1:1: warning: not an estate file")
                for t in text)
+
+
+def test_both_position_finders_agree_on_every_sample_file() -> None:
+    for path in sorted(p for d in ("inventory", "policies") for p in (REPO / d).rglob("*.yaml")):
+        quick = fast_positions(path.read_bytes())
+        careful = careful_load(path.read_text())[1]
+        assert (quick.values, quick.keys) == (careful.values, careful.keys), path
