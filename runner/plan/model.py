@@ -49,6 +49,7 @@ class Detail:
 
     label: str
     items: list[str]
+    noun: str = "host"  # what the items are; counted in the label ("wave 1 (3 hosts)")
 
 
 @dataclass

@@ -44,8 +44,12 @@ class Style:
 PLAIN = Style()
 
 
+def plural_word(word: str) -> str:
+    return f"{word[:-1]}ies" if word.endswith("y") else f"{word}s"
+
+
 def plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
+    return f"{n:,} {word if n == 1 else plural_word(word)}"
 
 
 def counts_text(plan: Plan, section: str) -> str:
@@ -83,9 +87,10 @@ def _change(change: Change, style: Style) -> Node:
             node.children.append(Node(f"{f.field}: {code(show(f.old))} → {code(show(f.new))}"))
     node.children.extend(_change(child, style) for child in change.children)
     for detail in change.details:
-        node.children.append(Node(f"{detail.label} ({plural(len(detail.items), 'host')}):",
-                                  items=[code(i) for i in detail.items], item_noun="hosts",
-                                  item_count_as="hosts in waves"))
+        noun = plural_word(detail.noun)
+        node.children.append(Node(f"{detail.label} ({plural(len(detail.items), detail.noun)}):",
+                                  items=[code(i) for i in detail.items], item_noun=noun,
+                                  item_count_as="hosts in waves" if noun == "hosts" else noun))
     return node
 
 

@@ -106,3 +106,28 @@ def test_a_changed_vault_secret_is_reported_without_its_value(estate_repo):
     assert change.fields == [FieldChange("connection.become_password", "(secret changed)",
                                          "(secret changed)")]
     assert "6262" not in render(plan, "json")
+
+
+def test_a_host_changing_role_says_which_policies_it_joins_and_leaves(estate_repo):
+    original = estate_repo.read("inventory/hosts/fra-dc2.yaml")
+    estate_repo.replace("inventory/hosts/fra-dc2.yaml", "role: backup", "role: db")
+    estate_repo.replace("policies/waivers.yaml", "host: backup-01", "hosts: role=backup")
+    estate_repo.commit("a waiver by role")
+    estate_repo.write("inventory/hosts/fra-dc2.yaml", original)
+    estate_repo.replace("inventory/hosts/hz-dc1.yaml", "role: monitoring", "role: web")
+    estate_repo.commit()
+    plan = estate_repo.plan()
+    hosts = _by_key(plan)
+    backup = hosts["backup-01"]
+    assert backup.fields == [FieldChange("role", "db", "backup")]
+    assert [(d.label, d.items) for d in backup.details] == [
+        ("joins", ["check monthly/backup-fresh", "check weekly/backup-fresh",
+                   "waiver backup-01-load"])]
+    mon = hosts["mon-01"]
+    assert [(d.label, d.items) for d in mon.details] == [("joins",
+                                                         ["upgrade plan patrol-agent-1.1"])]
+    assert "joins (1 policy): upgrade plan patrol-agent-1.1" in render(plan, "text")
+    estate_repo.replace("inventory/hosts/hz-dc1.yaml", "serial: CZJ0421A1", "serial: X")
+    estate_repo.commit()
+    (serial_only,) = estate_repo.plan().sections["hosts"]
+    assert serial_only.details == []
