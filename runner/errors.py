@@ -24,9 +24,15 @@ class Problem:
     column: int
     message: str
     severity: str = "error"  # "error" or "warning"
+    code: str = ""  # a stable name for problems callers treat specially
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message}"
+
+
+# An expired waiver fails review (validate, plan) but must not stop the scheduled
+# inspections: the waiver simply no longer applies.
+RUN_TOLERATED = frozenset({"waiver-expired"})
 
 
 class PatrolError(Exception):

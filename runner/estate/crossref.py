@@ -76,13 +76,13 @@ class _Report:
         self.problems: list[Problem] = []
 
     def at(self, obj: EstateModel | Source | None, *suffix: str | int, message: str,
-           key: bool = False, severity: str = "error") -> None:
+           key: bool = False, severity: str = "error", code: str = "") -> None:
         source = obj if isinstance(obj, Source) or obj is None else obj.source
         if source is None:
-            self.problems.append(Problem("<estate>", 1, 1, message, severity))
+            self.problems.append(Problem("<estate>", 1, 1, message, severity, code))
             return
         loc = source.locate(*suffix, key=key)
-        self.problems.append(Problem(loc.file, loc.line, loc.column, message, severity))
+        self.problems.append(Problem(loc.file, loc.line, loc.column, message, severity, code))
 
 
 def _known(names: Iterable[str]) -> str:
@@ -240,9 +240,9 @@ def check(estate: Estate, *, today: date, failed_kinds: Iterable[str] = (),
                              f"'{waiver.check_id}' (its checks: "
                              f"{_known(c.id for c in checklist.checks)})")
         if waiver.expires < today:
-            r.at(waiver, "expires", severity="warning",
-                 message=f"waiver for {waiver.check} expired on {waiver.expires}; "
-                         "it no longer applies")
+            r.at(waiver, "expires", code="waiver-expired",
+                 message=f"waiver for {waiver.check} expired on {waiver.expires}; it no "
+                         "longer applies: renew it with a new expiry or remove it")
         elif waiver.expires - today <= timedelta(days=WAIVER_WARN_DAYS):
             r.at(waiver, "expires", severity="warning",
                  message=f"waiver for {waiver.check} expires on {waiver.expires}, within "

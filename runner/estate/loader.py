@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import Problem
+from ..errors import RUN_TOLERATED, Problem
 from . import crossref
 from .estate import Estate, Source
 from .files import ESTATE_DIRS as ESTATE_DIRS  # re-exported for callers of the loader
@@ -249,6 +249,6 @@ def load_estate_files(files: dict[str, bytes], *, today: date | None = None,
     problems.extend(crossref.check(estate, today=today or date.today(), failed_kinds=failed,
                                    invalid_hosts=invalid_hosts))
     problems.sort()
-    if any(p.severity == "error" for p in problems):
+    if any(p.severity == "error" and p.code not in RUN_TOLERATED for p in problems):
         return None, problems
     return estate, problems

@@ -108,3 +108,23 @@ def test_a_corrupt_cache_is_ignored(estate: SampleEstate) -> None:
         entry.write_text("{not json")
     run = estate.validate()
     assert run.code == 0 and "Traceback" not in run.text
+
+
+def test_an_expired_waiver_is_an_error_at_its_expiry() -> None:
+    _estate, problems = load_estate(REPO, today=date(2027, 7, 1))
+    line, col = position((REPO / "policies/waivers.yaml").read_text(), "2027-06-30")
+    assert [(p.file, p.line, p.column, p.severity, p.code) for p in problems] == [
+        ("policies/waivers.yaml", line, col, "error", "waiver-expired")]
+    assert "expired on 2027-06-30" in problems[0].message
+
+
+def test_an_expired_waiver_fails_validate_but_not_the_scheduled_runs(
+        estate: SampleEstate) -> None:
+    from runner.inspect import load_valid_estate
+
+    estate.replace("policies/waivers.yaml", "expires: 2027-06-30", "expires: 2026-01-31")
+    run = estate.validate()
+    assert run.code == 1
+    assert "error: waiver for daily/load expired on 2026-01-31" in run.out
+    loaded = load_valid_estate(estate.root)  # inspections keep running; the waiver lapses
+    assert loaded.waivers[0].expires == date(2026, 1, 31)
