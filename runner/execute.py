@@ -73,7 +73,8 @@ def _envvars(timeout: int, forks: int, control_dir: str) -> dict[str, str]:
     connection opened before its sshd stopped."""
     return {
         "ANSIBLE_SSH_CONTROL_PATH_DIR": control_dir,
-        "ANSIBLE_SSH_ARGS": "-o ControlMaster=auto -o ControlPersist=2s",
+        "ANSIBLE_SSH_ARGS": "-o ControlMaster=auto -o ControlPersist=2s "
+        "-o ServerAliveInterval=3 -o ServerAliveCountMax=2",
         "PATH": _path_with_our_tools(),
         "ANSIBLE_LIBRARY": str(PLAYBOOKS / "library"),
         "ANSIBLE_PIPELINING": "True",

@@ -13,14 +13,15 @@ from .state import init_pid, load
 
 
 def ssh_common_args(config: LabConfig = DEFAULT) -> str:
-    """ssh options that pin the lab's known_hosts and reuse connections.
+    """ssh options that pin the lab's known_hosts and notice a dead peer within seconds.
 
-    The ControlPath lives in the lab's state dir: a master connection to a host from an
-    earlier lab (same address, other host key) can then never be reused, and `down` ends it.
+    No connection sharing here: Patrol's executor gives every run its own short-lived
+    master connections, so a master opened before a link went down (or to a host of an
+    earlier lab at the same address) is never reused, and nothing hangs on a dead TCP
+    connection waiting for the kernel to give up.
     """
     return (f"-o UserKnownHostsFile={config.known_hosts} -o StrictHostKeyChecking=yes "
-            "-o IdentitiesOnly=yes -o ControlMaster=auto -o ControlPersist=60s "
-            f"-o ControlPath={config.control_dir}/%C")
+            "-o IdentitiesOnly=yes -o ServerAliveInterval=3 -o ServerAliveCountMax=2")
 
 
 def ansible_vars(config: LabConfig = DEFAULT) -> dict[str, dict[str, object]]:
