@@ -28,9 +28,12 @@ EstateOpt = Annotated[
 ]
 
 
-def _call(module: str, **kwargs: object) -> None:
+def _call(module: str, func: str = "run", **kwargs: object) -> None:
+    root = kwargs.get("root")
+    if isinstance(root, Path) and not root.is_dir():
+        raise PatrolError(f"{root}: no such directory (expected the estate's root)")
     mod = importlib.import_module(f"runner.commands.{module}")
-    raise typer.Exit(int(mod.run(**kwargs)))
+    raise typer.Exit(int(getattr(mod, func)(**kwargs)))
 
 
 class Format(StrEnum):
@@ -127,9 +130,7 @@ def findings_escalate(
     estate: EstateOpt = Path("."),
 ) -> None:
     """Lapse expired waivers and move findings to warned / overdue / penalised."""
-    from .commands import findings as mod
-
-    raise typer.Exit(mod.escalate(root=estate, now=now, commit=commit))
+    _call("findings", "escalate", root=estate, now=now, commit=commit)
 
 
 @app.command()

@@ -147,6 +147,7 @@ def inspect(
     commit: bool = True,
     push: bool = False,
     on_host: Callable[[HostResult], None] | None = None,
+    on_start: Callable[[Selection], None] | None = None,
     forks: int = 20,
     timeout: int = 10,
 ) -> InspectRun:
@@ -161,6 +162,8 @@ def inspect(
     with archive.run_lock(root):
         estate = load_valid_estate(root)
         sel = select(estate, checklist_name, limit)
+        if on_start:
+            on_start(sel)
         started = now()
         run_id = new_run_id(started, checklist_name)
         estate_sha, estate_dirty = archive.estate_commit(root)

@@ -24,8 +24,8 @@ def run(root: Path, checklist: str) -> int:
     where = Path(tempfile.mkdtemp(prefix="patrol-demo-")) / "estate"
     archive.clone(root, where)
     progress.text(f"demo clone: {where} (your own branch is not touched)")
-    progress.text(f"inspect {checklist}: measuring...")
-    result = inspect(where, checklist, on_host=progress.host)
+    result = inspect(where, checklist, on_host=progress.host, on_start=lambda sel: progress.text(
+        f"inspect {checklist}: {len(sel.hosts)} hosts, measuring..."))
     progress.text("")
     progress.text(commit_summary(result))
     progress.text(f"record {result.record_path}")

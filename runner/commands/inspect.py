@@ -16,12 +16,17 @@ def run(
     commit: bool,
     push: bool,
 ) -> int:
-    from ..inspect import commit_summary, inspect
+    from ..inspect import Selection, commit_summary, inspect
     from ..junit import write_junit
 
     progress = Progress()
-    progress.text(f"inspect {checklist}: measuring...")
-    result = inspect(root, checklist, limit=limit, commit=commit, push=push, on_host=progress.host)
+
+    def started(sel: Selection) -> None:
+        checks = sum(len(c) for c in sel.checks.values())
+        progress.text(f"inspect {checklist}: {len(sel.hosts)} hosts, {checks} checks, measuring...")
+
+    result = inspect(root, checklist, limit=limit, commit=commit, push=push,
+                     on_host=progress.host, on_start=started)
     if junit is not None:
         write_junit(junit, checklist, result.results)
     progress.text(commit_summary(result))
