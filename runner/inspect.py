@@ -6,6 +6,7 @@ Each step is a function over plain data; only ``execute`` touches hosts and only
 
 from __future__ import annotations
 
+import copy
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -49,6 +50,7 @@ class InspectRun:
     commit: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
     findings: list[Any] = field(default_factory=list)
+    measured: dict[str, HostResult] = field(default_factory=dict)
 
 
 def load_valid_estate(root: Path) -> Any:
@@ -204,6 +206,7 @@ def inspect(
             "tools": {"patrol": _patrol_version(), "ansible_core": execute.ansible_version()},
         }
         run = InspectRun(run_id, checklist_name, results, summarise(results), "", "")
+        run.measured = copy.deepcopy(results)  # as judged, before waivers relabel anything
         run.timings["ansible"] = play.ansible_seconds
 
         def write_and_commit() -> str | None:
@@ -249,6 +252,9 @@ def write_run(
     for name in sorted(run.results):
         path = status_dir / f"{safe_file_name(name)}.yaml"
         old_status[name] = archive.load_yaml(path.read_bytes()) if path.exists() else None
+    # a push retry writes the run again on another tip: start from the judged results,
+    # not from the ones the previous attempt's waivers relabelled
+    run.results = copy.deepcopy(run.measured) if run.measured else run.results
     store = findings_store.load(root)
     before = {fid: findings_store.to_doc(f) for fid, f in store.items()}
     transitions = fnd.apply_run(
