@@ -65,6 +65,8 @@ class WaiverRule:
             return False
         if isinstance(self.hosts, (set, frozenset, list, tuple)):
             return getattr(host, "name", host) in self.hosts
+        if isinstance(host, str):  # a host no longer in the estate matches no selector
+            return False
         return bool(self.hosts.matches(host))
 
     def holds(self, now: datetime) -> bool:
@@ -95,6 +97,7 @@ class Finding:
     closed_run: str | None = None
     waiver: str | None = None
     waived_since: datetime | None = None
+    waived_until: datetime | None = None  # the waiver's expiry: the clock resumes there
     occurrences: int = 1
     history: list[dict[str, Any]] = field(default_factory=list)
 
@@ -204,7 +207,8 @@ def _open(fid: str, kind: str, subject: str, checklist: str, check: str, severit
 
 
 def _reopen(f: Finding, now: datetime, run: str, tz: str, ctx: Context, value: Any,
-            reason: str) -> None:
+            reason: str, severity: str | None = None) -> None:
+    f.severity = severity or f.severity  # the checklist may have raised it since
     f.state = State.OPEN
     f.opened_at, f.opened_run = now, run
     f.due = due_date(now, ctx.policy.deadlines[f.severity], tz)
@@ -217,7 +221,7 @@ def _reopen(f: Finding, now: datetime, run: str, tz: str, ctx: Context, value: A
 def _close(f: Finding, now: datetime, run: str, out: list[Transition]) -> None:
     out.append(Transition(f.id, f.state.value, State.CLOSED.value, now))
     f.state, f.closed_at, f.closed_run = State.CLOSED, now, run
-    f.waiver = f.waived_since = None
+    f.waiver = f.waived_since = f.waived_until = None
     f.log(now, "closed", run)
 
 
@@ -227,13 +231,18 @@ def _apply_waiver(f: Finding, w: WaiverRule | None, now: datetime, run: str,
     if w is not None and f.state is not State.WAIVED:
         out.append(Transition(f.id, f.state.value, State.WAIVED.value, now))
         f.state, f.waiver, f.waived_since = State.WAIVED, w.reason, now
+        f.waived_until = w.expires
         f.log(now, "waived", run, approved_by=w.approved_by, until=w.expires)
-    elif w is None and f.state is State.WAIVED:
-        paused = now - (f.waived_since or now)
+    elif w is not None:
+        f.waived_until = max(f.waived_until or w.expires, w.expires)  # a renewal extends it
+    elif f.state is State.WAIVED:
+        # the clock resumes when the waiver ran out, not when a run happened to notice
+        end = min(now, f.waived_until) if f.waived_until else now
+        paused = max(end - (f.waived_since or end), timedelta(0))
         f.due = f.due + paused
         f.opened_at = f.opened_at + paused
         out.append(Transition(f.id, State.WAIVED.value, State.OPEN.value, now))
-        f.state, f.waiver, f.waived_since = State.OPEN, None, None
+        f.state, f.waiver, f.waived_since, f.waived_until = State.OPEN, None, None, None
         f.log(now, "waiver-ended", run, due=f.due)
 
 
@@ -289,7 +298,7 @@ def apply_run(
                     findings[fid] = f
                     out.append(Transition(fid, None, State.OPEN.value, now))
                 elif f.state is State.CLOSED:
-                    _reopen(f, now, run_id, tz, ctx, result.value, result.reason)
+                    _reopen(f, now, run_id, tz, ctx, result.value, result.reason, severity)
                     out.append(Transition(fid, State.CLOSED.value, State.OPEN.value, now))
                 _apply_waiver(f, waiver, now, run_id, out)
             elif result.status is Status.PASS and f is not None and f.state in ACTIVE:

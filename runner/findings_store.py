@@ -46,6 +46,7 @@ def to_doc(f: Finding) -> dict[str, Any]:
         "reason": f.reason,
         "waiver": f.waiver,
         "waived_since": _ts(f.waived_since),
+        "waived_until": _ts(f.waived_until),
         "closed_at": _ts(f.closed_at),
         "closed_run": f.closed_run,
         "occurrences": f.occurrences,
@@ -68,6 +69,7 @@ def from_doc(doc: dict[str, Any]) -> Finding:
         opened_run=doc["opened_run"], value=doc.get("value"), reason=doc.get("reason", ""),
         closed_at=_parse_ts(doc.get("closed_at")), closed_run=doc.get("closed_run"),
         waiver=doc.get("waiver"), waived_since=_parse_ts(doc.get("waived_since")),
+        waived_until=_parse_ts(doc.get("waived_until")),
         occurrences=int(doc.get("occurrences", 1)), history=history,
     )
 

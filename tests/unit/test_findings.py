@@ -208,3 +208,34 @@ def test_findings_round_trip_through_files_byte_for_byte(tmp_path):
     loaded = findings_store.load(tmp_path)
     assert loaded["web-01/daily.fs"].state is State.WARNED
     assert findings_store.save(tmp_path, loaded) == []  # same bytes: nothing changed
+
+
+def test_a_lapse_noticed_late_resumes_the_clock_at_the_expiry():
+    expires = T0 + timedelta(days=10)
+    store = {}
+    c = ctx([_waiver(expires)])
+    run(store, 1, Status.FAIL, T0, c)
+    noticed = expires + timedelta(days=20)  # nobody ran anything for three weeks
+    refresh_waivers(store, noticed, ctx())  # the waiver was deleted meanwhile
+    f = store["web-01/daily.fs"]
+    assert f.due == expires + timedelta(days=3)
+    assert f.state is State.PENALISED  # 20 days after the resumed clock: long overdue
+
+
+def test_reopened_finding_takes_the_checks_current_severity():
+    store = {}
+    run(store, 1, Status.FAIL, T0, severity="low")
+    run(store, 2, Status.PASS, T0 + timedelta(hours=1))
+    run(store, 3, Status.FAIL, T0 + timedelta(days=2), severity="critical")
+    f = store["web-01/daily.fs"]
+    assert f.severity == "critical"
+    assert f.due == T0 + timedelta(days=2, hours=8)
+
+
+def test_selector_waiver_never_matches_a_host_gone_from_the_estate():
+    class Everything:
+        def matches(self, host):
+            return host.role == "web"
+
+    w = WaiverRule(Everything(), "daily/fs", "r", "a", T0 + timedelta(days=1))
+    assert w.covers("web-09", "daily", "fs") is False
