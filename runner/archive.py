@@ -111,18 +111,45 @@ def list_records(root: Path) -> list[str]:
     return sorted(out, key=lambda p: Path(p).name)
 
 
+_PREVIOUS = re.compile(rb"^previous:\n  record: (\S+)\n", re.M)
+
+
+def _claimed_previous(data: bytes) -> str | None:
+    """The record a record names as its predecessor (read without parsing the YAML)."""
+    m = _PREVIOUS.search(data)
+    return m.group(1).decode().strip("'\"") if m else None
+
+
+def _actual_hash(data: bytes) -> str:
+    m = _SEAL.search(data)
+    return hashlib.sha256(data[: m.start() + 1] if m else data).hexdigest()
+
+
 def latest_record(root: Path) -> tuple[str, str] | None:
-    """(path, hash) of the newest sealed record, scanning newest month first."""
+    """(path, hash) of the chain's tip: the newest record no other record names as previous.
+
+    Names sort by start time, but a run retried onto a moved remote is written after a run
+    that started later, so the tip is found by the links, not by the names. Only the two
+    newest months are read: the tip is always among them.
+    """
     base = root / RUNS
     if not base.is_dir():
         return None
-    for year in sorted((d for d in base.iterdir() if d.is_dir()), reverse=True):
-        for month in sorted((d for d in year.iterdir() if d.is_dir()), reverse=True):
-            for rec in sorted(month.glob("*.yaml"), key=lambda p: p.name, reverse=True):
-                digest = record_hash(rec.read_bytes())
-                if digest:
-                    return rec.relative_to(root).as_posix(), digest
-    return None
+    months = sorted((m for y in base.iterdir() if y.is_dir() for m in y.iterdir() if m.is_dir()),
+                    key=lambda m: (m.parent.name, m.name), reverse=True)
+    recent: dict[str, bytes] = {}
+    for month in months:
+        for rec in month.glob("*.yaml"):
+            recent[rec.relative_to(root).as_posix()] = rec.read_bytes()
+        if len(recent) and month is not months[0]:
+            break
+    sealed = {rel: data for rel, data in recent.items() if record_hash(data)}
+    if not sealed:
+        return None
+    referenced = {_claimed_previous(data) for data in sealed.values()}
+    tips = [rel for rel in sealed if rel not in referenced] or list(sealed)
+    tip = max(tips, key=lambda rel: Path(rel).name)
+    return tip, record_hash(sealed[tip]) or ""
 
 
 @dataclass(frozen=True)
@@ -132,22 +159,44 @@ class ChainBreak:
 
 
 def verify_chain(root: Path) -> list[ChainBreak]:
-    """Check every record's seal and that each names its predecessor and that one's hash."""
+    """Check every record's seal, then walk the links back from the tip: each link must name
+    an existing record by the hash of its bytes, and every record must be on the walk."""
     breaks: list[ChainBreak] = []
-    prev: tuple[str, str] | None = None
-    for rel in list_records(root):
-        data = (root / rel).read_bytes()
+    records = {rel: (root / rel).read_bytes() for rel in list_records(root)}
+    for rel, data in records.items():
         if not record_is_intact(data):
             breaks.append(ChainBreak(rel, "seal does not match the record's bytes"))
-        doc = load_yaml(data) or {}
-        claimed = doc.get("previous") or None
-        expected = {"record": prev[0], "sha256": prev[1]} if prev else None
-        if claimed != expected:
-            breaks.append(ChainBreak(rel, f"previous is {claimed}, expected {expected}"))
-        # link on the hash of the bytes as they are, so a re-sealed rewrite breaks the next link
-        m = _SEAL.search(data)
-        actual = hashlib.sha256(data[: m.start() + 1] if m else data).hexdigest()
-        prev = (rel, actual)
+    if not records:
+        return breaks
+    claimed = {rel: load_yaml(data).get("previous") or None for rel, data in records.items()}
+    referenced: dict[str, list[str]] = {}
+    for rel, prev in claimed.items():
+        if prev:
+            referenced.setdefault(str(prev.get("record")), []).append(rel)
+    for target, claimants in sorted(referenced.items()):
+        if len(claimants) > 1:
+            breaks.append(ChainBreak(claimants[-1], f"fork: {', '.join(sorted(claimants))} "
+                                                   f"all name {target} as previous"))
+    tips = sorted((rel for rel in records if rel not in referenced), key=lambda r: Path(r).name)
+    visited: set[str] = set()
+    cur: str | None = tips[-1] if tips else None
+    while cur is not None and cur not in visited:
+        visited.add(cur)
+        prev = claimed[cur]
+        if prev is None:
+            break
+        target = str(prev.get("record"))
+        if target not in records:
+            breaks.append(ChainBreak(cur, f"previous names {target}, which is not in the archive"))
+            break
+        if prev.get("sha256") != _actual_hash(records[target]):
+            breaks.append(ChainBreak(cur, f"previous {target} has sha256 "
+                                          f"{_actual_hash(records[target])}, the link says "
+                                          f"{prev.get('sha256')}"))
+        cur = target
+    for rel in records:
+        if rel not in visited:
+            breaks.append(ChainBreak(rel, "not on the chain that ends at the newest record"))
     return breaks
 
 

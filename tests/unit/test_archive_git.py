@@ -96,3 +96,27 @@ def test_push_moves_onto_remote_and_rechains_record(tmp_path):
     assert git(bare, "merge-base", "--is-ancestor", before, "main") == ""
     git(a, "pull", "-q")
     assert archive.verify_chain(a) == []
+
+
+def test_a_run_that_started_earlier_but_pushed_later_is_the_chain_tip(tmp_path):
+    origin = _repo(tmp_path / "seed")
+    bare = tmp_path / "remote.git"
+    git(tmp_path, "clone", "-q", "--bare", str(origin), str(bare))
+    a, b = tmp_path / "a", tmp_path / "b"
+    for c in (a, b):
+        git(tmp_path, "clone", "-q", str(bare), str(c))
+
+    def run_in(clone: Path, run_id: str) -> None:
+        def write_commit() -> str:
+            rel = _record(clone, run_id)
+            return archive.commit(clone, [rel], f"inspect: {run_id}", {"Patrol-Run": run_id})
+        write_commit()
+        archive.push(clone, write_commit)
+
+    run_in(a, "20261125T060005Z-daily-aaaaaa")
+    run_in(b, "20261125T060000Z-weekly-bbbbbb")  # started first, pushed second: retried
+    git(a, "pull", "-q")
+    tip = archive.latest_record(a)
+    assert tip is not None and tip[0].endswith("20261125T060000Z-weekly-bbbbbb.yaml")
+    run_in(a, "20261126T060000Z-daily-cccccc")
+    assert archive.verify_chain(a) == []
