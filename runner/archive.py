@@ -310,15 +310,20 @@ def trailers(values: dict[str, str]) -> str:
 
 
 def commit(root: Path, paths: Iterable[str], summary: str, body_trailers: dict[str, str]) -> str:
-    """Stage exactly ``paths`` (repo-relative to root) and commit them; returns the sha.
+    """Stage ``paths`` (relative to root) and commit them; returns the sha.
 
-    Only these paths are committed, even if the user has other staged changes.
+    Only Patrol's files are committed, even if the user has other staged changes: these
+    paths plus anything under reports/ that an earlier --no-commit or killed run left
+    uncommitted, so the archive in Git never misses a record the chain points at.
     """
     repo = _repo(root)
     top = Path(repo.working_tree_dir).resolve()
     rel_root = Path(root).resolve().relative_to(top)
-    full = sorted({(rel_root / p).as_posix() for p in paths})
-    repo.git.add("--", *full)
+    reports = (rel_root / REPORTS).as_posix()
+    leftovers = [line[3:].strip('"') for line in repo.git.status(
+        "--porcelain", "--untracked-files=all", "--no-renames", "--", reports).splitlines()]
+    full = sorted({(rel_root / p).as_posix() for p in paths} | set(leftovers))
+    repo.git.add("-A", "--", *full)
     message = f"{summary}\n\n{trailers(body_trailers)}\n"
     env = {}
     reader = repo.config_reader()

@@ -120,3 +120,17 @@ def test_a_run_that_started_earlier_but_pushed_later_is_the_chain_tip(tmp_path):
     assert tip is not None and tip[0].endswith("20261125T060000Z-weekly-bbbbbb.yaml")
     run_in(a, "20261126T060000Z-daily-cccccc")
     assert archive.verify_chain(a) == []
+
+
+def test_commit_sweeps_in_reports_an_earlier_uncommitted_run_left(tmp_path):
+    root = _repo(tmp_path / "r")
+    left = _record(root, "20261125T000000Z-daily-000001")  # a --no-commit run
+    (root / "reports/findings/web-01").mkdir(parents=True)
+    (root / "reports/findings/web-01/daily.fs.yaml").write_text("state: open\n")
+    (root / "inventory" / "x.yaml").write_text("a: 2\n")  # the user's own edit stays out
+    rel = _record(root, "20261125T010000Z-daily-000002")
+    sha = archive.commit(root, [rel], "inspect", {"Patrol-Run": "r2"})
+    files = sorted(git(root, "show", "--name-only", "--format=", sha).splitlines())
+    assert files == sorted([left, rel, "reports/findings/web-01/daily.fs.yaml"])
+    assert git(root, "status", "--porcelain") == "M inventory/x.yaml"
+    assert archive.verify_chain(root) == []
