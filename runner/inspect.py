@@ -55,9 +55,12 @@ class InspectRun:
 
 def load_valid_estate(root: Path) -> Any:
     """The estate, or a clear refusal: nothing runs against an invalid estate."""
-    from .estate import load_estate
+    from .estate import NotAnEstate, load_estate
 
-    estate, problems = load_estate(root)
+    try:
+        estate, problems = load_estate(root)
+    except NotAnEstate as exc:
+        raise PatrolError(str(exc)) from None
     errors = [p for p in problems if p.severity == "error" and p.code not in RUN_TOLERATED]
     if errors or estate is None:
         first = errors[0] if errors else "no estate found"
@@ -91,6 +94,8 @@ def select(estate: Any, checklist_name: str, limit: str | None) -> Selection:
         hosts = [h for h in hosts if narrow.matches(h)]
     if not hosts:
         raise PatrolError(f"checklist {checklist_name!r} with --limit {limit!r} selects no hosts")
+    for host in hosts:  # refuse before measuring, not after, a name unfit for reports/
+        safe_file_name(host.name)
     per_host: dict[str, list[Any]] = {}
     measurements: dict[str, list[dict[str, Any]]] = {}
     for host in hosts:

@@ -21,7 +21,9 @@ def parse_now(text: str | None) -> datetime:
         return datetime.now(UTC)
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
+        if value.tzinfo is not None and not 1970 <= value.astimezone(UTC).year <= 9000:
+            raise ValueError
+    except (ValueError, OverflowError):
         raise PatrolError(
             f"--now {text!r}: expected an ISO time like 2026-11-25T06:00:00Z"
         ) from None
@@ -85,6 +87,8 @@ def run(root: Path, states: list[str] | None, host: str | None, overdue: bool, f
     from ..estate.selector import parse_selector
     from ..inspect import load_valid_estate
 
+    if not (root / "inventory").is_dir() and not (root / "policies").is_dir():
+        raise PatrolError(f"{root} is not an estate: it has neither inventory/ nor policies/")
     host_sel = None
     estate = None
     if host:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import Exit
+from ..errors import Exit, PatrolError
 from ..progress import Progress
 
 
@@ -19,6 +19,8 @@ def run(
     from ..inspect import Selection, commit_summary, inspect
     from ..junit import write_junit
 
+    if junit is not None and junit.is_dir():
+        raise PatrolError(f"--junit {junit}: is a directory; give the report's file path")
     progress = Progress()
 
     def started(sel: Selection) -> None:
@@ -28,7 +30,11 @@ def run(
     result = inspect(root, checklist, limit=limit, commit=commit, push=push,
                      on_host=progress.host, on_start=started)
     if junit is not None:
-        write_junit(junit, checklist, result.results)
+        try:
+            write_junit(junit, checklist, result.results)
+        except OSError as exc:
+            raise PatrolError(f"--junit {junit}: {exc.strerror}; the run itself is recorded"
+                              ) from None
     progress.text(commit_summary(result))
     progress.text(f"record {result.record_path} sha256:{result.record_sha256[:16]}")
     if result.commit:

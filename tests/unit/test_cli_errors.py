@@ -40,3 +40,17 @@ def test_usage_errors_exit_2_with_one_clean_message(args):
 def test_unknown_checklist_names_the_known_ones():
     r = patrol("inspect", "nightly", "--estate", str(ROOT))
     assert r.stderr.strip() == "patrol: unknown checklist 'nightly'; known: daily, monthly, weekly"
+
+
+@pytest.mark.parametrize("args", [
+    ["findings", "escalate", "--now", "0001-01-01T00:00:00+05:00", "--estate", str(ROOT)],
+    ["compliance", "--now", "9999-12-31T23:00:00Z", "--estate", str(ROOT)],
+    ["inspect", "daily", "--junit", "/tmp", "--estate", str(ROOT)],
+    ["findings", "--estate", "/tmp"],
+    ["compliance", "--estate", "/tmp"],
+])
+def test_more_usage_errors_never_trace_back(args):
+    r = patrol(*args)
+    assert r.returncode == 2, (args, r.stdout, r.stderr)
+    assert "Traceback" not in r.stdout + r.stderr
+    assert r.stderr.startswith("patrol: ")
