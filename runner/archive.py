@@ -206,8 +206,7 @@ def verify_chain(root: Path) -> list[ChainBreak]:
 @contextmanager
 def run_lock(root: Path) -> Iterator[None]:
     """One run at a time per checkout; the kernel drops the lock if the process dies."""
-    git_dir = _git_dir(root)
-    lock_path = (git_dir or root) / "patrol.lock"
+    lock_path = Path(_repo(root).git_dir) / "patrol.lock"  # never a stray file in the estate
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
@@ -226,15 +225,6 @@ def run_lock(root: Path) -> Iterator[None]:
 
 
 # -- Git -------------------------------------------------------------------------------------
-
-
-def _git_dir(root: Path) -> Path | None:
-    try:
-        import git
-
-        return Path(git.Repo(root, search_parent_directories=True).git_dir)
-    except Exception:
-        return None
 
 
 def _repo(root: Path) -> Any:
