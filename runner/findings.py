@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .checks.base import Status
+from .checks.base import Result, Status
 from .results import HostResult
 
 
@@ -197,6 +197,22 @@ def _active_waiver(ctx: Context, host: str, checklist: str, check: str, now: dat
     return None
 
 
+def waived(result: Result, waiver: WaiverRule) -> Result:
+    """A failing result as an accepted exception: still measured, labelled why."""
+    return Result(Status.WAIVED, result.value, f"{result.reason} (waived: {waiver.reason})")
+
+
+def as_shown(hr: HostResult, checklist: str, now: datetime, ctx: Context) -> HostResult:
+    """A copy of a host's results with waived failures labelled, for live progress."""
+    checks = dict(hr.checks)
+    for check, result in hr.checks.items():
+        if result.status in (Status.FAIL, Status.ERROR):
+            w = _active_waiver(ctx, hr.host, checklist, check, now)
+            if w is not None:
+                checks[check] = waived(result, w)
+    return HostResult(hr.host, hr.reachable, checks, hr.message, dict(hr.severities))
+
+
 def _open(fid: str, kind: str, subject: str, checklist: str, check: str, severity: str,
           now: datetime, run: str, tz: str, ctx: Context, value: Any, reason: str) -> Finding:
     deadline = ctx.policy.deadlines[severity]
@@ -289,8 +305,7 @@ def apply_run(
             waiver = _active_waiver(ctx, host, checklist, check, now)
             if result.status in (Status.FAIL, Status.ERROR):
                 if waiver is not None:
-                    hr.checks[check] = type(result)(
-                        Status.WAIVED, result.value, f"{result.reason} (waived: {waiver.reason})")
+                    hr.checks[check] = waived(result, waiver)
                 severity = hr.severities.get(check, "medium")
                 if f is None:
                     f = _open(fid, "check", host, checklist, check, severity, now, run_id, tz, ctx,

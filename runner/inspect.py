@@ -17,6 +17,8 @@ from typing import Any
 from . import archive, checks
 from .checks.base import Result, Status
 from .errors import RUN_TOLERATED, Exit, PatrolError
+from .estate_policy import context_of
+from .findings import as_shown
 from .record import iso, run_record, status_doc
 from .results import HostResult, summarise
 from .trigger import trigger_from
@@ -176,6 +178,7 @@ def inspect(
         estate_sha, estate_dirty = archive.estate_commit(root)
         inventory = build_inventory(estate, sel)
         hosts_by_name = {h.name: h for h in sel.hosts}
+        waivers = context_of(estate)
         results: dict[str, HostResult] = {}
 
         def arrived(name: str, outcome: Any) -> None:
@@ -184,7 +187,7 @@ def inspect(
                 return
             results[name] = judge_host(sel, host, outcome)
             if on_host:
-                on_host(results[name])
+                on_host(as_shown(results[name], checklist_name, started, waivers))
 
         play = execute.run_play(
             "inspect.yml",
@@ -249,7 +252,6 @@ def write_run(
     in between leaves a complete record, and the next run rewrites the rest."""
     from . import findings as fnd
     from . import findings_store
-    from .estate_policy import context_of
     from .record import unreachable_runs
 
     status_dir = root / archive.REPORTS / "status"

@@ -239,3 +239,15 @@ def test_selector_waiver_never_matches_a_host_gone_from_the_estate():
 
     w = WaiverRule(Everything(), "daily/fs", "r", "a", T0 + timedelta(days=1))
     assert w.covers("web-09", "daily", "fs") is False
+
+
+def test_live_view_labels_waived_failures_without_touching_the_results():
+    from runner.findings import as_shown
+
+    hr = result(Status.FAIL)["web-01"]
+    shown = as_shown(hr, "daily", T0, ctx([_waiver(T0 + timedelta(days=1))]))
+    assert shown.checks["fs"].status is Status.WAIVED
+    assert shown.checks["fs"].reason == "/ 91% used (waived: vendor fix pending)"
+    assert hr.checks["fs"].status is Status.FAIL
+    assert as_shown(hr, "daily", T0 + timedelta(days=2),
+                    ctx([_waiver(T0 + timedelta(days=1))])).checks["fs"].status is Status.FAIL
