@@ -74,9 +74,11 @@ def load_valid_estate(root: Path) -> Any:
 
 
 def _check_params(check: Any) -> Any:
-    kind = checks.get(check.kind)
-    params = check.params
-    return params if isinstance(params, kind.Params) else kind.Params.model_validate(params or {})
+    """The params the loader already validated; validating again per host is wasted work."""
+    parsed = getattr(check, "parsed_params", None)
+    if parsed is not None:
+        return parsed
+    return checks.get(check.kind).Params.model_validate(check.params or {})
 
 
 def select(estate: Any, checklist_name: str, limit: str | None) -> Selection:
