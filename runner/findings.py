@@ -13,8 +13,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .checks.base import Result, Status
-from .results import HostResult
+from .results import HostResult, Result, Status
 
 
 class State(StrEnum):

@@ -15,12 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from . import archive, checks
-from .checks.base import Result, Status
 from .errors import RUN_TOLERATED, Exit, PatrolError
 from .estate_policy import context_of
 from .findings import as_shown
 from .record import iso, run_record, status_doc
-from .results import HostResult, summarise
+from .results import HostResult, Result, Status, summarise
 from .trigger import trigger_from
 
 Clock = Callable[[], datetime]

@@ -5,8 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from .checks.base import Status
-from .results import HostResult
+from .results import HostResult, Status
 
 
 def junit_xml(suite: str, results: dict[str, HostResult]) -> bytes:

@@ -6,8 +6,7 @@ import os
 import sys
 from typing import TextIO
 
-from .checks.base import Status
-from .results import HostResult
+from .results import HostResult, Status
 
 _MARK = {
     Status.PASS: ("PASS", "green"),

@@ -10,8 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from .checks.base import Result, Status
-from .results import HostResult
+from .results import HostResult, Result, Status
 
 FORMAT = "patrol/run-record/v1"
 

@@ -4,8 +4,25 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
 
-from .checks.base import Result, Status
+
+class Status(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    ERROR = "error"
+    UNREACHABLE = "unreachable"
+    WAIVED = "waived"
+
+
+@dataclass(frozen=True)
+class Result:
+    """A verdict with the measured value kept, so the record shows why, not only what."""
+
+    status: Status
+    value: Any
+    reason: str
 
 
 @dataclass

@@ -119,7 +119,7 @@ class LabFleet:
         faults.disk_detach(name, path, self.config)
 
 
-SESSION_WAIT = 900.0  # seconds to wait for another test session's lab to be finished with
+SESSION_WAIT = float(os.environ.get("PATROL_LAB_WAIT", "900"))  # s to wait for another session
 
 
 @contextlib.contextmanager

@@ -26,7 +26,8 @@ from functools import cache
 from types import ModuleType
 from typing import Any
 
-from .base import HostLike, Measurement, ParamsModel, Result, Status
+from ..results import Result, Status
+from .base import HostLike, Measurement, ParamsModel
 
 _MODULES: tuple[str, ...] = (
     "filesystem_usage",

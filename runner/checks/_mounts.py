@@ -8,7 +8,8 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from .base import ParamsModel, Result, Status, measured_error
+from ..results import Result, Status
+from .base import ParamsModel, measured_error
 
 
 class MountParams(ParamsModel):

@@ -14,18 +14,11 @@ A check kind is a module in ``runner/checks/`` exposing:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
-
-class Status(StrEnum):
-    PASS = "pass"
-    FAIL = "fail"
-    ERROR = "error"
-    UNREACHABLE = "unreachable"
-    WAIVED = "waived"
+from ..results import Result, Status
 
 
 @dataclass(frozen=True)
@@ -34,15 +27,6 @@ class Measurement:
 
     probe: str
     args: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Result:
-    """A verdict with the measured value kept, so the record shows why, not only what."""
-
-    status: Status
-    value: Any
-    reason: str
 
 
 class HostLike(Protocol):

@@ -22,7 +22,8 @@ from typing import Any
 
 from pydantic import field_validator
 
-from .base import HostLike, Measurement, ParamsModel, Result, Status, measured_error
+from ..results import Result, Status
+from .base import HostLike, Measurement, ParamsModel, measured_error
 from .package_version import check_package_names
 
 NAME = "drift"

@@ -21,7 +21,8 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from .base import HostLike, Measurement, ParamsModel, Result, Status, absolute_path, measured_error
+from ..results import Result, Status
+from .base import HostLike, Measurement, ParamsModel, absolute_path, measured_error
 from .certificate_expiry import iso
 
 NAME = "file_freshness"

@@ -25,12 +25,11 @@ from typing import Any
 
 from pydantic import field_validator, model_validator
 
+from ..results import Result, Status
 from .base import (
     HostLike,
     Measurement,
     ParamsModel,
-    Result,
-    Status,
     absolute_path,
     measured_error,
 )

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..results import Result
 from ._mounts import MountParams, judge_mounts
-from .base import HostLike, Measurement, Result
+from .base import HostLike, Measurement
 
 NAME = "inode_usage"
 

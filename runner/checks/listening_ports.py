@@ -20,7 +20,8 @@ from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
-from .base import HostLike, Measurement, ParamsModel, Result, Status, measured_error
+from ..results import Result, Status
+from .base import HostLike, Measurement, ParamsModel, measured_error
 
 NAME = "listening_ports"
 

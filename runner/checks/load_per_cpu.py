@@ -19,7 +19,8 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from .base import HostLike, Measurement, ParamsModel, Result, Status, measured_error
+from ..results import Result, Status
+from .base import HostLike, Measurement, ParamsModel, measured_error
 
 NAME = "load_per_cpu"
 

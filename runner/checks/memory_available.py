@@ -18,7 +18,8 @@ from typing import Any
 
 from pydantic import Field
 
-from .base import HostLike, Measurement, ParamsModel, Result, Status, measured_error
+from ..results import Result, Status
+from .base import HostLike, Measurement, ParamsModel, measured_error
 
 NAME = "memory_available"
 

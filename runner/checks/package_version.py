@@ -21,7 +21,8 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from .base import HostLike, Measurement, ParamsModel, Result, Status, measured_error
+from ..results import Result, Status
+from .base import HostLike, Measurement, ParamsModel, measured_error
 
 NAME = "package_version"
 

@@ -26,7 +26,8 @@ from typing import Any
 
 from pydantic import Field
 
-from .base import HostLike, Measurement, ParamsModel, Result, Status, measured_error, plural
+from ..results import Result, Status
+from .base import HostLike, Measurement, ParamsModel, measured_error, plural
 
 NAME = "pending_upgrades"
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .base import HostLike, Measurement, ParamsModel, Result, Status, measured_error
+from ..results import Result, Status
+from .base import HostLike, Measurement, ParamsModel, measured_error
 
 NAME = "reboot_required"
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from ..checks.base import Result
 from ..errors import Exit, PatrolError
+from ..results import Result
 
 
 class Outcome(StrEnum):

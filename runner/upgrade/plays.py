@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import checks
-from ..checks.base import Measurement, Result, Status
+from ..checks.base import Measurement
+from ..results import Result, Status
 from .model import HostUpgrade, Outcome, Rollback
 
 Play = Callable[..., Any]  # runner.execute.run_play's signature

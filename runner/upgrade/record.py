@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any
 from ..record import FORMAT, check_entry, iso
 
 if TYPE_CHECKING:
-    from ..checks.base import Result
+    from ..results import Result
     from .model import HostUpgrade, UpgradeRun
 
 
 def _checks(results: dict[str, Result]) -> dict[str, Any]:
     """Like an inspection record: passing checks by id, exceptions with value and reason."""
-    from ..checks.base import Status
+    from ..results import Status
 
     doc: dict[str, Any] = {"pass": sorted(c for c, r in results.items()
                                           if r.status is Status.PASS)}

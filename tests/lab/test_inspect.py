@@ -15,8 +15,8 @@ import pytest
 import yaml
 
 from runner import archive
-from runner.checks.base import Status
 from runner.inspect import inspect
+from runner.results import Status
 
 ROOT = Path(__file__).resolve().parents[2]
 PATROL = str(Path(sys.executable).parent / "patrol")

@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from runner import findings_store
-from runner.checks.base import Result, Status
 from runner.findings import (
     Context,
     Policy,
@@ -21,7 +20,7 @@ from runner.findings import (
     refresh_waivers,
     waiver_end,
 )
-from runner.results import HostResult
+from runner.results import HostResult, Result, Status
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 POLICY = Policy(

@@ -7,9 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from runner import findings_store
-from runner.checks.base import Result, Status
 from runner.inspect import InspectRun, load_valid_estate, write_run
-from runner.results import HostResult, summarise
+from runner.results import HostResult, Result, Status, summarise
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)

@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 
 from runner import archive
-from runner.checks.base import Result, Status
 from runner.record import run_record, status_doc
-from runner.results import HostResult, summarise
+from runner.results import HostResult, Result, Status, summarise
 
 
 def _results(fs_status: Status = Status.PASS) -> dict[str, HostResult]:

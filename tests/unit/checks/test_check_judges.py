@@ -23,7 +23,7 @@ from runner.checks import (
     service_running,
     sshd_config,
 )
-from runner.checks.base import Status
+from runner.results import Status
 
 
 @dataclass

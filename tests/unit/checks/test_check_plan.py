@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from runner.checks import get, judge_all, measurement_id, plan_measurements
-from runner.checks.base import Measurement, Status
+from runner.checks.base import Measurement
+from runner.results import Status
 
 
 @dataclass

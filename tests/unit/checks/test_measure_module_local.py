@@ -13,7 +13,7 @@ import ansible_runner
 import pytest
 
 from runner.checks import judge_all, plan_measurements
-from runner.checks.base import Status
+from runner.results import Status
 
 REPO = Path(__file__).resolve().parents[3]
 PYTHON = "/usr/bin/python3" if Path("/usr/bin/python3").exists() else sys.executable
