@@ -163,7 +163,7 @@ def build_inventory(estate: Any, sel: Selection) -> dict[str, Any]:
         h.name: {**lab_vars.get(h.name, {}), "patrol_measurements": sel.measurements[h.name]}
         for h in sel.hosts
     }
-    return estate_inventory(estate, extra_hostvars=extra)
+    return estate_inventory(estate, extra_hostvars=extra, become=False)  # no play uses become
 
 
 def new_run_id(now: datetime, label: str) -> str:
@@ -345,6 +345,8 @@ def write_run(
     run.record_path, run.record_sha256 = rel, digest
     written = [rel]
     for name in sorted(run.results):
+        if not run.results[name].measured:  # nothing new about it: its status file stays
+            continue
         path = status_dir / f"{safe_file_name(name)}.yaml"
         doc = status_doc(old_status[name], name, run.checklist, run.run_id, run.results[name])
         archive.atomic_write(path, archive.dump_yaml(doc))

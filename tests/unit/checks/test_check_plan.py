@@ -46,7 +46,7 @@ def test_plan_is_plain_module_arguments():
 def test_each_probe_gets_its_kinds_timeout_unless_the_check_sets_one():
     from runner.checks.base import DEFAULT_TIMEOUT
 
-    plain = plan_measurements([("up", "pending_upgrades", {})] + CHECKS, HOST)
+    plain = plan_measurements([("up", "pending_upgrades", {}), *CHECKS], HOST)
     by_probe = {m["probe"]: m["timeout"] for m in plain}
     assert by_probe["meminfo"] == DEFAULT_TIMEOUT
     assert by_probe["apt_upgrades"] > DEFAULT_TIMEOUT  # apt's cache is slow to load
