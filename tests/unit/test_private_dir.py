@@ -1,0 +1,58 @@
+"""ansible-runner's private data dir: 0700, removed with its users, swept after a kill."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import stat
+import subprocess
+import sys
+import time
+
+from runner import private_dir
+from runner.execute import play_env
+
+
+def test_the_dir_is_private_and_gone_with_every_process_using_it(tmp_path):
+    with private_dir.private_dir(str(tmp_path)) as path:
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o700
+        # like ssh naming its control socket in the dir
+        user = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", path])
+        time.sleep(0.1)
+        assert private_dir.processes_using(path) == [user.pid]
+    assert user.wait(timeout=5) == -9
+    assert not os.path.exists(path)
+
+
+def test_a_sweep_removes_only_dead_runs_dirs(tmp_path):
+    dead = tmp_path / f"{private_dir.PREFIX}dead"
+    dead.mkdir()
+    (dead / private_dir.LOCK).touch()
+    (dead / "command").write_text("leftover")
+    live = tmp_path / f"{private_dir.PREFIX}live"
+    live.mkdir()
+    other = tmp_path / "someone-else"
+    other.mkdir()
+    (other / private_dir.LOCK).touch()
+    link = tmp_path / f"{private_dir.PREFIX}link"
+    link.symlink_to(other)
+    young = tmp_path / f"{private_dir.PREFIX}young"  # made, not locked yet
+    young.mkdir()
+    with open(live / private_dir.LOCK, "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        assert private_dir.sweep(str(tmp_path)) == [str(dead)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [live.name, other.name, link.name, young.name])
+
+
+def test_the_play_inherits_only_what_it_needs():
+    ours = {"HOME": "/root", "PATH": "/usr/bin", "CI_JOB_TOKEN": "t0ken", "DB_PASS": "pw",
+            "LC_ALL": "C", "ANSIBLE_CONFIG": "/etc/a.cfg", "ANSIBLE_BECOME_PASSWORD": "pw2",
+            "PATROL_BECOME": "s3cret"}
+    seeded = {**ours, "PATH": "/venv/bin:/usr/bin", "ANSIBLE_LIBRARY": "/lib",
+              "AWX_ISOLATED_DATA_DIR": "/tmp/x"}
+    env = play_env(seeded, ours)
+    assert env == {"HOME": "/root", "PATH": "/venv/bin:/usr/bin", "LC_ALL": "C",
+                   "ANSIBLE_CONFIG": "/etc/a.cfg", "ANSIBLE_LIBRARY": "/lib",
+                   "AWX_ISOLATED_DATA_DIR": "/tmp/x"}
+    assert play_env(seeded, ours, ["PATROL_BECOME"])["PATROL_BECOME"] == "s3cret"
