@@ -104,9 +104,12 @@ def private_dir(base: str | None = None) -> Iterator[str]:
     sweep(base)
     path = tempfile.mkdtemp(prefix=PREFIX, dir=base)
     os.chmod(path, 0o700)
-    lock = os.open(os.path.join(path, LOCK), os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    # the lock file gets its name only once it is locked: a sweep never sees it unlocked
+    fresh = os.path.join(path, f"{LOCK}.new")
+    lock = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o600)
     try:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        os.rename(fresh, os.path.join(path, LOCK))
         yield path
     finally:
         remove(path)

@@ -18,7 +18,6 @@ import yaml
 
 from runner import archive, private_dir
 from runner.inspect import inspect
-from runner.lab import faults
 from runner.results import Status
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,12 +60,12 @@ def estate_with(dest: Path, sshd_timeout: int, host_extra: str = "") -> Path:
 def hung(lab, *names: str):
     """`service ... status` hangs on these hosts for the duration."""
     for name in names:
-        faults.service_hang(name, lab.config)
+        lab.service_hang(name)
     try:
         yield
     finally:
         for name in names:
-            faults.service_unhang(name, lab.config)
+            lab.service_unhang(name)
 
 
 def start(estate: Path, *hosts: str, env: dict[str, str] | None = None) -> subprocess.Popen:
