@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -108,20 +108,18 @@ INHERITED_PREFIXES = ("LC_", "ANSIBLE_")
 SECRET_WORDS = ("PASS", "TOKEN", "SECRET")
 
 
-def play_env(seeded: Mapping[str, str], ours: Mapping[str, str], needed: Iterable[str] = ()
-             ) -> dict[str, str]:
+def play_env(seeded: Mapping[str, str], ours: Mapping[str, str]) -> dict[str, str]:
     """ansible-runner's environment for the play (``seeded``: ours plus its own and our
     ``envvars``) without what came only from ``ours`` and the play does not need.
 
     Kept: every variable ansible-runner or ``envvars`` set (their value differs from ours or
-    we have none), the ``INHERITED`` ones, ``ANSIBLE_*`` and ``LC_*`` whose name does not
-    look like a secret, and the ``needed`` names (an ``{env: VAR}`` secret a play uses).
+    we have none), the ``INHERITED`` ones, and ``ANSIBLE_*`` and ``LC_*`` whose name does not
+    look like a secret. (No Patrol play reads an ``{env: VAR}`` secret: none uses become.)
     """
-    keep = set(needed)
     out = {}
     for name, value in seeded.items():
         inherited = name in ours and ours[name] == value
-        if (not inherited or name in keep or name in INHERITED
+        if (not inherited or name in INHERITED
                 or (name.startswith(INHERITED_PREFIXES)
                     and not any(w in name.upper() for w in SECRET_WORDS))):
             out[name] = value
@@ -167,7 +165,6 @@ def run_play(
     on_host: HostCallback | None = None,
     cancel: Callable[[], bool] | None = None,
     deadline: float | None = None,
-    env_needed: Iterable[str] = (),
 ) -> PlayOutcome:
     """Run one playbook from ``playbooks/`` and collect each host's last task result.
 
@@ -175,7 +172,7 @@ def run_play(
     per host wins, so multi-task plays report their final state; a failure or an
     unreachable result is never overwritten by a later ok. ``cancel`` (polled five times a
     second) and ``deadline`` (seconds from the start) stop the play early; see the module
-    docstring. ``env_needed`` names variables of ours the play reads (``lookup('env')``).
+    docstring.
     """
     from ansible_runner.interface import init_runner
 
@@ -238,7 +235,7 @@ def run_play(
             cancel_callback=stop,
             omit_event_data=False,
         )
-        r.config.env = play_env(r.config.env, os.environ, env_needed)
+        r.config.env = play_env(r.config.env, os.environ)
         r.config.pexpect_timeout = 0.2  # how often ``stop`` is polled
         if stop():  # interrupted before the play began: nothing to start
             return PlayOutcome({}, "canceled", 254, 0.0, stopped=stopped)

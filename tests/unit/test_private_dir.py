@@ -10,7 +10,6 @@ import sys
 import time
 
 from runner import private_dir
-from runner.execute import play_env
 
 
 def test_the_dir_is_private_and_gone_with_every_process_using_it(tmp_path):
@@ -43,16 +42,3 @@ def test_a_sweep_removes_only_dead_runs_dirs(tmp_path):
         assert private_dir.sweep(str(tmp_path)) == [str(dead)]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         [live.name, other.name, link.name, young.name])
-
-
-def test_the_play_inherits_only_what_it_needs():
-    ours = {"HOME": "/root", "PATH": "/usr/bin", "CI_JOB_TOKEN": "t0ken", "DB_PASS": "pw",
-            "LC_ALL": "C", "ANSIBLE_CONFIG": "/etc/a.cfg", "ANSIBLE_BECOME_PASSWORD": "pw2",
-            "PATROL_BECOME": "s3cret"}
-    seeded = {**ours, "PATH": "/venv/bin:/usr/bin", "ANSIBLE_LIBRARY": "/lib",
-              "AWX_ISOLATED_DATA_DIR": "/tmp/x"}
-    env = play_env(seeded, ours)
-    assert env == {"HOME": "/root", "PATH": "/venv/bin:/usr/bin", "LC_ALL": "C",
-                   "ANSIBLE_CONFIG": "/etc/a.cfg", "ANSIBLE_LIBRARY": "/lib",
-                   "AWX_ISOLATED_DATA_DIR": "/tmp/x"}
-    assert play_env(seeded, ours, ["PATROL_BECOME"])["PATROL_BECOME"] == "s3cret"
