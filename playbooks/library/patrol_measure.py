@@ -471,13 +471,13 @@ def _child(func, args, write_fd):
 def _reap(pid):
     """Collect the child without blocking on it: one stuck in the kernel (D state) is left
     for init rather than holding the module."""
-    for _ in range(20):
+    for _ in range(200):
         try:
             if os.waitpid(pid, os.WNOHANG)[0]:
                 return
         except ChildProcessError:
             return
-        time.sleep(0.01)
+        time.sleep(0.001)
 
 
 def _kill(pid):
