@@ -15,10 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from . import archive, checks
+from .archive import safe_file_name
+from .archive.records import run_record, unreachable_runs
+from .archive.status import read_status, write_status
+from .clock import iso
 from .errors import RUN_TOLERATED, Exit, PatrolError
 from .estate_policy import context_of
 from .findings import as_shown
-from .record import iso, run_record, status_doc
 from .results import HostResult, Result, Status, summarise
 from .trigger import trigger_from
 
@@ -253,13 +256,8 @@ def write_run(
     in between leaves a complete record, and the next run rewrites the rest."""
     from . import findings as fnd
     from . import findings_store
-    from .record import unreachable_runs
 
-    status_dir = root / archive.REPORTS / "status"
-    old_status: dict[str, Any] = {}
-    for name in sorted(run.results):
-        path = status_dir / f"{safe_file_name(name)}.yaml"
-        old_status[name] = archive.load_yaml(path.read_bytes()) if path.exists() else None
+    old_status = read_status(root, run.results)
     # a push retry writes the run again on another tip: start from the judged results,
     # not from the ones the previous attempt's waivers relabelled
     run.results = copy.deepcopy(run.measured) if run.measured else run.results
@@ -292,26 +290,10 @@ def write_run(
     data, digest = archive.seal(archive.dump_yaml(body))
     archive.atomic_write(root / rel, data)
     run.record_path, run.record_sha256 = rel, digest
-    written = [rel]
-    for name in sorted(run.results):
-        path = status_dir / f"{safe_file_name(name)}.yaml"
-        doc = status_doc(old_status[name], name, run.checklist, run.run_id, run.results[name])
-        archive.atomic_write(path, archive.dump_yaml(doc))
-        written.append(path.relative_to(root).as_posix())
+    written = [rel, *write_status(root, run.checklist, run.run_id, run.results, old_status)]
     changed = {fid for fid, f in store.items() if findings_store.to_doc(f) != before.get(fid)}
     written += findings_store.save(root, store, changed)
     return written
-
-
-def safe_file_name(name: str) -> str:
-    """Host names become file names: refuse anything that could escape the directory."""
-    import re
-
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,252}", name) or ".." in name:
-        raise PatrolError(
-            f"host name {name!r} cannot be used as a file name", exit_code=Exit.FAILED
-        )
-    return name
 
 
 def commit_summary(run: InspectRun) -> str:

@@ -160,8 +160,8 @@ def upgrade(
     timeout: int = 10,
 ) -> UpgradeRun:
     """Run (or with ``check`` preview) an upgrade plan; see the module docstring."""
+    from ..clock import iso
     from ..inspect import load_valid_estate, new_run_id
-    from ..record import iso
 
     t0 = time.perf_counter()
     root = Path(root)
@@ -351,10 +351,10 @@ def commit_summary(run: UpgradeRun) -> str:
 def _record(root: Path, run: UpgradeRun, ctx: Context, started: datetime, finished: datetime,
             env: Mapping[str, str] | None, commit: bool, inventory_files: list[str]) -> None:
     from .. import execute
+    from ..archive.upgrade_record import upgrade_record
+    from ..clock import iso
     from ..inspect import _patrol_version
-    from ..record import iso
     from ..trigger import trigger_from
-    from .record import upgrade_record
 
     estate_sha, estate_dirty = archive.estate_commit(root)
     header = {
