@@ -19,9 +19,9 @@ from .archive import safe_file_name
 from .archive.records import run_record, unreachable_runs
 from .archive.status import read_status, write_status
 from .clock import iso
-from .errors import RUN_TOLERATED, Exit, PatrolError
-from .estate_policy import context_of
-from .findings import as_shown
+from .errors import Exit, PatrolError
+from .findings import as_shown, context_of
+from .findings.waivers import RUN_TOLERATED
 from .results import HostResult, Result, Status, summarise
 from .trigger import trigger_from
 
@@ -255,7 +255,7 @@ def write_run(
     """Judge findings, then write the record first and status and findings after it: a kill
     in between leaves a complete record, and the next run rewrites the rest."""
     from . import findings as fnd
-    from . import findings_store
+    from .findings import store as findings_store
 
     old_status = read_status(root, run.results)
     # a push retry writes the run again on another tip: start from the judged results,

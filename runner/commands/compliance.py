@@ -8,10 +8,10 @@ from ..errors import Exit
 
 
 def run(root: Path, now: str | None, commit: bool) -> int:
-    from .. import archive, findings_store
-    from ..compliance import expected, last_runs
-    from ..estate_policy import policy_of
-    from ..findings import apply_breaches, cadence_breaches
+    from .. import archive
+    from ..findings import store as findings_store
+    from ..findings.cadence import apply_breaches, cadence_breaches, expected, last_runs
+    from ..findings.policy import policy_of
     from ..inspect import load_valid_estate
     from .findings import parse_now
 

@@ -60,7 +60,7 @@ def totals(items: list[Finding]) -> dict[str, dict[str, int]]:
 
 
 def render(items: list[Finding], fmt: str) -> str:
-    from ..findings_store import to_doc
+    from ..findings.store import to_doc
 
     t = totals(items)
     if fmt == "json":
@@ -83,8 +83,8 @@ def render(items: list[Finding], fmt: str) -> str:
 
 
 def run(root: Path, states: list[str] | None, host: str | None, overdue: bool, fmt: str) -> int:
-    from .. import findings_store
     from ..estate.selector import parse_selector
+    from ..findings import store as findings_store
     from ..inspect import load_valid_estate
 
     if not (root / "inventory").is_dir() and not (root / "policies").is_dir():
@@ -107,9 +107,9 @@ def run(root: Path, states: list[str] | None, host: str | None, overdue: bool, f
 
 def escalate(root: Path, now: str | None, commit: bool) -> int:
     """Lapse expired waivers and escalate, committing the moved findings."""
-    from .. import archive, findings_store
-    from ..estate_policy import context_of
-    from ..findings import refresh_waivers
+    from .. import archive
+    from ..findings import context_of, refresh_waivers
+    from ..findings import store as findings_store
     from ..inspect import load_valid_estate
 
     at = parse_now(now)

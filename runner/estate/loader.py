@@ -17,7 +17,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import RUN_TOLERATED, Problem
+from ..errors import Problem
+from ..findings.waivers import RUN_TOLERATED
 from . import crossref
 from .estate import Estate, Source
 from .files import ESTATE_DIRS as ESTATE_DIRS  # re-exported for callers of the loader

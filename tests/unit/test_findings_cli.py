@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from runner import archive, findings_store
+from runner import archive
 from runner.findings import Finding, State
+from runner.findings import store as findings_store
 
 ROOT = Path(__file__).resolve().parents[2]
 PATROL = str(Path(sys.executable).parent / "patrol")

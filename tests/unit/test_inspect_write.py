@@ -6,7 +6,7 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
-from runner import findings_store
+from runner.findings import store as findings_store
 from runner.inspect import InspectRun, load_valid_estate, write_run
 from runner.results import HostResult, Result, Status, summarise
 

@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import archive
-from .archive.records import plain
-from .clock import iso, parse_iso
-from .findings import Finding, State
+from .. import archive
+from ..archive.records import plain
+from ..clock import iso, parse_iso
+from .model import Finding, State
 
 DIR = f"{archive.REPORTS}/findings"
 
