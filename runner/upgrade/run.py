@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import archive
+from ..clock import iso
 from ..errors import Exit, PatrolError
 from .model import (
     SUCCESS,
@@ -141,7 +142,7 @@ def refusal(stem: str, plan: Any, zones: Mapping[str, Any], hosts: Mapping[str, 
                      f"{zone}, {where})")
     return OutsideWindow(
         f"upgrade plan {stem!r} is outside its maintenance window {describe(plan.window)} "
-        f"at {at.strftime('%Y-%m-%dT%H:%M:%SZ')}; nothing was run. It next opens "
+        f"at {iso(at)}; nothing was run. It next opens "
         + "; ".join(parts), ordered[0][0])
 
 
@@ -160,7 +161,6 @@ def upgrade(
     timeout: int = 10,
 ) -> UpgradeRun:
     """Run (or with ``check`` preview) an upgrade plan; see the module docstring."""
-    from ..clock import iso
     from ..inspect import load_valid_estate, new_run_id
 
     t0 = time.perf_counter()
@@ -352,7 +352,6 @@ def _record(root: Path, run: UpgradeRun, ctx: Context, started: datetime, finish
             env: Mapping[str, str] | None, commit: bool, inventory_files: list[str]) -> None:
     from .. import execute
     from ..archive.upgrade_record import upgrade_record
-    from ..clock import iso
     from ..inspect import _patrol_version
     from ..trigger import trigger_from
 
