@@ -7,10 +7,9 @@ Each step is a function over plain data; only ``execute`` touches hosts and only
 from __future__ import annotations
 
 import copy
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,19 +17,18 @@ from . import archive, checks
 from .archive import safe_file_name
 from .archive.records import run_record, unreachable_runs
 from .archive.status import read_status, write_status
-from .clock import iso
+from .clock import Clock, utc_now
 from .errors import Exit, PatrolError
 from .findings import as_shown, context_of
-from .findings.waivers import RUN_TOLERATED
 from .results import HostResult, Result, Status, summarise
-from .trigger import trigger_from
+from .run import RunContext, begin, load_valid_estate, lock_and_load, write_record
+from .run import commit as commit_run
+from .run import header as run_header
 
-Clock = Callable[[], datetime]
+Play = Callable[..., Any]  # runner.execute.run_play's signature
 
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
+__all__ = ["InspectRun", "Selection", "build_inventory", "commit_summary", "inspect",
+           "judge_host", "load_valid_estate", "select", "write_run"]
 
 @dataclass
 class Selection:
@@ -55,24 +53,6 @@ class InspectRun:
     timings: dict[str, float] = field(default_factory=dict)
     findings: list[Any] = field(default_factory=list)
     measured: dict[str, HostResult] = field(default_factory=dict)
-
-
-def load_valid_estate(root: Path) -> Any:
-    """The estate, or a clear refusal: nothing runs against an invalid estate."""
-    from .estate import NotAnEstate, load_estate
-
-    try:
-        estate, problems = load_estate(root)
-    except NotAnEstate as exc:
-        raise PatrolError(str(exc)) from None
-    errors = [p for p in problems if p.severity == "error" and p.code not in RUN_TOLERATED]
-    if errors or estate is None:
-        first = errors[0] if errors else "no estate found"
-        raise PatrolError(
-            f"the estate has {len(errors)} error(s), first: {first}; run `patrol validate`",
-            exit_code=Exit.FAILED,
-        )
-    return estate
 
 
 def _check_params(check: Any) -> Any:
@@ -134,20 +114,19 @@ def judge_host(sel: Selection, host: Any, outcome: Any) -> HostResult:
     return HostResult(host.name, True, dict(verdicts), "", severities)
 
 
-def build_inventory(estate: Any, sel: Selection) -> dict[str, Any]:
-    from . import lab
+def build_inventory(estate: Any, sel: Selection,
+                    connections: Mapping[str, Mapping[str, Any]] | None = None
+                    ) -> dict[str, Any]:
+    """The estate's inventory with each selected host's measurements; ``connections`` (host
+    -> Ansible connection vars, e.g. the lab's when the user opts in) go over the estate's."""
     from .inventory import build_inventory as estate_inventory
 
-    lab_vars = lab.ansible_vars()
+    conn = connections or {}
     extra = {
-        h.name: {**lab_vars.get(h.name, {}), "patrol_measurements": sel.measurements[h.name]}
+        h.name: {**conn.get(h.name, {}), "patrol_measurements": sel.measurements[h.name]}
         for h in sel.hosts
     }
     return estate_inventory(estate, extra_hostvars=extra)
-
-
-def new_run_id(now: datetime, label: str) -> str:
-    return f"{now.strftime('%Y%m%dT%H%M%SZ')}-{label}-{uuid.uuid4().hex[:6]}"
 
 
 def inspect(
@@ -157,6 +136,9 @@ def inspect(
     limit: str | None = None,
     now: Clock = utc_now,
     env: Mapping[str, str] | None = None,
+    ctx: RunContext | None = None,
+    play: Play | None = None,
+    connections: Mapping[str, Mapping[str, Any]] | None = None,
     commit: bool = True,
     push: bool = False,
     on_host: Callable[[HostResult], None] | None = None,
@@ -164,23 +146,26 @@ def inspect(
     forks: int = 20,
     timeout: int = 10,
 ) -> InspectRun:
-    import os
+    """Lock -> select -> execute (``play``, the executor) -> judge -> record -> commit.
+
+    ``ctx`` fixes the clock, run ids and trigger (default: this machine's, with ``now`` and
+    ``env``); ``play`` is ``runner.execute.run_play`` unless a test gives a fake fleet.
+    """
     import time
 
-    from . import execute
-
     t0 = time.perf_counter()
-    root = Path(root)
-    env = dict(os.environ if env is None else env)
-    with archive.run_lock(root):
-        estate = load_valid_estate(root)
+    ctx = ctx or RunContext.here(Path(root), clock=now, env=env)
+    root = ctx.root
+    if play is None:
+        from .execute import run_play as play
+    with lock_and_load(ctx) as opened:
+        estate = opened.estate
         sel = select(estate, checklist_name, limit)
         if on_start:
             on_start(sel)
-        started = now()
-        run_id = new_run_id(started, checklist_name)
-        estate_sha, estate_dirty = archive.estate_commit(root)
-        inventory = build_inventory(estate, sel)
+        begun = begin(ctx, checklist_name, opened.started)
+        started = begun.started
+        inventory = build_inventory(estate, sel, connections)
         hosts_by_name = {h.name: h for h in sel.hosts}
         waivers = context_of(estate)
         results: dict[str, HostResult] = {}
@@ -193,7 +178,7 @@ def inspect(
             if on_host:
                 on_host(as_shown(results[name], checklist_name, started, waivers))
 
-        play = execute.run_play(
+        outcome = play(
             "inspect.yml",
             inventory,
             limit=sorted(hosts_by_name),
@@ -201,47 +186,33 @@ def inspect(
             timeout=timeout,
             on_host=arrived,
         )
-        if play.error:
-            raise PatrolError(f"Ansible reached no host:\n{play.error}", exit_code=Exit.FAILED)
+        if outcome.error:
+            raise PatrolError(f"Ansible reached no host:\n{outcome.error}", exit_code=Exit.FAILED)
         for name in hosts_by_name:
             if name not in results:
                 arrived(name, None)
-        finished = now()
-        header = {
+        finished = ctx.now()
+        header = run_header(ctx, begun, finished, {
             "checklist": checklist_name,
             "cadence": str(getattr(sel.checklist.cadence, "value", sel.checklist.cadence)),
             "limit": limit,
-            "started": iso(started),
-            "finished": iso(finished),
-            "estate": {"commit": estate_sha, "dirty": estate_dirty},
-            "trigger": trigger_from(env),
-            "tools": {"patrol": _patrol_version(), "ansible_core": execute.ansible_version()},
-        }
-        run = InspectRun(run_id, checklist_name, results, summarise(results), "", "")
+        })
+        run = InspectRun(begun.run_id, checklist_name, results, summarise(results), "", "")
         run.measured = copy.deepcopy(results)  # as judged, before waivers relabel anything
-        run.timings["ansible"] = play.ansible_seconds
+        run.timings["ansible"] = float(getattr(outcome, "ansible_seconds", 0.0))
 
         def write_and_commit() -> str | None:
             written = write_run(root, run, header, started, estate, finished)
             if not commit:
                 return None
-            return archive.commit(root, written, commit_summary(run), {
-                "Patrol-Run": run.run_id,
-                "Patrol-Estate": estate_sha or "none",
-                "Patrol-Record": f"sha256:{run.record_sha256}",
-            })
+            return commit_run(root, written, commit_summary(run), run.run_id,
+                              estate=begun.estate_commit, record=run.record_sha256)
 
         run.commit = write_and_commit()
         if push and commit:
             run.commit = archive.push(root, lambda: write_and_commit() or "")
         run.timings["total"] = time.perf_counter() - t0
         return run
-
-
-def _patrol_version() -> str:
-    from . import __version__
-
-    return __version__
 
 
 def write_run(
@@ -275,7 +246,6 @@ def write_run(
     run.summary = summarise(run.results)  # waivers may have relabelled results
     run.findings = transitions
     previous = archive.latest_record(root)
-    rel = archive.record_path(run.run_id, started.year, started.month)
     body = run_record(
         run_id=run.run_id,
         kind="inspect",
@@ -287,8 +257,7 @@ def write_run(
             {"finding": t.finding, "from": t.before, "to": t.after} for t in transitions
         ]},
     )
-    data, digest = archive.seal(archive.dump_yaml(body))
-    archive.atomic_write(root / rel, data)
+    rel, digest = write_record(root, run.run_id, started, body)
     run.record_path, run.record_sha256 = rel, digest
     written = [rel, *write_status(root, run.checklist, run.run_id, run.results, old_status)]
     changed = {fid for fid, f in store.items() if findings_store.to_doc(f) != before.get(fid)}

@@ -11,7 +11,7 @@ from ..errors import Exit
 def run(root: Path, checklist: str) -> int:
     from .. import archive
     from ..inspect import commit_summary, inspect
-    from ..lab import DEFAULT, fleet
+    from ..lab import DEFAULT, ansible_vars, fleet
     from ..lab.state import load
     from ..progress import Progress
 
@@ -24,7 +24,8 @@ def run(root: Path, checklist: str) -> int:
     where = Path(tempfile.mkdtemp(prefix="patrol-demo-")) / "estate"
     archive.clone(root, where)
     progress.text(f"demo clone: {where} (your own branch is not touched)")
-    result = inspect(where, checklist, on_host=progress.host, on_start=lambda sel: progress.text(
+    result = inspect(where, checklist, connections=ansible_vars(), on_host=progress.host,
+                     on_start=lambda sel: progress.text(
         f"inspect {checklist}: {len(sel.hosts)} hosts, measuring..."))
     progress.text("")
     progress.text(commit_summary(result))
