@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,24 +16,17 @@ import yaml
 from runner import archive
 from runner.inspect import inspect
 from runner.results import Status
+from tests.conftest import commit_all, copy_estate, git
 
 ROOT = Path(__file__).resolve().parents[2]
 PATROL = str(Path(sys.executable).parent / "patrol")
 pytestmark = pytest.mark.lab
 
 
-def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
-                          text=True).stdout.strip()
-
-
 @pytest.fixture
 def estate(tmp_path: Path) -> Path:
     """The working tree's estate in a throwaway repository, so runs never commit onto main."""
-    dest = tmp_path / "estate"
-    dest.mkdir()
-    for part in ("inventory", "policies"):
-        shutil.copytree(ROOT / part, dest / part)
+    dest = copy_estate(tmp_path / "estate")
     # lab hosts share this machine's load, which a busy test run drives far above a real
     # server's limit; these tests are about the pipeline, so the load limit is lifted
     daily = dest / "policies/inspections/daily.yaml"
@@ -42,9 +34,7 @@ def estate(tmp_path: Path) -> Path:
     assert "      max: 2.0\n      minutes: 5\n" in text
     daily.write_text(text.replace("      max: 2.0\n      minutes: 5\n",
                                   "      max: 1000.0\n      minutes: 5\n"))
-    git(dest, "init", "-q", "-b", "main")
-    git(dest, "add", "-A")
-    git(dest, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "estate")
+    commit_all(dest)
     return dest
 
 

@@ -18,6 +18,7 @@ import yaml
 
 from runner import archive
 from runner.upgrade.run import Outcome, OutsideWindow, upgrade
+from tests.conftest import git
 
 pytestmark = pytest.mark.lab
 
@@ -54,11 +55,6 @@ rollback: {rollback}
 """
 
 
-def git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
-                          check=True).stdout
-
-
 @pytest.fixture
 def clone(tmp_path: Path) -> Path:
     return archive.clone(ROOT, tmp_path / "estate")
@@ -67,8 +63,7 @@ def clone(tmp_path: Path) -> Path:
 def add_plan(root: Path, name: str, text: str) -> None:
     (root / "policies" / "upgrades" / f"{name}.yaml").write_text(text)
     git(root, "add", "policies/upgrades")
-    git(root, "-c", "user.name=test", "-c", "user.email=test@example.com",
-        "commit", "-q", "-m", f"Add plan {name}")
+    git(root, "commit", "-q", "-m", f"Add plan {name}")
 
 
 def agent_version(lab, host: str) -> str:
