@@ -1,4 +1,14 @@
-"""`patrol demo`: the newcomer's first command — real hosts, a real inspection, a real commit."""
+"""`patrol demo`: the newcomer's first command — real hosts, a real inspection, a real commit.
+
+The lab is the one connection provider here, so this command (with ``runner/commands/lab.py``)
+is the only one that reads the lab without being asked to.
+
+Exit 0 once the inspection is recorded and committed in the clone, whatever its checks found:
+the verdicts are what the demo shows, and on a shared machine the lab hosts' load (they share
+the machine's kernel) is not theirs to pass or fail. ``./scripts/bootstrap && patrol demo``
+therefore succeeds on every machine that can run the lab. Exit 1 when the inspection could not
+be made (Ansible reached no host), 3 when the machine cannot run the lab.
+"""
 
 from __future__ import annotations
 
@@ -34,5 +44,4 @@ def run(root: Path, checklist: str) -> int:
         progress.text(archive.show_stat(where, result.commit))
     progress.text(f"The archive is in {where}: try `git -C {where} log -p -1`.")
     progress.text("The lab stays up for more experiments; `patrol lab down` removes it.")
-    all_pass = all(hr.passed for hr in result.results.values())
-    return int(Exit.OK if all_pass else Exit.FAILED)
+    return int(Exit.OK)
