@@ -1,7 +1,10 @@
 """An inspection: checklist -> selected hosts -> execute -> judge -> findings -> record -> commit.
 
-Each step is a function over plain data; only ``execute`` touches hosts and only
-``archive`` touches Git. Time comes in as ``now`` so tests can move the clock.
+Each step is a function over plain data; the executor (``play``) is a parameter, so the whole
+path runs against a fake fleet in unit tests, and only ``runner.execute`` touches hosts. The
+skeleton every run shares (lock, valid estate, run id, estate commit, header, seal, commit)
+is ``runner.run``'s; the clock comes in through its ``RunContext``. How hosts are reached is
+the estate's, unless the caller passes ``connections`` (the lab's, when the user opts in).
 """
 
 from __future__ import annotations

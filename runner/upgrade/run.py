@@ -1,5 +1,6 @@
 """An upgrade: plan -> window -> waves -> pre-checks -> apt -> post-checks -> halt / rollback
--> record -> inventory -> commit.
+-> record -> inventory -> commit (the run skeleton is ``runner.run``'s: the estate commit is
+captured when the run begins, before the inventory is rewritten).
 
 Per wave there are two plays, whatever the wave's size: ``inspect.yml`` measures the
 pre-checks and the installed versions (one round trip), then ``upgrade.yml`` pins the
