@@ -451,9 +451,6 @@ class Waiver(EstateModel):
     def check_id(self) -> str:
         return self.check.split("/", 1)[1]
 
-    def applies_on(self, day: date) -> bool:
-        return day <= self.expires
-
 
 class WaiversFile(EstateModel):
     """policies/waivers.yaml"""
