@@ -241,7 +241,55 @@ def check(estate: Estate, *, today: date, failed_kinds: Iterable[str] = (),
         if (expiry := expiry_problem(waiver.check, waiver.expires, today)) is not None:
             r.at(waiver, "expires", severity=expiry.severity, code=expiry.code,
                  message=expiry.message)
+    _equipment(r, estate, hosts, today, failed_kinds, invalid_hosts)
     return r.problems
+
+
+def _equipment(r: _Report, estate: Estate, hosts: list[Any], today: date,
+               failed_kinds: set[str], invalid_hosts: set[str]) -> None:
+    """Depot reaches, one stock line per part and depot, replacements no weaker than what
+    they replace (``runner.spares.lifecycle``), and hosts past end of life (a warning)."""
+    from ..spares.lifecycle import COMPARED, compare, replaced_model
+
+    if "sites" not in failed_kinds:
+        for depot in estate.depots.values():
+            for site in sorted(set(depot.reaches) - set(estate.sites)):
+                r.at(depot, "reaches", site, key=True,
+                     message=f"depot {depot.id}: reaches unknown site '{site}' "
+                             f"(known: {_known(estate.sites)})")
+    seen: dict[tuple[str, str], Any] = {}
+    for entry in estate.stock:
+        first = seen.setdefault((entry.part, entry.depot), entry)
+        if first is not entry:
+            where = first.source.locate() if first.source else "?"
+            r.at(entry, "part", message=f"stock: {entry.part} at {entry.depot} is listed twice "
+                                        f"(first at {where}); keep one line per part and depot")
+    for host in hosts:
+        hw, rep = host.hardware, host.hardware.replaces
+        if hw.end_of_life < today:
+            r.at(hw, "end_of_life", severity="warning",
+                 message=f"host {host.name}: past its end of life ({hw.end_of_life}); retire "
+                         "or replace it")
+        if rep is None or "models" in failed_kinds:
+            continue
+        old_id = replaced_model(estate, host)
+        if rep.model is not None and rep.model not in estate.models:
+            r.at(rep, "model", message=f"host {host.name}: replaces model '{rep.model}', which "
+                                       f"is not defined (known: {_known(estate.models)})")
+        elif old_id is None and rep.host not in invalid_hosts:
+            r.at(rep, "host", message=f"host {host.name}: replaces host '{rep.host}', which is "
+                                      "not in the inventory; name its model too "
+                                      "(replaces: {host: ..., model: ...})")
+        elif old_id is not None and old_id in estate.models and hw.model in estate.models:
+            weaker, comparable = compare(estate.models[old_id], estate.models[hw.model])
+            if weaker:
+                dims = ", ".join(f"{d} {a} → {b}" for d, a, b in weaker)
+                r.at(rep, message=f"host {host.name}: replacement model {hw.model} is weaker "
+                                  f"than the {old_id} it replaces ({dims})")
+            elif not comparable:
+                r.at(rep, severity="warning",
+                     message=f"host {host.name}: cannot compare {hw.model} with {old_id}: give "
+                             f"both models a capacity ({', '.join(COMPARED)})")
 
 
 def _file_objects(estate: Estate, model: type[EstateModel]) -> list[Any]:
