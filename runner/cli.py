@@ -105,7 +105,8 @@ def plan(
 ) -> None:
     """What a change means: the semantic diff of the estate between two Git revisions.
 
-    Exit 0 when the head estate is valid, 1 when it is not (its errors come first).
+    Exit 0 when the head estate is valid, 1 when it is not (its errors come first) or the
+    change leaves a spare-part commitment short at a site.
     """
     _call("plan", root=estate, base=base, head=head, fmt=fmt.value)
 

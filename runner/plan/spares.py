@@ -106,16 +106,19 @@ def shortfalls(base: Estate, head: Estate) -> list[Change]:
         old, new = a.get(key), b.get(key)
         name = f"{key[0]}: {key[1]}"
         if new is not None and new.short and (old is None or new.shortfall > old.shortfall):
-            causes = []
-            if old is None or old.reachable != new.reachable:
-                causes.append(f"{old.reachable if old else 0} → {new.reachable} reachable "
-                              f"within {format_duration(new.delivery)}")
-            if old is None or old.required != new.required:
+            was = old.required if old else 0
+            within = f"reachable within {format_duration(new.delivery)}"
+            if old is not None and old.reachable != new.reachable:
+                text = f"{old.reachable} → {new.reachable} {within}"
+            else:
+                text = f"{new.reachable} {within}"
+            if was != new.required:
                 added = _added_hosts(base, head, *key)
-                causes.append((f"adds host {', '.join(added)}; " if added else "")
-                              + f"requires {old.required if old else 0} → {new.required}")
-            out.append(Change(name, "short", summary=f"{'; '.join(causes)}, commitment "
-                              f"{new.rule} requires {new.required}: SHORT by {new.shortfall}"))
+                cause = f"adds host {', '.join(added)}: " if added else ""
+                text = f"{cause}commitment {was} → {new.required} ({new.rule}), {text}"
+            else:
+                text = f"{text}, commitment {new.required} ({new.rule})"
+            out.append(Change(name, "short", summary=f"{text}: SHORT by {new.shortfall}"))
         elif old is not None and old.short and (new is None or new.shortfall < old.shortfall):
             left = f"still short by {new.shortfall}" if new and new.short else "covered"
             out.append(Change(name, "covered" if left == "covered" else "less short",

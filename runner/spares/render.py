@@ -55,7 +55,7 @@ def render_coverage(cov: Coverage, fmt: str) -> str:
                  "|---|---|---:|---|---:|---|---:|---|"]
         for x in cov.lines:
             state = f"**{_state(x)}**" if x.short else _state(x)
-            lines.append(f"| {code(x.site)} | {code(x.part)} | {x.hosts} | {x.rule} | "
+            lines.append(f"| {code(x.site)} | {code(x.part)} | {x.hosts} | {text(x.rule)} | "
                          f"{x.required} | {format_duration(x.delivery)} via {x.channel} | "
                          f"{x.reachable} | {state} |")
         notes = [f"- {n}" for n in _notes(cov, code)]

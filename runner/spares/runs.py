@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .. import archive
+from ..errors import PatrolError
 from ..findings import store as findings_store
 from ..findings.model import Transition
 from ..findings.policy import host_zones, policy_of
@@ -46,6 +47,9 @@ def move_stock(ctx: RunContext, action: str, part: str, depot: str, *, quantity:
         text = path.read_text(encoding="utf-8")
         new = edit_stock(text, m)  # may refuse: before anything is written
         begun = begin(ctx, f"spares-{action}", opened.started)
+        if commit and begun.estate_dirty:  # the commit must hold this movement and no more
+            raise PatrolError("the estate has uncommitted changes; commit or stash them first "
+                              "(or use --no-commit)")
         archive.atomic_write(path, new.encode("utf-8"))
         body = records.movement_record(m, begun.run_id, header(ctx, begun, ctx.now(),
                                                                {"action": action}),

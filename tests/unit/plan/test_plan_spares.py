@@ -35,7 +35,7 @@ def test_removing_needed_stock_is_short_and_exits_1(estate_repo):
     plan = estate_repo.plan()
     [change] = plan.sections["shortfalls"]
     assert (change.key, change.status) == ("hz-dc1: hpe-psu-500w", "short")
-    assert "2 → 0 reachable" in change.summary and "SHORT by 2" in change.summary
+    assert change.summary == "2 → 0 reachable within 4h, commitment 2 (min_stock 2): SHORT by 2"
     assert plan_command.run(estate_repo.root, "HEAD~1", "HEAD", "text", today=TODAY) == 1
 
 
@@ -49,8 +49,8 @@ def test_adding_a_host_names_it_as_the_cause_of_a_new_shortfall(estate_repo):
     estate_repo.commit("add web-09")
     [change] = estate_repo.plan().sections["shortfalls"]
     assert change.key == "hz-dc1: hpe-disk-960g-ssd"
-    assert "adds host web-09 (dl360-g10)" in change.summary
-    assert "requires 1 → 2" in change.summary and "SHORT by 1" in change.summary
+    assert change.summary == ("adds host web-09 (dl360-g10): commitment 1 → 2 (per_hosts 2), "
+                              "1 reachable within 4h: SHORT by 1")
 
 
 def test_restoring_stock_is_shown_as_covered_and_exits_0(estate_repo):
@@ -84,4 +84,4 @@ def test_markdown_escapes_estate_text_in_spares_sections(estate_repo):
     estate_repo.commit()
     md = render(estate_repo.plan(), "markdown")
     assert "- short `hz-dc1: hpe-psu-500w`:" in md
-    assert "min\\_stock 2" in md  # free text escaped by the plan's Markdown helper
+    assert "(min\\_stock 2)" in md  # free text escaped by the plan's Markdown helper
