@@ -1,7 +1,8 @@
 """The registry of check kinds: the single source of which ``kind`` names exist.
 
-Each kind lives in its own module (see ``base.py`` for the contract); add a new kind by
-writing the module and listing it in ``_MODULES``.
+Each kind lives in its own module (see ``base.py`` for the ``CheckKind`` contract) and
+exports its ``KIND``; add a new kind by writing the module and listing its ``KIND`` in
+``KINDS`` (as pre-commit lists its languages in ``all_languages.languages``).
 
 The executor uses two helpers around the ``patrol_measure`` Ansible module:
 
@@ -19,53 +20,61 @@ instance (a plain dict is validated on the way).
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 from collections.abc import Iterable, Mapping
-from functools import cache
-from types import ModuleType
 from typing import Any
 
 from ..results import Result, Status
-from .base import HostLike, Measurement, ParamsModel
-
-_MODULES: tuple[str, ...] = (
-    "filesystem_usage",
-    "inode_usage",
-    "memory_available",
-    "load_per_cpu",
-    "service_running",
-    "package_version",
-    "drift",
-    "pending_upgrades",
-    "reboot_required",
-    "listening_ports",
-    "file_mode",
-    "sshd_config",
-    "certificate_expiry",
-    "file_freshness",
+from . import (
+    certificate_expiry,
+    drift,
+    file_freshness,
+    file_mode,
+    filesystem_usage,
+    inode_usage,
+    listening_ports,
+    load_per_cpu,
+    memory_available,
+    package_version,
+    pending_upgrades,
+    reboot_required,
+    service_running,
+    sshd_config,
 )
+from .base import CheckKind, HostLike, Measured, Measurement, ParamsModel
+
+# Any: the kinds' params models differ, so the registry holds CheckKind[P] for many P.
+KINDS: dict[str, CheckKind[Any]] = {
+    kind.NAME: kind
+    for kind in (
+        filesystem_usage.KIND,
+        inode_usage.KIND,
+        memory_available.KIND,
+        load_per_cpu.KIND,
+        service_running.KIND,
+        package_version.KIND,
+        drift.KIND,
+        pending_upgrades.KIND,
+        reboot_required.KIND,
+        listening_ports.KIND,
+        file_mode.KIND,
+        sshd_config.KIND,
+        certificate_expiry.KIND,
+        file_freshness.KIND,
+    )
+}
+
 
 CheckSpec = tuple[str, str, "ParamsModel | Mapping[str, Any]"]
 
 
-@cache
-def registry() -> dict[str, ModuleType]:
-    """Kind name -> module, imported once."""
-    kinds: dict[str, ModuleType] = {}
-    for mod_name in _MODULES:
-        mod = importlib.import_module(f"{__name__}.{mod_name}")
-        kinds[mod.NAME] = mod
-    return kinds
-
-
 def kind_names() -> list[str]:
-    return sorted(registry())
+    return sorted(KINDS)
 
 
-def get(kind: str) -> ModuleType:
-    """The module of a kind; KeyError for an unknown kind (validation reports it first)."""
-    return registry()[kind]
+def get(kind: str) -> CheckKind[Any]:
+    """A kind by name; KeyError for an unknown kind (validation reports it first)."""
+    return KINDS[kind]
 
 
 def measurement_id(measurement: Measurement) -> str:
@@ -75,7 +84,7 @@ def measurement_id(measurement: Measurement) -> str:
     return f"{measurement.probe}-{digest}"
 
 
-def _params(kind: ModuleType, params: ParamsModel | Mapping[str, Any]) -> ParamsModel:
+def _params(kind: CheckKind[Any], params: ParamsModel | Mapping[str, Any]) -> ParamsModel:
     return params if isinstance(params, kind.Params) else kind.Params.model_validate(params)
 
 
@@ -93,7 +102,7 @@ def plan_measurements(checks: Iterable[CheckSpec], host: HostLike) -> list[dict[
 
 
 def judge_all(
-    checks: Iterable[CheckSpec], host: HostLike, values: Mapping[str, Any] | None
+    checks: Iterable[CheckSpec], host: HostLike, values: Mapping[str, Measured] | None
 ) -> dict[str, Result]:
     """Check id -> Result from the module's ``values``; every failure stays with its check."""
     values = values or {}

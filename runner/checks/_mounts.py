@@ -9,7 +9,8 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from ..results import Result, Status
-from .base import ParamsModel, measured_error
+from .base import ParamsModel
+from .helpers import measured_error
 
 
 class MountParams(ParamsModel):

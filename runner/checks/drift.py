@@ -23,8 +23,8 @@ from typing import Any
 from pydantic import field_validator
 
 from ..results import Result, Status
-from .base import HostLike, Measurement, ParamsModel, measured_error
-from .package_version import check_package_names
+from .base import HostLike, Kind, Measurement, ParamsModel
+from .helpers import check_package_names, measured_error
 
 NAME = "drift"
 
@@ -73,3 +73,6 @@ def judge(measured: Any, params: Params, host: HostLike) -> Result:
         installed,
         f"{len(wanted)} declared package{'s' if len(wanted) != 1 else ''} as installed",
     )
+
+
+KIND = Kind(NAME, Params, measure, judge, __doc__ or "")

@@ -22,8 +22,8 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from ..results import Result, Status
-from .base import HostLike, Measurement, ParamsModel, absolute_path, measured_error
-from .certificate_expiry import iso
+from .base import HostLike, Kind, Measurement, ParamsModel
+from .helpers import absolute_path, iso, measured_error
 
 NAME = "file_freshness"
 
@@ -51,3 +51,6 @@ def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result
         return Result(Status.PASS, value, f"{params.path} modified in the future ({iso(mtime)})")
     text = f"{params.path} modified {age_hours:.1f} h ago, limit {params.max_age_hours:g} h"
     return Result(Status.FAIL if age_hours > params.max_age_hours else Status.PASS, value, text)
+
+
+KIND = Kind(NAME, Params, measure, judge, __doc__ or "")

@@ -26,13 +26,8 @@ from typing import Any
 from pydantic import field_validator, model_validator
 
 from ..results import Result, Status
-from .base import (
-    HostLike,
-    Measurement,
-    ParamsModel,
-    absolute_path,
-    measured_error,
-)
+from .base import HostLike, Kind, Measurement, ParamsModel
+from .helpers import absolute_path, measured_error
 
 NAME = "file_mode"
 
@@ -95,3 +90,6 @@ def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result
         value,
         f"{params.path} {measured['mode']} {measured['owner']}:{measured['group']}",
     )
+
+
+KIND = Kind(NAME, Params, measure, judge, __doc__ or "")

@@ -23,7 +23,7 @@ from typing import Any
 
 from ..results import Result
 from ._mounts import MountParams, judge_mounts
-from .base import HostLike, Measurement
+from .base import HostLike, Kind, Measurement
 
 NAME = "filesystem_usage"
 
@@ -38,3 +38,6 @@ def measure(params: Params, host: HostLike) -> Measurement:
 
 def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result:
     return judge_mounts(measured, params, inodes=False)
+
+
+KIND = Kind(NAME, Params, measure, judge, __doc__ or "")

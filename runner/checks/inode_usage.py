@@ -19,7 +19,7 @@ from typing import Any
 
 from ..results import Result
 from ._mounts import MountParams, judge_mounts
-from .base import HostLike, Measurement
+from .base import HostLike, Kind, Measurement
 
 NAME = "inode_usage"
 
@@ -34,3 +34,6 @@ def measure(params: Params, host: HostLike) -> Measurement:
 
 def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result:
     return judge_mounts(measured, params, inodes=True)
+
+
+KIND = Kind(NAME, Params, measure, judge, __doc__ or "")

@@ -21,7 +21,8 @@ from typing import Annotated, Any
 from pydantic import Field, model_validator
 
 from ..results import Result, Status
-from .base import HostLike, Measurement, ParamsModel, measured_error
+from .base import HostLike, Kind, Measurement, ParamsModel
+from .helpers import measured_error
 
 NAME = "listening_ports"
 
@@ -62,3 +63,6 @@ def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result
     if params.forbidden:
         parts.append("none of " + ", ".join(map(str, sorted(set(params.forbidden)))))
     return Result(Status.PASS, listening, "; ".join(parts))
+
+
+KIND = Kind(NAME, Params, measure, judge, __doc__ or "")

@@ -20,7 +20,8 @@ from typing import Any, Literal
 from pydantic import Field
 
 from ..results import Result, Status
-from .base import HostLike, Measurement, ParamsModel, measured_error
+from .base import HostLike, Kind, Measurement, ParamsModel
+from .helpers import measured_error
 
 NAME = "load_per_cpu"
 
@@ -48,3 +49,6 @@ def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result
         f"limit {params.max:g}"
     )
     return Result(Status.FAIL if per_cpu > params.max else Status.PASS, value, text)
+
+
+KIND = Kind(NAME, Params, measure, judge, __doc__ or "")

@@ -19,7 +19,8 @@ from typing import Any
 from pydantic import Field
 
 from ..results import Result, Status
-from .base import HostLike, Measurement, ParamsModel, measured_error
+from .base import HostLike, Kind, Measurement, ParamsModel
+from .helpers import measured_error
 
 NAME = "memory_available"
 
@@ -44,3 +45,6 @@ def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result
     if pct < params.min_percent:
         return Result(Status.FAIL, value, f"{text}, minimum {params.min_percent:g}%")
     return Result(Status.PASS, value, f"{text}, minimum {params.min_percent:g}%")
+
+
+KIND = Kind(NAME, Params, measure, judge, __doc__ or "")

@@ -16,23 +16,15 @@ The value maps each package to its installed version (``null`` when not installe
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from pydantic import Field, field_validator
 
 from ..results import Result, Status
-from .base import HostLike, Measurement, ParamsModel, measured_error
+from .base import HostLike, Kind, Measurement, ParamsModel
+from .helpers import check_package_names, measured_error
 
 NAME = "package_version"
-
-PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9+.-]+(:[a-z0-9-]+)?$")
-
-
-def check_package_names(names: list[str]) -> None:
-    for name in names:
-        if not PACKAGE_NAME.match(name):
-            raise ValueError(f"{name!r} is not a Debian package name")
 
 
 class Params(ParamsModel):
@@ -76,3 +68,6 @@ def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result
     return Result(
         Status.PASS, installed, "installed: " + ", ".join(f"{n} {v}" for n, v in installed.items())
     )
+
+
+KIND = Kind(NAME, Params, measure, judge, __doc__ or "")

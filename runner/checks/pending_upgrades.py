@@ -27,7 +27,8 @@ from typing import Any
 from pydantic import Field
 
 from ..results import Result, Status
-from .base import HostLike, Measurement, ParamsModel, measured_error, plural
+from .base import HostLike, Kind, Measurement, ParamsModel
+from .helpers import measured_error, plural
 
 NAME = "pending_upgrades"
 
@@ -79,3 +80,6 @@ def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result
         f"{plural(len(names), 'pending upgrade')}, {len(security)} security "
         f"(limits {params.max} / {params.security_max} security)",
     )
+
+
+KIND = Kind(NAME, Params, measure, judge, __doc__ or "")

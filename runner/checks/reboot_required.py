@@ -16,7 +16,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..results import Result, Status
-from .base import HostLike, Measurement, ParamsModel, measured_error
+from .base import HostLike, Kind, Measurement, ParamsModel
+from .helpers import measured_error
 
 NAME = "reboot_required"
 
@@ -38,3 +39,6 @@ def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result
     value = {"required": True, "packages": packages}
     by = f" by {', '.join(packages)}" if packages else ""
     return Result(Status.FAIL, value, f"reboot required{by}")
+
+
+KIND = Kind(NAME, Params, measure, judge, __doc__ or "")

@@ -20,7 +20,8 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from ..results import Result, Status
-from .base import HostLike, Measurement, ParamsModel, measured_error
+from .base import HostLike, Kind, Measurement, ParamsModel
+from .helpers import measured_error
 
 NAME = "service_running"
 
@@ -73,3 +74,6 @@ def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result
         ]  # fmt: skip
         return Result(Status.FAIL, states, "; ".join(reasons))
     return Result(Status.PASS, states, f"running: {', '.join(states)}")
+
+
+KIND = Kind(NAME, Params, measure, judge, __doc__ or "")

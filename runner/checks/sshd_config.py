@@ -22,7 +22,8 @@ from typing import Any
 from pydantic import Field, field_validator, model_validator
 
 from ..results import Result, Status
-from .base import HostLike, Measurement, ParamsModel, measured_error
+from .base import HostLike, Kind, Measurement, ParamsModel
+from .helpers import measured_error
 
 NAME = "sshd_config"
 
@@ -101,3 +102,6 @@ def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result
     if problems:
         return Result(Status.FAIL, value, "; ".join(problems))
     return Result(Status.PASS, value, ", ".join(f"{k} {v}" for k, v in value.items()))
+
+
+KIND = Kind(NAME, Params, measure, judge, __doc__ or "")
