@@ -12,7 +12,7 @@ from pathlib import Path
 import ansible_runner
 import pytest
 
-from runner.checks import judge_all, plan_measurements
+from runner.checks import judge_all, kind_names, plan_measurements
 from runner.results import Status
 
 REPO = Path(__file__).resolve().parents[3]
@@ -90,6 +90,7 @@ def test_inspect_play_measures_and_judges_a_checklist_in_one_task(tmp_path, back
         ("cert", "certificate_expiry", {"path": str(tmp_path / "absent.pem")}),
         ("fresh", "file_freshness", {"path": str(backup_marker), "max_age_hours": 1}),
     ]
+    assert sorted(kind for _, kind, _ in checks) == kind_names()  # every kind, end to end
     planned = plan_measurements(checks, host)
     res = run_inspect_play(tmp_path, planned)
     assert res["changed"] is False
