@@ -8,7 +8,7 @@ than ``min_days`` days left fails, exactly ``min_days`` passes. A missing file f
 ```yaml
 - id: lab-certificate
   kind: certificate_expiry
-  severity: major
+  severity: high
   params:
     path: /etc/ssl/patrol/lab.pem
     min_days: 30

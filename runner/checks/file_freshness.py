@@ -8,7 +8,7 @@ clock. The value is the mtime (it changes only when the file does); older than
 ```yaml
 - id: backup-fresh
   kind: file_freshness
-  severity: major
+  severity: high
   params:
     path: /var/backups/patrol-last-backup
     max_age_hours: 26

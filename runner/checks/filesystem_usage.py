@@ -9,7 +9,7 @@ to skip it. The value maps each selected mount to its % used (integer, rounded u
 ```yaml
 - id: disk-space
   kind: filesystem_usage
-  severity: major
+  severity: high
   params:
     max_percent: 85
     include: ["*"]

@@ -6,7 +6,7 @@ limit (btrfs reports 0 inodes) are skipped. Exactly at ``max_percent`` passes.
 ```yaml
 - id: inodes
   kind: inode_usage
-  severity: major
+  severity: high
   params:
     max_percent: 85
     exclude: ["/dev/shm"]

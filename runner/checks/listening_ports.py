@@ -7,7 +7,7 @@ the sorted list of listening ports.
 ```yaml
 - id: ports
   kind: listening_ports
-  severity: major
+  severity: high
   params:
     expected: [22]
     forbidden: [23, 3306]

@@ -6,7 +6,7 @@ The value maps each package to its installed version (``null`` when not installe
 ```yaml
 - id: openssh-installed
   kind: package_version
-  severity: major
+  severity: high
   params:
     packages:
       openssh-server: null          # any version

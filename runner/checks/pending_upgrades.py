@@ -12,7 +12,7 @@ name), not every package: a stale host would otherwise bloat every run record.
 ```yaml
 - id: upgrades
   kind: pending_upgrades
-  severity: minor
+  severity: medium
   params:
     max: 10
     security_max: 0
