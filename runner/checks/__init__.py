@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypedDict
 
 from ..results import Result, Status
 from . import (
@@ -65,7 +65,15 @@ KINDS: dict[str, CheckKind[Any]] = {
 }
 
 
-CheckSpec = tuple[str, str, "ParamsModel | Mapping[str, Any]"]
+CheckSpec = tuple[str, str, "ParamsModel | Mapping[str, object]"]
+
+
+class PlannedMeasurement(TypedDict):
+    """One entry of patrol_measure's ``measurements`` argument."""
+
+    id: str
+    probe: str
+    args: dict[str, Any]  # the probe's JSON arguments
 
 
 def kind_names() -> list[str]:
@@ -84,13 +92,13 @@ def measurement_id(measurement: Measurement) -> str:
     return f"{measurement.probe}-{digest}"
 
 
-def _params(kind: CheckKind[Any], params: ParamsModel | Mapping[str, Any]) -> ParamsModel:
+def _params(kind: CheckKind[Any], params: ParamsModel | Mapping[str, object]) -> ParamsModel:
     return params if isinstance(params, kind.Params) else kind.Params.model_validate(params)
 
 
-def plan_measurements(checks: Iterable[CheckSpec], host: HostLike) -> list[dict[str, Any]]:
+def plan_measurements(checks: Iterable[CheckSpec], host: HostLike) -> list[PlannedMeasurement]:
     """The ``measurements`` list for ``patrol_measure`` on one host, deduplicated."""
-    planned: dict[str, dict[str, Any]] = {}
+    planned: dict[str, PlannedMeasurement] = {}
     for _check_id, kind_name, params in checks:
         kind = get(kind_name)
         measurement = kind.measure(_params(kind, params), host)

@@ -17,12 +17,10 @@ than ``min_days`` days left fails, exactly ``min_days`` passes. A missing file f
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import Field, field_validator
 
 from ..results import Result, Status
-from .base import HostLike, Kind, Measurement, ParamsModel
+from .base import HostLike, Kind, Measured, Measurement, ParamsModel
 from .helpers import absolute_path, iso, measured_error
 
 NAME = "certificate_expiry"
@@ -39,7 +37,7 @@ def measure(params: Params, host: HostLike) -> Measurement:
     return Measurement("certificate", {"path": params.path})
 
 
-def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result:
+def judge(measured: Measured, params: Params, host: HostLike | None = None) -> Result:
     if (err := measured_error(measured)) is not None:
         return err
     if not measured["exists"]:

@@ -18,12 +18,10 @@ finding text on every host that drifts the same way.
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import field_validator
 
 from ..results import Result, Status
-from .base import HostLike, Kind, Measurement, ParamsModel
+from .base import HostLike, Kind, Measured, Measurement, ParamsModel
 from .helpers import check_package_names, measured_error
 
 NAME = "drift"
@@ -52,7 +50,7 @@ def measure(params: Params, host: HostLike) -> Measurement:
     return Measurement("packages", {"names": sorted(declared(params, host))})
 
 
-def judge(measured: Any, params: Params, host: HostLike) -> Result:
+def judge(measured: Measured, params: Params, host: HostLike) -> Result:
     if (err := measured_error(measured)) is not None:
         return err
     wanted = declared(params, host)

@@ -17,12 +17,10 @@ clock. The value is the mtime (it changes only when the file does); older than
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import Field, field_validator
 
 from ..results import Result, Status
-from .base import HostLike, Kind, Measurement, ParamsModel
+from .base import HostLike, Kind, Measured, Measurement, ParamsModel
 from .helpers import absolute_path, iso, measured_error
 
 NAME = "file_freshness"
@@ -39,7 +37,7 @@ def measure(params: Params, host: HostLike) -> Measurement:
     return Measurement("stat", {"path": params.path})
 
 
-def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result:
+def judge(measured: Measured, params: Params, host: HostLike | None = None) -> Result:
     if (err := measured_error(measured)) is not None:
         return err
     if not measured["exists"]:

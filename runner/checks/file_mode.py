@@ -21,12 +21,11 @@ Give one of them, or neither to check only owner/group. Modes are quoted octal s
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from pydantic import field_validator, model_validator
 
 from ..results import Result, Status
-from .base import HostLike, Kind, Measurement, ParamsModel
+from .base import HostLike, Kind, Measured, Measurement, ParamsModel
 from .helpers import absolute_path, measured_error
 
 NAME = "file_mode"
@@ -45,7 +44,7 @@ class Params(ParamsModel):
 
     @field_validator("mode", "max_mode", mode="before")
     @classmethod
-    def _octal(cls, value: Any) -> Any:
+    def _octal(cls, value: object) -> str | None:
         if value is None:
             return None
         if not isinstance(value, str):
@@ -67,7 +66,7 @@ def measure(params: Params, host: HostLike) -> Measurement:
     return Measurement("stat", {"path": params.path})
 
 
-def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result:
+def judge(measured: Measured, params: Params, host: HostLike | None = None) -> Result:
     if (err := measured_error(measured)) is not None:
         return err
     if not measured["exists"]:

@@ -16,12 +16,12 @@ the sorted list of listening ports.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import Field, model_validator
 
 from ..results import Result, Status
-from .base import HostLike, Kind, Measurement, ParamsModel
+from .base import HostLike, Kind, Measured, Measurement, ParamsModel
 from .helpers import measured_error
 
 NAME = "listening_ports"
@@ -47,7 +47,7 @@ def measure(params: Params, host: HostLike) -> Measurement:
     return Measurement("listening_ports")
 
 
-def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result:
+def judge(measured: Measured, params: Params, host: HostLike | None = None) -> Result:
     if (err := measured_error(measured)) is not None:
         return err
     listening = sorted(set(measured["ports"]))

@@ -16,12 +16,10 @@ The value maps each package to its installed version (``null`` when not installe
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import Field, field_validator
 
 from ..results import Result, Status
-from .base import HostLike, Kind, Measurement, ParamsModel
+from .base import HostLike, Kind, Measured, Measurement, ParamsModel
 from .helpers import check_package_names, measured_error
 
 NAME = "package_version"
@@ -32,7 +30,7 @@ class Params(ParamsModel):
 
     @field_validator("packages", mode="before")
     @classmethod
-    def _versions_are_strings(cls, packages: Any) -> Any:
+    def _versions_are_strings(cls, packages: object) -> object:
         if isinstance(packages, dict):
             for name, version in packages.items():
                 if version is not None and not isinstance(version, str):
@@ -52,7 +50,7 @@ def measure(params: Params, host: HostLike) -> Measurement:
     return Measurement("packages", {"names": sorted(params.packages)})
 
 
-def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result:
+def judge(measured: Measured, params: Params, host: HostLike | None = None) -> Result:
     if (err := measured_error(measured)) is not None:
         return err
     installed = {name: measured.get(name) for name in sorted(params.packages)}

@@ -13,10 +13,8 @@ named in the reason.
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..results import Result, Status
-from .base import HostLike, Kind, Measurement, ParamsModel
+from .base import HostLike, Kind, Measured, Measurement, ParamsModel
 from .helpers import measured_error
 
 NAME = "reboot_required"
@@ -30,7 +28,7 @@ def measure(params: Params, host: HostLike) -> Measurement:
     return Measurement("reboot_required")
 
 
-def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result:
+def judge(measured: Measured, params: Params, host: HostLike | None = None) -> Result:
     if (err := measured_error(measured)) is not None:
         return err
     if not measured["required"]:
