@@ -37,6 +37,9 @@ app = typer.Typer(
 EstateOpt = Annotated[
     Path, typer.Option("--estate", "-e", help="Root of the estate repository.", show_default=True)
 ]
+LabOpt = Annotated[bool, typer.Option(
+    "--lab", help="Reach the estate's hosts through the lab (patrol lab up): its addresses, key "
+    "and ssh options.")]
 
 
 def _root(root: Path) -> Path:
@@ -84,10 +87,11 @@ def schema(
 def inventory(
     list_: Annotated[bool, typer.Option("--list", help="The whole inventory.")] = False,
     host: Annotated[str | None, typer.Option("--host", help="One host's variables.")] = None,
+    lab: LabOpt = False,
     estate: EstateOpt = Path("."),
 ) -> None:
     """The estate as Ansible dynamic-inventory JSON."""
-    _exit(inventory_cmd.run(root=_root(estate), list_=list_, host=host))
+    _exit(inventory_cmd.run(root=_root(estate), list_=list_, host=host, lab=lab))
 
 
 @app.command()
@@ -97,11 +101,12 @@ def inspect(
     junit: Annotated[Path | None, typer.Option(help="Write a JUnit XML report here.")] = None,
     commit: Annotated[bool, typer.Option("--commit/--no-commit", help="Commit records.")] = True,
     push: Annotated[bool, typer.Option(help="Push the commit (rebasing, never forcing).")] = False,
+    lab: LabOpt = False,
     estate: EstateOpt = Path("."),
 ) -> None:
     """Run a checklist against its hosts, judge, record and commit."""
     _exit(inspect_cmd.run(root=_root(estate), checklist=checklist, limit=limit, junit=junit,
-                         commit=commit, push=push))
+                         commit=commit, push=push, lab=lab))
 
 
 @app.command()
@@ -175,10 +180,12 @@ def upgrade(
                                         "nothing (Ansible check mode).")] = False,
     now: NowOpt = None,
     commit: Annotated[bool, typer.Option("--commit/--no-commit", help="Commit records.")] = True,
+    lab: LabOpt = False,
     estate: EstateOpt = Path("."),
 ) -> None:
     """Run an upgrade plan in its window, wave by wave: pre-checks, apt, post-checks, halt."""
-    _exit(upgrade_cmd.run(root=_root(estate), plan=plan, check=check, now=now, commit=commit))
+    _exit(upgrade_cmd.run(root=_root(estate), plan=plan, check=check, now=now, commit=commit,
+                          lab=lab))
 
 
 def _add_subapps() -> None:

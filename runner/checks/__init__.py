@@ -8,7 +8,10 @@ The executor uses two helpers around the ``patrol_measure`` Ansible module:
 
 - ``plan_measurements(checks, host)`` -> the module's ``measurements`` argument for one host:
   ``[{"id": "<probe>-<hash>", "probe": ..., "args": {...}}, ...]``, one entry per distinct
-  probe + args (filesystem and inode usage share one ``filesystems`` pass), in a stable order;
+  probe + args (filesystem and inode usage share one ``filesystems`` pass), in a stable order,
+  each with the seconds it may take (``timeout``: the check's own, else its kind's
+  ``TIMEOUT``, ``base.DEFAULT_TIMEOUT`` unless the kind says otherwise; checks sharing a
+  probe get the longest);
 - ``judge_all(checks, host, values)`` -> ``{check_id: Result}`` from the module's
   ``values`` (measurement id -> value or ``{"error": ...}``); a missing value, a malformed
   value or a judge that raises is an ``error`` for that check only.
@@ -41,9 +44,11 @@ from . import (
     service_running,
     sshd_config,
 )
-from .base import CheckKind, HostLike, Measured, Measurement, ParamsModel
+from .base import DEFAULT_TIMEOUT, CheckKind, HostLike, Measured, Measurement, ParamsModel
 
 # Any: the kinds' params models differ, so the registry holds CheckKind[P] for many P.
+__all__ = ["DEFAULT_TIMEOUT", "KINDS", "get", "judge_all", "kind_names", "plan_measurements"]
+
 KINDS: dict[str, CheckKind[Any]] = {
     kind.NAME: kind
     for kind in (
@@ -74,6 +79,7 @@ class PlannedMeasurement(TypedDict):
     id: str
     probe: str
     args: dict[str, Any]  # the probe's JSON arguments
+    timeout: int  # seconds the probe may take on the host
 
 
 def kind_names() -> list[str]:
@@ -96,16 +102,27 @@ def _params(kind: CheckKind[Any], params: ParamsModel | Mapping[str, object]) ->
     return params if isinstance(params, kind.Params) else kind.Params.model_validate(params)
 
 
-def plan_measurements(checks: Iterable[CheckSpec], host: HostLike) -> list[PlannedMeasurement]:
-    """The ``measurements`` list for ``patrol_measure`` on one host, deduplicated."""
+def timeout_of(kind_name: str, override: int | None = None) -> int:
+    """Seconds a check's probe may run before it is an error."""
+    return override or get(kind_name).TIMEOUT
+
+
+def plan_measurements(checks: Iterable[CheckSpec], host: HostLike,
+                      timeouts: Mapping[str, int | None] | None = None,
+                      ) -> list[PlannedMeasurement]:
+    """The ``measurements`` list for ``patrol_measure`` on one host, deduplicated.
+
+    ``timeouts``: check id -> the checklist's ``timeout:`` for it, when it has one.
+    """
     planned: dict[str, PlannedMeasurement] = {}
-    for _check_id, kind_name, params in checks:
+    for check_id, kind_name, params in checks:
         kind = get(kind_name)
         measurement = kind.measure(_params(kind, params), host)
         mid = measurement_id(measurement)
-        planned.setdefault(
-            mid, {"id": mid, "probe": measurement.probe, "args": dict(measurement.args)}
-        )
+        seconds = timeout_of(kind_name, (timeouts or {}).get(check_id))
+        entry = planned.setdefault(mid, {"id": mid, "probe": measurement.probe,
+                                         "args": dict(measurement.args), "timeout": seconds})
+        entry["timeout"] = max(entry["timeout"], seconds)
     return list(planned.values())
 
 

@@ -9,6 +9,9 @@ module in ``runner/checks/``, exported as the module's ``KIND`` and listed in th
 - ``measure(params, host) -> Measurement``: what the ``patrol_measure`` Ansible module
   must read (a probe name and its JSON arguments); no host access here;
 - ``judge(measured, params, host) -> Result``: pass / fail / error from the measured value;
+- ``TIMEOUT``: seconds its probe may take on a host (``DEFAULT_TIMEOUT`` unless the kind
+  says otherwise), after which the check is an error "timed out after N s"; a checklist may
+  override it per check with ``timeout:``;
 - ``doc``: the module docstring, with a YAML example of a checklist entry.
 
 ``host`` is the estate's ``Host`` model (the drift check needs its declared software).
@@ -25,6 +28,8 @@ from typing import Any, Generic, Protocol, TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from ..results import Result
+
+DEFAULT_TIMEOUT = 10  # s: every probe reads local files or runs one quick command
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,9 @@ class CheckKind(Protocol[P]):
     def Params(self) -> type[P]: ...
 
     @property
+    def TIMEOUT(self) -> int: ...
+
+    @property
     def doc(self) -> str: ...
 
     def measure(self, params: P, host: HostLike) -> Measurement: ...
@@ -81,3 +89,4 @@ class Kind(Generic[P]):
     measure: Callable[[P, HostLike], Measurement]
     judge: Callable[[Measured, P, HostLike], Result]
     doc: str
+    TIMEOUT: int = DEFAULT_TIMEOUT

@@ -31,6 +31,7 @@ from .base import HostLike, Kind, Measured, Measurement, ParamsModel
 from .helpers import measured_error, plural
 
 NAME = "pending_upgrades"
+TIMEOUT = 300  # s: loading apt's cache is slow on a small host, and ``refresh`` downloads
 
 VALUE_LIMIT = 20
 
@@ -82,4 +83,4 @@ def judge(measured: Measured, params: Params, host: HostLike | None = None) -> R
     )
 
 
-KIND = Kind(NAME, Params, measure, judge, __doc__ or "")
+KIND = Kind(NAME, Params, measure, judge, __doc__ or "", TIMEOUT)

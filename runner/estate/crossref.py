@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
 from ..errors import Problem
+from ..findings.waivers import expiry_problem
 from .estate import Estate, Source
 from .models import (
     Check,
@@ -39,7 +40,6 @@ from .models import (
 )
 from .yamlsource import Document, child
 
-WAIVER_WARN_DAYS = 14
 M = TypeVar("M", bound=EstateModel)
 
 
@@ -282,15 +282,10 @@ def _waiver_check(r: _Report, s: _Scope, waiver: Waiver) -> None:
 
 
 def _waiver_expiry(r: _Report, waiver: Waiver, today: date) -> None:
-    """Expired: an error scheduled runs tolerate (``waiver-expired``); near expiry: a warning."""
-    if waiver.expires < today:
-        r.at(waiver, "expires", code="waiver-expired",
-             message=f"waiver for {waiver.check} expired on {waiver.expires}; it no "
-                     "longer applies: renew it with a new expiry or remove it")
-    elif waiver.expires - today <= timedelta(days=WAIVER_WARN_DAYS):
-        r.at(waiver, "expires", severity="warning",
-             message=f"waiver for {waiver.check} expires on {waiver.expires}, within "
-                     f"{WAIVER_WARN_DAYS} days")
+    """The expiry rule, kept in ``runner.findings.waivers`` with every other waiver rule."""
+    if (expiry := expiry_problem(waiver.check, waiver.expires, today)) is not None:
+        r.at(waiver, "expires", severity=expiry.severity, code=expiry.code,
+             message=expiry.message)
 
 
 def _waivers(r: _Report, s: _Scope) -> None:
