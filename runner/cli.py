@@ -197,6 +197,8 @@ lifecycle_app = typer.Typer(no_args_is_help=False, help="Warranties, end of life
 CommitOpt = Annotated[bool, typer.Option("--commit/--no-commit", help="Commit the record.")]
 ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (ticket, fault, delivery).")]
 DepotOpt = Annotated[str, typer.Option("--depot", help="The depot the part moves at.")]
+PushOpt = Annotated[bool, typer.Option(help="Push the commit (re-made on a moved tip, never "
+                                            "forced).")]
 
 
 @spares_app.callback(invoke_without_command=True)
@@ -236,10 +238,10 @@ def spares_receive(
 
 
 @spares_app.command("check")
-def spares_check(now: NowOpt = None, commit: CommitOpt = True,
+def spares_check(now: NowOpt = None, commit: CommitOpt = True, push: PushOpt = False,
                  estate: EstateOpt = Path(".")) -> None:
     """Open findings for commitments short at a site, close those covered again."""
-    _exit(spares_cmd.check(root=_root(estate), now=now, commit=commit))
+    _exit(spares_cmd.check(root=_root(estate), now=now, commit=commit, push=push))
 
 
 @lifecycle_app.callback(invoke_without_command=True)
@@ -255,10 +257,10 @@ def lifecycle(
 
 
 @lifecycle_app.command("check")
-def lifecycle_check(now: NowOpt = None, commit: CommitOpt = True,
+def lifecycle_check(now: NowOpt = None, commit: CommitOpt = True, push: PushOpt = False,
                     estate: EstateOpt = Path(".")) -> None:
     """Open findings for hosts past end of life or out of warranty, close the rest."""
-    _exit(lifecycle_cmd.check(root=_root(estate), now=now, commit=commit))
+    _exit(lifecycle_cmd.check(root=_root(estate), now=now, commit=commit, push=push))
 
 
 def _add_subapps() -> None:

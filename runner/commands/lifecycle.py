@@ -30,12 +30,12 @@ def run(root: Path, horizon: str, fmt: str, today: date | None = None) -> int:
     return int(Exit.FAILED if life.past else Exit.OK)
 
 
-def check(root: Path, now: str | None, commit: bool) -> int:
+def check(root: Path, now: str | None, commit: bool, push: bool = False) -> int:
     from ..run import RunContext
     from ..spares.runs import lifecycle_check
     from .findings import parse_now
     from .spares import report
 
     at = parse_now(now)
-    return report(lifecycle_check(RunContext.here(root, clock=lambda: at), commit),
+    return report(lifecycle_check(RunContext.here(root, clock=lambda: at), commit, push),
                   "host date(s) passed")

@@ -57,13 +57,13 @@ def move(root: Path, action: str, part: str, depot: str, quantity: int, reason: 
     return int(Exit.OK)
 
 
-def check(root: Path, now: str | None, commit: bool) -> int:
+def check(root: Path, now: str | None, commit: bool, push: bool = False) -> int:
     from ..run import RunContext
     from ..spares.runs import spares_check
     from .findings import parse_now
 
     at = parse_now(now)
-    out = spares_check(RunContext.here(root, clock=lambda: at), commit)
+    out = spares_check(RunContext.here(root, clock=lambda: at), commit, push)
     return report(out, "commitment(s) short")
 
 

@@ -76,23 +76,34 @@ class Judged:
 Judge = Callable[[Any, dict[str, Any], str, datetime], Judged]
 
 
-def _check(ctx: RunContext, label: str, judge: Judge, commit: bool) -> Outcome:
+def _check(ctx: RunContext, label: str, judge: Judge, commit: bool, push: bool) -> Outcome:
+    """Judge, write the record and the moved findings, commit; with ``push``, push, and when
+    another run pushed first, judge and record again on its tip (never a force push)."""
     with lock_and_load(ctx) as opened:
         begun = begin(ctx, label, opened.started)
-        store = findings_store.load(ctx.root)
-        j = judge(opened.estate, store, begun.run_id, begun.started)
-        body = j.record(begun.run_id, header(ctx, begun, ctx.now(), {}),
-                        archive.latest_record(ctx.root))
-        rel, digest = write_record(ctx.root, begun.run_id, begun.started, body)
-        changed = findings_store.save(ctx.root, store, {t.finding for t in j.moves})
-        out = Outcome(begun.run_id, rel, transitions=j.moves, problems=j.problems)
-        if commit:
+        out = Outcome(begun.run_id, "")
+
+        def attempt() -> str:
+            store = findings_store.load(ctx.root)  # as the (possibly new) tip has them
+            j = judge(opened.estate, store, begun.run_id, begun.started)
+            body = j.record(begun.run_id, header(ctx, begun, ctx.now(), {}),
+                            archive.latest_record(ctx.root))
+            rel, digest = write_record(ctx.root, begun.run_id, begun.started, body)
+            changed = findings_store.save(ctx.root, store, {t.finding for t in j.moves})
+            out.record, out.transitions, out.problems = rel, j.moves, j.problems
+            if not commit:
+                return ""
             out.commit = commit_run(ctx.root, [rel, *changed], j.summary, begun.run_id,
                                     estate=begun.estate_commit, record=digest)
+            return out.commit
+
+        attempt()
+        if push and commit:
+            out.commit = archive.push(ctx.root, attempt)
         return out
 
 
-def spares_check(ctx: RunContext, commit: bool) -> Outcome:
+def spares_check(ctx: RunContext, commit: bool, push: bool = False) -> Outcome:
     """Open a finding per commitment short at a site, close those covered again."""
 
     def judge(estate: Any, store: dict[str, Any], run_id: str, now: datetime) -> Judged:
@@ -109,10 +120,10 @@ def spares_check(ctx: RunContext, commit: bool) -> Outcome:
         return Judged(moves, len(short),
                       f"spares check: {len(short)} of {len(cov.lines)} commitments short", record)
 
-    return _check(ctx, "spares-check", judge, commit)
+    return _check(ctx, "spares-check", judge, commit, push)
 
 
-def lifecycle_check(ctx: RunContext, commit: bool) -> Outcome:
+def lifecycle_check(ctx: RunContext, commit: bool, push: bool = False) -> Outcome:
     """Open a finding per host past end of life or out of warranty, close the rest."""
 
     def judge(estate: Any, store: dict[str, Any], run_id: str, now: datetime) -> Judged:
@@ -129,4 +140,4 @@ def lifecycle_check(ctx: RunContext, commit: bool) -> Outcome:
         return Judged(moves, len(past), f"lifecycle check: {eol} host(s) past end of life, "
                                         f"{len(past) - eol} out of warranty", record)
 
-    return _check(ctx, "lifecycle-check", judge, commit)
+    return _check(ctx, "lifecycle-check", judge, commit, push)

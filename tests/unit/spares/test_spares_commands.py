@@ -86,3 +86,27 @@ def test_a_movement_refuses_to_commit_over_uncommitted_estate_changes(estate_rep
                 "--host", "web-01", "--reason", "failed")
     assert r.returncode == 2 and "uncommitted changes" in r.stderr
     assert git(estate_repo, "status", "--porcelain") == "M inventory/hosts/hz-dc1.yaml"
+
+
+def test_a_pushed_check_is_made_again_on_a_tip_another_run_moved(estate_repo: Path,
+                                                                  tmp_path: Path):
+    bare = tmp_path / "remote.git"
+    git(tmp_path, "clone", "-q", "--bare", str(estate_repo), str(bare))
+    a, b = tmp_path / "a", tmp_path / "b"
+    for c in (a, b):
+        git(tmp_path, "clone", "-q", str(bare), str(c))
+        git(c, "config", "user.email", "t@example.com")
+        git(c, "config", "user.name", "t")
+    assert _patrol(a, "lifecycle", "check", "--push",
+                   "--now", "2027-05-01T06:00:00Z").returncode == 1
+    r = _patrol(b, "lifecycle", "check", "--push", "--now", "2027-05-02T06:00:00Z")
+    assert r.returncode == 1, r.stderr
+    log = git(bare, "log", "--format=%s", "main").splitlines()
+    assert len(log) == 3 and all(s.startswith("lifecycle check") for s in log[:2])
+    git(a, "pull", "-q")
+    from runner.archive import verify_chain
+
+    assert verify_chain(a) == []
+    # b re-judged on a's tip: the finding a opened is not opened twice
+    finding = (a / "reports/findings/mon-01/lifecycle.warranty.yaml").read_text()
+    assert finding.count("event: opened") == 1
