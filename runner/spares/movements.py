@@ -51,6 +51,12 @@ def movement(estate: Any, action: str, part: str, depot: str, *, quantity: int, 
         raise PatrolError(f"unknown depot {depot!r} (known: {_known(estate.depots)})")
     if action == "use" and (host is None or host not in estate.hosts):
         raise PatrolError(f"--host {host!r}: not a host in the inventory")
+    if action == "use":
+        model = estate.models.get(estate.hosts[host].hardware.model)
+        uses = {u.part for u in model.parts} if model is not None else set()
+        if part not in uses:
+            raise PatrolError(f"{host}'s model {estate.hosts[host].hardware.model} does not use "
+                              f"{part} (it uses: {_known(uses)})")
     if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
         raise PatrolError(f"--quantity {quantity}: expected a whole number of 1 or more")
     if not reason or not reason.strip():

@@ -92,6 +92,8 @@ def test_use_edits_records_and_commits_who_which_host_and_why(patrol, estate_rep
      "--reason is empty"),
     (["use", "hpe-psu-500w", "--depot", "hz-dc1-cage", "--host", "nohost", "--reason", "x"],
      "--host 'nohost'"),
+    (["use", "dell-psu-750w", "--depot", "hz-dc1-cage", "--host", "web-01", "--reason", "x"],
+     "web-01's model dl360-g10 does not use dell-psu-750w"),
 ])
 def test_bad_requests_are_one_line_exit_2_and_change_nothing(patrol, estate_repo: Path, args,
                                                              needle):
