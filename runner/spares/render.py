@@ -75,7 +75,7 @@ def render_coverage(cov: Coverage, fmt: str) -> str:
     return "\n".join(out) + "\n"
 
 
-_WHAT = {"warranty": "warranty ends", "end_of_life": "end of life"}
+_WHAT = {"warranty": "warranty ends", "end_of_life": "end of life"}  # "PAST " marks passed
 
 
 def lifecycle_dict(life: Lifecycle) -> dict[str, Any]:
@@ -117,8 +117,8 @@ def render_lifecycle(life: Lifecycle, fmt: str) -> str:
         f"Equipment lifecycle on {life.today.isoformat()}, horizon {life.horizon.days}d"
     out = [head, "", "Warranty and end of life:" if fmt != "markdown" else "#### Dates", ""]
     for e in life.events:
-        mark = "PAST" if e.past else "due"
-        out.append(f"{bullet}{e.day.isoformat()} {mark} {_WHAT[e.what]}: {c(e.host)} "
+        mark = "PAST " if e.past else ""
+        out.append(f"{bullet}{e.day.isoformat()} {mark}{_WHAT[e.what]}: {c(e.host)} "
                    f"({e.criticality}, {c(e.site)}, {c(e.model)})")
     if not life.events:
         out.append(f"{bullet}none within the horizon")

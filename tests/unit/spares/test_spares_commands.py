@@ -23,7 +23,7 @@ TODAY = date(2026, 12, 1)
 def test_lifecycle_shows_the_warranty_ending_and_the_replacement(estate_repo, capsys):
     assert lifecycle_command.run(estate_repo, "180d", "text", today=TODAY) == 0
     out = capsys.readouterr().out
-    assert "2027-04-29 due warranty ends: mon-01 (medium, hz-dc1, sr630)" in out
+    assert "2027-04-29 warranty ends: mon-01 (medium, hz-dc1, sr630)" in out
     assert "web-02 (dl360-g10) replaces web-legacy-02 (sr630): equal or better" in out
     assert lifecycle_command.run(estate_repo, "90d", "json", today=TODAY) == 0
     assert json.loads(capsys.readouterr().out)["events"] == []
