@@ -85,3 +85,15 @@ def test_markdown_escapes_estate_text_in_spares_sections(estate_repo):
     md = render(estate_repo.plan(), "markdown")
     assert "- short `hz-dc1: hpe-psu-500w`:" in md
     assert "(min\\_stock 2)" in md  # free text escaped by the plan's Markdown helper
+
+
+def test_a_host_moved_past_its_end_of_life_is_in_the_lifecycle_section(estate_repo):
+    estate_repo.replace("inventory/hosts/hz-dc1.yaml", "end_of_life: 2029-12-31",
+                        "end_of_life: 2026-01-31")
+    estate_repo.commit()
+    plan = estate_repo.plan()
+    [change] = plan.sections["lifecycle"]
+    assert (change.key, change.status) == ("mon-01", "past end of life")
+    assert change.summary == "end of life 2026-01-31 has passed"
+    assert not plan.errors  # a warning for validate, not an error
+    assert plan_command.run(estate_repo.root, "HEAD~1", "HEAD", "text", today=TODAY) == 0
