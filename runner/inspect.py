@@ -260,7 +260,9 @@ def inspect(
             if not commit:
                 return None
             return commit_run(root, written, commit_summary(run), run.run_id,
-                              estate=begun.estate_commit, record=run.record_sha256)
+                              estate=begun.estate_commit,
+                              record=(run.record_path, run.record_sha256),
+                              sign=opened.signing_key)
 
         with stop.shielded():  # a second signal now would cost the measured results
             run.commit = write_and_commit()
@@ -301,6 +303,7 @@ def write_run(
     )
     run.summary = summarise(run.results)  # waivers may have relabelled results
     run.findings = transitions
+    changed = findings_store.changed_ids(store, before)
     previous = archive.latest_record(root)
     body = run_record(
         run_id=run.run_id,
@@ -309,14 +312,11 @@ def write_run(
         results=run.results,
         summary=run.summary,
         previous=previous,
-        extra={"findings": [
-            {"finding": t.finding, "from": t.before, "to": t.after} for t in transitions
-        ]},
+        extra={"findings": findings_store.entries(transitions, store, changed)},
     )
     rel, digest = write_record(root, run.run_id, started, body)
     run.record_path, run.record_sha256 = rel, digest
     written = [rel, *write_status(root, run.checklist, run.run_id, run.results, old_status)]
-    changed = {fid for fid, f in store.items() if findings_store.to_doc(f) != before.get(fid)}
     written += findings_store.save(root, store, changed)
     return written
 

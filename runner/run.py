@@ -6,17 +6,21 @@ A run is made in one order, here and nowhere else:
    and who triggered it (CI variables or the local user, read once at the boundary).
 2. ``lock_and_load``: take the checkout's run lock, read the clock once (the run's start;
    ``today`` is its UTC date), load the estate as of that day and refuse an invalid one
-   before any host is touched.
+   before any host is touched; then the pre-flight: verify the archive's tip (a broken tip
+   is refused with the ``patrol audit verify`` message) and find the signing key (refuse
+   when the service policy requires signatures and there is none, else say so once).
 3. ``begin``: the start time, the run id and the estate commit, captured *before* the run
    changes anything (an upgrade rewrites the inventory; the record must name the estate it
    was made from, not the one it left behind).
 4. ``header`` / ``write_record`` / ``commit``: the record header every kind shares, the seal
-   over the record, the atomic write, and the commit with its ``Patrol-*`` trailers.
+   over the record, the atomic write, and the signed commit with its ``Patrol-*`` trailers.
+   Every kind of run goes through these: every Patrol commit adds a record.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -89,18 +93,61 @@ def today(at: datetime) -> date:
 
 @dataclass(frozen=True)
 class Opened:
-    """A run holding the lock: the valid estate and the instant the run started."""
+    """A run holding the lock: the valid estate, the instant the run started and the key its
+    commits are signed with (None: unsigned)."""
 
     estate: Any
     started: datetime
+    signing_key: str | None = None
+
+
+SIGNING_ENV = "PATROL_SIGNING_KEY"
+
+
+def signing_key(ctx: RunContext) -> str | None:
+    """The SSH key Patrol signs with: ``PATROL_SIGNING_KEY`` (CI, from a secret), else the
+    repository's own ``user.signingkey``."""
+    return ctx.env.get(SIGNING_ENV) or archive.config_value(ctx.root, "user.signingkey")
+
+
+def archive_policy(estate: Any) -> Any:
+    """``archive:`` of the service policy (require_signatures, branch)."""
+    return getattr(getattr(estate, "service", None), "archive", None)
+
+
+def preflight(ctx: RunContext, estate: Any) -> str | None:
+    """What must hold before any host is touched: a sound archive tip and, when the policy
+    requires it, a signing key. Returns the key (None: this run's commits are unsigned)."""
+    from .archive import tip
+
+    checked = tip.check(ctx.root)
+    if checked.breaks:
+        lines = "\n".join(f"  {b.text()}" for b in checked.breaks[:20])
+        more = len(checked.breaks) - 20
+        raise PatrolError(
+            f"the archive is broken; nothing was measured (see `patrol audit verify`):\n{lines}"
+            + (f"\n  ... and {more} more" if more > 0 else ""),
+            exit_code=Exit.FAILED)
+    key = signing_key(ctx)
+    policy = archive_policy(estate)
+    if key is None:
+        if policy is not None and policy.require_signatures:
+            raise PatrolError(
+                f"policies/service.yaml requires signed records, and no signing key is set "
+                f"({SIGNING_ENV} or git config user.signingkey); nothing was measured",
+                exit_code=Exit.FAILED)
+    elif not Path(key).expanduser().exists() and not key.startswith(("ssh-", "key::")):
+        raise PatrolError(f"signing key {key} does not exist", exit_code=Exit.ENVIRONMENT)
+    return key
 
 
 @contextmanager
 def lock_and_load(ctx: RunContext) -> Iterator[Opened]:
-    """Hold the run lock for the whole run; read the clock once and load the estate."""
+    """Hold the run lock for the whole run; read the clock once, load the estate, pre-flight."""
     with archive.run_lock(ctx.root):
         started = ctx.now()
-        yield Opened(load_valid_estate(ctx.root, today(started)), started)
+        estate = load_valid_estate(ctx.root, today(started))
+        yield Opened(estate, started, preflight(ctx, estate))
 
 
 @dataclass(frozen=True)
@@ -148,12 +195,51 @@ def write_record(root: Path, run_id: str, started: datetime, body: dict[str, Any
     return rel, digest
 
 
+_UNSIGNED_SAID: set[str] = set()
+
+
 def commit(root: Path, paths: Iterable[str], summary: str, run_id: str, *,
-           estate: str | None = None, record: str | None = None) -> str:
-    """Commit the run's files with its trailers (``Patrol-Run``, then the estate commit and
-    the record hash when the run wrote a record)."""
-    trailers = {"Patrol-Run": run_id}
-    if record is not None:
-        trailers["Patrol-Estate"] = estate or "none"
-        trailers["Patrol-Record"] = f"sha256:{record}"
-    return archive.commit(root, paths, summary, trailers)
+           estate: str | None, record: tuple[str, str], sign: str | None = None) -> str:
+    """Commit the run's files with its trailers (``Patrol-Run``, ``Patrol-Estate``,
+    ``Patrol-Record`` with the hash of ``record`` = (path, sha256)), signed with ``sign``.
+    Every Patrol commit adds a record: that is what ``patrol audit verify`` demands."""
+    from .archive import tip
+
+    if sign is None and run_id not in _UNSIGNED_SAID:  # once per run, even over push retries
+        _UNSIGNED_SAID.add(run_id)
+        print(f"patrol: no signing key ({SIGNING_ENV} or git config user.signingkey): "
+              f"{run_id} is committed unsigned", file=sys.stderr)
+    trailers = {"Patrol-Run": run_id, "Patrol-Estate": estate or "none",
+                "Patrol-Record": f"sha256:{record[1]}"}
+    parent = archive.resolve_head(root)
+    sha = archive.commit(root, paths, summary, trailers, sign_key=sign)
+    tip.advance(root, parent, sha, tip.Tip(record[0], record[1]))
+    return sha
+
+
+def record_findings(ctx: RunContext, opened: Opened, kind: str, store: dict[str, Any],
+                    moves: list[Any], summary: str, *, commit: bool,
+                    extra: dict[str, Any] | None = None) -> str | None:
+    """A run that only moves findings (escalation, waiver lapse, cadence breach): when any
+    finding file changes, a sealed record names each one and both are committed together.
+    Nothing moved: no record, no commit. Returns the commit's sha (None: not committed)."""
+    from .archive.records import findings_record
+    from .findings import store as findings_store
+
+    ids = {m.finding for m in moves}
+    if not ids:
+        return None
+    begun = begin(ctx, kind, opened.started)
+    body = findings_record(run_id=begun.run_id, kind=kind,
+                           header=header(ctx, begun, ctx.now(), {}),
+                           previous=archive.latest_record(ctx.root),
+                           findings=findings_store.entries(moves, store, set()), extra=extra)
+    rel, digest = write_record(ctx.root, begun.run_id, begun.started, body)
+    changed = findings_store.save(ctx.root, store, ids)
+    if not commit:
+        return None
+    return _commit(ctx.root, [rel, *changed], summary, begun.run_id,
+                   estate=begun.estate_commit, record=(rel, digest), sign=opened.signing_key)
+
+
+_commit = commit  # for functions whose ``commit`` parameter (commit or not) hides it

@@ -31,10 +31,12 @@ from .files import (
 from .git import (
     clone,
     commit,
+    config_value,
     estate_commit,
     push,
     read_tree,
     repo_subdir,
+    resolve_head,
     resolve_rev,
     run_lock,
     show_stat,
@@ -42,9 +44,11 @@ from .git import (
 )
 
 __all__ = [
-    "REPORTS", "RUNS", "ChainBreak", "atomic_write", "clone", "commit", "dump_yaml",
+    "REPORTS", "RUNS", "ChainBreak", "atomic_write", "clone", "commit", "config_value",
+    "dump_yaml",
     "estate_commit", "latest_record", "list_records", "load_yaml", "push", "read_documents",
-    "read_tree", "record_hash", "record_is_intact", "record_path", "repo_subdir", "resolve_rev",
+    "read_tree", "record_hash", "record_is_intact", "record_path", "repo_subdir", "resolve_head",
+    "resolve_rev",
     "run_lock", "safe_file_name", "seal", "show_stat", "trailers", "verify_chain",
     "write_documents",
 ]

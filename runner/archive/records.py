@@ -14,7 +14,8 @@ from ..results import HostResult, Result, Status
 
 FORMAT = "patrol/run-record/v1"
 
-__all__ = ["FORMAT", "check_entry", "iso", "plain", "run_record", "status_doc", "unreachable_runs"]
+__all__ = ["FORMAT", "check_entry", "findings_record", "iso", "plain", "run_record", "status_doc",
+           "unreachable_runs"]
 
 
 def plain(value: Any) -> Any:
@@ -89,6 +90,21 @@ def run_record(
         body.update(extra)
     body["checks"] = {cid: severities[cid] for cid in sorted(severities)}
     body["hosts"] = hosts
+    return body
+
+
+def findings_record(*, run_id: str, kind: str, header: dict[str, Any],
+                    previous: tuple[str, str] | None, findings: list[dict[str, Any]],
+                    extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A run that only moves findings (escalation, waiver lapse, cadence breach): the record
+    that justifies each finding file it changes."""
+    body: dict[str, Any] = {"format": FORMAT, "kind": kind, "run": run_id}
+    body.update(header)
+    body["previous"] = {"record": previous[0], "sha256": previous[1]} if previous else None
+    body["summary"] = {"findings": len(findings)}
+    if extra:
+        body.update(extra)
+    body["findings"] = findings
     return body
 
 

@@ -8,12 +8,10 @@ from ..errors import Exit
 
 
 def run(root: Path, now: str | None, commit: bool) -> int:
-    from ..clock import stamp
     from ..findings import store as findings_store
     from ..findings.cadence import apply_breaches, cadence_breaches, expected, last_runs
     from ..findings.policy import policy_of
-    from ..run import RunContext, lock_and_load
-    from ..run import commit as commit_run
+    from ..run import RunContext, lock_and_load, record_findings
     from .findings import parse_now
 
     at = parse_now(now)
@@ -30,10 +28,12 @@ def run(root: Path, now: str | None, commit: bool) -> int:
             print(f"BREACH {b.checklist} ({b.cadence}, limit {b.limit}): "
                   + ", ".join(f"{h} last {t:%Y-%m-%dT%H:%MZ}" if t else f"{h} never"
                               for h, t in b.hosts.items()))
-        changed = findings_store.save(root, store, {m.finding for m in moves})
-        if changed and commit:
-            summary = f"compliance: {len(breaches)} checklist(s) in breach"
-            sha = commit_run(root, changed, summary, f"compliance-{stamp(at)}")
+        sha = record_findings(ctx, opened, "compliance", store, moves,
+                              f"compliance: {len(breaches)} checklist(s) in breach",
+                              commit=commit, extra={"breaches": [
+                                  {"checklist": b.checklist, "cadence": b.cadence,
+                                   "hosts": sorted(b.hosts)} for b in breaches]})
+        if sha:
             print(f"commit {sha}")
         print(f"{len(breaches)} checklist(s) in breach of cadence")
     return int(Exit.FAILED if breaches else Exit.OK)

@@ -116,25 +116,22 @@ def run(root: Path, states: list[str] | None, host: str | None, overdue: bool, f
 
 
 def escalate(root: Path, now: str | None, commit: bool) -> int:
-    """Lapse expired waivers and escalate, committing the moved findings."""
-    from ..clock import stamp
+    """Lapse expired waivers and escalate: a sealed record names every moved finding, and
+    the record and the finding files are committed together."""
     from ..findings import context_of, refresh_waivers
     from ..findings import store as findings_store
-    from ..run import RunContext, lock_and_load
-    from ..run import commit as commit_run
+    from ..run import RunContext, lock_and_load, record_findings
 
     at = parse_now(now)
     ctx = RunContext.here(root, clock=lambda: at)
     with lock_and_load(ctx) as opened:
-        estate = opened.estate
         store = findings_store.load(root)
-        moves = refresh_waivers(store, at, context_of(estate))
-        changed = findings_store.save(root, store, {m.finding for m in moves})
+        moves = refresh_waivers(store, at, context_of(opened.estate))
         for m in moves:
             print(f"{m.finding}: {m.before} -> {m.after}")
-        if changed and commit:
-            sha = commit_run(root, changed, f"findings: {len(moves)} escalated",
-                             f"escalate-{stamp(at)}")
+        sha = record_findings(ctx, opened, "escalate", store, moves,
+                              f"findings: {len(moves)} escalated", commit=commit)
+        if sha:
             print(f"commit {sha}")
     print(f"{len(moves)} transition(s)")
     return int(Exit.OK)

@@ -463,6 +463,17 @@ class EquipmentPolicy(EstateModel):
     warranty: EquipmentFinding = EquipmentFinding(severity=Severity.low)
 
 
+class ArchivePolicy(EstateModel):
+    """Where records go and what ``patrol audit verify`` demands of them."""
+
+    require_signatures: bool = Field(
+        default=False, description="Refuse an unsigned run; verify demands every commit that "
+        "touches reports/ be signed by a key in policies/allowed_signers as of its parent.")
+    branch: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")] | None = Field(
+        default=None, description="Write records to this branch (records-only history) "
+        "instead of the estate's branch, e.g. patrol-archive where main is protected.")
+
+
 class ServicePolicy(EstateModel):
     """policies/service.yaml"""
 
@@ -473,6 +484,7 @@ class ServicePolicy(EstateModel):
     cadence: CadenceLimits
     response_times: PerCriticality
     equipment: EquipmentPolicy = EquipmentPolicy()
+    archive: ArchivePolicy = ArchivePolicy()
 
 
 # --- waivers --------------------------------------------------------------------------------

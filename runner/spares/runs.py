@@ -58,7 +58,8 @@ def move_stock(ctx: RunContext, action: str, part: str, depot: str, *, quantity:
         out = Outcome(begun.run_id, rel, movement=m)
         if commit:
             out.commit = commit_run(ctx.root, [STOCK_FILE, rel], m.summary(), begun.run_id,
-                                    estate=begun.estate_commit, record=digest)
+                                    estate=begun.estate_commit, record=(rel, digest),
+                                    sign=opened.signing_key)
         return out
 
 
@@ -94,7 +95,8 @@ def _check(ctx: RunContext, label: str, judge: Judge, commit: bool, push: bool) 
             if not commit:
                 return ""
             out.commit = commit_run(ctx.root, [rel, *changed], j.summary, begun.run_id,
-                                    estate=begun.estate_commit, record=digest)
+                                    estate=begun.estate_commit, record=(rel, digest),
+                                    sign=opened.signing_key)
             return out.commit
 
         attempt()

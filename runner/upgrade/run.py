@@ -179,7 +179,7 @@ def upgrade(
             with own.shielded():
                 finished = rc.now()
                 written = _inventory_follows(root, run, targeted)
-                _record(rc, run, ctx.plan, begun, finished, commit, written)
+                _record(rc, run, ctx.plan, begun, finished, commit, written, opened.signing_key)
         run.timings["total"] = time.perf_counter() - t0
         return run
 
@@ -324,7 +324,7 @@ def commit_summary(run: UpgradeRun) -> str:
 
 
 def _record(rc: RunContext, run: UpgradeRun, plan: Any, begun: Begun, finished: datetime,
-            commit: bool, inventory_files: list[str]) -> None:
+            commit: bool, inventory_files: list[str], sign: str | None = None) -> None:
     from ..archive.upgrade_record import upgrade_record
 
     header = run_header(rc, begun, finished, {"plan": run.plan})
@@ -332,4 +332,5 @@ def _record(rc: RunContext, run: UpgradeRun, plan: Any, begun: Begun, finished: 
     run.record_path, run.record_sha256 = write_record(rc.root, run.run_id, begun.started, body)
     if commit:
         run.commit = commit_run(rc.root, [run.record_path, *inventory_files], commit_summary(run),
-                                run.run_id, estate=begun.estate_commit, record=run.record_sha256)
+                                run.run_id, estate=begun.estate_commit,
+                                record=(run.record_path, run.record_sha256), sign=sign)
