@@ -64,8 +64,8 @@ def commit_all(root: Path, message: str = "estate") -> str:
     return git(root, "rev-parse", "HEAD")
 
 
-def patrol_commit(root: Path, kind: str = "seed", run_id: str = "20261101T000000Z-seed-000000"
-                  ) -> str:
+def patrol_commit(root: Path, kind: str = "seed", run_id: str = "20261101T000000Z-seed-000000",
+                  sign: str | None = None, extra: list[str] | None = None) -> str:
     """Commit what a test crafted under ``reports/`` the way Patrol commits: a sealed record on
     the chain naming every finding file, with the trailers (``patrol audit verify`` refuses
     anything else under reports/)."""
@@ -87,8 +87,8 @@ def patrol_commit(root: Path, kind: str = "seed", run_id: str = "20261101T000000
     from datetime import datetime
     started = datetime.strptime(run_id[:16], "%Y%m%dT%H%M%SZ")
     rel, digest = write_record(root, run_id, started, body)
-    return commit(root, [rel, *changed], f"{kind}: crafted by a test", run_id, estate=estate,
-                  record=(rel, digest))
+    return commit(root, [rel, *changed, *(extra or [])], f"{kind}: crafted by a test", run_id,
+                  estate=estate, record=(rel, digest), sign=sign)
 
 
 @pytest.fixture

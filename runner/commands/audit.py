@@ -1,0 +1,71 @@
+"""`patrol audit verify`: prove nobody rewrote the archive; `patrol audit log` / `audit host`:
+the auditor's timeline, read from Git alone, every line naming its commit."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..errors import Exit, PatrolError
+
+
+def verify(root: Path, since: str | None, fmt: str) -> int:
+    """Exit 0 when the history of reports/ holds, 1 on any break (each named)."""
+    from ..archive import history
+    from ..archive.verify import verify as walk
+
+    if since is not None and history.resolve(root, since) is None:
+        raise PatrolError(f"--since {since!r}: unknown revision")
+    result = walk(root, since=since, estate_ref=_estate_ref(root))
+    if fmt == "json":
+        print(json.dumps({"ok": result.ok, "head": result.head, "commits": result.commits,
+                          "records": result.records, "signed": result.signed,
+                          "tip": {"record": result.tip.path, "sha256": result.tip.sha256},
+                          "breaks": [b.as_dict() for b in result.breaks]}, indent=2))
+    else:
+        for b in result.breaks:
+            print(f"BREAK {b.text()}")
+        verdict = "intact" if result.ok else f"{len(result.breaks)} break(s)"
+        print(f"{result.commits} commit(s), {result.records} record(s), {result.signed} signed "
+              f"checked: {verdict}")
+    return int(Exit.OK if result.ok else Exit.FAILED)
+
+
+def _estate_ref(root: Path) -> str | None:
+    """On an archive branch the estate is on another branch; None: the commit's own history."""
+    return None
+
+
+def log(root: Path, since: str | None, until: str | None, host: str | None,
+        checklist: str | None, fmt: str) -> int:
+    from ..archive.timeline import render, timeline
+
+    hosts = _hosts(root, host) if host else None
+    events = timeline(root, since=since, until=until, hosts=hosts, checklist=checklist)
+    print(render(events, fmt), end="")
+    return int(Exit.OK)
+
+
+def host_log(root: Path, host: str, fmt: str) -> int:
+    from ..archive.timeline import render, timeline
+
+    events = timeline(root, hosts={host}, estate_changes=True)
+    print(render(events, fmt), end="")
+    return int(Exit.OK)
+
+
+def _hosts(root: Path, selector: str) -> set[str]:
+    """Host names a selector picks in the current estate (a plain name picks itself, so a
+    retired host's history is still there)."""
+    from ..clock import utc_now
+    from ..estate.selector import parse_selector
+    from ..run import load_valid_estate
+
+    if "=" not in selector and "*" not in selector and " " not in selector:
+        return {selector}
+    try:
+        sel = parse_selector(selector)
+    except ValueError as exc:
+        raise PatrolError(f"--host {selector!r}: {exc}") from None
+    estate = load_valid_estate(root, utc_now().date())
+    return {name for name, h in estate.hosts.items() if sel.matches(h)}
