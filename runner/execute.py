@@ -16,6 +16,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from .ansible_data import as_data, inventory_as_data
+
 PLAYBOOKS = Path(__file__).resolve().parent.parent / "playbooks"
 
 
@@ -138,7 +140,8 @@ def run_play(
 
     ``on_host`` is called as each host's result arrives (live progress). The last result
     per host wins, so multi-task plays report their final state; a failure or an
-    unreachable result is never overwritten by a later ok.
+    unreachable result is never overwritten by a later ok. Every variable and extravar is
+    handed over as data (``runner.ansible_data``): estate text is never an Ansible template.
     """
     import time
 
@@ -179,9 +182,10 @@ def run_play(
             private_data_dir=pdd,
             project_dir=str(PLAYBOOKS),
             playbook=str(PLAYBOOKS / playbook),
-            inventory=static_inventory(inventory) if "_meta" in inventory else inventory,
+            inventory=inventory_as_data(
+                static_inventory(inventory) if "_meta" in inventory else inventory),
             limit=",".join(limit) if limit else None,
-            extravars=extravars or {},
+            extravars=as_data(extravars or {}),
             envvars=_envvars(timeout, forks, os.path.join(pdd, "cp")),
             forks=forks,
             cmdline=cmdline,

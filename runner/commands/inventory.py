@@ -2,7 +2,8 @@
 
 Ansible uses it through ``inventory/patrol-inventory`` (an inventory script):
 ``ansible-inventory -i inventory/patrol-inventory --list``. Lab hosts that are up get their
-connection vars from ``runner.lab.ansible_vars()``.
+connection vars from ``runner.lab.ansible_vars()``. Every variable is printed as
+``{"__ansible_unsafe": text}`` (``runner.ansible_data``): Ansible never templates estate text.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from ..errors import Exit
 
 
 def run(root: Path = Path("."), list_: bool = False, host: str | None = None) -> int:
+    from ..ansible_data import inventory_as_data
     from ..estate.files import NotAnEstate
     from ..estate.loader import load_estate
     from ..inventory import build_inventory
@@ -34,7 +36,7 @@ def run(root: Path = Path("."), list_: bool = False, host: str | None = None) ->
         return int(Exit.FAILED)
     from .. import lab
 
-    inventory = build_inventory(estate, lab.ansible_vars())
+    inventory = inventory_as_data(build_inventory(estate, lab.ansible_vars()))
     if host is not None:
         if host not in inventory["_meta"]["hostvars"]:
             print(f"patrol inventory: no host {host!r} in the estate", file=sys.stderr)
