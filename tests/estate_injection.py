@@ -19,7 +19,8 @@ from typing import Any
 from ruamel.yaml import YAML
 
 KEYED = {"software", "packages"}  # maps whose keys are estate text too
-FILES = ("inventory/*.yaml", "inventory/hosts/*.yaml", "policies/inspections/*.yaml")
+FILES = ("inventory/*.yaml", "inventory/hosts/*.yaml", "policies/inspections/*.yaml",
+         "policies/upgrades/*.yaml")
 
 
 @dataclass
@@ -49,6 +50,8 @@ def _yaml() -> YAML:
 
 
 def _walk(node: Any, parent: Any, inject: Any) -> Any:
+    if hasattr(node, "fa"):  # flow style ({a: b}, [a]) cannot hold "{{": use block style
+        node.fa.set_block_style()
     if isinstance(node, dict):
         if parent in KEYED:
             items = [(inject(k) if isinstance(k, str) else k, v) for k, v in node.items()]

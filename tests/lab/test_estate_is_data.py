@@ -7,6 +7,7 @@ from __future__ import annotations
 import shlex
 import shutil
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from estate_injection import Injection, inject_estate
 
 from runner.inspect import inspect
 from runner.results import Status
+from runner.upgrade.run import upgrade
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.lab
@@ -54,6 +56,25 @@ CHECKS = """  - id: literal-mode
 """
 
 
+PLAN = """name: injected plan
+targets: name=web-01
+packages:
+  patrol-agent: "1.1.0-1"
+window: {start: "00:00", end: "23:59", timezone: UTC}
+waves: [rest]
+halt: {max_failures: 0}
+pre_checks:
+  - id: literal-mode
+    kind: file_mode
+    params: {path: /tmp/patrol-plan-literal, mode: "0600"}
+post_checks:
+  - id: agent-version
+    kind: package_version
+    params: {packages: {patrol-agent: "1.1.0-1"}}
+rollback: true
+"""
+
+
 def git(cwd: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
 
@@ -70,6 +91,7 @@ def injected(tmp_path: Path) -> tuple[Path, Injection]:
         "    connection:\n      user: root\n      port: 22\n", 1) + GHOST)
     daily = dest / "policies/inspections/daily.yaml"
     daily.write_text(daily.read_text().replace("max: 2.0", "max: 1000.0") + CHECKS)
+    (dest / "policies/upgrades/injected.yaml").write_text(PLAN)
     inj = inject_estate(dest)
     git(dest, "init", "-q", "-b", "main")
     git(dest, "add", "-A")
@@ -124,3 +146,26 @@ def test_injected_estate_runs_nothing_and_records_literal_text(lab, injected):
     text = yaml.safe_dump(record, width=1 << 16)
     assert literal in text and package in text
     assert "patrol-literal49" not in text and "patrol-agent49" not in text
+
+
+def test_injected_upgrade_plan_runs_nothing(lab, injected):
+    """Package names and versions, pre-check params and every host field of an upgrade plan
+    reach the upgrade play (apt, in check mode) and the pre-check play as data."""
+    root, inj = injected
+    plan = {t for n, t in inj.texts.items() if inj.files[n] == "policies/upgrades/injected.yaml"}
+    assert any(t.startswith("patrol-agent{{") for t in plan)  # a package name
+    assert any(t.startswith("1.1.0-1{{") for t in plan)  # a version
+    literal = [t for t in plan if t.startswith("/tmp/patrol-plan-literal{{")]
+    assert literal
+    make_file(lab, "web-01", literal[0], "0600")
+    try:
+        run = upgrade(root, "injected", now=lambda: datetime(2026, 11, 25, 12, 0, tzinfo=UTC),
+                      check=True, commit=False, interrupt=lambda: False, timeout=5)
+    finally:
+        lab.run("web-01", f"rm -rf {shlex.quote(literal[0].split('{{')[0])}*")
+    assert sorted(run.hosts) == ["web-01"]
+    pre = run.hosts["web-01"].pre_checks["literal-mode"]
+    assert (pre.status, pre.reason[:len(literal[0])]) == (Status.PASS, literal[0])
+    assert inj.controller_files() == []
+    r = lab.run("web-01", f"ls /tmp | grep -c 'patrol-inj-{inj.token}' || true")
+    assert r.stdout.strip() == "0"
