@@ -9,8 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from runner import cli
+from runner.commands import validate
 from runner.commands.findings import render
-from runner.errors import Exit, PatrolError
+from runner.errors import Exit, PatrolError, Problem
 from runner.escape import markdown, markdown_code, terminal, terminal_lines, visible
 from runner.findings import Finding, State
 from runner.progress import Progress
@@ -91,3 +92,12 @@ def test_error_messages_show_escapes(monkeypatch: pytest.MonkeyPatch,
     assert exited.value.code == 1
     assert capsys.readouterr().err == (
         "patrol: Ansible reached no host:\nfatal \\x1b[31mred\\x1b[0m\n")
+
+
+def test_validate_output_shows_escapes() -> None:
+    problem = Problem("inventory/hosts/a.yaml", 3, 5, "unknown key '\x1b[2Jevil\x07'")
+    text = validate.render([problem], "text", files=1).splitlines()[0]
+    assert text == "inventory/hosts/a.yaml:3:5: error: unknown key '\\x1b[2Jevil\\x07'"
+    github = validate.render([problem], "github", files=1)
+    assert github == ("::error file=inventory/hosts/a.yaml,line=3,col=5::"
+                      "unknown key '\\x1b[2Jevil\\x07'")
