@@ -26,6 +26,9 @@ app = typer.Typer(
 EstateOpt = Annotated[
     Path, typer.Option("--estate", "-e", help="Root of the estate repository.", show_default=True)
 ]
+LabOpt = Annotated[bool, typer.Option(
+    "--lab", help="Reach the estate's hosts through the lab (patrol lab up): its addresses, key "
+    "and ssh options.")]
 
 
 def _call(module: str, func: str = "run", **kwargs: object) -> None:
@@ -69,10 +72,11 @@ def schema(
 def inventory(
     list_: Annotated[bool, typer.Option("--list", help="The whole inventory.")] = False,
     host: Annotated[str | None, typer.Option("--host", help="One host's variables.")] = None,
+    lab: LabOpt = False,
     estate: EstateOpt = Path("."),
 ) -> None:
     """The estate as Ansible dynamic-inventory JSON."""
-    _call("inventory", root=estate, list_=list_, host=host)
+    _call("inventory", root=estate, list_=list_, host=host, lab=lab)
 
 
 @app.command()
@@ -82,11 +86,12 @@ def inspect(
     junit: Annotated[Path | None, typer.Option(help="Write a JUnit XML report here.")] = None,
     commit: Annotated[bool, typer.Option("--commit/--no-commit", help="Commit records.")] = True,
     push: Annotated[bool, typer.Option(help="Push the commit (rebasing, never forcing).")] = False,
+    lab: LabOpt = False,
     estate: EstateOpt = Path("."),
 ) -> None:
     """Run a checklist against its hosts, judge, record and commit."""
     _call("inspect", root=estate, checklist=checklist, limit=limit, junit=junit, commit=commit,
-          push=push)
+          push=push, lab=lab)
 
 
 @app.command()
@@ -159,10 +164,11 @@ def upgrade(
                                         "nothing (Ansible check mode).")] = False,
     now: NowOpt = None,
     commit: Annotated[bool, typer.Option("--commit/--no-commit", help="Commit records.")] = True,
+    lab: LabOpt = False,
     estate: EstateOpt = Path("."),
 ) -> None:
     """Run an upgrade plan in its window, wave by wave: pre-checks, apt, post-checks, halt."""
-    _call("upgrade", root=estate, plan=plan, check=check, now=now, commit=commit)
+    _call("upgrade", root=estate, plan=plan, check=check, now=now, commit=commit, lab=lab)
 
 
 def _add_subapps() -> None:

@@ -42,12 +42,12 @@ def junit_xml(suite: str, results: dict[str, HostResult], seconds: float = 0.0) 
         hr = results[name]
         ts = ET.SubElement(root, "testsuite", name=xml_text(f"{suite}.{name}"))
         counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
-        if not hr.reachable:
+        if not hr.reachable and hr.measured:
             case = ET.SubElement(ts, "testcase", classname=name, name="reachable",
                                  time=_seconds(0))
             _outcome(case, "error", "unreachable", hr.message or "unreachable")
             counts["tests"], counts["errors"] = 1, 1
-        for cid in sorted(hr.checks) if hr.reachable else []:
+        for cid in sorted(hr.checks) if hr.reachable or not hr.measured else []:
             r = hr.checks[cid]
             case = ET.SubElement(ts, "testcase", classname=name, name=cid, time=_seconds(0))
             counts["tests"] += 1
@@ -57,6 +57,9 @@ def junit_xml(suite: str, results: dict[str, HostResult], seconds: float = 0.0) 
                 counts["failures" if tag == "failure" else "errors"] += 1
             elif r.status is Status.WAIVED:
                 _outcome(case, "skipped", None, f"waived: {r.reason}")
+                counts["skipped"] += 1
+            elif r.status is Status.NOT_MEASURED:
+                _outcome(case, "skipped", None, f"not measured: {r.reason}")
                 counts["skipped"] += 1
         for key, value in counts.items():
             ts.set(key, str(value))

@@ -61,7 +61,7 @@ def totals(items: list[Finding]) -> dict[str, dict[str, int]]:
 
 def render(items: list[Finding], fmt: str) -> str:
     from ..escape import markdown, markdown_code, terminal
-    from ..findings_store import to_doc
+    from ..findings.store import to_doc
 
     t = totals(items)
     if fmt == "json":
@@ -84,9 +84,10 @@ def render(items: list[Finding], fmt: str) -> str:
 
 
 def run(root: Path, states: list[str] | None, host: str | None, overdue: bool, fmt: str) -> int:
-    from .. import findings_store
+    from ..clock import utc_now
     from ..estate.selector import parse_selector
-    from ..inspect import load_valid_estate
+    from ..findings import store as findings_store
+    from ..run import load_valid_estate
 
     if not (root / "inventory").is_dir() and not (root / "policies").is_dir():
         raise PatrolError(f"{root} is not an estate: it has neither inventory/ nor policies/")
@@ -97,7 +98,7 @@ def run(root: Path, states: list[str] | None, host: str | None, overdue: bool, f
             host_sel = parse_selector(host)
         except ValueError as exc:
             raise PatrolError(f"--host {host!r}: {exc}") from None
-        estate = load_valid_estate(root)
+        estate = load_valid_estate(root, utc_now().date())
     for s in states or []:
         if s not in {x.value for x in State}:
             raise PatrolError(f"--state {s!r}: expected one of {', '.join(x.value for x in State)}")
@@ -108,23 +109,24 @@ def run(root: Path, states: list[str] | None, host: str | None, overdue: bool, f
 
 def escalate(root: Path, now: str | None, commit: bool) -> int:
     """Lapse expired waivers and escalate, committing the moved findings."""
-    from .. import archive, findings_store
-    from ..estate_policy import context_of
-    from ..findings import refresh_waivers
-    from ..inspect import load_valid_estate
+    from ..clock import stamp
+    from ..findings import context_of, refresh_waivers
+    from ..findings import store as findings_store
+    from ..run import RunContext, lock_and_load
+    from ..run import commit as commit_run
 
     at = parse_now(now)
-    with archive.run_lock(root):
-        estate = load_valid_estate(root)
+    ctx = RunContext.here(root, clock=lambda: at)
+    with lock_and_load(ctx) as opened:
+        estate = opened.estate
         store = findings_store.load(root)
         moves = refresh_waivers(store, at, context_of(estate))
         changed = findings_store.save(root, store, {m.finding for m in moves})
         for m in moves:
             print(f"{m.finding}: {m.before} -> {m.after}")
         if changed and commit:
-            sha = archive.commit(root, changed, f"findings: {len(moves)} escalated", {
-                "Patrol-Run": f"escalate-{at.strftime('%Y%m%dT%H%M%SZ')}",
-            })
+            sha = commit_run(root, changed, f"findings: {len(moves)} escalated",
+                             f"escalate-{stamp(at)}")
             print(f"commit {sha}")
     print(f"{len(moves)} transition(s)")
     return int(Exit.OK)

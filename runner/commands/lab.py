@@ -13,6 +13,16 @@ import typer
 
 app = typer.Typer(no_args_is_help=True)
 
+
+def connections(enabled: bool) -> dict[str, dict[str, object]]:
+    """The lab as a connection provider, only for a user who asked for it (``--lab``): the
+    Ansible connection vars (address, key, ssh options) of the lab hosts that are up."""
+    if not enabled:
+        return {}
+    from runner import lab
+
+    return lab.ansible_vars()
+
 HostArg = Annotated[str, typer.Argument(help="Lab host name, e.g. web-01.")]
 
 
@@ -136,6 +146,22 @@ def disk_detach(
     from runner.lab import faults
 
     faults.disk_detach(host, path)
+
+
+@app.command("service-hang")
+def service_hang(host: HostArg) -> None:
+    """Make `service NAME status` hang on a host (a stuck init script)."""
+    from runner.lab import faults
+
+    faults.service_hang(host)
+
+
+@app.command("service-unhang")
+def service_unhang(host: HostArg) -> None:
+    """Make `service ... status` answer again on a host."""
+    from runner.lab import faults
+
+    faults.service_unhang(host)
 
 
 @app.command()

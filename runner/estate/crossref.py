@@ -9,12 +9,13 @@ model, a stock entry or a commitment names exists.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
 
 from ..errors import Problem
+from ..findings.waivers import expiry_problem
 from .estate import Estate, Source
 from .models import (
     Checklist,
@@ -30,8 +31,6 @@ from .models import (
     WaiversFile,
 )
 from .yamlsource import Document, child
-
-WAIVER_WARN_DAYS = 14
 
 
 def _stem(name: str) -> str:
@@ -239,14 +238,9 @@ def check(estate: Estate, *, today: date, failed_kinds: Iterable[str] = (),
                      message=f"waiver: checklist '{waiver.checklist}' has no check "
                              f"'{waiver.check_id}' (its checks: "
                              f"{_known(c.id for c in checklist.checks)})")
-        if waiver.expires < today:
-            r.at(waiver, "expires", code="waiver-expired",
-                 message=f"waiver for {waiver.check} expired on {waiver.expires}; it no "
-                         "longer applies: renew it with a new expiry or remove it")
-        elif waiver.expires - today <= timedelta(days=WAIVER_WARN_DAYS):
-            r.at(waiver, "expires", severity="warning",
-                 message=f"waiver for {waiver.check} expires on {waiver.expires}, within "
-                         f"{WAIVER_WARN_DAYS} days")
+        if (expiry := expiry_problem(waiver.check, waiver.expires, today)) is not None:
+            r.at(waiver, "expires", severity=expiry.severity, code=expiry.code,
+                 message=expiry.message)
     return r.problems
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from .models import (
@@ -99,14 +98,6 @@ class Estate:
         if check is not None and getattr(check, "hosts", None) is not None:
             hosts = [h for h in hosts if check.hosts.matches(h)]
         return hosts
-
-    def waivers_for(self, host: Host, check: str, today: date) -> list[Waiver]:
-        """Waivers in force on ``today`` for ``host`` and ``"<checklist>/<check id>"``."""
-        return [
-            w for w in self.waivers
-            if w.check == check and w.applies_on(today)
-            and (w.host == host.name if w.host is not None else w.hosts.matches(host))
-        ]
 
     def where(self, obj: EstateModel) -> Location | None:
         """``file:line:column`` where an estate object is defined."""

@@ -17,7 +17,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import RUN_TOLERATED, Problem
+from ..errors import Problem
+from ..findings.waivers import RUN_TOLERATED
 from . import crossref
 from .estate import Estate, Source
 from .files import ESTATE_DIRS as ESTATE_DIRS  # re-exported for callers of the loader
@@ -43,8 +44,9 @@ def classify(path: str) -> FileKind | None:
     return None
 
 
-def load_estate(root: Path, *, today: date | None = None) -> tuple[Estate | None, list[Problem]]:
-    """Read and validate the estate under ``root``; raises NotAnEstate for a wrong root."""
+def load_estate(root: Path, *, today: date) -> tuple[Estate | None, list[Problem]]:
+    """Read and validate the estate under ``root`` as of ``today`` (waivers expire);
+    raises NotAnEstate for a wrong root."""
     return load_estate_files(read_tree(Path(root)), today=today)
 
 
@@ -204,9 +206,9 @@ def _salvage_hosts(doc: Document, kind: FileKind, invalid: set[str]) -> EstateMo
 # --- the whole ------------------------------------------------------------------------------
 
 
-def load_estate_files(files: dict[str, bytes], *, today: date | None = None,
+def load_estate_files(files: dict[str, bytes], *, today: date,
                       ) -> tuple[Estate | None, list[Problem]]:
-    """Validate an estate given as {repo-relative path: bytes}."""
+    """Validate an estate given as {repo-relative path: bytes}, as of ``today``."""
     problems: list[Problem] = []
     parsed: dict[str, tuple[FileKind, Document, EstateModel]] = {}
     invalid_hosts: set[str] = set()
@@ -246,7 +248,7 @@ def load_estate_files(files: dict[str, bytes], *, today: date | None = None,
                                     f"({kind.description})"))
 
     estate = crossref.assemble(parsed)
-    problems.extend(crossref.check(estate, today=today or date.today(), failed_kinds=failed,
+    problems.extend(crossref.check(estate, today=today, failed_kinds=failed,
                                    invalid_hosts=invalid_hosts))
     problems.sort()
     if any(p.severity == "error" and p.code not in RUN_TOLERATED for p in problems):

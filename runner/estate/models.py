@@ -347,6 +347,10 @@ class Check(EstateModel):
     severity: Severity
     hosts: SelectorField | None = None
     description: str | None = None
+    timeout: int | None = Field(
+        None, ge=1, le=3600,
+        description="Seconds the check's probe may take on a host before the check is an "
+                    "error 'timed out after N s' (default: its kind's, usually 10).")
     _params: Any = PrivateAttr(default=None)
 
     @property
@@ -446,9 +450,6 @@ class Waiver(EstateModel):
     @property
     def check_id(self) -> str:
         return self.check.split("/", 1)[1]
-
-    def applies_on(self, day: date) -> bool:
-        return day <= self.expires
 
 
 class WaiversFile(EstateModel):

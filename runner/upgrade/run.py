@@ -1,5 +1,6 @@
 """An upgrade: plan -> window -> waves -> pre-checks -> apt -> post-checks -> halt / rollback
--> record -> inventory -> commit.
+-> record -> inventory -> commit (the run skeleton is ``runner.run``'s: the estate commit is
+captured when the run begins, before the inventory is rewritten).
 
 Per wave there are two plays, whatever the wave's size: ``inspect.yml`` measures the
 pre-checks and the installed versions (one round trip), then ``upgrade.yml`` pins the
@@ -15,9 +16,10 @@ with none open it refuses (``OutsideWindow``) and says when it next opens. Hosts
 window is closed (another site's night) are recorded ``outside-window``; each wave re-checks
 the window before it starts.
 
-SIGINT: the first one lets the apt calls in flight finish (killing apt half-way would leave
-dpkg half-configured), then stops; the run is recorded as ``interrupted`` and committed, so
-the archive stays valid. A second SIGINT aborts at once.
+SIGINT or SIGTERM (``runner/interrupt.py``): the first one lets the apt calls in flight finish
+(killing apt half-way would leave dpkg half-configured), then stops; the run is recorded as
+``interrupted`` and committed, so the archive stays valid. A second one aborts at once,
+except while the record is being written.
 
 The inventory follows reality: every host whose installed versions are known after the run
 (upgraded, rolled back, failed with the new version in place) gets its declared
@@ -26,17 +28,20 @@ The inventory follows reality: every host whose installed versions are known aft
 
 from __future__ import annotations
 
-import os
-import signal
 import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from .. import archive
+from ..clock import Clock, iso, utc_now
 from ..errors import Exit, PatrolError
+from ..interrupt import Interrupt, signals_stop
+from ..run import Begun, RunContext, begin, lock_and_load, write_record
+from ..run import commit as commit_run
+from ..run import header as run_header
 from .model import (
     SUCCESS,
     WAVE_FAILURES,
@@ -60,45 +65,7 @@ from .plays import (
 from .waves import exceeds, split_labelled
 from .window import describe, is_open, next_open, zone_for
 
-Clock = Callable[[], datetime]
-
 __all__ = ["Interrupt", "Outcome", "OutsideWindow", "UpgradeRun", "commit_summary", "upgrade"]
-
-
-# -- interrupts --------------------------------------------------------------------------------
-
-
-class Interrupt:
-    """Set by the first SIGINT; polled between steps and by ansible-runner's cancel callback."""
-
-    def __init__(self) -> None:
-        self.requested = False
-
-    def __call__(self) -> bool:
-        return self.requested
-
-
-@contextmanager
-def sigint_stops_gracefully(interrupt: Interrupt, say: Say) -> Iterator[Interrupt]:
-    """First Ctrl-C: finish the apt calls in flight, then stop and record. Second: abort."""
-    try:
-        previous = signal.getsignal(signal.SIGINT)
-
-        def handler(_signum: int, _frame: Any) -> None:
-            if interrupt.requested:
-                raise KeyboardInterrupt
-            interrupt.requested = True
-            say("interrupt: letting the apt calls in flight finish, then stopping "
-                "(Ctrl-C again to abort at once)")
-
-        signal.signal(signal.SIGINT, handler)
-    except ValueError:  # not the main thread: nobody can send us SIGINT there anyway
-        yield interrupt
-        return
-    try:
-        yield interrupt
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 # -- the run -----------------------------------------------------------------------------------
@@ -141,7 +108,7 @@ def refusal(stem: str, plan: Any, zones: Mapping[str, Any], hosts: Mapping[str, 
                      f"{zone}, {where})")
     return OutsideWindow(
         f"upgrade plan {stem!r} is outside its maintenance window {describe(plan.window)} "
-        f"at {at.strftime('%Y-%m-%dT%H:%M:%SZ')}; nothing was run. It next opens "
+        f"at {iso(at)}; nothing was run. It next opens "
         + "; ".join(parts), ordered[0][0])
 
 
@@ -149,38 +116,46 @@ def upgrade(
     root: Path,
     plan_name: str,
     *,
-    now: Clock,
+    now: Clock = utc_now,
     check: bool = False,
     commit: bool = True,
     env: Mapping[str, str] | None = None,
+    ctx: RunContext | None = None,
     say: Say = lambda _text: None,
     play: Play | None = None,
+    connections: Mapping[str, Mapping[str, Any]] | None = None,
     interrupt: Callable[[], bool] | None = None,
     forks: int = 20,
     timeout: int = 10,
 ) -> UpgradeRun:
-    """Run (or with ``check`` preview) an upgrade plan; see the module docstring."""
-    from ..inspect import load_valid_estate, new_run_id
-    from ..record import iso
+    """Run (or with ``check`` preview) an upgrade plan; see the module docstring.
 
+    ``ctx`` fixes the clock, run ids and trigger (default: this machine's, with ``now`` and
+    ``env``); ``play`` is the executor; ``connections`` (host -> Ansible connection vars)
+    go over the estate's, e.g. the lab's when the user opts in.
+    """
     t0 = time.perf_counter()
-    root = Path(root)
+    rc = ctx or RunContext.here(Path(root), clock=now, env=env)
+    root = rc.root
     if play is None:
         from ..execute import run_play as play
-    with archive.run_lock(root):
-        estate = load_valid_estate(root)
+    with lock_and_load(rc) as opened:
+        estate = opened.estate
         stem, plan = find_plan(estate, plan_name)
         targeted = {h.name: h for h in estate.select(plan.targets)}
         if not targeted:
             raise PatrolError(f"upgrade plan {stem!r} targets no hosts", exit_code=Exit.USAGE)
         own = Interrupt()
-        ctx = Context(estate, plan, stem, targeted, play, say, interrupt or own, forks, timeout)
+        ctx = Context(estate, plan, stem, targeted, play, say, interrupt or own, forks, timeout,
+                      dict(connections or {}))
         zones = _zones(ctx)
-        started = now()
+        # the estate commit, captured before the run rewrites the inventory
+        begun = begin(rc, stem, opened.started)
+        started = begun.started
         in_window = [n for n in sorted(targeted) if is_open(plan.window, zones[n], started)]
         if not in_window and not check:
             raise refusal(stem, plan, zones, targeted, started)
-        run = UpgradeRun(new_run_id(started, stem), stem, check, dict(plan.packages), {}, [])
+        run = UpgradeRun(begun.run_id, stem, check, dict(plan.packages), {}, [])
         if check:
             if not in_window:
                 closed = refusal(stem, plan, zones, targeted, started)
@@ -197,14 +172,14 @@ def upgrade(
             run.waves.append(WaveResult(number, spec, names))
             for name in names:
                 run.hosts[name] = HostUpgrade(name, number)
-        if interrupt is None:
-            with sigint_stops_gracefully(own, say):
-                _waves(ctx, run, zones, now)
-        else:
-            _waves(ctx, run, zones, now)
-        finished = now()
-        written = _inventory_follows(root, run, targeted)
-        _record(root, run, ctx, started, finished, env, commit, written)
+        message = ("interrupt: letting the apt calls in flight finish, then stopping "
+                   "(Ctrl-C again to abort at once)")
+        with signals_stop(own, say, message) if interrupt is None else nullcontext():
+            _waves(ctx, run, zones, rc.clock)
+            with own.shielded():
+                finished = rc.now()
+                written = _inventory_follows(root, run, targeted)
+                _record(rc, run, ctx.plan, begun, finished, commit, written)
         run.timings["total"] = time.perf_counter() - t0
         return run
 
@@ -348,31 +323,13 @@ def commit_summary(run: UpgradeRun) -> str:
     return text
 
 
-def _record(root: Path, run: UpgradeRun, ctx: Context, started: datetime, finished: datetime,
-            env: Mapping[str, str] | None, commit: bool, inventory_files: list[str]) -> None:
-    from .. import execute
-    from ..inspect import _patrol_version
-    from ..record import iso
-    from ..trigger import trigger_from
-    from .record import upgrade_record
+def _record(rc: RunContext, run: UpgradeRun, plan: Any, begun: Begun, finished: datetime,
+            commit: bool, inventory_files: list[str]) -> None:
+    from ..archive.upgrade_record import upgrade_record
 
-    estate_sha, estate_dirty = archive.estate_commit(root)
-    header = {
-        "plan": run.plan,
-        "started": iso(started),
-        "finished": iso(finished),
-        "estate": {"commit": estate_sha, "dirty": estate_dirty},
-        "trigger": trigger_from(dict(os.environ if env is None else env)),
-        "tools": {"patrol": _patrol_version(), "ansible_core": execute.ansible_version()},
-    }
-    body = upgrade_record(run, ctx.plan, header, archive.latest_record(root))
-    data, digest = archive.seal(archive.dump_yaml(body))
-    rel = archive.record_path(run.run_id, started.year, started.month)
-    archive.atomic_write(root / rel, data)
-    run.record_path, run.record_sha256 = rel, digest
+    header = run_header(rc, begun, finished, {"plan": run.plan})
+    body = upgrade_record(run, plan, header, archive.latest_record(rc.root))
+    run.record_path, run.record_sha256 = write_record(rc.root, run.run_id, begun.started, body)
     if commit:
-        run.commit = archive.commit(root, [rel, *inventory_files], commit_summary(run), {
-            "Patrol-Run": run.run_id,
-            "Patrol-Estate": estate_sha or "none",
-            "Patrol-Record": f"sha256:{digest}",
-        })
+        run.commit = commit_run(rc.root, [run.record_path, *inventory_files], commit_summary(run),
+                                run.run_id, estate=begun.estate_commit, record=run.record_sha256)

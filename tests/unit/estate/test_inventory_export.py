@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +70,7 @@ def test_secrets_reach_ansible_as_vault_or_env_lookup(estate: SampleEstate) -> N
     estate.replace(hosts, "    tags: [pci]\n",
                    "    tags: [pci]\n    connection:\n"
                    "      become_password: {env: PATROL_DB_BECOME}\n")
-    loaded, problems = load_estate(estate.root)
+    loaded, problems = load_estate(estate.root, today=date(2026, 11, 25))
     assert loaded is not None, problems
     inv = build_inventory(loaded)
     web = inv["_meta"]["hostvars"]["web-01"]
@@ -77,6 +78,10 @@ def test_secrets_reach_ansible_as_vault_or_env_lookup(estate: SampleEstate) -> N
     assert web["ansible_become_password"]["__ansible_vault"].startswith("$ANSIBLE_VAULT;1.1")
     db = inv["_meta"]["hostvars"]["db-01"]
     assert db["ansible_become_password"] == "{{ lookup('env', 'PATROL_DB_BECOME') }}"
+    plays = build_inventory(loaded, become=False)["_meta"]["hostvars"]  # Patrol's own plays
+    assert "ansible_become_password" not in plays["web-01"]
+    assert "ansible_become_password" not in plays["db-01"]
+    assert plays["web-01"]["ansible_user"] == "patrol"
     env = {**os.environ, "PATROL_ESTATE": str(estate.root)}
     proc = subprocess.run([str(ANSIBLE_INVENTORY), "-i", str(REPO / "inventory/patrol-inventory"),
                            "--list"], capture_output=True, text=True, env=env, check=False)
@@ -86,7 +91,7 @@ def test_secrets_reach_ansible_as_vault_or_env_lookup(estate: SampleEstate) -> N
 
 
 def test_extra_hostvars_override_the_estate() -> None:
-    estate, _ = load_estate(REPO)
+    estate, _ = load_estate(REPO, today=date(2026, 11, 25))
     inv = build_inventory(estate, {"web-01": {"ansible_host": "127.0.0.1", "ansible_port": 2201}})
     web = inv["_meta"]["hostvars"]["web-01"]
     assert (web["ansible_host"], web["ansible_port"]) == ("127.0.0.1", 2201)
