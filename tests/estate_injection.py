@@ -13,6 +13,7 @@ import io
 import re
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -70,10 +71,12 @@ def _walk(node: Any, parent: Any, inject: Any) -> Any:
     return node
 
 
-def inject_estate(root: Path, limit: int = 40) -> Injection:
-    """Inject every field of the estate at ``root``; keep the ones validation accepts."""
+def inject_estate(root: Path, today: date | None = None, limit: int = 40) -> Injection:
+    """Inject every field of the estate at ``root``; keep the ones validation accepts
+    (on ``today``, by default the real date: the run that follows validates on it too)."""
     from runner.estate import load_estate
 
+    today = today or datetime.now(UTC).date()
     paths = sorted({p for pattern in FILES for p in root.glob(pattern)})
     originals = {p: p.read_text() for p in paths}
     inj = Injection(uuid.uuid4().hex[:8])
@@ -96,7 +99,7 @@ def inject_estate(root: Path, limit: int = 40) -> Injection:
             out = io.StringIO()
             _yaml().dump(_walk(doc, None, inject), out)
             path.write_text(out.getvalue())
-        estate, problems = load_estate(root)
+        estate, problems = load_estate(root, today=today)
         errors = [p for p in problems if p.severity == "error"]
         if estate is not None and not errors:
             return inj

@@ -5,20 +5,18 @@ command on the controller or any host, and measures and records the literal stri
 from __future__ import annotations
 
 import shlex
-import shutil
-import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import yaml
-from estate_injection import Injection, inject_estate
 
 from runner.inspect import inspect
 from runner.results import Status
 from runner.upgrade.run import upgrade
+from tests.conftest import commit_all, copy_estate
+from tests.estate_injection import Injection, inject_estate
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.lab
 
 GHOST = """  - name: ghost-01
@@ -75,16 +73,9 @@ rollback: true
 """
 
 
-def git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
-
-
 @pytest.fixture
 def injected(tmp_path: Path) -> tuple[Path, Injection]:
-    dest = tmp_path / "estate"
-    dest.mkdir()
-    for part in ("inventory", "policies"):
-        shutil.copytree(ROOT / part, dest / part)
+    dest = copy_estate(tmp_path / "estate")
     hosts = dest / "inventory/hosts/hz-dc1.yaml"
     hosts.write_text(hosts.read_text().replace(
         "    tags: [frontend, pci]\n", "    tags: [frontend, pci]\n"
@@ -93,9 +84,7 @@ def injected(tmp_path: Path) -> tuple[Path, Injection]:
     daily.write_text(daily.read_text().replace("max: 2.0", "max: 1000.0") + CHECKS)
     (dest / "policies/upgrades/injected.yaml").write_text(PLAN)
     inj = inject_estate(dest)
-    git(dest, "init", "-q", "-b", "main")
-    git(dest, "add", "-A")
-    git(dest, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "estate")
+    commit_all(dest)
     return dest, inj
 
 
@@ -124,7 +113,7 @@ def test_injected_estate_runs_nothing_and_records_literal_text(lab, injected):
     make_file(lab, "web-01", literal, "0600")
     make_file(lab, "web-01", fresh, "0644")
     try:
-        run = inspect(root, "daily", timeout=5)
+        run = inspect(root, "daily", timeout=5, connections=lab.ansible_vars())
     finally:
         top = literal.split("{{")[0]
         lab.run("web-01", f"rm -rf {shlex.quote(top)}*")
@@ -160,7 +149,8 @@ def test_injected_upgrade_plan_runs_nothing(lab, injected):
     make_file(lab, "web-01", literal[0], "0600")
     try:
         run = upgrade(root, "injected", now=lambda: datetime(2026, 11, 25, 12, 0, tzinfo=UTC),
-                      check=True, commit=False, interrupt=lambda: False, timeout=5)
+                      check=True, commit=False, interrupt=lambda: False, timeout=5,
+                      connections=lab.ansible_vars())
     finally:
         lab.run("web-01", f"rm -rf {shlex.quote(literal[0].split('{{')[0])}*")
     assert sorted(run.hosts) == ["web-01"]

@@ -9,16 +9,17 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from estate_injection import Injection, inject_estate
 
 from runner.ansible_data import Template, as_data, inventory_as_data
 from runner.estate import load_estate
 from runner.execute import static_inventory
 from runner.inventory import build_inventory
+from tests.estate_injection import Injection, inject_estate
 
 from .conftest import REPO, SampleEstate
 
@@ -98,7 +99,7 @@ def test_templating_the_script_inventory_renders_nothing(injected: Injection,
 def test_runner_inventory_and_extravars_files_render_nothing(
         injected: Injection, estate: SampleEstate, tmp_path: Path) -> None:
     """The files ansible-runner writes (``json.dumps`` of what execute passes) read by Ansible."""
-    loaded, problems = load_estate(estate.root)
+    loaded, problems = load_estate(estate.root, today=datetime.now(UTC).date())
     assert loaded is not None, problems
     inventory = tmp_path / "hosts.json"
     inventory.write_text(json.dumps(inventory_as_data(static_inventory(build_inventory(loaded)))))
