@@ -6,10 +6,14 @@ import json
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..errors import Exit, PatrolError
-from ..findings import ACTIVE, Finding, State
+
+if TYPE_CHECKING:  # runner.findings is imported when a findings command runs, not by the CLI
+    from ..estate.estate import Estate
+    from ..estate.selector import Selector
+    from ..findings import Finding
 
 _SEVERITIES = ("critical", "high", "medium", "low")
 
@@ -32,8 +36,10 @@ def parse_now(text: str | None) -> datetime:
     return value.astimezone(UTC)
 
 
-def select(findings: dict[str, Finding], states: list[str] | None, host_sel: Any,
-           overdue: bool, estate: Any | None) -> list[Finding]:
+def select(findings: dict[str, Finding], states: list[str] | None, host_sel: Selector | None,
+           overdue: bool, estate: Estate | None) -> list[Finding]:
+    from ..findings import ACTIVE, State
+
     wanted = {State(s) for s in states} if states else set(ACTIVE)
     if overdue:
         wanted &= {State.OVERDUE, State.PENALISED}
@@ -51,6 +57,8 @@ def select(findings: dict[str, Finding], states: list[str] | None, host_sel: Any
 
 
 def totals(items: list[Finding]) -> dict[str, dict[str, int]]:
+    from ..findings import State
+
     by_state = Counter(f.state.value for f in items)
     by_sev = Counter(f.severity for f in items)
     return {
@@ -86,6 +94,7 @@ def render(items: list[Finding], fmt: str) -> str:
 def run(root: Path, states: list[str] | None, host: str | None, overdue: bool, fmt: str) -> int:
     from ..clock import utc_now
     from ..estate.selector import parse_selector
+    from ..findings import State
     from ..findings import store as findings_store
     from ..run import load_valid_estate
 
