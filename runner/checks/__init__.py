@@ -42,6 +42,7 @@ _MODULES: tuple[str, ...] = (
     "listening_ports",
     "file_mode",
     "sshd_config",
+    "sshd_reload",
     "certificate_expiry",
     "file_freshness",
 )

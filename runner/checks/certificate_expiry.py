@@ -3,7 +3,9 @@ at least ``min_days`` more days.
 
 The probe returns notAfter and the host's current time (no openssl binary needed), so
 the judge reads no clock. The value is the notAfter date (stable from run to run); fewer
-than ``min_days`` days left fails, exactly ``min_days`` passes. A missing file fails.
+than ``min_days`` days left fails, exactly ``min_days`` passes (like ``openssl x509
+-checkend``). A missing file fails. The reason counts whole days, and hours under three
+days ("2 days 23 hours left", "expired 2026-01-05 (1 day 4 hours ago)").
 
 ```yaml
 - id: lab-certificate
@@ -23,7 +25,7 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from ..results import Result, Status
-from .base import HostLike, Measurement, ParamsModel, absolute_path, measured_error
+from .base import HostLike, Measurement, ParamsModel, absolute_path, measured_error, plural
 
 NAME = "certificate_expiry"
 
@@ -43,6 +45,23 @@ def iso(epoch: int) -> str:
     return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def duration(seconds: float) -> str:
+    """A span for a reason: whole days from three days up, days and hours below (where
+    "2 days" would hide that it is almost 3), minutes under an hour."""
+    seconds = int(seconds)
+    days, rest = divmod(seconds, 86400)
+    hours = rest // 3600
+    if days >= 3:
+        return plural(days, "day")
+    if days:
+        return plural(days, "day") + (f" {plural(hours, 'hour')}" if hours else "")
+    if hours:
+        return plural(hours, "hour")
+    if seconds >= 60:
+        return plural(seconds // 60, "minute")
+    return "less than a minute"
+
+
 def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result:
     if (err := measured_error(measured)) is not None:
         return err
@@ -56,6 +75,11 @@ def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result
     days = seconds_left / 86400
     date = iso(not_after)[:10]
     if seconds_left < 0:
-        return Result(Status.FAIL, value, f"{params.path} expired {date} ({-days:.0f} days ago)")
-    text = f"{params.path} expires {date} ({int(days)} days left, minimum {params.min_days})"
+        return Result(
+            Status.FAIL, value, f"{params.path} expired {date} ({duration(-seconds_left)} ago)"
+        )
+    text = (
+        f"{params.path} expires {date} ({duration(seconds_left)} left, "
+        f"minimum {plural(params.min_days, 'day')})"
+    )
     return Result(Status.FAIL if days < params.min_days else Status.PASS, value, text)

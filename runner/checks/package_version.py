@@ -1,7 +1,11 @@
 """Package version: each listed package is installed, at exactly the given version if one
 is given (``null`` means any version). Read from dpkg's status database.
 
-The value maps each package to its installed version (``null`` when not installed).
+The value maps each package to its installed version (``null`` when not installed). A
+package waiting on dpkg triggers (``iW``/``it``, what an interrupted apt run leaves) is
+installed; one dpkg left unpacked, half-installed or half-configured is neither installed
+nor absent: its value is ``{version, state}`` and the check fails saying so
+("patrol-agent 1.1.0-1 unpacked, not configured").
 
 ```yaml
 - id: openssh-installed
@@ -56,6 +60,25 @@ class Params(ParamsModel):
         return packages
 
 
+# What each dpkg state short of configured means, for the reason.
+STATE_TEXT = {
+    "unpacked": "unpacked, not configured",
+    "half-configured": "half-configured: its configuration failed",
+    "half-installed": "half-installed: its installation or removal was interrupted",
+}
+
+
+def broken_state(entry: Any) -> str | None:
+    """ "1.1.0-1 unpacked, not configured" for a package dpkg left part-way, else None.
+
+    The probe gives a version string (configured), None (not installed) or
+    ``{"version", "state"}`` for a package in between."""
+    if not isinstance(entry, dict):
+        return None
+    state = str(entry.get("state", "unknown"))
+    return f"{entry.get('version') or '?'} {STATE_TEXT.get(state, state)}"
+
+
 def measure(params: Params, host: HostLike) -> Measurement:
     return Measurement("packages", {"names": sorted(params.packages)})
 
@@ -69,6 +92,8 @@ def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result
         have = installed[name]
         if have is None:
             problems.append(f"{name} not installed")
+        elif (broken := broken_state(have)) is not None:
+            problems.append(f"{name} {broken}")
         elif wanted is not None and have != wanted:
             problems.append(f"{name} {have} installed, expected {wanted}")
     if problems:

@@ -21,12 +21,13 @@ EXPECTED_KINDS = {
     "listening_ports",
     "file_mode",
     "sshd_config",
+    "sshd_reload",
     "certificate_expiry",
     "file_freshness",
 }
 
 
-def test_registry_holds_exactly_the_fourteen_kinds():
+def test_registry_holds_exactly_the_fifteen_kinds():
     assert set(kind_names()) == EXPECTED_KINDS
 
 
@@ -59,6 +60,9 @@ def test_registry_holds_exactly_the_fourteen_kinds():
         ("listening_ports", {"forbidden": [70000]}),
         ("listening_ports", {"expected": [22], "forbidden": [22]}),
         ("listening_ports", {}),
+        ("listening_ports", {"expected": [22], "only": [443]}),
+        ("listening_ports", {"forbidden": [23], "only": [22, 23]}),
+        ("listening_ports", {"only": [0]}),
         ("file_mode", {"path": "etc/shadow", "mode": "0640"}),
         ("file_mode", {"path": "/etc/shadow", "mode": 640}),
         ("file_mode", {"path": "/etc/shadow", "mode": "0648"}),
@@ -68,6 +72,12 @@ def test_registry_holds_exactly_the_fourteen_kinds():
         ("sshd_config", {"permit_root_login": []}),
         ("sshd_config", {"settings": {"bad key": "no"}}),
         ("sshd_config", {"permit_root_login": None, "password_authentication": None}),
+        ("sshd_config", {"connections": [{"user": "root"}]}),
+        ("sshd_config", {"connections": [{"addr": "10.0.0.300"}]}),
+        ("sshd_config", {"connections": [{"addr": "10.0.0.1", "user": "root,addr=1.2.3.4"}]}),
+        ("sshd_config", {"connections": [{"addr": "10.0.0.1", "host": "a,user=root"}]}),
+        ("sshd_config", {"connections": [{"addr": "10.0.0.1", "lport": 0}]}),
+        ("sshd_reload", {"anything": True}),
         ("certificate_expiry", {"path": "lab.pem"}),
         ("certificate_expiry", {"path": "/etc/ssl/lab.pem", "min_days": -1}),
         ("file_freshness", {"path": "/var/backups/x", "max_age_hours": 0}),

@@ -110,16 +110,45 @@ def test_packages_match_dpkg_query(pm):
     assert measured == {"dpkg": expected, "patrol-no-such-package": None}
 
 
-def test_packages_only_count_installed_ones(pm, tmp_path):
+def test_packages_report_every_dpkg_state_faithfully(pm, tmp_path):
     status = tmp_path / "status"
     status.write_text(
         "Package: gone\nStatus: deinstall ok config-files\nVersion: 1.0\n\n"
         "Package: here\nStatus: install ok installed\nArchitecture: amd64\nVersion: 2:3.4-5\n"
         "Description: a thing\n continued line: not a field\n\n"
-        "Package: half\nStatus: install reinstreq half-installed\nVersion: 1\n"
+        "Package: half\nStatus: install reinstreq half-installed\nVersion: 1\n\n"
+        "Package: waits\nStatus: install ok triggers-awaited\nVersion: 9.2p1-2\n"
+        "Triggers-Awaited: man-db\n\n"
+        "Package: pending\nStatus: install ok triggers-pending\nVersion: 2.11\n"
+        "Triggers-Pending: /usr/share/man\n\n"
+        "Package: unpacked\nStatus: install ok unpacked\nVersion: 1.1.0-1\n\n"
+        "Package: failed\nStatus: install ok half-configured\nVersion: 3\n\n"
+        "Package: purged\nStatus: purge ok not-installed\n"
     )
-    measured = pm.probe_packages(["gone", "here", "here:amd64", "half"], status_file=str(status))
-    assert measured == {"gone": None, "here": "2:3.4-5", "here:amd64": "2:3.4-5", "half": None}
+    names = ["gone", "here", "here:amd64", "half", "waits", "pending", "unpacked", "failed",
+             "purged", "absent"]  # fmt: skip
+    assert pm.probe_packages(names, status_file=str(status)) == {
+        "gone": None,
+        "here": "2:3.4-5",
+        "here:amd64": "2:3.4-5",
+        "half": {"version": "1", "state": "half-installed"},
+        "waits": "9.2p1-2",
+        "pending": "2.11",
+        "unpacked": {"version": "1.1.0-1", "state": "unpacked"},
+        "failed": {"version": "3", "state": "half-configured"},
+        "purged": None,
+        "absent": None,
+    }
+
+
+def test_packages_plain_name_prefers_the_installed_architecture(pm, tmp_path):
+    status = tmp_path / "status"
+    status.write_text(
+        "Package: lib\nStatus: deinstall ok config-files\nArchitecture: i386\nVersion: 1\n\n"
+        "Package: lib\nStatus: install ok installed\nArchitecture: amd64\nVersion: 2\n"
+    )
+    measured = pm.probe_packages(["lib", "lib:i386", "lib:amd64"], status_file=str(status))
+    assert measured == {"lib": "2", "lib:i386": None, "lib:amd64": "2"}
 
 
 # --- apt upgrades -------------------------------------------------------------------------
