@@ -512,9 +512,11 @@ def _config_words(line):
 
 
 def read_sshd_config_files(path="/etc/ssh/sshd_config", base_dir="/etc/ssh"):
-    """sshd's config files in read order (``Include`` expanded) and their ``Match`` blocks:
-    ``[{"criteria", "file", "line", "settings": {keyword: value}}]``, first value wins."""
-    files, matches = [], []
+    """sshd's config files in read order (``Include`` expanded), the directories its
+    ``Include`` globs search (a file removed from one changes the config too) and the
+    ``Match`` blocks: ``[{"criteria", "file", "line", "settings": {keyword: value}}]``,
+    first value wins."""
+    files, dirs, matches = [], [], []
 
     def read(name, match, depth):
         if depth > 16 or name in files:
@@ -533,13 +535,17 @@ def read_sshd_config_files(path="/etc/ssh/sshd_config", base_dir="/etc/ssh"):
             elif keyword == "include":
                 for pattern in args.split():
                     pattern = pattern if pattern.startswith("/") else f"{base_dir}/{pattern}"
+                    folder = os.path.dirname(pattern)
+                    magic = glob.has_magic(os.path.basename(pattern))
+                    if magic and os.path.isdir(folder) and folder not in dirs:
+                        dirs.append(folder)
                     for included in sorted(glob.glob(pattern)):
                         read(included, match, depth + 1)
             elif keyword and match is not None:
                 match["settings"].setdefault(keyword, args)
 
     read(path, None, 0)
-    return files, matches
+    return files, dirs, matches
 
 
 def probe_sshd_config(keys, connections=(), config_file=None):
@@ -567,7 +573,7 @@ def probe_sshd_config(keys, connections=(), config_file=None):
         seen.add(spec)
         effective = _sshd_t(sshd, ["-C", spec], config_file=config_file)
         measured.append({**conn, "settings": {key: effective.get(key) for key in keys}})
-    _files, matches = read_sshd_config_files(config_file or "/etc/ssh/sshd_config")
+    _files, _dirs, matches = read_sshd_config_files(config_file or "/etc/ssh/sshd_config")
     return {
         "settings": {key: settings.get(key) for key in keys},
         "connections": measured,
@@ -596,11 +602,11 @@ def probe_sshd_reload(config_file="/etc/ssh/sshd_config", pid_file=None):
     """
     if pid_file is None:
         pid_file = _sshd_t(_sshd_binary()).get("pidfile") or "/run/sshd.pid"
-    files, _matches = read_sshd_config_files(config_file)
+    files, dirs, _matches = read_sshd_config_files(config_file)
     if not files:
         raise ProbeError(f"{config_file}: cannot read the sshd config")
-    mtimes = {name: os.stat(name).st_mtime for name in files}
-    newest = max(files, key=lambda name: (mtimes[name], name))
+    mtimes = {name: os.stat(name).st_mtime for name in [*files, *dirs]}
+    newest = max(mtimes, key=lambda name: (mtimes[name], name))
     started = pid = None
     try:
         with open(pid_file, encoding="ascii", errors="replace") as fh:

@@ -4,9 +4,10 @@
 when it (re)started. After an edit, or a hardening change reverted in the file, without
 a reload the daemon still allows what the files no longer say, and ``sshd -T`` cannot see
 it. sshd rewrites its pid file whenever it (re)starts, a SIGHUP reload included, so a
-config file (``sshd_config`` and every ``Include``) modified after the pid file fails:
-"changed since sshd started: reload pending". No live sshd behind the pid file is an
-error (``service_running`` says whether it should run).
+config file (``sshd_config`` and every ``Include``, and the directories Include globs
+search, where a removed drop-in shows) modified after the pid file fails: "changed since
+sshd started: reload pending". No live sshd behind the pid file is an error
+(``service_running`` says whether it should run).
 
 ```yaml
 - id: sshd-reload

@@ -376,8 +376,9 @@ def test_sshd_config_files_expand_includes_and_collect_match_blocks(pm, tmp_path
         "Match Address 10.123.0.0/24,!10.123.0.1\n  PermitRootLogin yes\n"
     )
     (confd / "10-first.conf").write_text("PasswordAuthentication no\n")
-    files, matches = pm.read_sshd_config_files(str(main), base_dir=str(tmp_path))
+    files, dirs, matches = pm.read_sshd_config_files(str(main), base_dir=str(tmp_path))
     assert files == [str(main), str(confd / "10-first.conf"), str(confd / "20-lab.conf")]
+    assert dirs == [str(confd)]
     assert matches == [
         {"criteria": "Address 10.123.0.0/24,!10.123.0.1", "file": str(confd / "20-lab.conf"),
          "line": 1, "settings": {"permitrootlogin": "yes"}},
@@ -416,6 +417,21 @@ def test_sshd_reload_compares_config_mtimes_with_the_pid_file(pm, tmp_path, fake
     assert measured == {"config_file": str(extra), "config_mtime": 1_700_000_100.0,
                         "pid_file": str(pid_file), "pid": fake_sshd,
                         "started": 1_700_000_050.0}  # fmt: skip
+
+
+def test_sshd_reload_sees_a_drop_in_removed_from_an_include_dir(pm, tmp_path, fake_sshd):
+    confd = tmp_path / "sshd_config.d"
+    confd.mkdir()
+    config = tmp_path / "sshd_config"
+    config.write_text(f"Include {confd}/*.conf\n")
+    pid_file = tmp_path / "sshd.pid"
+    pid_file.write_text(f"{fake_sshd}\n")
+    for path in (config, confd, pid_file):
+        os.utime(path, (1_700_000_000, 1_700_000_000))
+    assert pm.probe_sshd_reload(str(config), str(pid_file))["config_mtime"] == 1_700_000_000
+    os.utime(confd, (1_700_000_200, 1_700_000_200))  # as rm of a .conf in it would
+    measured = pm.probe_sshd_reload(str(config), str(pid_file))
+    assert (measured["config_file"], measured["config_mtime"]) == (str(confd), 1_700_000_200)
 
 
 def test_sshd_reload_without_a_live_sshd_has_no_start_time(pm, tmp_path):
