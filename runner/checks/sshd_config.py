@@ -31,7 +31,8 @@ Whether the running daemon has read the files is the ``sshd_reload`` check's que
 from __future__ import annotations
 
 import re
-from ipaddress import IPv4Address, IPv6Address
+from fnmatch import fnmatchcase
+from ipaddress import IPv4Address, IPv6Address, ip_address, ip_network
 from typing import Annotated, Any
 
 from pydantic import Field, field_validator, model_validator
@@ -133,15 +134,6 @@ def measure(params: Params, host: HostLike) -> Measurement:
     return Measurement("sshd_config", args)
 
 
-# sshd -T prints prohibit-password as its older name
-_ALIASES = {"prohibit-password": "without-password"}
-
-
-def _same(a: str, b: str) -> bool:
-    a, b = a.strip().lower(), b.strip().lower()
-    return _ALIASES.get(a, a) == _ALIASES.get(b, b)
-
-
 def who(conn: dict[str, Any]) -> str:
     """ "root from 203.0.113.1 to 10.123.0.31:22": a connection as a reason names it."""
     text = f"{conn.get('user', '?')} from {conn.get('addr', '?')}"
@@ -152,14 +144,70 @@ def who(conn: dict[str, Any]) -> str:
     return text
 
 
-def match_blocks(matches: list[dict[str, Any]], key: str, have: str) -> str:
-    """The Match blocks that set ``key`` to ``have`` (else any that set ``key``)."""
-    setting = [m for m in matches if key in (m.get("settings") or {})]
-    exact = [m for m in setting if _same(str(m["settings"][key]), have)]
-    found = exact or setting
-    if not found:
+def _pattern_list(value: str, patterns: str, *, address: bool = False) -> bool:
+    """sshd's pattern lists: comma-separated, ``*``/``?`` wildcards, CIDR for addresses,
+    and a matching ``!pattern`` vetoes the whole list."""
+    matched = False
+    for pattern in patterns.split(","):
+        negated = pattern.startswith("!")
+        pattern = pattern.removeprefix("!")
+        if address and "/" in pattern:
+            try:
+                hit = ip_address(value) in ip_network(pattern, strict=False)
+            except ValueError:
+                hit = False
+        else:
+            hit = fnmatchcase(value, pattern)
+        if hit and negated:
+            return False
+        matched = matched or hit
+    return matched
+
+
+# Match criterion -> (connection field, compared as an address)
+_CRITERIA = {
+    "user": ("user", False),
+    "host": ("host", False),
+    "address": ("addr", True),
+    "localaddress": ("laddr", True),
+    "localport": ("lport", False),
+}
+
+
+def applies(criteria: str, conn: dict[str, Any]) -> bool | None:
+    """Whether a ``Match`` line applies to a connection; None when it depends on what the
+    connection spec cannot say (Group, RDomain, an unset laddr)."""
+    words = criteria.split()
+    if [w.lower() for w in words] == ["all"]:
+        return True
+    if len(words) % 2:
+        return None
+    for keyword, patterns in zip(words[::2], words[1::2], strict=True):
+        field, address = _CRITERIA.get(keyword.lower(), (None, False))
+        value = conn.get(field) if field else None
+        if value is None:
+            return None
+        if not _pattern_list(str(value), patterns, address=address):
+            return False
+    return True
+
+
+def match_blocks(matches: list[dict[str, Any]], key: str, conn: dict[str, Any]) -> str:
+    """The Match block that set ``key`` for this connection: in sshd the first block that
+    applies and sets a keyword wins, so that one (with any before it we cannot rule out)."""
+    named = []
+    for m in matches:
+        if key not in (m.get("settings") or {}):
+            continue
+        verdict = applies(str(m.get("criteria", "")), conn)
+        if verdict is False:
+            continue
+        named.append(m)
+        if verdict:
+            break
+    if not named:
         return "set by a Match block"
-    return "; ".join(f"Match {m['criteria']} at {m['file']}:{m['line']}" for m in found)
+    return "; ".join(f"Match {m['criteria']} at {m['file']}:{m['line']}" for m in named)
 
 
 def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result:
@@ -176,7 +224,7 @@ def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result
         elif have.lower() not in allowed:
             problems.append(f"{key} {have}, allowed {' / '.join(allowed)}")
     differ: dict[str, dict[str, Any]] = {}
-    holes: dict[tuple[str, str], list[str]] = {}
+    holes: dict[tuple[str, str, str], list[str]] = {}
     for conn in measured.get("connections") or []:
         for key, allowed in expected.items():
             have = (conn.get("settings") or {}).get(key)
@@ -184,9 +232,9 @@ def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result
                 continue  # as outside any Match: judged above
             differ.setdefault(who(conn), {})[key] = have
             if have.lower() not in allowed:
-                holes.setdefault((key, have), []).append(who(conn))
-    for (key, have), conns in sorted(holes.items()):
-        where = match_blocks(measured.get("matches") or [], key, have)
+                where = match_blocks(measured.get("matches") or [], key, conn)
+                holes.setdefault((key, have, where), []).append(who(conn))
+    for (key, have, where), conns in sorted(holes.items()):
         problems.append(
             f"{key} {have} for {', '.join(conns)} ({where}), allowed {' / '.join(expected[key])}"
         )

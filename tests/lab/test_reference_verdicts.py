@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from fractions import Fraction
@@ -32,6 +33,7 @@ def check(lab, tmp_path: Path) -> Iterator[Checks]:
     estate.mkdir()
     for part in ("inventory", "policies"):
         shutil.copytree(ROOT / part, estate / part)
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=estate, check=True)
 
     def run(host: str, checks: list[dict]) -> dict[str, Result]:
         checklist = {"name": "Reference", "cadence": "daily", "hosts": "all", "checks": checks}

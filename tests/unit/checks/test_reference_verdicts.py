@@ -343,3 +343,64 @@ def test_no_running_sshd_cannot_tell_and_is_an_error():
     result = sshd_reload.judge(reload_state(NOW, None), sshd_reload.Params(), StubHost())
     assert result.status is Status.ERROR
     assert "/run/sshd.pid" in result.reason
+
+
+def test_sshd_names_for_each_connection_the_first_match_block_that_applies():
+    user_block = {
+        "criteria": "User deploy",
+        "file": "/etc/ssh/sshd_config",
+        "line": 7,
+        "settings": {"passwordauthentication": "yes"},
+    }
+    opened = {**HARDENED, "passwordauthentication": "yes"}
+    deploy = {
+        "user": "deploy",
+        "host": "198.51.100.7",
+        "addr": "198.51.100.7",
+        "lport": 22,
+        "settings": opened,
+    }
+    measured = {
+        "settings": HARDENED,
+        "connections": [conn("10.123.0.31", opened), deploy],
+        "matches": [MATCH_ROOT, user_block],
+    }
+    result = sshd_config.judge(measured, sshd_config.Params(permit_root_login=None), StubHost())
+    assert result.reason == (
+        "passwordauthentication yes for root from 10.123.0.31 to 10.123.0.31:22 "
+        "(Match Address 10.123.0.0/24 at /etc/ssh/sshd_config.d/zz.conf:3), allowed no; "
+        "passwordauthentication yes for deploy from 198.51.100.7 "
+        "(Match User deploy at /etc/ssh/sshd_config:7), allowed no"
+    )
+
+
+@pytest.mark.parametrize(
+    ("criteria", "expected"),
+    [
+        ("All", True),
+        ("User root", True),
+        ("User r*", True),
+        ("User deploy,root", True),
+        ("User *,!root", False),
+        ("User deploy", False),
+        ("Address 10.123.0.0/24", True),
+        ("Address 10.123.0.0/24,!10.123.0.31", False),
+        ("Address 192.0.2.0/24", False),
+        ("Address 10.123.0.*", True),
+        ("User root Address 192.0.2.0/24", False),
+        ("User root LocalPort 22", True),
+        ("LocalAddress 10.123.0.31 LocalPort 2222", False),
+        ("Group wheel", None),
+        ("User root Group wheel", None),
+        ("User", None),
+    ],
+)
+def test_match_criteria_are_evaluated_like_sshd(criteria, expected):
+    root = {
+        "user": "root",
+        "host": "10.123.0.5",
+        "addr": "10.123.0.31",
+        "laddr": "10.123.0.31",
+        "lport": 22,
+    }
+    assert sshd_config.applies(criteria, root) is expected
