@@ -8,8 +8,11 @@ checked, for root connecting to every address sshd listens on, from that address
 network and from elsewhere (a documentation address), plus each connection named in
 ``connections`` (``user`` defaults to root). A Match block that opens a hole fails the
 check, and the reason names it: "permitrootlogin yes for root from 10.123.0.31 to
-10.123.0.31:22 (Match Address 10.123.0.0/24 at /etc/ssh/sshd_config:130)". The value holds
-the settings outside Match blocks and, under ``match``, any connection where they differ.
+10.123.0.31:22 (Match Address 10.123.0.0/24 at /etc/ssh/sshd_config:130)" (the first block
+that applies to the connection and sets the keyword, as in sshd; User, Host, Address,
+LocalAddress and LocalPort criteria are evaluated, a Group criterion leaves the block named
+as possible). The value holds the settings outside Match blocks and, under ``match``, any
+connection where they differ.
 
 Whether the running daemon has read the files is the ``sshd_reload`` check's question.
 
