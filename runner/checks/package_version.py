@@ -69,7 +69,8 @@ STATE_TEXT = {
 
 
 def broken_state(entry: Any) -> str | None:
-    """ "1.1.0-1 unpacked, not configured" for a package dpkg left part-way, else None.
+    """A package dpkg left part-way, as a reason says it ("1.1.0-1 unpacked, not configured");
+    None for a configured or absent one.
 
     The probe gives a version string (configured), None (not installed) or
     ``{"version", "state"}`` for a package in between."""

@@ -138,7 +138,7 @@ def measure(params: Params, host: HostLike) -> Measurement:
 
 
 def who(conn: dict[str, Any]) -> str:
-    """ "root from 203.0.113.1 to 10.123.0.31:22": a connection as a reason names it."""
+    """A connection as a reason names it: "root from 203.0.113.1 to 10.123.0.31:22"."""
     text = f"{conn.get('user', '?')} from {conn.get('addr', '?')}"
     if conn.get("laddr"):
         laddr = str(conn["laddr"])
