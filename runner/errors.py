@@ -13,6 +13,7 @@ class Exit(IntEnum):
     FAILED = 1  # invalid estate, failing checks, unreachable hosts, halted upgrade
     USAGE = 2  # bad arguments, unknown checklist, missing files
     ENVIRONMENT = 3  # the machine cannot do it: not root, missing tool, lab already up
+    INTERRUPTED = 130  # SIGINT/SIGTERM: what was measured is still recorded and committed
 
 
 @dataclass(frozen=True, order=True)

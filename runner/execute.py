@@ -1,16 +1,22 @@
 """The executor: the only module that imports ansible_runner and so the only one touching hosts.
 
-Every run gets a fresh private data dir (an earlier run's env files would otherwise win) and
-the dir is removed afterwards: raw Ansible events stay out of the archive.
+Every run gets a fresh private data dir (an earlier run's env files would otherwise win),
+0700 and removed afterwards, even after a crash (``private_dir.py``): raw Ansible events stay
+out of the archive. ansible-runner seeds the play's environment with the whole of ours and
+writes it to ``artifacts/<ident>/command``; the play gets only what it needs instead
+(``play_env``), so a CI token or an ``{env: VAR}`` secret never lands on disk.
+
+Stopping: ansible-runner polls ``cancel`` (a signal arrived, see ``interrupt.py``) and the
+play's ``deadline``; either kills the play's process group at once. Hosts that answered
+keep their results; the others have none (the caller records them as not measured).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import sys
-import tempfile
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -41,6 +47,7 @@ class PlayOutcome:
     rc: int
     ansible_seconds: float = 0.0
     error: str = ""  # Ansible's own output when no host produced a result
+    stopped: str = ""  # "interrupted" (cancel said so) or "deadline"; "" when it ran to the end
 
 
 def _stdout_tail(r: Any, lines: int = 15) -> str:
@@ -94,6 +101,30 @@ def _envvars(timeout: int, forks: int, control_dir: str) -> dict[str, str]:
 
 HostCallback = Callable[[str, HostOutcome], None]
 
+# What a play inherits from our environment: where home and the SSH agent are, the locale,
+# and the user's own Ansible settings. Nothing else: CI tokens and secrets stay with us.
+INHERITED = frozenset({"HOME", "USER", "LOGNAME", "LANG", "TZ", "TMPDIR", "SSH_AUTH_SOCK"})
+INHERITED_PREFIXES = ("LC_", "ANSIBLE_")
+SECRET_WORDS = ("PASS", "TOKEN", "SECRET")
+
+
+def play_env(seeded: Mapping[str, str], ours: Mapping[str, str]) -> dict[str, str]:
+    """ansible-runner's environment for the play (``seeded``: ours plus its own and our
+    ``envvars``) without what came only from ``ours`` and the play does not need.
+
+    Kept: every variable ansible-runner or ``envvars`` set (their value differs from ours or
+    we have none), the ``INHERITED`` ones, and ``ANSIBLE_*`` and ``LC_*`` whose name does not
+    look like a secret. (No Patrol play reads an ``{env: VAR}`` secret: none uses become.)
+    """
+    out = {}
+    for name, value in seeded.items():
+        inherited = name in ours and ours[name] == value
+        if (not inherited or name in INHERITED
+                or (name.startswith(INHERITED_PREFIXES)
+                    and not any(w in name.upper() for w in SECRET_WORDS))):
+            out[name] = value
+    return out
+
 
 def static_inventory(dynamic: dict[str, Any]) -> dict[str, Any]:
     """Dynamic-inventory ``--list`` JSON -> the static YAML shape ansible-runner writes to disk.
@@ -133,16 +164,19 @@ def run_play(
     timeout: int = 10,
     on_host: HostCallback | None = None,
     cancel: Callable[[], bool] | None = None,
+    deadline: float | None = None,
 ) -> PlayOutcome:
     """Run one playbook from ``playbooks/`` and collect each host's last task result.
 
     ``on_host`` is called as each host's result arrives (live progress). The last result
     per host wins, so multi-task plays report their final state; a failure or an
-    unreachable result is never overwritten by a later ok.
+    unreachable result is never overwritten by a later ok. ``cancel`` (polled five times a
+    second) and ``deadline`` (seconds from the start) stop the play early; see the module
+    docstring.
     """
-    import time
+    from ansible_runner.interface import init_runner
 
-    import ansible_runner
+    from .private_dir import private_dir
 
     outcomes: dict[str, HostOutcome] = {}
 
@@ -171,11 +205,21 @@ def run_play(
             on_host(host, outcome)
         return False  # nothing needs the event on disk afterwards
 
-    pdd = tempfile.mkdtemp(prefix="patrol-run-")
-    try:
-        cmdline = "--check --diff" if check_mode else None
-        started = time.perf_counter()
-        r = ansible_runner.run(
+    started = time.perf_counter()
+    stopped = ""
+
+    def stop() -> bool:
+        """ansible-runner's cancel callback; passing one also keeps it from installing
+        SIGINT/SIGTERM handlers of its own (which it would never restore)."""
+        nonlocal stopped
+        if not stopped and cancel is not None and cancel():
+            stopped = "interrupted"
+        elif not stopped and deadline is not None and time.perf_counter() - started > deadline:
+            stopped = "deadline"
+        return bool(stopped)
+
+    with private_dir() as pdd:
+        r = init_runner(
             private_data_dir=pdd,
             project_dir=str(PLAYBOOKS),
             playbook=str(PLAYBOOKS / playbook),
@@ -184,17 +228,20 @@ def run_play(
             extravars=extravars or {},
             envvars=_envvars(timeout, forks, os.path.join(pdd, "cp")),
             forks=forks,
-            cmdline=cmdline,
+            cmdline="--check --diff" if check_mode else None,
             quiet=True,
             suppress_env_files=True,
             event_handler=handle,
-            cancel_callback=cancel,
+            cancel_callback=stop,
             omit_event_data=False,
         )
+        r.config.env = play_env(r.config.env, os.environ)
+        r.config.pexpect_timeout = 0.2  # how often ``stop`` is polled
+        if stop():  # interrupted before the play began: nothing to start
+            return PlayOutcome({}, "canceled", 254, 0.0, stopped=stopped)
+        r.run()
         elapsed = time.perf_counter() - started
-        outcome = PlayOutcome(outcomes, str(r.status), int(r.rc or 0), elapsed)
-        if limit and not outcomes:
+        outcome = PlayOutcome(outcomes, str(r.status), int(r.rc or 0), elapsed, stopped=stopped)
+        if limit and not outcomes and not stopped:
             outcome.error = _stdout_tail(r)
         return outcome
-    finally:
-        shutil.rmtree(pdd, ignore_errors=True)

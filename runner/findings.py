@@ -209,7 +209,8 @@ def as_shown(hr: HostResult, checklist: str, now: datetime, ctx: Context) -> Hos
             w = _active_waiver(ctx, hr.host, checklist, check, now)
             if w is not None:
                 checks[check] = waived(result, w)
-    return HostResult(hr.host, hr.reachable, checks, hr.message, dict(hr.severities))
+    return HostResult(hr.host, hr.reachable, checks, hr.message, dict(hr.severities),
+                      hr.measured)
 
 
 def _open(fid: str, kind: str, subject: str, checklist: str, check: str, severity: str,
@@ -280,6 +281,8 @@ def apply_run(
     out: list[Transition] = []
     for host in sorted(results):
         hr = results[host]
+        if not hr.measured:  # the run stopped before this host answered: nothing is known
+            continue
         tz = ctx.host_tz.get(host, "UTC")
         ufid = finding_id("unreachable", host, "", "")
         if not hr.reachable:

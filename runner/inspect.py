@@ -2,6 +2,12 @@
 
 Each step is a function over plain data; only ``execute`` touches hosts and only
 ``archive`` touches Git. Time comes in as ``now`` so tests can move the clock.
+
+A run always ends in a record. SIGINT/SIGTERM (``interrupt.py``) stop Ansible at once; a
+play that outlives its deadline (``play_deadline``) is stopped too. Either way the hosts that
+answered are judged, the others are recorded as not measured (their status files, findings
+and unreachable counters untouched), and the record says how the run ended (``ended``).
+An interrupted run commits and the command exits 130.
 """
 
 from __future__ import annotations
@@ -18,8 +24,9 @@ from . import archive, checks
 from .errors import RUN_TOLERATED, Exit, PatrolError
 from .estate_policy import context_of
 from .findings import as_shown
+from .interrupt import Interrupt, signals_stop
 from .record import iso, run_record, status_doc
-from .results import HostResult, Result, Status, summarise
+from .results import HostResult, Result, Status, not_measured, summarise
 from .trigger import trigger_from
 
 Clock = Callable[[], datetime]
@@ -52,6 +59,8 @@ class InspectRun:
     timings: dict[str, float] = field(default_factory=dict)
     findings: list[Any] = field(default_factory=list)
     measured: dict[str, HostResult] = field(default_factory=dict)
+    ended: str = ""  # "interrupted" or "deadline" when the play was stopped early
+    interrupted: str = ""  # a signal ("SIGINT", "SIGTERM") arrived during the run: exit 130
 
 
 def load_valid_estate(root: Path) -> Any:
@@ -105,7 +114,8 @@ def select(estate: Any, checklist_name: str, limit: str | None) -> Selection:
         applicable = [c for c in checklist.checks if c.hosts is None or c.hosts.matches(host)]
         per_host[host.name] = applicable
         measurements[host.name] = checks.plan_measurements(
-            [(c.id, c.kind, _check_params(c)) for c in applicable], host
+            [(c.id, c.kind, _check_params(c)) for c in applicable], host,
+            {c.id: c.timeout for c in applicable},
         )
     return Selection(checklist_name, checklist, hosts, per_host, measurements)
 
@@ -131,6 +141,19 @@ def judge_host(sel: Selection, host: Any, outcome: Any) -> HostResult:
     return HostResult(host.name, True, dict(verdicts), "", severities)
 
 
+PLAY_OVERHEAD = 30  # s per host beyond its probes: connecting, Python starting, the module
+
+
+def play_deadline(sel: Selection, forks: int, connect_timeout: int) -> int:
+    """Seconds the play may take: hosts go in batches of ``forks``, and a host needs at most
+    its connection, its probes' timeouts one after the other, and some overhead."""
+    per_host = max(
+        (sum(m.get("timeout", checks.DEFAULT_TIMEOUT) for m in ms) for ms in
+         sel.measurements.values()), default=0)
+    batches = -(-len(sel.hosts) // max(forks, 1))
+    return batches * (connect_timeout + per_host + PLAY_OVERHEAD)
+
+
 def build_inventory(estate: Any, sel: Selection) -> dict[str, Any]:
     from . import lab
     from .inventory import build_inventory as estate_inventory
@@ -140,7 +163,7 @@ def build_inventory(estate: Any, sel: Selection) -> dict[str, Any]:
         h.name: {**lab_vars.get(h.name, {}), "patrol_measurements": sel.measurements[h.name]}
         for h in sel.hosts
     }
-    return estate_inventory(estate, extra_hostvars=extra)
+    return estate_inventory(estate, extra_hostvars=extra, become=False)  # no play uses become
 
 
 def new_run_id(now: datetime, label: str) -> str:
@@ -160,7 +183,12 @@ def inspect(
     on_start: Callable[[Selection], None] | None = None,
     forks: int = 20,
     timeout: int = 10,
+    say: Callable[[str], None] = lambda _text: None,
+    interrupt: Interrupt | None = None,
 ) -> InspectRun:
+    """Run a checklist; see the module docstring. ``interrupt``: a caller that handles
+    signals itself (tests) passes its own; otherwise SIGINT/SIGTERM are handled here."""
+    import contextlib
     import os
     import time
 
@@ -169,7 +197,10 @@ def inspect(
     t0 = time.perf_counter()
     root = Path(root)
     env = dict(os.environ if env is None else env)
-    with archive.run_lock(root):
+    stop = interrupt or Interrupt()
+    message = "interrupt: stopping Ansible, then recording what was measured"
+    with archive.run_lock(root), (signals_stop(stop, say, message) if interrupt is None
+                                  else contextlib.nullcontext()):
         estate = load_valid_estate(root)
         sel = select(estate, checklist_name, limit)
         if on_start:
@@ -190,6 +221,7 @@ def inspect(
             if on_host:
                 on_host(as_shown(results[name], checklist_name, started, waivers))
 
+        deadline = play_deadline(sel, forks, timeout)
         play = execute.run_play(
             "inspect.yml",
             inventory,
@@ -197,12 +229,26 @@ def inspect(
             forks=forks,
             timeout=timeout,
             on_host=arrived,
+            cancel=stop,
+            deadline=deadline,
         )
         if play.error:
             raise PatrolError(f"Ansible reached no host:\n{play.error}", exit_code=Exit.FAILED)
+        unanswered = {
+            "interrupted": f"the run was interrupted ({stop.signal or 'signal'}) first",
+            "deadline": f"no answer within the play's deadline of {deadline} s",
+        }.get(play.stopped)
         for name in hosts_by_name:
-            if name not in results:
+            if name in results:
+                continue
+            if unanswered is None:
                 arrived(name, None)
+                continue
+            severities = {c.id: str(getattr(c.severity, "value", c.severity))
+                          for c in sel.checks[name]}
+            results[name] = not_measured(name, unanswered, severities)
+            if on_host:
+                on_host(results[name])
         finished = now()
         header = {
             "checklist": checklist_name,
@@ -214,7 +260,10 @@ def inspect(
             "trigger": trigger_from(env),
             "tools": {"patrol": _patrol_version(), "ansible_core": execute.ansible_version()},
         }
+        if play.stopped:
+            header["ended"] = play.stopped
         run = InspectRun(run_id, checklist_name, results, summarise(results), "", "")
+        run.ended = play.stopped
         run.measured = copy.deepcopy(results)  # as judged, before waivers relabel anything
         run.timings["ansible"] = play.ansible_seconds
 
@@ -228,9 +277,11 @@ def inspect(
                 "Patrol-Record": f"sha256:{run.record_sha256}",
             })
 
-        run.commit = write_and_commit()
-        if push and commit:
-            run.commit = archive.push(root, lambda: write_and_commit() or "")
+        with stop.shielded():  # a second signal now would cost the measured results
+            run.commit = write_and_commit()
+            if push and commit:
+                run.commit = archive.push(root, lambda: write_and_commit() or "")
+        run.interrupted = stop.signal
         run.timings["total"] = time.perf_counter() - t0
         return run
 
@@ -294,6 +345,8 @@ def write_run(
     run.record_path, run.record_sha256 = rel, digest
     written = [rel]
     for name in sorted(run.results):
+        if not run.results[name].measured:  # nothing new about it: its status file stays
+            continue
         path = status_dir / f"{safe_file_name(name)}.yaml"
         doc = status_doc(old_status[name], name, run.checklist, run.run_id, run.results[name])
         archive.atomic_write(path, archive.dump_yaml(doc))
@@ -322,4 +375,8 @@ def commit_summary(run: InspectRun) -> str:
     text += f", {failing} check{'s' if failing != 1 else ''} failing"
     if unreachable:
         text += f", {unreachable} unreachable"
+    if s.get("hosts_not_measured"):
+        text += f", {s['hosts_not_measured']} not measured"
+    if run.ended:
+        text += ", interrupted" if run.ended == "interrupted" else ", play deadline reached"
     return text

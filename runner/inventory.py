@@ -4,6 +4,11 @@ Groups: ``site_<id>``, ``role_<role>``, ``env_<environment>``, ``tag_<tag>`` (na
 what Ansible accepts), all children of ``all``. Host vars: ``ansible_host`` (the address),
 connection settings when the estate has them, and ``patrol_*`` facts from the estate. Extra host
 vars (e.g. the lab's connection settings) are merged over them.
+
+Secrets go only where they are needed: Patrol's own plays never use become, so their
+inventories carry no ``ansible_become_password`` (``become=False``). An undecryptable
+``!vault`` value or an unset ``{env: VAR}`` then costs nothing, and no play's environment
+needs the variable. ``patrol inventory`` (for the user's own plays) keeps them.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ def group_name(prefix: str, value: str) -> str:
     return f"{prefix}_{_BAD.sub('_', value)}"
 
 
-def host_vars(estate: Estate, host: Host) -> dict[str, Any]:
+def host_vars(estate: Estate, host: Host, become: bool = True) -> dict[str, Any]:
     hw = host.hardware
     site = estate.sites.get(host.site)
     out: dict[str, Any] = {
@@ -45,19 +50,19 @@ def host_vars(estate: Estate, host: Host) -> dict[str, Any]:
         out["ansible_port"] = conn.port
         if conn.user is not None:
             out["ansible_user"] = conn.user
-        if conn.become_password is not None:
+        if become and conn.become_password is not None:
             out["ansible_become_password"] = conn.become_password.ansible_value()
     return out
 
 
 def build_inventory(estate: Estate, extra_hostvars: dict[str, dict[str, Any]] | None = None,
-                    ) -> dict[str, Any]:
+                    become: bool = True) -> dict[str, Any]:
     """The whole inventory, deterministic (groups and hosts sorted)."""
     extra = extra_hostvars or {}
     groups: dict[str, list[str]] = {}
     hostvars: dict[str, dict[str, Any]] = {}
     for host in estate.hosts.values():
-        hostvars[host.name] = {**host_vars(estate, host), **extra.get(host.name, {})}
+        hostvars[host.name] = {**host_vars(estate, host, become), **extra.get(host.name, {})}
         names = [group_name("site", host.site), group_name("role", host.role),
                  group_name("env", host.environment.value)]
         names += [group_name("tag", t) for t in host.tags]

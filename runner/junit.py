@@ -15,11 +15,11 @@ def junit_xml(suite: str, results: dict[str, HostResult]) -> bytes:
         hr = results[name]
         ts = ET.SubElement(root, "testsuite", name=f"{suite}.{name}")
         tests = failures = errors = skipped = 0
-        if not hr.reachable:
+        if not hr.reachable and hr.measured:
             case = ET.SubElement(ts, "testcase", classname=name, name="reachable")
             ET.SubElement(case, "error", message=hr.message or "unreachable", type="unreachable")
             tests, errors = 1, 1
-        for cid in sorted(hr.checks) if hr.reachable else []:
+        for cid in sorted(hr.checks) if hr.reachable or not hr.measured else []:
             r = hr.checks[cid]
             case = ET.SubElement(ts, "testcase", classname=name, name=cid)
             tests += 1
@@ -31,6 +31,9 @@ def junit_xml(suite: str, results: dict[str, HostResult]) -> bytes:
                 errors += 1
             elif r.status is Status.WAIVED:
                 ET.SubElement(case, "skipped", message=f"waived: {r.reason}")
+                skipped += 1
+            elif r.status is Status.NOT_MEASURED:
+                ET.SubElement(case, "skipped", message=f"not measured: {r.reason}")
                 skipped += 1
         ts.set("tests", str(tests))
         ts.set("failures", str(failures))

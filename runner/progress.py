@@ -40,6 +40,9 @@ class Progress:
             print(text, file=self.stream, flush=True)
 
     def host(self, hr: HostResult) -> None:
+        if not hr.measured:
+            self._line(f"{hr.host:<16} NOT MEASURED {hr.message}", "yellow")
+            return
         if not hr.reachable:
             self._line(f"{hr.host:<16} UNREACHABLE  {hr.message}", "bold red")
             return

@@ -64,6 +64,9 @@ def run_record(
     hosts: dict[str, Any] = {}
     for name in sorted(results):
         hr = results[name]
+        if not hr.measured:
+            hosts[name] = {"measured": False, "message": hr.message}
+            continue
         if not hr.reachable:
             hosts[name] = {"reachable": False, "message": hr.message}
             continue
@@ -96,6 +99,8 @@ def status_doc(
 ) -> dict[str, Any]:
     """The host's latest verdict per ``checklist/check``, carried forward from ``old``."""
     old = old or {}
+    if not hr.measured:  # nothing new is known about the host: its status stays as it was
+        return dict(old) if old else {"host": host, "checks": {}}
     old_checks: dict[str, Any] = dict(old.get("checks") or {})
     checks = dict(old_checks)
     if hr.reachable:
@@ -124,8 +129,11 @@ def status_doc(
 
 
 def unreachable_runs(old: dict[str, Any] | None, hr: HostResult) -> int:
-    """Consecutive runs the host has now been unreachable (0 when reached)."""
+    """Consecutive runs the host has now been unreachable (0 when reached; a host the run
+    did not measure keeps its count)."""
     if hr.reachable:
         return 0
     old = old or {}
+    if not hr.measured:
+        return int(old.get("unreachable_runs", 0))
     return int(old.get("unreachable_runs", 0)) + 1 if old.get("reachable") is False else 1

@@ -14,6 +14,7 @@ class Status(StrEnum):
     ERROR = "error"
     UNREACHABLE = "unreachable"
     WAIVED = "waived"
+    NOT_MEASURED = "not-measured"  # the run stopped (signal, deadline) before the host answered
 
 
 @dataclass(frozen=True)
@@ -27,32 +28,49 @@ class Result:
 
 @dataclass
 class HostResult:
-    """One host's verdicts in one run; ``reachable`` False means no check was measured."""
+    """One host's verdicts in one run; ``reachable`` False means no check was measured.
+
+    ``measured`` False: the run stopped before the host answered. Such a host is neither
+    reachable nor unreachable: its record entry says so, its status file, its findings and
+    its ``unreachable_runs`` counter stay as they were.
+    """
 
     host: str
     reachable: bool
     checks: dict[str, Result] = field(default_factory=dict)
     message: str = ""
     severities: dict[str, str] = field(default_factory=dict)
+    measured: bool = True
 
     @property
     def passed(self) -> bool:
-        return self.reachable and all(
+        return self.reachable and self.measured and all(
             r.status in (Status.PASS, Status.WAIVED) for r in self.checks.values()
         )
+
+
+def not_measured(host: str, reason: str, severities: dict[str, str]) -> HostResult:
+    """A host the run never heard from: every check it has is not measured, for ``reason``."""
+    checks = {cid: Result(Status.NOT_MEASURED, None, reason) for cid in sorted(severities)}
+    return HostResult(host, False, checks, reason, dict(severities), measured=False)
 
 
 def summarise(results: dict[str, HostResult]) -> dict[str, object]:
     """Counts for the record, the commit line and the exit code."""
     counts: Counter[str] = Counter()
     for hr in results.values():
-        if not hr.reachable:
+        if not hr.reachable and hr.measured:
             counts[Status.UNREACHABLE.value] += len(hr.checks) or 1
             continue
         counts.update(r.status.value for r in hr.checks.values())
-    return {
+    summary: dict[str, object] = {
         "hosts": len(results),
         "hosts_passing": sum(1 for hr in results.values() if hr.passed),
-        "hosts_unreachable": sum(1 for hr in results.values() if not hr.reachable),
-        "checks": {s.value: counts.get(s.value, 0) for s in Status},
+        "hosts_unreachable": sum(1 for hr in results.values()
+                                 if not hr.reachable and hr.measured),
+        "checks": {s.value: counts.get(s.value, 0) for s in Status
+                   if s is not Status.NOT_MEASURED or counts.get(s.value)},
     }
+    if missing := sum(1 for hr in results.values() if not hr.measured):
+        summary["hosts_not_measured"] = missing
+    return summary

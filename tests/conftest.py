@@ -118,6 +118,16 @@ class LabFleet:
 
         faults.disk_detach(name, path, self.config)
 
+    def service_hang(self, name: str) -> None:
+        from runner.lab import faults
+
+        faults.service_hang(name, self.config)
+
+    def service_unhang(self, name: str) -> None:
+        from runner.lab import faults
+
+        faults.service_unhang(name, self.config)
+
 
 SESSION_WAIT = float(os.environ.get("PATROL_LAB_WAIT", "900"))  # s to wait for another session
 

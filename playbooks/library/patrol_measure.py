@@ -15,10 +15,13 @@ import calendar
 import glob
 import grp
 import ipaddress
+import json
 import os
 import pwd
 import re
+import select
 import shutil
+import signal
 import ssl
 import stat
 import subprocess
@@ -35,6 +38,9 @@ description:
     apt upgrades, reboot marker, listening ports, file stat, sshd -T per connection, sshd's
     reload state, certificate) and returns every value keyed by the measurement id.
   - A probe that fails yields C({"error": "..."}) as its value; the task itself does not fail.
+  - Each probe runs in a child process of its own with a timeout; a probe that hangs (a stale
+    NFS mount, a stuck init script) is killed with everything it started and yields
+    C({"error": "timed out after N s"}), and the other probes still run.
 options:
   measurements:
     description: The measurements to take.
@@ -54,6 +60,10 @@ options:
         description: The probe's arguments.
         type: dict
         default: {}
+      timeout:
+        description: Seconds the probe may take before it is killed and reported as an error.
+        type: float
+        default: 30
 author: Patrol
 """
 
@@ -75,6 +85,7 @@ values:
 
 _SBIN_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 _TIMEOUT = 60
+DEFAULT_PROBE_TIMEOUT = 30.0
 
 # Filesystems that hold no user data: their usage is meaningless (or always 100 %).
 PSEUDO_FSTYPES = frozenset(
@@ -676,17 +687,8 @@ _PUBLIC_ARGS = {
 }
 
 
-def measure_one(probe, args, check_mode=False):
-    """Run one probe; any failure becomes ``{"error": "..."}`` so the others still run."""
-    func = PROBES.get(probe)
-    if func is None:
-        return {"error": f"unknown probe {probe!r}"}
-    args = dict(args or {})
-    unknown = sorted(set(args) - _PUBLIC_ARGS[probe])
-    if unknown:
-        return {"error": f"probe {probe!r} takes no argument(s) {', '.join(unknown)}"}
-    if probe == "apt_upgrades":
-        args["check_mode"] = check_mode
+def _call(func, args):
+    """The probe's value; any failure becomes ``{"error": "..."}`` so the others still run."""
     try:
         return func(**args)
     except ProbeError as exc:
@@ -698,9 +700,98 @@ def measure_one(probe, args, check_mode=False):
         return {"error": f"{type(exc).__name__}: {exc}"}
 
 
+def _child(func, args, write_fd):
+    """In the forked child: a session of its own (so the parent can kill the probe with
+    every command it started), no stdio (the module's stdout is Ansible's channel)."""
+    try:
+        os.setsid()
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
+        try:
+            data = json.dumps(_call(func, args)).encode()
+        except (TypeError, ValueError) as exc:
+            data = json.dumps({"error": f"unserialisable value: {exc}"}).encode()
+        view = memoryview(data)
+        while view:
+            view = view[os.write(write_fd, view):]
+    finally:
+        os._exit(0)
+
+
+def _reap(pid):
+    """Collect the child without blocking on it: one stuck in the kernel (D state) is left
+    for init rather than holding the module."""
+    for _ in range(200):
+        try:
+            if os.waitpid(pid, os.WNOHANG)[0]:
+                return
+        except ChildProcessError:
+            return
+        time.sleep(0.001)
+
+
+def _kill(pid):
+    """SIGKILL the probe's session (the probe and what it started), or the probe alone when
+    it had no time to make one."""
+    for kill, target in ((os.killpg, pid), (os.kill, pid)):
+        try:
+            kill(target, signal.SIGKILL)
+            return
+        except (ProcessLookupError, PermissionError):
+            continue
+
+
+def _with_timeout(func, args, timeout):
+    """Run the probe in a child process; its value, or an error when it outlives ``timeout``."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_fd)
+        _child(func, args, write_fd)
+    os.close(write_fd)
+    chunks, deadline = [], time.monotonic() + timeout
+    try:
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([read_fd], [], [], remaining)[0]:
+                _kill(pid)
+                return {"error": f"timed out after {timeout:g} s"}
+            chunk = os.read(read_fd, 65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(read_fd)
+        _reap(pid)
+    try:
+        return json.loads(b"".join(chunks))
+    except ValueError:
+        return {"error": "the probe ended without a value"}
+
+
+def measure_one(probe, args, check_mode=False, timeout=None):
+    """Run one probe; with ``timeout`` in a child process that is killed when it hangs."""
+    func = PROBES.get(probe)
+    if func is None:
+        return {"error": f"unknown probe {probe!r}"}
+    args = dict(args or {})
+    unknown = sorted(set(args) - _PUBLIC_ARGS[probe])
+    if unknown:
+        return {"error": f"probe {probe!r} takes no argument(s) {', '.join(unknown)}"}
+    if probe == "apt_upgrades":
+        args["check_mode"] = check_mode
+    if timeout is None:
+        return _call(func, args)
+    return _with_timeout(func, args, timeout)
+
+
 def measure_all(measurements, check_mode=False):
+    """Every measurement's value; each probe in turn, each under its own timeout."""
     return {
-        m["id"]: measure_one(m["probe"], m.get("args"), check_mode=check_mode) for m in measurements
+        m["id"]: measure_one(m["probe"], m.get("args"), check_mode=check_mode,
+                             timeout=m.get("timeout") or DEFAULT_PROBE_TIMEOUT)
+        for m in measurements
     }
 
 
@@ -715,6 +806,7 @@ def main():
                     "id": {"type": "str", "required": True},
                     "probe": {"type": "str", "required": True},
                     "args": {"type": "dict", "default": {}},
+                    "timeout": {"type": "float", "default": DEFAULT_PROBE_TIMEOUT},
                 },
             },
         },

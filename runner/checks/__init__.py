@@ -7,7 +7,9 @@ The executor uses two helpers around the ``patrol_measure`` Ansible module:
 
 - ``plan_measurements(checks, host)`` -> the module's ``measurements`` argument for one host:
   ``[{"id": "<probe>-<hash>", "probe": ..., "args": {...}}, ...]``, one entry per distinct
-  probe + args (filesystem and inode usage share one ``filesystems`` pass), in a stable order;
+  probe + args (filesystem and inode usage share one ``filesystems`` pass), in a stable order,
+  each with the seconds it may take (``timeout``: the check's own, else its kind's
+  ``TIMEOUT``, else ``base.DEFAULT_TIMEOUT``; checks sharing a probe get the longest);
 - ``judge_all(checks, host, values)`` -> ``{check_id: Result}`` from the module's
   ``values`` (measurement id -> value or ``{"error": ...}``); a missing value, a malformed
   value or a judge that raises is an ``error`` for that check only.
@@ -27,7 +29,7 @@ from types import ModuleType
 from typing import Any
 
 from ..results import Result, Status
-from .base import HostLike, Measurement, ParamsModel
+from .base import DEFAULT_TIMEOUT, HostLike, Measurement, ParamsModel
 
 _MODULES: tuple[str, ...] = (
     "filesystem_usage",
@@ -80,16 +82,26 @@ def _params(kind: ModuleType, params: ParamsModel | Mapping[str, Any]) -> Params
     return params if isinstance(params, kind.Params) else kind.Params.model_validate(params)
 
 
-def plan_measurements(checks: Iterable[CheckSpec], host: HostLike) -> list[dict[str, Any]]:
-    """The ``measurements`` list for ``patrol_measure`` on one host, deduplicated."""
+def timeout_of(kind_name: str, override: int | None = None) -> int:
+    """Seconds a check's probe may run before it is an error."""
+    return override or int(getattr(get(kind_name), "TIMEOUT", DEFAULT_TIMEOUT))
+
+
+def plan_measurements(checks: Iterable[CheckSpec], host: HostLike,
+                      timeouts: Mapping[str, int | None] | None = None) -> list[dict[str, Any]]:
+    """The ``measurements`` list for ``patrol_measure`` on one host, deduplicated.
+
+    ``timeouts``: check id -> the checklist's ``timeout:`` for it, when it has one.
+    """
     planned: dict[str, dict[str, Any]] = {}
-    for _check_id, kind_name, params in checks:
+    for check_id, kind_name, params in checks:
         kind = get(kind_name)
         measurement = kind.measure(_params(kind, params), host)
         mid = measurement_id(measurement)
-        planned.setdefault(
-            mid, {"id": mid, "probe": measurement.probe, "args": dict(measurement.args)}
-        )
+        seconds = timeout_of(kind_name, (timeouts or {}).get(check_id))
+        entry = planned.setdefault(mid, {"id": mid, "probe": measurement.probe,
+                                         "args": dict(measurement.args), "timeout": seconds})
+        entry["timeout"] = max(entry["timeout"], seconds)
     return list(planned.values())
 
 

@@ -6,7 +6,10 @@ A check kind is a module in ``runner/checks/`` exposing:
 - ``Params``: a pydantic model (``extra="forbid"``) of the check's params;
 - ``measure(params, host) -> Measurement``: what the ``patrol_measure`` Ansible module
   must read (a probe name and its JSON arguments); no host access here;
-- ``judge(measured, params, host) -> Result``: pass / fail / error from the measured value.
+- ``judge(measured, params, host) -> Result``: pass / fail / error from the measured value;
+- optionally ``TIMEOUT``: seconds its probe may take on a host (default ``DEFAULT_TIMEOUT``),
+  after which the check is an error "timed out after N s"; a checklist may override it per
+  check with ``timeout:``.
 
 ``host`` is the estate's ``Host`` model (the drift check needs its declared software).
 """
@@ -19,6 +22,8 @@ from typing import Any, Protocol
 from pydantic import BaseModel, ConfigDict
 
 from ..results import Result, Status
+
+DEFAULT_TIMEOUT = 10  # s: every probe reads local files or runs one quick command
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from ..results import Result, Status
 from .base import HostLike, Measurement, ParamsModel, measured_error, plural
 
 NAME = "pending_upgrades"
+TIMEOUT = 300  # s: loading apt's cache is slow on a small host, and ``refresh`` downloads
 
 VALUE_LIMIT = 20
 

@@ -1,4 +1,5 @@
-"""`patrol inspect CHECKLIST`: run it, show progress, record, commit; exit 1 on any failure."""
+"""`patrol inspect CHECKLIST`: run it, show progress, record, commit; exit 1 on any failure,
+130 when SIGINT/SIGTERM stopped it (what was measured is recorded and committed)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ def run(
         progress.text(f"inspect {checklist}: {len(sel.hosts)} hosts, {checks} checks, measuring...")
 
     result = inspect(root, checklist, limit=limit, commit=commit, push=push,
-                     on_host=progress.host, on_start=started)
+                     on_host=progress.host, on_start=started, say=progress.text)
     if junit is not None:
         try:
             write_junit(junit, checklist, result.results)
@@ -39,5 +40,7 @@ def run(
     progress.text(f"record {result.record_path} sha256:{result.record_sha256[:16]}")
     if result.commit:
         progress.text(f"commit {result.commit}")
+    if result.interrupted:
+        return int(Exit.INTERRUPTED)
     all_pass = all(hr.passed for hr in result.results.values())
     return int(Exit.OK if all_pass else Exit.FAILED)

@@ -138,6 +138,22 @@ def disk_detach(
     faults.disk_detach(host, path)
 
 
+@app.command("service-hang")
+def service_hang(host: HostArg) -> None:
+    """Make `service NAME status` hang on a host (a stuck init script)."""
+    from runner.lab import faults
+
+    faults.service_hang(host)
+
+
+@app.command("service-unhang")
+def service_unhang(host: HostArg) -> None:
+    """Make `service ... status` answer again on a host."""
+    from runner.lab import faults
+
+    faults.service_unhang(host)
+
+
 @app.command()
 def kill(host: HostArg) -> None:
     """Kill a host outright: its processes and network are gone until `patrol lab down`."""

@@ -347,6 +347,10 @@ class Check(EstateModel):
     severity: Severity
     hosts: SelectorField | None = None
     description: str | None = None
+    timeout: int | None = Field(
+        None, ge=1, le=3600,
+        description="Seconds the check's probe may take on a host before the check is an "
+                    "error 'timed out after N s' (default: its kind's, usually 10).")
     _params: Any = PrivateAttr(default=None)
 
     @property

@@ -5,6 +5,9 @@
   so packets vanish and ssh *times out* (rather than failing fast with "no route to host").
 - ``disk_attach``/``disk_detach``: a size-limited filesystem mounted at a path inside the host
   (tmpfs named ``/dev/patrol-disk-...``), which fills up with "No space left on device".
+- ``service_hang``/``service_unhang``: `service NAME status` never returns (a stuck init
+  script, the kind a hung NFS mount or a wedged daemon gives): a ``service`` earlier on the
+  PATH than Debian's sleeps on ``status`` and passes everything else on.
 - ``kill``: SIGKILL the host's init (the whole PID namespace dies) and drop its namespace.
 """
 
@@ -100,6 +103,32 @@ def disk_detach(name: str, path: str, config: LabConfig = DEFAULT) -> None:
             raise PatrolError(f"{name} has no lab disk at {path}", exit_code=Exit.USAGE)
         _run(pid, ["umount", path], f"detaching the disk at {path} from {name}")
         del h.disks[path]
+        save(config, state)
+
+
+HANG_PATH = "/usr/local/sbin/service"
+HANG_SCRIPT = """#!/bin/sh
+# patrol lab service-hang: `service NAME status` hangs like a stuck init script
+if [ "$2" = status ]; then exec sleep 86400; fi
+exec /usr/sbin/service "$@"
+"""
+
+
+def service_hang(name: str, config: LabConfig = DEFAULT) -> None:
+    with locked(config):
+        state, h, pid = _host(config, name)
+        _run(pid, ["sh", "-c", 'printf %s "$1" > "$2" && chmod 0755 "$2"', "sh", HANG_SCRIPT,
+                   HANG_PATH], f"making service status hang on {name}")
+        h.service_hang = True
+        save(config, state)
+
+
+def service_unhang(name: str, config: LabConfig = DEFAULT) -> None:
+    with locked(config):
+        state, h, pid = _host(config, name)
+        _run(pid, ["sh", "-c", 'rm -f "$1"; pkill -f "^sleep 86400$" || true', "sh",
+                   HANG_PATH], f"undoing service-hang on {name}")
+        h.service_hang = False
         save(config, state)
 
 

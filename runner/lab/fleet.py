@@ -228,5 +228,6 @@ def status(config: LabConfig = DEFAULT) -> list[dict[str, str]]:
                      "pid": str(pid or "-"), "ssh": ssh,
                      "faults": ", ".join(
                          (["link down"] if h.link_down else []) +
+                         (["service status hangs"] if h.service_hang else []) +
                          [f"disk {p} ({s})" for p, s in sorted(h.disks.items())]) or "-"})
     return rows

@@ -25,6 +25,7 @@ class HostState:
     mac: str = ""
     link_down: bool = False
     killed: bool = False
+    service_hang: bool = False
     disks: dict[str, str] = field(default_factory=dict)  # path inside the host -> size
 
 

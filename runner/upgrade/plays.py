@@ -111,7 +111,7 @@ class Context:
 
         lab_vars = lab.ansible_vars()
         extra = {h: {**lab_vars.get(h, {}), **dict(v)} for h, v in per_host.items()}
-        return build_inventory(self.estate, extra_hostvars=extra)
+        return build_inventory(self.estate, extra_hostvars=extra, become=False)  # nor here
 
     def run(self, playbook: str, per_host: Mapping[str, Mapping[str, Any]], *,
             check_mode: bool = False,

@@ -15,9 +15,10 @@ with none open it refuses (``OutsideWindow``) and says when it next opens. Hosts
 window is closed (another site's night) are recorded ``outside-window``; each wave re-checks
 the window before it starts.
 
-SIGINT: the first one lets the apt calls in flight finish (killing apt half-way would leave
-dpkg half-configured), then stops; the run is recorded as ``interrupted`` and committed, so
-the archive stays valid. A second SIGINT aborts at once.
+SIGINT or SIGTERM (``runner/interrupt.py``): the first one lets the apt calls in flight finish
+(killing apt half-way would leave dpkg half-configured), then stops; the run is recorded as
+``interrupted`` and committed, so the archive stays valid. A second one aborts at once,
+except while the record is being written.
 
 The inventory follows reality: every host whose installed versions are known after the run
 (upgraded, rolled back, failed with the new version in place) gets its declared
@@ -27,16 +28,16 @@ The inventory follows reality: every host whose installed versions are known aft
 from __future__ import annotations
 
 import os
-import signal
 import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from .. import archive
 from ..errors import Exit, PatrolError
+from ..interrupt import Interrupt, signals_stop
 from .model import (
     SUCCESS,
     WAVE_FAILURES,
@@ -63,42 +64,6 @@ from .window import describe, is_open, next_open, zone_for
 Clock = Callable[[], datetime]
 
 __all__ = ["Interrupt", "Outcome", "OutsideWindow", "UpgradeRun", "commit_summary", "upgrade"]
-
-
-# -- interrupts --------------------------------------------------------------------------------
-
-
-class Interrupt:
-    """Set by the first SIGINT; polled between steps and by ansible-runner's cancel callback."""
-
-    def __init__(self) -> None:
-        self.requested = False
-
-    def __call__(self) -> bool:
-        return self.requested
-
-
-@contextmanager
-def sigint_stops_gracefully(interrupt: Interrupt, say: Say) -> Iterator[Interrupt]:
-    """First Ctrl-C: finish the apt calls in flight, then stop and record. Second: abort."""
-    try:
-        previous = signal.getsignal(signal.SIGINT)
-
-        def handler(_signum: int, _frame: Any) -> None:
-            if interrupt.requested:
-                raise KeyboardInterrupt
-            interrupt.requested = True
-            say("interrupt: letting the apt calls in flight finish, then stopping "
-                "(Ctrl-C again to abort at once)")
-
-        signal.signal(signal.SIGINT, handler)
-    except ValueError:  # not the main thread: nobody can send us SIGINT there anyway
-        yield interrupt
-        return
-    try:
-        yield interrupt
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 # -- the run -----------------------------------------------------------------------------------
@@ -197,14 +162,14 @@ def upgrade(
             run.waves.append(WaveResult(number, spec, names))
             for name in names:
                 run.hosts[name] = HostUpgrade(name, number)
-        if interrupt is None:
-            with sigint_stops_gracefully(own, say):
-                _waves(ctx, run, zones, now)
-        else:
+        message = ("interrupt: letting the apt calls in flight finish, then stopping "
+                   "(Ctrl-C again to abort at once)")
+        with signals_stop(own, say, message) if interrupt is None else nullcontext():
             _waves(ctx, run, zones, now)
-        finished = now()
-        written = _inventory_follows(root, run, targeted)
-        _record(root, run, ctx, started, finished, env, commit, written)
+            with own.shielded():
+                finished = now()
+                written = _inventory_follows(root, run, targeted)
+                _record(root, run, ctx, started, finished, env, commit, written)
         run.timings["total"] = time.perf_counter() - t0
         return run
 

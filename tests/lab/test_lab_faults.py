@@ -46,6 +46,21 @@ def test_attached_disk_fills_up_and_detaches(lab):
     assert not lab.testinfra("db-01").mount_point("/srv/data").exists
 
 
+def test_service_hang_makes_status_hang_and_service_unhang_restores_it(lab):
+    lab.service_hang("mon-01")
+    try:
+        with pytest.raises(subprocess.TimeoutExpired):
+            lab.ssh("mon-01", "service ssh status", timeout=3)
+        status = subprocess.run([".venv/bin/patrol", "lab", "status"], capture_output=True,
+                                text=True).stdout
+        assert "service status hangs" in next(ln for ln in status.splitlines()
+                                              if ln.startswith("mon-01"))
+    finally:
+        lab.service_unhang("mon-01")
+    assert lab.ssh("mon-01", "service ssh status").returncode == 0
+    assert lab.run("mon-01", "pgrep -f '^sleep 86400$' || true").stdout.strip() == ""
+
+
 def test_fault_commands_give_clean_errors(lab):
     def patrol(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([".venv/bin/patrol", "lab", *args], capture_output=True,

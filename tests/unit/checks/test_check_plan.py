@@ -39,8 +39,27 @@ def test_identical_probes_are_measured_once():
 def test_plan_is_plain_module_arguments():
     planned = plan_measurements(CHECKS, HOST)
     shadow = next(m for m in planned if m["args"] == {"path": "/etc/shadow"})
-    assert set(shadow) == {"id", "probe", "args"}
+    assert set(shadow) == {"id", "probe", "args", "timeout"}
     assert shadow["id"].startswith("stat-")
+
+
+def test_each_probe_gets_its_kinds_timeout_unless_the_check_sets_one():
+    from runner.checks.base import DEFAULT_TIMEOUT
+
+    plain = plan_measurements([("up", "pending_upgrades", {}), *CHECKS], HOST)
+    by_probe = {m["probe"]: m["timeout"] for m in plain}
+    assert by_probe["meminfo"] == DEFAULT_TIMEOUT
+    assert by_probe["apt_upgrades"] > DEFAULT_TIMEOUT  # apt's cache is slow to load
+    own = plan_measurements(CHECKS, HOST, {"mem": 3, "shadow": None})
+    assert {m["probe"]: m["timeout"] for m in own}["meminfo"] == 3
+
+
+def test_checks_sharing_a_probe_share_the_longest_timeout():
+    shared = [("disk", "filesystem_usage", {}), ("inodes", "inode_usage", {})]
+    planned = plan_measurements(shared, HOST, {"disk": 4, "inodes": 40})
+    assert [(m["probe"], m["timeout"]) for m in planned] == [("filesystems", 40)]
+    # the timeout is not part of what is measured: judging still finds the value
+    assert planned[0]["id"] == plan_measurements(shared, HOST)[0]["id"]
 
 
 def test_measurement_ids_are_stable_and_depend_on_args():

@@ -518,3 +518,40 @@ def test_os_errors_name_the_file(pm, tmp_path, monkeypatch):
     assert pm.measure_one("meminfo", {}) == {
         "error": f"{tmp_path / 'x'}: No such file or directory"
     }
+
+
+def test_a_hung_probe_is_a_timeout_error_and_the_others_still_report(pm, monkeypatch):
+    import time
+
+    monkeypatch.setitem(pm.PROBES, "loadavg", lambda: time.sleep(60))
+    started = time.monotonic()
+    values = pm.measure_all([
+        {"id": "hung", "probe": "loadavg", "args": {}, "timeout": 0.5},
+        {"id": "mem", "probe": "meminfo", "args": {}, "timeout": 5},
+    ])
+    assert time.monotonic() - started < 5
+    assert values["hung"] == {"error": "timed out after 0.5 s"}
+    assert values["mem"]["total_kb"] > 0
+
+
+def test_a_timed_out_probe_leaves_no_command_running(pm, monkeypatch, tmp_path):
+    import subprocess
+    import time
+
+    marker = f"patrol-test-hang-{tmp_path.name}"
+    script = tmp_path / marker
+    script.write_text("#!/bin/sh\nsleep 60\n")
+    script.chmod(0o755)
+    monkeypatch.setitem(pm.PROBES, "loadavg", lambda: pm._run([str(script)]))
+    assert pm.measure_one("loadavg", {}, timeout=0.5) == {"error": "timed out after 0.5 s"}
+    time.sleep(0.2)
+    left = subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True).stdout
+    assert left.strip() == ""
+
+
+def test_values_cross_the_process_boundary_unchanged(pm, tmp_path):
+    path = str(tmp_path)
+    direct = pm.measure_one("stat", {"path": path})
+    isolated = pm.measure_one("stat", {"path": path}, timeout=5)
+    assert isolated == {**direct, "now": isolated["now"]}
+    assert pm.measure_one("nope", {}, timeout=5) == {"error": "unknown probe 'nope'"}

@@ -68,6 +68,10 @@ def test_secrets_reach_ansible_as_vault_or_env_lookup(estate: SampleEstate) -> N
     assert web["ansible_become_password"]["__ansible_vault"].startswith("$ANSIBLE_VAULT;1.1")
     db = inv["_meta"]["hostvars"]["db-01"]
     assert db["ansible_become_password"] == "{{ lookup('env', 'PATROL_DB_BECOME') }}"
+    plays = build_inventory(loaded, become=False)["_meta"]["hostvars"]  # Patrol's own plays
+    assert "ansible_become_password" not in plays["web-01"]
+    assert "ansible_become_password" not in plays["db-01"]
+    assert plays["web-01"]["ansible_user"] == "patrol"
     env = {**os.environ, "PATROL_ESTATE": str(estate.root)}
     proc = subprocess.run([str(ANSIBLE_INVENTORY), "-i", str(REPO / "inventory/patrol-inventory"),
                            "--list"], capture_output=True, text=True, env=env, check=False)

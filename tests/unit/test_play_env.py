@@ -1,0 +1,17 @@
+"""The play's environment: what Ansible needs, never our CI tokens or secrets."""
+
+from __future__ import annotations
+
+from runner.execute import play_env
+
+
+def test_the_play_inherits_only_what_it_needs():
+    ours = {"HOME": "/root", "PATH": "/usr/bin", "CI_JOB_TOKEN": "t0ken", "DB_PASS": "pw",
+            "LC_ALL": "C", "ANSIBLE_CONFIG": "/etc/a.cfg", "ANSIBLE_BECOME_PASSWORD": "pw2",
+            "PATROL_BECOME": "s3cret"}
+    seeded = {**ours, "PATH": "/venv/bin:/usr/bin", "ANSIBLE_LIBRARY": "/lib",
+              "AWX_ISOLATED_DATA_DIR": "/tmp/x"}
+    env = play_env(seeded, ours)
+    assert env == {"HOME": "/root", "PATH": "/venv/bin:/usr/bin", "LC_ALL": "C",
+                   "ANSIBLE_CONFIG": "/etc/a.cfg", "ANSIBLE_LIBRARY": "/lib",
+                   "AWX_ISOLATED_DATA_DIR": "/tmp/x"}
