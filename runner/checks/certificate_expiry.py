@@ -10,7 +10,7 @@ days ("2 days 23 hours left", "expired 2026-01-05 (1 day 4 hours ago)").
 ```yaml
 - id: lab-certificate
   kind: certificate_expiry
-  severity: major
+  severity: high
   params:
     path: /etc/ssl/patrol/lab.pem
     min_days: 30

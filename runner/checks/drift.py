@@ -11,7 +11,7 @@ finding text on every host that drifts the same way.
 ```yaml
 - id: declared-software
   kind: drift
-  severity: major
+  severity: medium
   params:
     packages: [patrol-agent]     # optional; default: every declared package
 ```

@@ -10,7 +10,7 @@ future timestamps, either way the marker proves nothing about the last backup.
 ```yaml
 - id: backup-fresh
   kind: file_freshness
-  severity: major
+  severity: high
   params:
     path: /var/backups/patrol-last-backup
     max_age_hours: 26

@@ -9,7 +9,7 @@ Give one of them, or neither to check only owner/group. Modes are quoted octal s
 ```yaml
 - id: shadow-perms
   kind: file_mode
-  severity: major
+  severity: critical
   params:
     path: /etc/shadow
     mode: "0640"          # or max_mode: "0640"

@@ -11,7 +11,7 @@ for ``max_percent: 85.5``.
 ```yaml
 - id: disk-space
   kind: filesystem_usage
-  severity: major
+  severity: high
   params:
     max_percent: 85
     include: ["*"]

@@ -8,7 +8,7 @@ a whole-number limit).
 ```yaml
 - id: inodes
   kind: inode_usage
-  severity: major
+  severity: high
   params:
     max_percent: 85
     exclude: ["/dev/shm"]

@@ -6,7 +6,7 @@ The value is rounded to two decimals and judged on that: above ``max`` fails, ex
 ```yaml
 - id: load
   kind: load_per_cpu
-  severity: minor
+  severity: medium
   params:
     max: 2.0
     minutes: 5

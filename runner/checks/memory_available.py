@@ -6,7 +6,7 @@ verdict is taken on that rounded value: below ``min_percent`` fails, exactly at 
 ```yaml
 - id: memory
   kind: memory_available
-  severity: minor
+  severity: medium
   params:
     min_percent: 10
 ```

@@ -10,7 +10,7 @@ nor absent: its value is ``{version, state}`` and the check fails saying so
 ```yaml
 - id: openssh-installed
   kind: package_version
-  severity: major
+  severity: high
   params:
     packages:
       openssh-server: null          # any version

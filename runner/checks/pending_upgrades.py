@@ -15,7 +15,7 @@ bloat every run record.
 ```yaml
 - id: upgrades
   kind: pending_upgrades
-  severity: minor
+  severity: medium
   params:
     max: 10
     security_max: 0

@@ -6,7 +6,7 @@ named in the reason.
 ```yaml
 - id: reboot
   kind: reboot_required
-  severity: minor
+  severity: low
   params: {}
 ```
 """

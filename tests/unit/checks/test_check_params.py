@@ -126,3 +126,26 @@ def test_params_are_immutable():
     params = get("filesystem_usage").Params()
     with pytest.raises(ValidationError):
         params.max_percent = 99
+
+
+def _examples(kind: str) -> list[dict]:
+    """The YAML examples in a kind's docstring, as checklist check entries."""
+    import re
+
+    import yaml
+
+    doc = get(kind).__doc__ or ""
+    blocks = re.findall(r"```yaml\n(.*?)```", doc, re.DOTALL)
+    return [check for block in blocks for check in yaml.safe_load(block)]
+
+
+@pytest.mark.parametrize("kind", sorted(EXPECTED_KINDS))
+def test_documented_examples_are_valid_checks(kind):
+    from runner.estate.models import Check
+
+    examples = _examples(kind)
+    assert examples, f"{kind} documents no YAML example"
+    for example in examples:
+        check = Check.model_validate(example)
+        assert check.kind == kind
+        get(kind).Params.model_validate(check.params)
