@@ -27,8 +27,9 @@ import time
 ROOT = Path(__file__).resolve().parent.parent
 
 from runner import execute
+from runner.clock import utc_now
 from runner.inspect import build_inventory, inspect, load_valid_estate, select
-from runner.lab import DEFAULT, fleet, roster, state
+from runner.lab import DEFAULT, ansible_vars, fleet, roster, state
 
 
 def estate_with(hosts: list[tuple[str, str]], dest: Path) -> Path:
@@ -60,9 +61,9 @@ def estate_with(hosts: list[tuple[str, str]], dest: Path) -> Path:
 
 def baseline_seconds(estate_root: Path) -> float:
     """ansible-playbook on the one-task-per-check play, same inventory, forks and SSH setup."""
-    estate = load_valid_estate(estate_root)
+    estate = load_valid_estate(estate_root, utc_now().date())
     sel = select(estate, "daily", None)
-    inventory = execute.static_inventory(build_inventory(estate, sel))
+    inventory = execute.static_inventory(build_inventory(estate, sel, ansible_vars()))
     work = Path(tempfile.mkdtemp(prefix="patrol-bench-"))
     try:
         import json
@@ -82,7 +83,7 @@ def baseline_seconds(estate_root: Path) -> float:
 def patrol_cli_seconds(estate_root: Path) -> float:
     t = time.perf_counter()
     subprocess.run([str(Path(sys.executable).parent / "patrol"), "inspect", "daily",
-                    "--estate", str(estate_root)], capture_output=True, check=False,
+                    "--lab", "--estate", str(estate_root)], capture_output=True, check=False,
                    env={**os.environ, "CI": "true"})
     return time.perf_counter() - t
 
@@ -102,13 +103,14 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="patrol-bench-estate-"))
     try:
         root = estate_with(wanted, work / "estate")
-        inspect(root, "daily")  # warm-up: imports, page cache, first record
+        # warm-up: imports, page cache, first record
+        inspect(root, "daily", connections=ansible_vars())
         baseline_seconds(root)
         patrol, baseline, overhead, in_process = [], [], [], []
         for _ in range(args.rounds):  # interleaved, so both see the same noise
             baseline.append(baseline_seconds(root))
             patrol.append(patrol_cli_seconds(root))
-            run = inspect(root, "daily")
+            run = inspect(root, "daily", connections=ansible_vars())
             in_process.append(run.timings["total"])
             overhead.append((run.timings["total"] - run.timings["ansible"]) / run.timings["total"])
         hosts = len(run.results)

@@ -1,19 +1,30 @@
 """The command line: parse, call one function per command, map errors to exit codes.
 
-Each command's work lives in ``runner/commands/<name>.py`` as ``run(...) -> int``; modules are
-imported lazily so ``patrol validate`` does not pay for Ansible or Git imports.
+Each command's work lives in ``runner/commands/<name>.py`` as ``run(...) -> int``, imported
+here and called directly. Command modules import only the standard library and light
+project modules at the top and their heavy dependencies (pydantic models, Ansible, Git)
+inside ``run``, so ``patrol validate`` does not pay for Ansible or Git imports.
 """
 
 from __future__ import annotations
 
-import importlib
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
+from .commands import compliance as compliance_cmd
+from .commands import demo as demo_cmd
+from .commands import findings as findings_cmd
+from .commands import inspect as inspect_cmd
+from .commands import inventory as inventory_cmd
+from .commands import lab as lab_cmd
+from .commands import plan as plan_cmd
+from .commands import schema as schema_cmd
+from .commands import upgrade as upgrade_cmd
+from .commands import validate as validate_cmd
 from .errors import Exit, PatrolError
 
 app = typer.Typer(
@@ -26,14 +37,21 @@ app = typer.Typer(
 EstateOpt = Annotated[
     Path, typer.Option("--estate", "-e", help="Root of the estate repository.", show_default=True)
 ]
+LabOpt = Annotated[bool, typer.Option(
+    "--lab", help="Reach the estate's hosts through the lab (patrol lab up): its addresses, key "
+    "and ssh options.")]
 
 
-def _call(module: str, func: str = "run", **kwargs: object) -> None:
-    root = kwargs.get("root")
-    if isinstance(root, Path) and not root.is_dir():
+def _root(root: Path) -> Path:
+    """The estate root every command takes: a missing directory is one clean usage error."""
+    if not root.is_dir():
         raise PatrolError(f"{root}: no such directory (expected the estate's root)")
-    mod = importlib.import_module(f"runner.commands.{module}")
-    raise typer.Exit(int(getattr(mod, func)(**kwargs)))
+    return root
+
+
+def _exit(code: int) -> NoReturn:
+    """A command's return value is the process's exit code."""
+    raise typer.Exit(int(code))
 
 
 class Format(StrEnum):
@@ -54,7 +72,7 @@ def validate(
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
 ) -> None:
     """Validate every estate file and the references between them; report all errors."""
-    _call("validate", root=path, fmt=fmt.value)
+    _exit(validate_cmd.run(root=_root(path), fmt=fmt.value))
 
 
 @app.command()
@@ -62,17 +80,18 @@ def schema(
     out: Annotated[Path | None, typer.Option(help="Write one schema file per kind here.")] = None,
 ) -> None:
     """Export the JSON Schema of each estate file kind, generated from the models."""
-    _call("schema", out=out)
+    _exit(schema_cmd.run(out=out))
 
 
 @app.command()
 def inventory(
     list_: Annotated[bool, typer.Option("--list", help="The whole inventory.")] = False,
     host: Annotated[str | None, typer.Option("--host", help="One host's variables.")] = None,
+    lab: LabOpt = False,
     estate: EstateOpt = Path("."),
 ) -> None:
     """The estate as Ansible dynamic-inventory JSON."""
-    _call("inventory", root=estate, list_=list_, host=host)
+    _exit(inventory_cmd.run(root=_root(estate), list_=list_, host=host, lab=lab))
 
 
 @app.command()
@@ -82,11 +101,12 @@ def inspect(
     junit: Annotated[Path | None, typer.Option(help="Write a JUnit XML report here.")] = None,
     commit: Annotated[bool, typer.Option("--commit/--no-commit", help="Commit records.")] = True,
     push: Annotated[bool, typer.Option(help="Push the commit (rebasing, never forcing).")] = False,
+    lab: LabOpt = False,
     estate: EstateOpt = Path("."),
 ) -> None:
     """Run a checklist against its hosts, judge, record and commit."""
-    _call("inspect", root=estate, checklist=checklist, limit=limit, junit=junit, commit=commit,
-          push=push)
+    _exit(inspect_cmd.run(root=_root(estate), checklist=checklist, limit=limit, junit=junit,
+                         commit=commit, push=push, lab=lab))
 
 
 @app.command()
@@ -102,7 +122,7 @@ def plan(
 
     Exit 0 when the head estate is valid, 1 when it is not (its errors come first).
     """
-    _call("plan", root=estate, base=base, head=head, fmt=fmt.value)
+    _exit(plan_cmd.run(root=_root(estate), base=base, head=head, fmt=fmt.value))
 
 
 findings_app = typer.Typer(no_args_is_help=False, help="Findings and their deadlines.")
@@ -120,7 +140,8 @@ def findings(
 ) -> None:
     """List findings (active ones unless --state says otherwise) with totals."""
     if ctx.invoked_subcommand is None:
-        _call("findings", root=estate, states=state, host=host, overdue=overdue, fmt=fmt.value)
+        _exit(findings_cmd.run(root=_root(estate), states=state, host=host, overdue=overdue,
+                              fmt=fmt.value))
 
 
 @findings_app.command("escalate")
@@ -130,7 +151,7 @@ def findings_escalate(
     estate: EstateOpt = Path("."),
 ) -> None:
     """Lapse expired waivers and move findings to warned / overdue / penalised."""
-    _call("findings", "escalate", root=estate, now=now, commit=commit)
+    _exit(findings_cmd.escalate(root=_root(estate), now=now, commit=commit))
 
 
 @app.command()
@@ -140,7 +161,7 @@ def compliance(
     estate: EstateOpt = Path("."),
 ) -> None:
     """Checklists that did not complete on every host within their cadence."""
-    _call("compliance", root=estate, now=now, commit=commit)
+    _exit(compliance_cmd.run(root=_root(estate), now=now, commit=commit))
 
 
 @app.command()
@@ -149,7 +170,7 @@ def demo(
     estate: EstateOpt = Path("."),
 ) -> None:
     """Bring the lab up and inspect it in a throwaway clone; print the summary and commit."""
-    _call("demo", root=estate, checklist=checklist)
+    _exit(demo_cmd.run(root=_root(estate), checklist=checklist))
 
 
 @app.command()
@@ -159,17 +180,17 @@ def upgrade(
                                         "nothing (Ansible check mode).")] = False,
     now: NowOpt = None,
     commit: Annotated[bool, typer.Option("--commit/--no-commit", help="Commit records.")] = True,
+    lab: LabOpt = False,
     estate: EstateOpt = Path("."),
 ) -> None:
     """Run an upgrade plan in its window, wave by wave: pre-checks, apt, post-checks, halt."""
-    _call("upgrade", root=estate, plan=plan, check=check, now=now, commit=commit)
+    _exit(upgrade_cmd.run(root=_root(estate), plan=plan, check=check, now=now, commit=commit,
+                          lab=lab))
 
 
 def _add_subapps() -> None:
     app.add_typer(findings_app, name="findings")
-    from .commands import lab
-
-    app.add_typer(lab.app, name="lab", help="The local test fleet of SSH hosts.")
+    app.add_typer(lab_cmd.app, name="lab", help="The local test fleet of SSH hosts.")
 
 
 def main() -> None:

@@ -31,11 +31,6 @@ class Problem:
         return f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message}"
 
 
-# An expired waiver fails review (validate, plan) but must not stop the scheduled
-# inspections: the waiver simply no longer applies.
-RUN_TOLERATED = frozenset({"waiver-expired"})
-
-
 class PatrolError(Exception):
     """A user-facing failure: printed as one clean message, never as a traceback."""
 

@@ -1,7 +1,10 @@
 """An inspection: checklist -> selected hosts -> execute -> judge -> findings -> record -> commit.
 
-Each step is a function over plain data; only ``execute`` touches hosts and only
-``archive`` touches Git. Time comes in as ``now`` so tests can move the clock.
+Each step is a function over plain data; the executor (``play``) is a parameter, so the whole
+path runs against a fake fleet in unit tests, and only ``runner.execute`` touches hosts. The
+skeleton every run shares (lock, valid estate, run id, estate commit, header, seal, commit)
+is ``runner.run``'s; the clock comes in through its ``RunContext``. How hosts are reached is
+the estate's, unless the caller passes ``connections`` (the lab's, when the user opts in).
 
 A run always ends in a record. SIGINT/SIGTERM (``interrupt.py``) stop Ansible at once; a
 play that outlives its deadline (``play_deadline``) is stopped too. Either way the hosts that
@@ -13,28 +16,29 @@ An interrupted run commits and the command exits 130.
 from __future__ import annotations
 
 import copy
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from . import archive, checks
-from .errors import RUN_TOLERATED, Exit, PatrolError
-from .estate_policy import context_of
-from .findings import as_shown
+from .archive import safe_file_name
+from .archive.records import run_record, unreachable_runs
+from .archive.status import read_status, write_status
+from .clock import Clock, utc_now
+from .errors import Exit, PatrolError
+from .findings import as_shown, context_of
 from .interrupt import Interrupt, signals_stop
-from .record import iso, run_record, status_doc
 from .results import HostResult, Result, Status, not_measured, summarise
-from .trigger import trigger_from
+from .run import RunContext, begin, load_valid_estate, lock_and_load, write_record
+from .run import commit as commit_run
+from .run import header as run_header
 
-Clock = Callable[[], datetime]
+Play = Callable[..., Any]  # runner.execute.run_play's signature
 
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
+__all__ = ["InspectRun", "Selection", "build_inventory", "commit_summary", "inspect",
+           "judge_host", "load_valid_estate", "select", "write_run"]
 
 @dataclass
 class Selection:
@@ -61,24 +65,6 @@ class InspectRun:
     measured: dict[str, HostResult] = field(default_factory=dict)
     ended: str = ""  # "interrupted" or "deadline" when the play was stopped early
     interrupted: str = ""  # a signal ("SIGINT", "SIGTERM") arrived during the run: exit 130
-
-
-def load_valid_estate(root: Path) -> Any:
-    """The estate, or a clear refusal: nothing runs against an invalid estate."""
-    from .estate import NotAnEstate, load_estate
-
-    try:
-        estate, problems = load_estate(root)
-    except NotAnEstate as exc:
-        raise PatrolError(str(exc)) from None
-    errors = [p for p in problems if p.severity == "error" and p.code not in RUN_TOLERATED]
-    if errors or estate is None:
-        first = errors[0] if errors else "no estate found"
-        raise PatrolError(
-            f"the estate has {len(errors)} error(s), first: {first}; run `patrol validate`",
-            exit_code=Exit.FAILED,
-        )
-    return estate
 
 
 def _check_params(check: Any) -> Any:
@@ -154,20 +140,19 @@ def play_deadline(sel: Selection, forks: int, connect_timeout: int) -> int:
     return batches * (connect_timeout + per_host + PLAY_OVERHEAD)
 
 
-def build_inventory(estate: Any, sel: Selection) -> dict[str, Any]:
-    from . import lab
+def build_inventory(estate: Any, sel: Selection,
+                    connections: Mapping[str, Mapping[str, Any]] | None = None
+                    ) -> dict[str, Any]:
+    """The estate's inventory with each selected host's measurements; ``connections`` (host
+    -> Ansible connection vars, e.g. the lab's when the user opts in) go over the estate's."""
     from .inventory import build_inventory as estate_inventory
 
-    lab_vars = lab.ansible_vars()
+    conn = connections or {}
     extra = {
-        h.name: {**lab_vars.get(h.name, {}), "patrol_measurements": sel.measurements[h.name]}
+        h.name: {**conn.get(h.name, {}), "patrol_measurements": sel.measurements[h.name]}
         for h in sel.hosts
     }
     return estate_inventory(estate, extra_hostvars=extra, become=False)  # no play uses become
-
-
-def new_run_id(now: datetime, label: str) -> str:
-    return f"{now.strftime('%Y%m%dT%H%M%SZ')}-{label}-{uuid.uuid4().hex[:6]}"
 
 
 def inspect(
@@ -177,6 +162,9 @@ def inspect(
     limit: str | None = None,
     now: Clock = utc_now,
     env: Mapping[str, str] | None = None,
+    ctx: RunContext | None = None,
+    play: Play | None = None,
+    connections: Mapping[str, Mapping[str, Any]] | None = None,
     commit: bool = True,
     push: bool = False,
     on_host: Callable[[HostResult], None] | None = None,
@@ -186,29 +174,32 @@ def inspect(
     say: Callable[[str], None] = lambda _text: None,
     interrupt: Interrupt | None = None,
 ) -> InspectRun:
-    """Run a checklist; see the module docstring. ``interrupt``: a caller that handles
-    signals itself (tests) passes its own; otherwise SIGINT/SIGTERM are handled here."""
+    """Lock -> select -> execute (``play``, the executor) -> judge -> record -> commit.
+
+    ``ctx`` fixes the clock, run ids and trigger (default: this machine's, with ``now`` and
+    ``env``); ``play`` is ``runner.execute.run_play`` unless a test gives a fake fleet.
+    ``interrupt``: a caller that handles signals itself (tests) passes its own; otherwise
+    SIGINT/SIGTERM are handled here.
+    """
     import contextlib
-    import os
     import time
 
-    from . import execute
-
     t0 = time.perf_counter()
-    root = Path(root)
-    env = dict(os.environ if env is None else env)
+    ctx = ctx or RunContext.here(Path(root), clock=now, env=env)
+    root = ctx.root
+    if play is None:
+        from .execute import run_play as play
     stop = interrupt or Interrupt()
     message = "interrupt: stopping Ansible, then recording what was measured"
-    with archive.run_lock(root), (signals_stop(stop, say, message) if interrupt is None
-                                  else contextlib.nullcontext()):
-        estate = load_valid_estate(root)
+    with lock_and_load(ctx) as opened, (signals_stop(stop, say, message) if interrupt is None
+                                        else contextlib.nullcontext()):
+        estate = opened.estate
         sel = select(estate, checklist_name, limit)
         if on_start:
             on_start(sel)
-        started = now()
-        run_id = new_run_id(started, checklist_name)
-        estate_sha, estate_dirty = archive.estate_commit(root)
-        inventory = build_inventory(estate, sel)
+        begun = begin(ctx, checklist_name, opened.started)
+        started = begun.started
+        inventory = build_inventory(estate, sel, connections)
         hosts_by_name = {h.name: h for h in sel.hosts}
         waivers = context_of(estate)
         results: dict[str, HostResult] = {}
@@ -222,7 +213,7 @@ def inspect(
                 on_host(as_shown(results[name], checklist_name, started, waivers))
 
         deadline = play_deadline(sel, forks, timeout)
-        play = execute.run_play(
+        outcome = play(
             "inspect.yml",
             inventory,
             limit=sorted(hosts_by_name),
@@ -232,12 +223,13 @@ def inspect(
             cancel=stop,
             deadline=deadline,
         )
-        if play.error:
-            raise PatrolError(f"Ansible reached no host:\n{play.error}", exit_code=Exit.FAILED)
+        if outcome.error:
+            raise PatrolError(f"Ansible reached no host:\n{outcome.error}", exit_code=Exit.FAILED)
+        stopped = getattr(outcome, "stopped", "")
         unanswered = {
             "interrupted": f"the run was interrupted ({stop.signal or 'signal'}) first",
             "deadline": f"no answer within the play's deadline of {deadline} s",
-        }.get(play.stopped)
+        }.get(stopped)
         for name in hosts_by_name:
             if name in results:
                 continue
@@ -249,33 +241,26 @@ def inspect(
             results[name] = not_measured(name, unanswered, severities)
             if on_host:
                 on_host(results[name])
-        finished = now()
-        header = {
+        finished = ctx.now()
+        extra: dict[str, Any] = {
             "checklist": checklist_name,
             "cadence": str(getattr(sel.checklist.cadence, "value", sel.checklist.cadence)),
             "limit": limit,
-            "started": iso(started),
-            "finished": iso(finished),
-            "estate": {"commit": estate_sha, "dirty": estate_dirty},
-            "trigger": trigger_from(env),
-            "tools": {"patrol": _patrol_version(), "ansible_core": execute.ansible_version()},
         }
-        if play.stopped:
-            header["ended"] = play.stopped
-        run = InspectRun(run_id, checklist_name, results, summarise(results), "", "")
-        run.ended = play.stopped
+        if stopped:
+            extra["ended"] = stopped
+        header = run_header(ctx, begun, finished, extra)
+        run = InspectRun(begun.run_id, checklist_name, results, summarise(results), "", "")
+        run.ended = stopped
         run.measured = copy.deepcopy(results)  # as judged, before waivers relabel anything
-        run.timings["ansible"] = play.ansible_seconds
+        run.timings["ansible"] = float(getattr(outcome, "ansible_seconds", 0.0))
 
         def write_and_commit() -> str | None:
             written = write_run(root, run, header, started, estate, finished)
             if not commit:
                 return None
-            return archive.commit(root, written, commit_summary(run), {
-                "Patrol-Run": run.run_id,
-                "Patrol-Estate": estate_sha or "none",
-                "Patrol-Record": f"sha256:{run.record_sha256}",
-            })
+            return commit_run(root, written, commit_summary(run), run.run_id,
+                              estate=begun.estate_commit, record=run.record_sha256)
 
         with stop.shielded():  # a second signal now would cost the measured results
             run.commit = write_and_commit()
@@ -284,12 +269,6 @@ def inspect(
         run.interrupted = stop.signal
         run.timings["total"] = time.perf_counter() - t0
         return run
-
-
-def _patrol_version() -> str:
-    from . import __version__
-
-    return __version__
 
 
 def write_run(
@@ -303,14 +282,9 @@ def write_run(
     """Judge findings, then write the record first and status and findings after it: a kill
     in between leaves a complete record, and the next run rewrites the rest."""
     from . import findings as fnd
-    from . import findings_store
-    from .record import unreachable_runs
+    from .findings import store as findings_store
 
-    status_dir = root / archive.REPORTS / "status"
-    old_status: dict[str, Any] = {}
-    for name in sorted(run.results):
-        path = status_dir / f"{safe_file_name(name)}.yaml"
-        old_status[name] = archive.load_yaml(path.read_bytes()) if path.exists() else None
+    old_status = read_status(root, run.results)
     # a push retry writes the run again on another tip: start from the judged results,
     # not from the ones the previous attempt's waivers relabelled
     run.results = copy.deepcopy(run.measured) if run.measured else run.results
@@ -328,7 +302,6 @@ def write_run(
     run.summary = summarise(run.results)  # waivers may have relabelled results
     run.findings = transitions
     previous = archive.latest_record(root)
-    rel = archive.record_path(run.run_id, started.year, started.month)
     body = run_record(
         run_id=run.run_id,
         kind="inspect",
@@ -340,31 +313,12 @@ def write_run(
             {"finding": t.finding, "from": t.before, "to": t.after} for t in transitions
         ]},
     )
-    data, digest = archive.seal(archive.dump_yaml(body))
-    archive.atomic_write(root / rel, data)
+    rel, digest = write_record(root, run.run_id, started, body)
     run.record_path, run.record_sha256 = rel, digest
-    written = [rel]
-    for name in sorted(run.results):
-        if not run.results[name].measured:  # nothing new about it: its status file stays
-            continue
-        path = status_dir / f"{safe_file_name(name)}.yaml"
-        doc = status_doc(old_status[name], name, run.checklist, run.run_id, run.results[name])
-        archive.atomic_write(path, archive.dump_yaml(doc))
-        written.append(path.relative_to(root).as_posix())
+    written = [rel, *write_status(root, run.checklist, run.run_id, run.results, old_status)]
     changed = {fid for fid, f in store.items() if findings_store.to_doc(f) != before.get(fid)}
     written += findings_store.save(root, store, changed)
     return written
-
-
-def safe_file_name(name: str) -> str:
-    """Host names become file names: refuse anything that could escape the directory."""
-    import re
-
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,252}", name) or ".." in name:
-        raise PatrolError(
-            f"host name {name!r} cannot be used as a file name", exit_code=Exit.FAILED
-        )
-    return name
 
 
 def commit_summary(run: InspectRun) -> str:

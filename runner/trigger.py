@@ -1,4 +1,5 @@
-"""Who or what started a run, read from CI variables when present (env passed in)."""
+"""Who or what started a run: CI variables when present, else the local user (both passed in;
+``local_identity`` reads them from this machine, once, at the start of a run)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,17 @@ import socket
 from collections.abc import Mapping
 
 
-def trigger_from(env: Mapping[str, str]) -> dict[str, str]:
+def local_identity() -> str:
+    """``user@host`` of whoever runs patrol on this machine."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return f"{user}@{socket.gethostname()}"
+
+
+def trigger_from(env: Mapping[str, str], local: str) -> dict[str, str]:
+    """The record's ``trigger``: the CI run that started it, or ``local`` (``user@host``)."""
     if env.get("GITHUB_ACTIONS") == "true":
         keys = {
             "actor": "GITHUB_ACTOR",
@@ -30,8 +41,4 @@ def trigger_from(env: Mapping[str, str]) -> dict[str, str]:
         return {"ci": "gitlab", **{k: env[v] for k, v in keys.items() if env.get(v)}}
     if env.get("CI"):
         return {"ci": "other", "actor": env.get("USER", "unknown")}
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):
-        user = "unknown"
-    return {"ci": "none", "actor": f"{user}@{socket.gethostname()}"}
+    return {"ci": "none", "actor": local}

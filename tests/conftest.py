@@ -1,4 +1,6 @@
-"""Shared fixtures. ``lab``: the estate's hosts as a real fleet, up once per test session.
+"""Shared fixtures. ``estate_repo``: the sample estate in a throwaway Git repository (build
+variants with ``copy_estate`` and ``git``). ``lab``: the estate's hosts as a real fleet, up
+once per test session.
 
 Example::
 
@@ -29,6 +31,45 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+ESTATE_PARTS = ("inventory", "policies", "schemas")
+_GIT_ENV = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.com",
+            "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.com",
+            "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null"}
+
+
+def git(cwd: Path, *args: str, strip: bool = True) -> str:
+    """Run git in ``cwd`` with a fixed test identity and no user or system configuration;
+    its stdout (stripped unless ``strip`` is False)."""
+    out = subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True,
+                         env={**os.environ, **_GIT_ENV}).stdout
+    return out.strip() if strip else out
+
+
+def copy_estate(dest: Path, parts: tuple[str, ...] = ESTATE_PARTS) -> Path:
+    """A writable copy of the repository's sample estate at ``dest`` (no Git)."""
+    import shutil
+
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in parts:
+        shutil.copytree(ROOT / part, dest / part)
+    return dest
+
+
+def commit_all(root: Path, message: str = "estate") -> str:
+    """``git init`` (once) and commit everything under ``root``; the new HEAD."""
+    if not (root / ".git").exists():
+        git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "--allow-empty", "-m", message)
+    return git(root, "rev-parse", "HEAD")
+
+
+@pytest.fixture
+def estate_repo(tmp_path: Path) -> Path:
+    """The sample estate committed in a throwaway repository: runs never touch the checkout."""
+    root = copy_estate(tmp_path / "estate")
+    commit_all(root)
+    return root
 
 
 @dataclass

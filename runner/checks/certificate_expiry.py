@@ -19,13 +19,11 @@ days ("2 days 23 hours left", "expired 2026-01-05 (1 day 4 hours ago)").
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
-
 from pydantic import Field, field_validator
 
 from ..results import Result, Status
-from .base import HostLike, Measurement, ParamsModel, absolute_path, measured_error, plural
+from .base import HostLike, Kind, Measured, Measurement, ParamsModel
+from .helpers import absolute_path, duration, iso, measured_error, plural
 
 NAME = "certificate_expiry"
 
@@ -41,28 +39,7 @@ def measure(params: Params, host: HostLike) -> Measurement:
     return Measurement("certificate", {"path": params.path})
 
 
-def iso(epoch: int) -> str:
-    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def duration(seconds: float) -> str:
-    """A span for a reason: whole days from three days up, days and hours below (where
-    "2 days" would hide that it is almost 3), minutes under an hour."""
-    seconds = int(seconds)
-    days, rest = divmod(seconds, 86400)
-    hours = rest // 3600
-    if days >= 3:
-        return plural(days, "day")
-    if days:
-        return plural(days, "day") + (f" {plural(hours, 'hour')}" if hours else "")
-    if hours:
-        return plural(hours, "hour")
-    if seconds >= 60:
-        return plural(seconds // 60, "minute")
-    return "less than a minute"
-
-
-def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result:
+def judge(measured: Measured, params: Params, host: HostLike | None = None) -> Result:
     if (err := measured_error(measured)) is not None:
         return err
     if not measured["exists"]:
@@ -83,3 +60,6 @@ def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result
         f"minimum {plural(params.min_days, 'day')})"
     )
     return Result(Status.FAIL if days < params.min_days else Status.PASS, value, text)
+
+
+KIND = Kind(NAME, Params, measure, judge, __doc__ or "")

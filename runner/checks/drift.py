@@ -19,13 +19,11 @@ finding text on every host that drifts the same way.
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import field_validator
 
 from ..results import Result, Status
-from .base import HostLike, Measurement, ParamsModel, measured_error
-from .package_version import broken_state, check_package_names
+from .base import HostLike, Kind, Measured, Measurement, ParamsModel
+from .helpers import broken_state, check_package_names, measured_error
 
 NAME = "drift"
 
@@ -53,7 +51,7 @@ def measure(params: Params, host: HostLike) -> Measurement:
     return Measurement("packages", {"names": sorted(declared(params, host))})
 
 
-def judge(measured: Any, params: Params, host: HostLike) -> Result:
+def judge(measured: Measured, params: Params, host: HostLike) -> Result:
     if (err := measured_error(measured)) is not None:
         return err
     wanted = declared(params, host)
@@ -76,3 +74,6 @@ def judge(measured: Any, params: Params, host: HostLike) -> Result:
         installed,
         f"{len(wanted)} declared package{'s' if len(wanted) != 1 else ''} as installed",
     )
+
+
+KIND = Kind(NAME, Params, measure, judge, __doc__ or "")

@@ -19,13 +19,11 @@ future timestamps, either way the marker proves nothing about the last backup.
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import Field, field_validator
 
 from ..results import Result, Status
-from .base import HostLike, Measurement, ParamsModel, absolute_path, measured_error
-from .certificate_expiry import duration, iso
+from .base import HostLike, Kind, Measured, Measurement, ParamsModel
+from .helpers import absolute_path, duration, iso, measured_error
 
 NAME = "file_freshness"
 
@@ -41,7 +39,7 @@ def measure(params: Params, host: HostLike) -> Measurement:
     return Measurement("stat", {"path": params.path})
 
 
-def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result:
+def judge(measured: Measured, params: Params, host: HostLike | None = None) -> Result:
     if (err := measured_error(measured)) is not None:
         return err
     if not measured["exists"]:
@@ -58,3 +56,6 @@ def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result
         )
     text = f"{params.path} modified {age_hours:.1f} h ago, limit {params.max_age_hours:g} h"
     return Result(Status.FAIL if age_hours > params.max_age_hours else Status.PASS, value, text)
+
+
+KIND = Kind(NAME, Params, measure, judge, __doc__ or "")

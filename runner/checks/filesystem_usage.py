@@ -21,11 +21,9 @@ for ``max_percent: 85.5``.
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..results import Result
 from ._mounts import MountParams, judge_mounts
-from .base import HostLike, Measurement
+from .base import HostLike, Kind, Measured, Measurement
 
 NAME = "filesystem_usage"
 
@@ -38,5 +36,8 @@ def measure(params: Params, host: HostLike) -> Measurement:
     return Measurement("filesystems")
 
 
-def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result:
+def judge(measured: Measured, params: Params, host: HostLike | None = None) -> Result:
     return judge_mounts(measured, params, inodes=False)
+
+
+KIND = Kind(NAME, Params, measure, judge, __doc__ or "")

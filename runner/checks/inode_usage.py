@@ -17,11 +17,9 @@ a whole-number limit).
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..results import Result
 from ._mounts import MountParams, judge_mounts
-from .base import HostLike, Measurement
+from .base import HostLike, Kind, Measured, Measurement
 
 NAME = "inode_usage"
 
@@ -34,5 +32,8 @@ def measure(params: Params, host: HostLike) -> Measurement:
     return Measurement("filesystems")
 
 
-def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result:
+def judge(measured: Measured, params: Params, host: HostLike | None = None) -> Result:
     return judge_mounts(measured, params, inodes=True)
+
+
+KIND = Kind(NAME, Params, measure, judge, __doc__ or "")

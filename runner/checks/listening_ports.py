@@ -25,12 +25,13 @@ is the sorted list of listening ports.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import Field, model_validator
 
 from ..results import Result, Status
-from .base import HostLike, Measurement, ParamsModel, measured_error
+from .base import HostLike, Kind, Measured, Measurement, ParamsModel
+from .helpers import measured_error
 
 NAME = "listening_ports"
 
@@ -65,7 +66,7 @@ def measure(params: Params, host: HostLike) -> Measurement:
     return Measurement("listening_ports")
 
 
-def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result:
+def judge(measured: Measured, params: Params, host: HostLike | None = None) -> Result:
     if (err := measured_error(measured)) is not None:
         return err
     listening = sorted(set(measured["ports"]))
@@ -93,3 +94,6 @@ def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result
             "only " + (", ".join(map(str, sorted(set(params.only)))) or "none") + " allowed"
         )
     return Result(Status.PASS, listening, "; ".join(parts))
+
+
+KIND = Kind(NAME, Params, measure, judge, __doc__ or "")

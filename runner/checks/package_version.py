@@ -20,23 +20,13 @@ nor absent: its value is ``{version, state}`` and the check fails saying so
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
 from pydantic import Field, field_validator
 
 from ..results import Result, Status
-from .base import HostLike, Measurement, ParamsModel, measured_error
+from .base import HostLike, Kind, Measured, Measurement, ParamsModel
+from .helpers import broken_state, check_package_names, measured_error
 
 NAME = "package_version"
-
-PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9+.-]+(:[a-z0-9-]+)?$")
-
-
-def check_package_names(names: list[str]) -> None:
-    for name in names:
-        if not PACKAGE_NAME.match(name):
-            raise ValueError(f"{name!r} is not a Debian package name")
 
 
 class Params(ParamsModel):
@@ -44,7 +34,7 @@ class Params(ParamsModel):
 
     @field_validator("packages", mode="before")
     @classmethod
-    def _versions_are_strings(cls, packages: Any) -> Any:
+    def _versions_are_strings(cls, packages: object) -> object:
         if isinstance(packages, dict):
             for name, version in packages.items():
                 if version is not None and not isinstance(version, str):
@@ -60,31 +50,11 @@ class Params(ParamsModel):
         return packages
 
 
-# What each dpkg state short of configured means, for the reason.
-STATE_TEXT = {
-    "unpacked": "unpacked, not configured",
-    "half-configured": "half-configured: its configuration failed",
-    "half-installed": "half-installed: its installation or removal was interrupted",
-}
-
-
-def broken_state(entry: Any) -> str | None:
-    """A package dpkg left part-way, as a reason says it ("1.1.0-1 unpacked, not configured");
-    None for a configured or absent one.
-
-    The probe gives a version string (configured), None (not installed) or
-    ``{"version", "state"}`` for a package in between."""
-    if not isinstance(entry, dict):
-        return None
-    state = str(entry.get("state", "unknown"))
-    return f"{entry.get('version') or '?'} {STATE_TEXT.get(state, state)}"
-
-
 def measure(params: Params, host: HostLike) -> Measurement:
     return Measurement("packages", {"names": sorted(params.packages)})
 
 
-def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result:
+def judge(measured: Measured, params: Params, host: HostLike | None = None) -> Result:
     if (err := measured_error(measured)) is not None:
         return err
     installed = {name: measured.get(name) for name in sorted(params.packages)}
@@ -102,3 +72,6 @@ def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result
     return Result(
         Status.PASS, installed, "installed: " + ", ".join(f"{n} {v}" for n, v in installed.items())
     )
+
+
+KIND = Kind(NAME, Params, measure, judge, __doc__ or "")

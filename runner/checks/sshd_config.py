@@ -41,12 +41,13 @@ from typing import Annotated, Any
 from pydantic import Field, field_validator, model_validator
 
 from ..results import Result, Status
-from .base import HostLike, Measurement, ParamsModel, measured_error, plural
+from .base import HostLike, Kind, Measured, Measurement, ParamsModel
+from .helpers import measured_error, plural
 
 NAME = "sshd_config"
 
 
-def _allowed(value: Any) -> Any:
+def _allowed(value: object) -> list[str] | None:
     """One value or a list; YAML 1.1 booleans (unquoted no/yes) become "no"/"yes"."""
     if value is None:
         return None
@@ -104,7 +105,7 @@ class Params(ParamsModel):
 
     @field_validator("settings", mode="before")
     @classmethod
-    def _settings(cls, settings: Any) -> Any:
+    def _settings(cls, settings: object) -> object:
         if not isinstance(settings, dict):
             return settings
         out = {}
@@ -213,7 +214,7 @@ def match_blocks(matches: list[dict[str, Any]], key: str, conn: dict[str, Any]) 
     return "; ".join(f"Match {m['criteria']} at {m['file']}:{m['line']}" for m in named)
 
 
-def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result:
+def judge(measured: Measured, params: Params, host: HostLike | None = None) -> Result:
     if (err := measured_error(measured)) is not None:
         return err
     expected = params.expected()
@@ -248,3 +249,6 @@ def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result
     text = ", ".join(f"{k} {value[k]}" for k in expected)
     checked = len(measured.get("connections") or [])
     return Result(Status.PASS, value, f"{text} (also for {plural(checked, 'connection')})")
+
+
+KIND = Kind(NAME, Params, measure, judge, __doc__ or "")

@@ -19,11 +19,9 @@ sshd started: reload pending". No live sshd behind the pid file is an error
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..results import Result, Status
-from .base import HostLike, Measurement, ParamsModel, measured_error
-from .certificate_expiry import iso
+from .base import HostLike, Kind, Measured, Measurement, ParamsModel
+from .helpers import iso, measured_error
 
 NAME = "sshd_reload"
 
@@ -36,7 +34,7 @@ def measure(params: Params, host: HostLike) -> Measurement:
     return Measurement("sshd_reload")
 
 
-def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result:
+def judge(measured: Measured, params: Params, host: HostLike | None = None) -> Result:
     if (err := measured_error(measured)) is not None:
         return err
     changed = float(measured["config_mtime"])
@@ -68,3 +66,6 @@ def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result
         f"sshd started {iso(int(started))}, after its config last changed "
         f"({newest}, {iso(int(changed))})",
     )
+
+
+KIND = Kind(NAME, Params, measure, judge, __doc__ or "")

@@ -8,16 +8,18 @@ from ..errors import Exit
 
 
 def run(root: Path, now: str | None, commit: bool) -> int:
-    from .. import archive, findings_store
-    from ..compliance import expected, last_runs
-    from ..estate_policy import policy_of
-    from ..findings import apply_breaches, cadence_breaches
-    from ..inspect import load_valid_estate
+    from ..clock import stamp
+    from ..findings import store as findings_store
+    from ..findings.cadence import apply_breaches, cadence_breaches, expected, last_runs
+    from ..findings.policy import policy_of
+    from ..run import RunContext, lock_and_load
+    from ..run import commit as commit_run
     from .findings import parse_now
 
     at = parse_now(now)
-    with archive.run_lock(root):
-        estate = load_valid_estate(root)
+    ctx = RunContext.here(root, clock=lambda: at)
+    with lock_and_load(ctx) as opened:
+        estate = opened.estate
         policy = policy_of(estate.service)
         wanted = expected(estate)
         horizon = max(policy.cadence_limits.values())
@@ -31,8 +33,7 @@ def run(root: Path, now: str | None, commit: bool) -> int:
         changed = findings_store.save(root, store, {m.finding for m in moves})
         if changed and commit:
             summary = f"compliance: {len(breaches)} checklist(s) in breach"
-            sha = archive.commit(root, changed, summary,
-                                 {"Patrol-Run": f"compliance-{at.strftime('%Y%m%dT%H%M%SZ')}"})
+            sha = commit_run(root, changed, summary, f"compliance-{stamp(at)}")
             print(f"commit {sha}")
         print(f"{len(breaches)} checklist(s) in breach of cadence")
     return int(Exit.FAILED if breaches else Exit.OK)

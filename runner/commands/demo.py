@@ -1,4 +1,14 @@
-"""`patrol demo`: the newcomer's first command — real hosts, a real inspection, a real commit."""
+"""`patrol demo`: the newcomer's first command — real hosts, a real inspection, a real commit.
+
+The lab is the one connection provider here, so this command (with ``runner/commands/lab.py``)
+is the only one that reads the lab without being asked to.
+
+Exit 0 once the inspection is recorded and committed in the clone, whatever its checks found:
+the verdicts are what the demo shows, and on a shared machine the lab hosts' load (they share
+the machine's kernel) is not theirs to pass or fail. ``./scripts/bootstrap && patrol demo``
+therefore succeeds on every machine that can run the lab. Exit 1 when the inspection could not
+be made (Ansible reached no host), 3 when the machine cannot run the lab.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +21,7 @@ from ..errors import Exit
 def run(root: Path, checklist: str) -> int:
     from .. import archive
     from ..inspect import commit_summary, inspect
-    from ..lab import DEFAULT, fleet
+    from ..lab import DEFAULT, ansible_vars, fleet
     from ..lab.state import load
     from ..progress import Progress
 
@@ -24,7 +34,8 @@ def run(root: Path, checklist: str) -> int:
     where = Path(tempfile.mkdtemp(prefix="patrol-demo-")) / "estate"
     archive.clone(root, where)
     progress.text(f"demo clone: {where} (your own branch is not touched)")
-    result = inspect(where, checklist, on_host=progress.host, on_start=lambda sel: progress.text(
+    result = inspect(where, checklist, connections=ansible_vars(), on_host=progress.host,
+                     on_start=lambda sel: progress.text(
         f"inspect {checklist}: {len(sel.hosts)} hosts, measuring..."))
     progress.text("")
     progress.text(commit_summary(result))
@@ -33,5 +44,4 @@ def run(root: Path, checklist: str) -> int:
         progress.text(archive.show_stat(where, result.commit))
     progress.text(f"The archive is in {where}: try `git -C {where} log -p -1`.")
     progress.text("The lab stays up for more experiments; `patrol lab down` removes it.")
-    all_pass = all(hr.passed for hr in result.results.values())
-    return int(Exit.OK if all_pass else Exit.FAILED)
+    return int(Exit.OK)

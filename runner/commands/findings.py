@@ -6,10 +6,14 @@ import json
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..errors import Exit, PatrolError
-from ..findings import ACTIVE, Finding, State
+
+if TYPE_CHECKING:  # runner.findings is imported when a findings command runs, not by the CLI
+    from ..estate.estate import Estate
+    from ..estate.selector import Selector
+    from ..findings import Finding
 
 _SEVERITIES = ("critical", "high", "medium", "low")
 
@@ -32,8 +36,10 @@ def parse_now(text: str | None) -> datetime:
     return value.astimezone(UTC)
 
 
-def select(findings: dict[str, Finding], states: list[str] | None, host_sel: Any,
-           overdue: bool, estate: Any | None) -> list[Finding]:
+def select(findings: dict[str, Finding], states: list[str] | None, host_sel: Selector | None,
+           overdue: bool, estate: Estate | None) -> list[Finding]:
+    from ..findings import ACTIVE, State
+
     wanted = {State(s) for s in states} if states else set(ACTIVE)
     if overdue:
         wanted &= {State.OVERDUE, State.PENALISED}
@@ -51,6 +57,8 @@ def select(findings: dict[str, Finding], states: list[str] | None, host_sel: Any
 
 
 def totals(items: list[Finding]) -> dict[str, dict[str, int]]:
+    from ..findings import State
+
     by_state = Counter(f.state.value for f in items)
     by_sev = Counter(f.severity for f in items)
     return {
@@ -60,7 +68,7 @@ def totals(items: list[Finding]) -> dict[str, dict[str, int]]:
 
 
 def render(items: list[Finding], fmt: str) -> str:
-    from ..findings_store import to_doc
+    from ..findings.store import to_doc
 
     t = totals(items)
     if fmt == "json":
@@ -83,9 +91,11 @@ def render(items: list[Finding], fmt: str) -> str:
 
 
 def run(root: Path, states: list[str] | None, host: str | None, overdue: bool, fmt: str) -> int:
-    from .. import findings_store
+    from ..clock import utc_now
     from ..estate.selector import parse_selector
-    from ..inspect import load_valid_estate
+    from ..findings import State
+    from ..findings import store as findings_store
+    from ..run import load_valid_estate
 
     if not (root / "inventory").is_dir() and not (root / "policies").is_dir():
         raise PatrolError(f"{root} is not an estate: it has neither inventory/ nor policies/")
@@ -96,7 +106,7 @@ def run(root: Path, states: list[str] | None, host: str | None, overdue: bool, f
             host_sel = parse_selector(host)
         except ValueError as exc:
             raise PatrolError(f"--host {host!r}: {exc}") from None
-        estate = load_valid_estate(root)
+        estate = load_valid_estate(root, utc_now().date())
     for s in states or []:
         if s not in {x.value for x in State}:
             raise PatrolError(f"--state {s!r}: expected one of {', '.join(x.value for x in State)}")
@@ -107,23 +117,24 @@ def run(root: Path, states: list[str] | None, host: str | None, overdue: bool, f
 
 def escalate(root: Path, now: str | None, commit: bool) -> int:
     """Lapse expired waivers and escalate, committing the moved findings."""
-    from .. import archive, findings_store
-    from ..estate_policy import context_of
-    from ..findings import refresh_waivers
-    from ..inspect import load_valid_estate
+    from ..clock import stamp
+    from ..findings import context_of, refresh_waivers
+    from ..findings import store as findings_store
+    from ..run import RunContext, lock_and_load
+    from ..run import commit as commit_run
 
     at = parse_now(now)
-    with archive.run_lock(root):
-        estate = load_valid_estate(root)
+    ctx = RunContext.here(root, clock=lambda: at)
+    with lock_and_load(ctx) as opened:
+        estate = opened.estate
         store = findings_store.load(root)
         moves = refresh_waivers(store, at, context_of(estate))
         changed = findings_store.save(root, store, {m.finding for m in moves})
         for m in moves:
             print(f"{m.finding}: {m.before} -> {m.after}")
         if changed and commit:
-            sha = archive.commit(root, changed, f"findings: {len(moves)} escalated", {
-                "Patrol-Run": f"escalate-{at.strftime('%Y%m%dT%H%M%SZ')}",
-            })
+            sha = commit_run(root, changed, f"findings: {len(moves)} escalated",
+                             f"escalate-{stamp(at)}")
             print(f"commit {sha}")
     print(f"{len(moves)} transition(s)")
     return int(Exit.OK)

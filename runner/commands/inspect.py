@@ -16,9 +16,11 @@ def run(
     junit: Path | None,
     commit: bool,
     push: bool,
+    lab: bool = False,
 ) -> int:
     from ..inspect import Selection, commit_summary, inspect
     from ..junit import write_junit
+    from .lab import connections
 
     if junit is not None and junit.is_dir():
         raise PatrolError(f"--junit {junit}: is a directory; give the report's file path")
@@ -29,7 +31,8 @@ def run(
         progress.text(f"inspect {checklist}: {len(sel.hosts)} hosts, {checks} checks, measuring...")
 
     result = inspect(root, checklist, limit=limit, commit=commit, push=push,
-                     on_host=progress.host, on_start=started, say=progress.text)
+                     connections=connections(lab), on_host=progress.host, on_start=started,
+                     say=progress.text)
     if junit is not None:
         try:
             write_junit(junit, checklist, result.results)

@@ -1,8 +1,9 @@
 """`patrol inventory --list | --host H`: the estate as Ansible dynamic-inventory JSON.
 
 Ansible uses it through ``inventory/patrol-inventory`` (an inventory script):
-``ansible-inventory -i inventory/patrol-inventory --list``. Lab hosts that are up get their
-connection vars from ``runner.lab.ansible_vars()``.
+``ansible-inventory -i inventory/patrol-inventory --list``. With ``--lab`` (the script passes
+it when ``PATROL_LAB=1``), lab hosts that are up get the lab's connection vars; without it the
+estate's own addresses and connection settings stand.
 """
 
 from __future__ import annotations
@@ -14,16 +15,19 @@ from pathlib import Path
 from ..errors import Exit
 
 
-def run(root: Path = Path("."), list_: bool = False, host: str | None = None) -> int:
+def run(root: Path = Path("."), list_: bool = False, host: str | None = None,
+        lab: bool = False) -> int:
+    from ..clock import utc_now
     from ..estate.files import NotAnEstate
     from ..estate.loader import load_estate
     from ..inventory import build_inventory
+    from .lab import connections
 
     if list_ == (host is not None):
         print("patrol inventory: give exactly one of --list or --host HOST", file=sys.stderr)
         return int(Exit.USAGE)
     try:
-        estate, problems = load_estate(Path(root))
+        estate, problems = load_estate(Path(root), today=utc_now().date())
     except NotAnEstate as exc:
         print(f"patrol inventory: {exc}", file=sys.stderr)
         return int(Exit.USAGE)
@@ -32,9 +36,7 @@ def run(root: Path = Path("."), list_: bool = False, host: str | None = None) ->
             print(p, file=sys.stderr)
         print("patrol inventory: the estate is invalid; run `patrol validate`", file=sys.stderr)
         return int(Exit.FAILED)
-    from .. import lab
-
-    inventory = build_inventory(estate, lab.ansible_vars())
+    inventory = build_inventory(estate, connections(lab))
     if host is not None:
         if host not in inventory["_meta"]["hostvars"]:
             print(f"patrol inventory: no host {host!r} in the estate", file=sys.stderr)

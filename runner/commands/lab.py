@@ -13,6 +13,16 @@ import typer
 
 app = typer.Typer(no_args_is_help=True)
 
+
+def connections(enabled: bool) -> dict[str, dict[str, object]]:
+    """The lab as a connection provider, only for a user who asked for it (``--lab``): the
+    Ansible connection vars (address, key, ssh options) of the lab hosts that are up."""
+    if not enabled:
+        return {}
+    from runner import lab
+
+    return lab.ansible_vars()
+
 HostArg = Annotated[str, typer.Argument(help="Lab host name, e.g. web-01.")]
 
 

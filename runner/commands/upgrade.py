@@ -17,10 +17,12 @@ from pathlib import Path
 from ..errors import Exit
 
 
-def run(root: Path, plan: str, check: bool, now: str | None, commit: bool) -> int:
+def run(root: Path, plan: str, check: bool, now: str | None, commit: bool,
+        lab: bool = False) -> int:
     from ..progress import Progress
     from ..upgrade.run import commit_summary, upgrade
     from .findings import parse_now
+    from .lab import connections
 
     progress = Progress()
     fixed = parse_now(now) if now else None
@@ -30,7 +32,8 @@ def run(root: Path, plan: str, check: bool, now: str | None, commit: bool) -> in
 
     mode = "check mode, nothing changes" if check else "upgrading"
     progress.text(f"upgrade {plan}: {mode}...")
-    result = upgrade(root, plan, now=clock, check=check, commit=commit, say=progress.text)
+    result = upgrade(root, plan, now=clock, check=check, commit=commit, say=progress.text,
+                     connections=connections(lab))
     if check:
         if result.exit_code == Exit.OK:
             progress.text("check: every host would upgrade cleanly; nothing was changed")

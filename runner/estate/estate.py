@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
 
 from .models import (
+    Check,
     Checklist,
     Commitment,
     Depot,
@@ -93,20 +92,12 @@ class Estate:
             selector = parse_selector(selector)
         return [h for h in self.hosts.values() if selector.matches(h)]
 
-    def checklist_hosts(self, checklist: Checklist, check: Any = None) -> list[Host]:
+    def checklist_hosts(self, checklist: Checklist, check: Check | None = None) -> list[Host]:
         """A checklist's hosts, narrowed by a check's own selector when it has one."""
         hosts = self.select(checklist.hosts)
         if check is not None and getattr(check, "hosts", None) is not None:
             hosts = [h for h in hosts if check.hosts.matches(h)]
         return hosts
-
-    def waivers_for(self, host: Host, check: str, today: date) -> list[Waiver]:
-        """Waivers in force on ``today`` for ``host`` and ``"<checklist>/<check id>"``."""
-        return [
-            w for w in self.waivers
-            if w.check == check and w.applies_on(today)
-            and (w.host == host.name if w.host is not None else w.hosts.matches(host))
-        ]
 
     def where(self, obj: EstateModel) -> Location | None:
         """``file:line:column`` where an estate object is defined."""

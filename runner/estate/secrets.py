@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
 
@@ -50,7 +50,7 @@ class EnvSecret(BaseModel):
         return "{{ lookup('env', '%s') }}" % self.env  # noqa: UP031 - Jinja braces
 
 
-def _validate(value: Any) -> VaultSecret | EnvSecret:
+def _validate(value: object) -> VaultSecret | EnvSecret:
     if isinstance(value, (VaultSecret, EnvSecret)):
         return value
     if isinstance(value, VaultValue):
@@ -70,7 +70,7 @@ def _validate(value: Any) -> VaultSecret | EnvSecret:
                      "or {env: VARIABLE_NAME}")
 
 
-def _serialize(value: VaultSecret | EnvSecret) -> Any:
+def _serialize(value: VaultSecret | EnvSecret) -> str | dict[str, str]:
     if isinstance(value, VaultSecret):
         return "<vault>"
     return {"env": value.env}

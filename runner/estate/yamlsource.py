@@ -355,7 +355,7 @@ def fast_positions(data: bytes) -> Positions:
     return pos
 
 
-def child(data: Any, part: Any) -> tuple[bool, Any]:
+def child(data: Any, part: str | int) -> tuple[bool, Any]:
     """(True, data[part]) when ``part`` exists in a mapping or list, else (False, None)."""
     if isinstance(data, dict) and isinstance(part, str) and part in data:
         return True, data[part]

@@ -7,6 +7,7 @@ the host files are read directly. Only this module knows about that fallback.
 from __future__ import annotations
 
 import ipaddress
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -22,7 +23,7 @@ def estate_hosts(root: Path) -> list[tuple[str, str]]:
     try:
         from ..estate import load_estate  # type: ignore[attr-defined]
 
-        estate, _problems = load_estate(root)
+        estate, _problems = load_estate(root, today=date.today())  # only its hosts matter
         hosts = [(name, str(host.address)) for name, host in estate.hosts.items()]
         if hosts:
             return sorted(hosts)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..estate import Commitment, Estate, format_duration
 from .fields import diff_fields
+from .keyed import keyed_changes
 from .model import ADDED, CHANGED, REMOVED, Change, FieldChange
 
 
@@ -19,20 +20,12 @@ def _summary(c: Commitment) -> str:
 
 
 def commitments(base: Estate, head: Estate) -> list[Change]:
-    a = {c.part: c for c in base.commitments}
-    b = {c.part: c for c in head.commitments}
-    out = []
-    for part in sorted(a.keys() | b.keys()):
-        old, new = a.get(part), b.get(part)
-        if old is new:
-            continue
-        if old is None:
-            out.append(Change(part, ADDED, summary=_summary(new)))
-        elif new is None:
-            out.append(Change(part, REMOVED, summary=_summary(old)))
-        elif fields := diff_fields(old, new):
-            out.append(Change(part, CHANGED, fields))
-    return out
+    return keyed_changes(
+        {c.part: c for c in base.commitments}, {c.part: c for c in head.commitments},
+        added=lambda part, new: Change(part, ADDED, summary=_summary(new)),
+        removed=lambda part, old: Change(part, REMOVED, summary=_summary(old)),
+        changed=lambda part, old, new: Change(part, CHANGED, fields)
+        if (fields := diff_fields(old, new)) else None)
 
 
 def _stock(estate: Estate) -> dict[tuple[str, str], int]:
@@ -42,17 +35,18 @@ def _stock(estate: Estate) -> dict[tuple[str, str], int]:
     return out
 
 
+def _quantity(key: tuple[str, str], status: str, old: int | None, new: int | None) -> Change:
+    part, depot = key
+    return Change(f"{part} at {depot}", status, [FieldChange("quantity", old, new)],
+                  impact={"part": part, "depot": depot})
+
+
 def stock(base: Estate, head: Estate) -> list[Change]:
-    a, b = _stock(base), _stock(head)
-    out = []
-    for part, depot in sorted(a.keys() | b.keys()):
-        old, new = a.get((part, depot)), b.get((part, depot))
-        if old == new:
-            continue
-        status = ADDED if old is None else REMOVED if new is None else CHANGED
-        out.append(Change(f"{part} at {depot}", status, [FieldChange("quantity", old, new)],
-                          impact={"part": part, "depot": depot}))
-    return out
+    return keyed_changes(
+        _stock(base), _stock(head),
+        added=lambda key, new: _quantity(key, ADDED, None, new),
+        removed=lambda key, old: _quantity(key, REMOVED, old, None),
+        changed=lambda key, old, new: _quantity(key, CHANGED, old, new))
 
 
 def uncovered(estate: Estate) -> dict[str, tuple[int, set[str]]]:

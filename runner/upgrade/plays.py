@@ -6,7 +6,7 @@ the installed versions come from the same one-call module's ``packages`` probe.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .. import checks
@@ -98,6 +98,7 @@ class Context:
     interrupt: Callable[[], bool]
     forks: int
     timeout: int
+    connections: dict[str, Any] = field(default_factory=dict)  # host -> connection vars
     last_error: str = ""  # Ansible's own output when a play gave no host a result
 
     def no_result(self) -> str:
@@ -106,11 +107,9 @@ class Context:
         return "no result: the play ended early" + (f" ({detail})" if detail else "")
 
     def inventory(self, per_host: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
-        from .. import lab
         from ..inventory import build_inventory
 
-        lab_vars = lab.ansible_vars()
-        extra = {h: {**lab_vars.get(h, {}), **dict(v)} for h, v in per_host.items()}
+        extra = {h: {**self.connections.get(h, {}), **dict(v)} for h, v in per_host.items()}
         return build_inventory(self.estate, extra_hostvars=extra, become=False)  # nor here
 
     def run(self, playbook: str, per_host: Mapping[str, Mapping[str, Any]], *,

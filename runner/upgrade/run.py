@@ -1,5 +1,6 @@
 """An upgrade: plan -> window -> waves -> pre-checks -> apt -> post-checks -> halt / rollback
--> record -> inventory -> commit.
+-> record -> inventory -> commit (the run skeleton is ``runner.run``'s: the estate commit is
+captured when the run begins, before the inventory is rewritten).
 
 Per wave there are two plays, whatever the wave's size: ``inspect.yml`` measures the
 pre-checks and the installed versions (one round trip), then ``upgrade.yml`` pins the
@@ -27,7 +28,6 @@ The inventory follows reality: every host whose installed versions are known aft
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Mapping
 from contextlib import nullcontext
@@ -36,8 +36,12 @@ from pathlib import Path
 from typing import Any
 
 from .. import archive
+from ..clock import Clock, iso, utc_now
 from ..errors import Exit, PatrolError
 from ..interrupt import Interrupt, signals_stop
+from ..run import Begun, RunContext, begin, lock_and_load, write_record
+from ..run import commit as commit_run
+from ..run import header as run_header
 from .model import (
     SUCCESS,
     WAVE_FAILURES,
@@ -60,8 +64,6 @@ from .plays import (
 )
 from .waves import exceeds, split_labelled
 from .window import describe, is_open, next_open, zone_for
-
-Clock = Callable[[], datetime]
 
 __all__ = ["Interrupt", "Outcome", "OutsideWindow", "UpgradeRun", "commit_summary", "upgrade"]
 
@@ -106,7 +108,7 @@ def refusal(stem: str, plan: Any, zones: Mapping[str, Any], hosts: Mapping[str, 
                      f"{zone}, {where})")
     return OutsideWindow(
         f"upgrade plan {stem!r} is outside its maintenance window {describe(plan.window)} "
-        f"at {at.strftime('%Y-%m-%dT%H:%M:%SZ')}; nothing was run. It next opens "
+        f"at {iso(at)}; nothing was run. It next opens "
         + "; ".join(parts), ordered[0][0])
 
 
@@ -114,38 +116,46 @@ def upgrade(
     root: Path,
     plan_name: str,
     *,
-    now: Clock,
+    now: Clock = utc_now,
     check: bool = False,
     commit: bool = True,
     env: Mapping[str, str] | None = None,
+    ctx: RunContext | None = None,
     say: Say = lambda _text: None,
     play: Play | None = None,
+    connections: Mapping[str, Mapping[str, Any]] | None = None,
     interrupt: Callable[[], bool] | None = None,
     forks: int = 20,
     timeout: int = 10,
 ) -> UpgradeRun:
-    """Run (or with ``check`` preview) an upgrade plan; see the module docstring."""
-    from ..inspect import load_valid_estate, new_run_id
-    from ..record import iso
+    """Run (or with ``check`` preview) an upgrade plan; see the module docstring.
 
+    ``ctx`` fixes the clock, run ids and trigger (default: this machine's, with ``now`` and
+    ``env``); ``play`` is the executor; ``connections`` (host -> Ansible connection vars)
+    go over the estate's, e.g. the lab's when the user opts in.
+    """
     t0 = time.perf_counter()
-    root = Path(root)
+    rc = ctx or RunContext.here(Path(root), clock=now, env=env)
+    root = rc.root
     if play is None:
         from ..execute import run_play as play
-    with archive.run_lock(root):
-        estate = load_valid_estate(root)
+    with lock_and_load(rc) as opened:
+        estate = opened.estate
         stem, plan = find_plan(estate, plan_name)
         targeted = {h.name: h for h in estate.select(plan.targets)}
         if not targeted:
             raise PatrolError(f"upgrade plan {stem!r} targets no hosts", exit_code=Exit.USAGE)
         own = Interrupt()
-        ctx = Context(estate, plan, stem, targeted, play, say, interrupt or own, forks, timeout)
+        ctx = Context(estate, plan, stem, targeted, play, say, interrupt or own, forks, timeout,
+                      dict(connections or {}))
         zones = _zones(ctx)
-        started = now()
+        # the estate commit, captured before the run rewrites the inventory
+        begun = begin(rc, stem, opened.started)
+        started = begun.started
         in_window = [n for n in sorted(targeted) if is_open(plan.window, zones[n], started)]
         if not in_window and not check:
             raise refusal(stem, plan, zones, targeted, started)
-        run = UpgradeRun(new_run_id(started, stem), stem, check, dict(plan.packages), {}, [])
+        run = UpgradeRun(begun.run_id, stem, check, dict(plan.packages), {}, [])
         if check:
             if not in_window:
                 closed = refusal(stem, plan, zones, targeted, started)
@@ -165,11 +175,11 @@ def upgrade(
         message = ("interrupt: letting the apt calls in flight finish, then stopping "
                    "(Ctrl-C again to abort at once)")
         with signals_stop(own, say, message) if interrupt is None else nullcontext():
-            _waves(ctx, run, zones, now)
+            _waves(ctx, run, zones, rc.clock)
             with own.shielded():
-                finished = now()
+                finished = rc.now()
                 written = _inventory_follows(root, run, targeted)
-                _record(root, run, ctx, started, finished, env, commit, written)
+                _record(rc, run, ctx.plan, begun, finished, commit, written)
         run.timings["total"] = time.perf_counter() - t0
         return run
 
@@ -313,31 +323,13 @@ def commit_summary(run: UpgradeRun) -> str:
     return text
 
 
-def _record(root: Path, run: UpgradeRun, ctx: Context, started: datetime, finished: datetime,
-            env: Mapping[str, str] | None, commit: bool, inventory_files: list[str]) -> None:
-    from .. import execute
-    from ..inspect import _patrol_version
-    from ..record import iso
-    from ..trigger import trigger_from
-    from .record import upgrade_record
+def _record(rc: RunContext, run: UpgradeRun, plan: Any, begun: Begun, finished: datetime,
+            commit: bool, inventory_files: list[str]) -> None:
+    from ..archive.upgrade_record import upgrade_record
 
-    estate_sha, estate_dirty = archive.estate_commit(root)
-    header = {
-        "plan": run.plan,
-        "started": iso(started),
-        "finished": iso(finished),
-        "estate": {"commit": estate_sha, "dirty": estate_dirty},
-        "trigger": trigger_from(dict(os.environ if env is None else env)),
-        "tools": {"patrol": _patrol_version(), "ansible_core": execute.ansible_version()},
-    }
-    body = upgrade_record(run, ctx.plan, header, archive.latest_record(root))
-    data, digest = archive.seal(archive.dump_yaml(body))
-    rel = archive.record_path(run.run_id, started.year, started.month)
-    archive.atomic_write(root / rel, data)
-    run.record_path, run.record_sha256 = rel, digest
+    header = run_header(rc, begun, finished, {"plan": run.plan})
+    body = upgrade_record(run, plan, header, archive.latest_record(rc.root))
+    run.record_path, run.record_sha256 = write_record(rc.root, run.run_id, begun.started, body)
     if commit:
-        run.commit = archive.commit(root, [rel, *inventory_files], commit_summary(run), {
-            "Patrol-Run": run.run_id,
-            "Patrol-Estate": estate_sha or "none",
-            "Patrol-Record": f"sha256:{digest}",
-        })
+        run.commit = commit_run(rc.root, [run.record_path, *inventory_files], commit_summary(run),
+                                run.run_id, estate=begun.estate_commit, record=run.record_sha256)

@@ -10,7 +10,8 @@ IANA zone, or with ``timezone: site`` the zone of each host's site). The rules:
   and lasts one hour less (spring) or more (autumn) in real time that night.
 - A wall-clock time that does not exist (skipped by the spring change, e.g. 02:30 on
   2026-03-29 in Europe/Berlin) means the moment the clocks jump to (03:00 local); a time that
-  occurs twice (the autumn change) means its first occurrence (PEP 495 ``fold=0``).
+  occurs twice (the autumn change) means its first occurrence (PEP 495 ``fold=0``). This is
+  ``runner.clock``'s one rule, the same that rectification deadlines follow.
 - A window is open at ``start <= now < end``; comparisons are made in UTC.
 
 ``now`` always comes in as an argument (an aware datetime), never read here.
@@ -19,9 +20,11 @@ IANA zone, or with ``timezone: site`` the zone of each host's site). The rules:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from ..clock import local_instant
 
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -30,23 +33,9 @@ def _day_name(day: date) -> str:
     return _WEEKDAYS[day.weekday()]
 
 
-def _instant(day: date, wall: time, zone: ZoneInfo) -> datetime:
-    """The UTC instant of a wall-clock time on a day in a zone (see the DST rules above)."""
-    local = datetime.combine(day, wall, tzinfo=zone)  # fold=0: the first of a repeated time
-    utc = local.astimezone(UTC)
-    if utc.astimezone(zone).replace(tzinfo=None) == local.replace(tzinfo=None):
-        return utc
-    # skipped by a spring-forward gap: walk from the earliest reading to the jump itself
-    after = local.replace(fold=1).utcoffset()
-    moment = local.replace(fold=1).astimezone(UTC)
-    while moment < utc and moment.astimezone(zone).utcoffset() != after:
-        moment += timedelta(minutes=1)
-    return moment
-
-
 def _span(window: Any, day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
     end_day = day + timedelta(days=1) if window.end <= window.start else day
-    return _instant(day, window.start, zone), _instant(end_day, window.end, zone)
+    return local_instant(day, window.start, zone), local_instant(end_day, window.end, zone)
 
 
 def spans(window: Any, zone: ZoneInfo, around: datetime, days: int = 9,

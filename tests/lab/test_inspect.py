@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,24 +16,17 @@ import yaml
 from runner import archive
 from runner.inspect import inspect
 from runner.results import Status
+from tests.conftest import commit_all, copy_estate, git
 
 ROOT = Path(__file__).resolve().parents[2]
 PATROL = str(Path(sys.executable).parent / "patrol")
 pytestmark = pytest.mark.lab
 
 
-def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
-                          text=True).stdout.strip()
-
-
 @pytest.fixture
 def estate(tmp_path: Path) -> Path:
     """The working tree's estate in a throwaway repository, so runs never commit onto main."""
-    dest = tmp_path / "estate"
-    dest.mkdir()
-    for part in ("inventory", "policies"):
-        shutil.copytree(ROOT / part, dest / part)
+    dest = copy_estate(tmp_path / "estate")
     # lab hosts share this machine's load, which a busy test run drives far above a real
     # server's limit; these tests are about the pipeline, so the load limit is lifted
     daily = dest / "policies/inspections/daily.yaml"
@@ -42,9 +34,7 @@ def estate(tmp_path: Path) -> Path:
     assert "      max: 2.0\n      minutes: 5\n" in text
     daily.write_text(text.replace("      max: 2.0\n      minutes: 5\n",
                                   "      max: 1000.0\n      minutes: 5\n"))
-    git(dest, "init", "-q", "-b", "main")
-    git(dest, "add", "-A")
-    git(dest, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "estate")
+    commit_all(dest)
     return dest
 
 
@@ -53,7 +43,7 @@ def record_of(root: Path, run) -> dict:
 
 
 def test_clean_daily_inspection_passes_on_every_host(lab, estate):
-    run = inspect(estate, "daily")
+    run = inspect(estate, "daily", connections=lab.ansible_vars())
     failing = {n: {c: r.reason for c, r in hr.checks.items() if r.status is not Status.PASS}
                for n, hr in run.results.items() if not hr.passed}
     assert failing == {}
@@ -68,8 +58,8 @@ def test_clean_daily_inspection_passes_on_every_host(lab, estate):
 
 
 def test_unchanged_fleet_second_commit_touches_only_its_record(lab, estate):
-    inspect(estate, "daily")
-    second = inspect(estate, "daily")
+    inspect(estate, "daily", connections=lab.ansible_vars())
+    second = inspect(estate, "daily", connections=lab.ansible_vars())
     changed = git(estate, "show", "--name-only", "--format=", "HEAD").splitlines()
     assert changed == [second.record_path]
 
@@ -80,7 +70,7 @@ def test_full_disk_fails_filesystem_check_opens_finding_and_pass_closes_it(lab, 
     try:
         lab.run(host, "dd if=/dev/zero of=/srv/data/fill bs=1M count=15 2>/dev/null; sync")
         df = lab.run(host, "df --output=pcent /srv/data | tail -1").stdout.strip().rstrip("%")
-        failed = inspect(estate, "daily", limit=host)
+        failed = inspect(estate, "daily", limit=host, connections=lab.ansible_vars())
         result = failed.results[host].checks["disk-space"]
         assert result.status is Status.FAIL
         assert "/srv/data" in result.reason
@@ -93,7 +83,7 @@ def test_full_disk_fails_filesystem_check_opens_finding_and_pass_closes_it(lab, 
         assert opened["due"] > opened["opened_at"]
 
         lab.run(host, "rm -f /srv/data/fill; sync")
-        passed = inspect(estate, "daily", limit=host)
+        passed = inspect(estate, "daily", limit=host, connections=lab.ansible_vars())
         assert passed.results[host].checks["disk-space"].status is Status.PASS
         closed = yaml.safe_load(finding_file.read_text())
         assert closed["state"] == "closed"
@@ -115,8 +105,8 @@ def test_stopped_sshd_is_unreachable_and_others_still_complete(lab, estate, tmp_
     try:
         junit = tmp_path / "junit.xml"
         proc = subprocess.run(
-            [PATROL, "inspect", "daily", "--limit", f"{down},{up}", "--junit", str(junit),
-             "--estate", str(estate)],
+            [PATROL, "inspect", "daily", "--lab", "--limit", f"{down},{up}", "--junit",
+             str(junit), "--estate", str(estate)],
             capture_output=True, text=True, timeout=180, env={**os.environ, "CI": "true"})
     finally:
         lab.sshd_start(down)
@@ -142,7 +132,7 @@ def test_drift_names_host_package_declared_and_installed(lab, estate):
                       "dpkg-query -W -f '${Version}' patrol-agent")
     assert r.stdout.strip() == "1.1.0-1"
     try:
-        run = inspect(estate, "daily", limit=host)
+        run = inspect(estate, "daily", limit=host, connections=lab.ansible_vars())
     finally:
         lab.run(host, f"{install} patrol-agent=1.0.0-1 >/dev/null 2>&1")
     drift = run.results[host].checks["drift"]
@@ -154,9 +144,10 @@ def test_drift_names_host_package_declared_and_installed(lab, estate):
 
 
 def test_sigkill_mid_play_leaves_archive_valid_and_next_run_completes(lab, estate):
-    inspect(estate, "daily", limit="web-01")  # a record to chain onto
+    # a record to chain onto
+    inspect(estate, "daily", limit="web-01", connections=lab.ansible_vars())
     before = sorted(p.name for p in (estate / "reports/runs").rglob("*.yaml"))
-    proc = subprocess.Popen([PATROL, "inspect", "daily", "--estate", str(estate)],
+    proc = subprocess.Popen([PATROL, "inspect", "daily", "--lab", "--estate", str(estate)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
     deadline = time.monotonic() + 30
@@ -179,6 +170,7 @@ def test_sigkill_mid_play_leaves_archive_valid_and_next_run_completes(lab, estat
         assert not p.name.endswith(".tmp"), p
     assert after == before or len(after) == len(before) + 1  # nothing, or one whole record
     assert archive.verify_chain(estate) == []
-    run = inspect(estate, "daily")  # the lock is free and the chain continues
+    # the lock is free and the chain continues
+    run = inspect(estate, "daily", connections=lab.ansible_vars())
     assert all(hr.reachable for hr in run.results.values())
     assert archive.verify_chain(estate) == []

@@ -70,7 +70,8 @@ def hung(lab, *names: str):
 
 def start(estate: Path, *hosts: str, env: dict[str, str] | None = None) -> subprocess.Popen:
     return subprocess.Popen(
-        [PATROL, "inspect", "daily", "--limit", ",".join(hosts), "--estate", str(estate)],
+        [PATROL, "inspect", "daily", "--lab", "--limit", ",".join(hosts), "--estate",
+         str(estate)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
         env={**os.environ, "CI": "true", **(env or {})})
 
@@ -116,7 +117,7 @@ def test_a_hung_probe_costs_its_check_and_the_hosts_other_checks_still_report(la
     estate = estate_with(tmp_path / "estate", sshd_timeout=3)
     with hung(lab, HUNG):
         started = time.monotonic()
-        run = inspect(estate, "daily", limit=f"{HUNG},{OTHER}")
+        run = inspect(estate, "daily", limit=f"{HUNG},{OTHER}", connections=lab.ansible_vars())
         took = time.monotonic() - started
         left = lab.run(HUNG, "pgrep -f '^sleep 86400$' || true").stdout.strip()
     stuck = run.results[HUNG].checks["sshd-running"]
@@ -130,7 +131,7 @@ def test_a_hung_probe_costs_its_check_and_the_hosts_other_checks_still_report(la
 
 def test_hosts_unanswered_at_the_plays_deadline_are_not_measured(lab, tmp_path, monkeypatch):
     estate = estate_with(tmp_path / "estate", sshd_timeout=600)
-    inspect(estate, "daily", limit=f"{HUNG},{OTHER}")
+    inspect(estate, "daily", limit=f"{HUNG},{OTHER}", connections=lab.ansible_vars())
     before = status_bytes(estate, HUNG)
     seen: list[str] = []
     real = private_dir.private_dir
@@ -145,7 +146,7 @@ def test_hosts_unanswered_at_the_plays_deadline_are_not_measured(lab, tmp_path, 
     monkeypatch.setattr("runner.inspect.play_deadline", lambda *_args: 15)
     with hung(lab, HUNG):
         started = time.monotonic()
-        run = inspect(estate, "daily", limit=f"{HUNG},{OTHER}")
+        run = inspect(estate, "daily", limit=f"{HUNG},{OTHER}", connections=lab.ansible_vars())
         took = time.monotonic() - started
     assert 15 <= took < 60
     assert run.results[OTHER].passed
@@ -164,7 +165,7 @@ def test_hosts_unanswered_at_the_plays_deadline_are_not_measured(lab, tmp_path, 
 
 def test_sigint_before_any_host_answered_records_all_as_not_measured_and_exits_130(lab, tmp_path):
     estate = estate_with(tmp_path / "estate", sshd_timeout=600)
-    inspect(estate, "daily", limit=f"{HUNG},{OTHER}")
+    inspect(estate, "daily", limit=f"{HUNG},{OTHER}", connections=lab.ansible_vars())
     head = git(estate, "rev-parse", "HEAD")
     before = status_bytes(estate, HUNG, OTHER)
     with hung(lab, HUNG, OTHER):
@@ -229,7 +230,7 @@ def test_signals_while_writing_finish_the_record_and_exit_130(lab, tmp_path, mon
     monkeypatch.setattr(archive, "atomic_write", write_then_signal)
     handler = signal.getsignal(signal.SIGINT)
     code = inspect_command(root=estate, checklist="daily", limit=OTHER, junit=None,
-                           commit=True, push=False)
+                           commit=True, push=False, lab=True)
     assert code == 130
     assert signal.getsignal(signal.SIGINT) is handler  # ours restored, not ansible-runner's
     assert git(estate, "rev-parse", "HEAD~1") == head
@@ -280,5 +281,5 @@ def test_no_env_secret_on_disk_after_a_run_or_a_kill_and_the_next_run_cleans_up(
         assert os.path.isdir(pdd), "a killed run cannot clean up after itself"
         assert grep(token, Path("/tmp"), estate) == []
         assert grep(ci_token, Path("/tmp"), estate) == []
-        inspect(estate, "daily", limit=OTHER)  # the next run sweeps what the killed one left
+        inspect(estate, "daily", limit=OTHER, connections=lab.ansible_vars())  # sweeps it
     assert_gone(pdd)

@@ -18,6 +18,7 @@ import yaml
 
 from runner import archive
 from runner.upgrade.run import Outcome, OutsideWindow, upgrade
+from tests.conftest import git
 
 pytestmark = pytest.mark.lab
 
@@ -54,11 +55,6 @@ rollback: {rollback}
 """
 
 
-def git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
-                          check=True).stdout
-
-
 @pytest.fixture
 def clone(tmp_path: Path) -> Path:
     return archive.clone(ROOT, tmp_path / "estate")
@@ -67,8 +63,7 @@ def clone(tmp_path: Path) -> Path:
 def add_plan(root: Path, name: str, text: str) -> None:
     (root / "policies" / "upgrades" / f"{name}.yaml").write_text(text)
     git(root, "add", "policies/upgrades")
-    git(root, "-c", "user.name=test", "-c", "user.email=test@example.com",
-        "commit", "-q", "-m", f"Add plan {name}")
+    git(root, "commit", "-q", "-m", f"Add plan {name}")
 
 
 def agent_version(lab, host: str) -> str:
@@ -91,7 +86,8 @@ def test_a_plan_upgrades_every_targeted_host_wave_by_wave(lab, clone, restore) -
     restore.extend(WEB_APP)
     add_plan(clone, "all", plan_text())
     before_head = git(clone, "rev-parse", "HEAD").strip()
-    run = upgrade(clone, "all", now=lambda: NOW, interrupt=lambda: False)
+    run = upgrade(clone, "all", now=lambda: NOW, interrupt=lambda: False,
+                  connections=lab.ansible_vars())
     assert [w.hosts for w in run.waves] == [["app-01"], ["app-02", "web-01"], ["web-02"]]
     assert all(w.started and w.failures == 0 for w in run.waves)
     assert {h: hu.outcome for h, hu in run.hosts.items()} == dict.fromkeys(WEB_APP,
@@ -102,6 +98,8 @@ def test_a_plan_upgrades_every_targeted_host_wave_by_wave(lab, clone, restore) -
     assert run.exit_code == 0
     record = yaml.safe_load((clone / run.record_path).read_text())
     assert record["kind"] == "upgrade"
+    # made from the clean commit, although the run then rewrote the inventory
+    assert record["estate"] == {"commit": before_head, "dirty": False}
     assert record["hosts"]["web-02"]["before"] == {"patrol-agent": OLD}
     assert record["hosts"]["web-02"]["after"] == {"patrol-agent": NEW}
     # one commit: the record and the inventory, and in the inventory only version lines
@@ -124,7 +122,8 @@ def test_a_failing_post_check_on_the_canary_halts_and_rolls_it_back(lab, clone, 
                                                                     ) -> None:
     restore.extend(WEB_APP)
     add_plan(clone, "bad", plan_text(waves="[1, rest]", post_version="1.2.0-1"))
-    run = upgrade(clone, "bad", now=lambda: NOW, interrupt=lambda: False)
+    run = upgrade(clone, "bad", now=lambda: NOW, interrupt=lambda: False,
+                  connections=lab.ansible_vars())
     assert run.result == "halted" and run.halted_after_wave == 1
     canary = run.hosts["app-01"]
     assert canary.after == {"patrol-agent": NEW}  # it was really upgraded...
@@ -149,7 +148,8 @@ def test_a_host_failing_a_pre_check_is_skipped(lab, clone, restore) -> None:
     lab.run("app-01", "touch /etc/patrol-ready")
     pre = "[{id: ready, kind: file_mode, params: {path: /etc/patrol-ready, owner: root}}]"
     add_plan(clone, "pre", plan_text(targets="role=app", waves="[rest]", pre_checks=pre))
-    run = upgrade(clone, "pre", now=lambda: NOW, interrupt=lambda: False)
+    run = upgrade(clone, "pre", now=lambda: NOW, interrupt=lambda: False,
+                  connections=lab.ansible_vars())
     assert run.hosts["app-01"].outcome is Outcome.UPGRADED
     assert run.hosts["app-02"].outcome is Outcome.SKIPPED_PRECHECK
     assert "/etc/patrol-ready does not exist" in run.hosts["app-02"].message
@@ -164,7 +164,8 @@ def test_an_unreachable_host_fails_its_wave_which_is_rolled_back(lab, clone, res
     add_plan(clone, "down", plan_text(targets="role=app", waves="[rest]"))
     lab.link_down("app-02")
     try:
-        run = upgrade(clone, "down", now=lambda: NOW, interrupt=lambda: False, timeout=3)
+        run = upgrade(clone, "down", now=lambda: NOW, interrupt=lambda: False,
+                      connections=lab.ansible_vars(), timeout=3)
     finally:
         lab.link_up("app-02")
     assert run.hosts["app-02"].outcome is Outcome.UNREACHABLE
@@ -180,10 +181,11 @@ def test_outside_the_window_nothing_runs(lab, clone) -> None:
         window='{days: [tue], start: "22:00", end: "04:00", timezone: Europe/Berlin}'))
     head = git(clone, "rev-parse", "HEAD")
     with pytest.raises(OutsideWindow) as caught:
-        upgrade(clone, "night", now=lambda: NOW, interrupt=lambda: False)
+        upgrade(clone, "night", now=lambda: NOW, interrupt=lambda: False,
+                connections=lab.ansible_vars())
     assert caught.value.opens == datetime(2026, 12, 1, 21, 0, tzinfo=UTC)
-    cli = subprocess.run([sys.executable, "-m", "runner.cli", "upgrade", "night", "--estate",
-                          str(clone), "--now", "2026-11-25T12:00:00Z"],
+    cli = subprocess.run([sys.executable, "-m", "runner.cli", "upgrade", "--lab", "night",
+                          "--estate", str(clone), "--now", "2026-11-25T12:00:00Z"],
                          capture_output=True, text=True, cwd=ROOT)
     assert cli.returncode == 1
     assert "outside its maintenance window" in cli.stderr
@@ -197,7 +199,7 @@ def test_outside_the_window_nothing_runs(lab, clone) -> None:
 def test_check_mode_changes_nothing_on_any_host(lab, clone) -> None:
     add_plan(clone, "all", plan_text())
     head = git(clone, "rev-parse", "HEAD")
-    cli = subprocess.run([sys.executable, "-m", "runner.cli", "upgrade", "all", "--check",
+    cli = subprocess.run([sys.executable, "-m", "runner.cli", "upgrade", "--lab", "all", "--check",
                           "--estate", str(clone), "--now", "2026-11-25T12:00:00Z"],
                          capture_output=True, text=True, cwd=ROOT)
     assert cli.returncode == 0, cli.stdout + cli.stderr
@@ -216,8 +218,8 @@ def test_sigint_during_a_wave_stops_cleanly_and_records_it(lab, clone, restore) 
     restore.extend(WEB_APP)
     add_plan(clone, "stop", plan_text(waves="[1, rest]"))
     head = git(clone, "rev-parse", "HEAD").strip()
-    proc = subprocess.Popen([sys.executable, "-m", "runner.cli", "upgrade", "stop", "--estate",
-                             str(clone), "--now", "2026-11-25T12:00:00Z"],
+    proc = subprocess.Popen([sys.executable, "-m", "runner.cli", "upgrade", "--lab", "stop",
+                             "--estate", str(clone), "--now", "2026-11-25T12:00:00Z"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             cwd=ROOT)
     assert proc.stdout is not None

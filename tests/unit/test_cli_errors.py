@@ -1,4 +1,8 @@
-"""User mistakes on the command line: one clean line, the documented exit code, no traceback."""
+"""User mistakes on the command line: one clean line, the documented exit code, no traceback.
+
+Commands run against a throwaway copy of the estate (``ESTATE`` in the arguments), never the
+checkout itself: a run takes its lock in the repository it runs in.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +12,17 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
 PATROL = str(Path(sys.executable).parent / "patrol")
+ESTATE = "<estate>"
 
 
-def patrol(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([PATROL, *args], capture_output=True, text=True, timeout=60,
-                          stdin=subprocess.DEVNULL)
+@pytest.fixture
+def patrol(estate_repo: Path):
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        argv = [str(estate_repo) if a == ESTATE else a for a in args]
+        return subprocess.run([PATROL, *argv], capture_output=True, text=True, timeout=60,
+                              stdin=subprocess.DEVNULL)
+    return run
 
 
 @pytest.mark.parametrize("args", [
@@ -23,34 +31,41 @@ def patrol(*args: str) -> subprocess.CompletedProcess[str]:
     ["findings", "escalate", "--estate", "/nonexistent/estate"],
     ["compliance", "--estate", "/nonexistent/estate"],
     ["upgrade", "patrol-agent-1.1", "--estate", "/nonexistent/estate"],
-    ["inspect", "no-such-checklist", "--estate", str(ROOT)],
-    ["inspect", "daily", "--limit", "role=", "--estate", str(ROOT)],
-    ["inspect", "daily", "--limit", "name=nothing-matches-*", "--estate", str(ROOT)],
-    ["upgrade", "no-such-plan", "--estate", str(ROOT)],
-    ["compliance", "--now", "not-a-time", "--estate", str(ROOT)],
+    ["inspect", "no-such-checklist", "--estate", ESTATE],
+    ["inspect", "daily", "--limit", "role=", "--estate", ESTATE],
+    ["inspect", "daily", "--limit", "name=nothing-matches-*", "--estate", ESTATE],
+    ["upgrade", "no-such-plan", "--estate", ESTATE],
+    ["compliance", "--now", "not-a-time", "--estate", ESTATE],
     ["inspect"],
 ])
-def test_usage_errors_exit_2_with_one_clean_message(args):
+def test_usage_errors_exit_2_with_one_clean_message(patrol, args):
     r = patrol(*args)
     assert r.returncode == 2, (args, r.stdout, r.stderr)
     assert "Traceback" not in r.stdout + r.stderr
     assert r.stderr.strip(), "a usage error must say what is wrong"
 
 
-def test_unknown_checklist_names_the_known_ones():
-    r = patrol("inspect", "nightly", "--estate", str(ROOT))
+def test_unknown_checklist_names_the_known_ones(patrol):
+    r = patrol("inspect", "nightly", "--estate", ESTATE)
     assert r.stderr.strip() == "patrol: unknown checklist 'nightly'; known: daily, monthly, weekly"
 
 
 @pytest.mark.parametrize("args", [
-    ["findings", "escalate", "--now", "0001-01-01T00:00:00+05:00", "--estate", str(ROOT)],
-    ["compliance", "--now", "9999-12-31T23:00:00Z", "--estate", str(ROOT)],
-    ["inspect", "daily", "--junit", "/tmp", "--estate", str(ROOT)],
+    ["findings", "escalate", "--now", "0001-01-01T00:00:00+05:00", "--estate", ESTATE],
+    ["compliance", "--now", "9999-12-31T23:00:00Z", "--estate", ESTATE],
+    ["inspect", "daily", "--junit", "/tmp", "--estate", ESTATE],
     ["findings", "--estate", "/tmp"],
     ["compliance", "--estate", "/tmp"],
 ])
-def test_more_usage_errors_never_trace_back(args):
+def test_more_usage_errors_never_trace_back(patrol, args):
     r = patrol(*args)
     assert r.returncode == 2, (args, r.stdout, r.stderr)
     assert "Traceback" not in r.stdout + r.stderr
     assert r.stderr.startswith("patrol: ")
+
+
+def test_a_run_takes_its_lock_in_the_estate_it_runs_in(patrol, estate_repo):
+    assert not (estate_repo / ".git" / "patrol.lock").exists()
+    r = patrol("inspect", "no-such-checklist", "--estate", ESTATE)
+    assert r.returncode == 2
+    assert (estate_repo / ".git" / "patrol.lock").exists()

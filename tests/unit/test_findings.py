@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from runner import findings_store
 from runner.findings import (
     Context,
     Policy,
@@ -20,6 +19,7 @@ from runner.findings import (
     refresh_waivers,
     waiver_end,
 )
+from runner.findings import store as findings_store
 from runner.results import HostResult, Result, Status
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -11,17 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from runner import archive, findings_store
+from runner import archive
 from runner.findings import Finding, State
+from runner.findings import store as findings_store
+from tests.conftest import commit_all, copy_estate, git
 
 ROOT = Path(__file__).resolve().parents[2]
 PATROL = str(Path(sys.executable).parent / "patrol")
 T0 = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
-
-
-def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
-                          text=True).stdout.strip()
 
 
 def patrol(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -38,19 +34,14 @@ def finding(host: str, check: str, severity: str, state: State, hours: int) -> F
 
 @pytest.fixture
 def estate(tmp_path: Path) -> Path:
-    root = tmp_path / "estate"
-    root.mkdir()
-    for part in ("inventory", "policies"):
-        shutil.copytree(ROOT / part, root / part)
+    root = copy_estate(tmp_path / "estate")
     store = {f.id: f for f in [
         finding("web-01", "disk-space", "high", State.OPEN, 24),
         finding("db-01", "sshd-config", "critical", State.OVERDUE, 4),
         finding("app-02", "drift", "medium", State.CLOSED, 168),
     ]}
     findings_store.save(root, store)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "estate")
+    commit_all(root)
     return root
 
 
@@ -75,9 +66,15 @@ def test_filters_by_state_host_selector_and_overdue(estate):
 
 
 def test_markdown_escapes_table_cells(estate):
+    store = findings_store.load(estate)
+    piped = store["web-01/daily.disk-space"]
+    piped.reason = "/srv|x 91% used | limit 85%"
+    findings_store.save(estate, store)
     md = patrol(estate, "findings", "--format", "markdown").stdout
     assert md.startswith("| finding | state | severity | due | reason |")
-    assert "`web-01/daily.disk-space`" in md
+    row = next(line for line in md.splitlines() if "`web-01/daily.disk-space`" in line)
+    assert row.endswith(r"| /srv\|x 91% used \| limit 85% |")
+    assert len(row.replace(r"\|", "").split("|")) == 7  # six unescaped pipes, five cells
 
 
 def test_bad_state_and_selector_are_usage_errors(estate):

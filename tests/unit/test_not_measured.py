@@ -6,10 +6,10 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
+from runner.archive.records import run_record, status_doc, unreachable_runs
 from runner.findings import Context, Policy, apply_run
 from runner.inspect import play_deadline
 from runner.junit import junit_xml
-from runner.record import run_record, status_doc, unreachable_runs
 from runner.results import HostResult, Result, Status, not_measured, summarise
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from runner import archive
-from runner.record import run_record, status_doc
+from runner.archive.records import run_record, status_doc
 from runner.results import HostResult, Result, Status, summarise
 
 
@@ -115,8 +115,8 @@ def test_atomic_write_reports_unchanged_bytes(tmp_path):
 
 
 def test_safe_file_name_refuses_path_tricks():
+    from runner.archive import safe_file_name
     from runner.errors import PatrolError
-    from runner.inspect import safe_file_name
 
     assert safe_file_name("web-01.example") == "web-01.example"
     for bad in ("../etc/passwd", "a/b", "", ".hidden", "x" * 300):

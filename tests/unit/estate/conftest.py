@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import copy_estate
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -46,9 +47,7 @@ class SampleEstate:
     """A writable copy of the repository's sample estate."""
 
     def __init__(self, root: Path) -> None:
-        self.root = root
-        shutil.copytree(REPO / "inventory", root / "inventory")
-        shutil.copytree(REPO / "policies", root / "policies")
+        self.root = copy_estate(root, ("inventory", "policies"))
 
     def read(self, rel: str) -> str:
         return (self.root / rel).read_text()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from ipaddress import IPv4Address
 
 import pytest
@@ -22,7 +22,7 @@ from runner.estate.yamlsource import careful_load, fast_load, fast_positions, re
 
 from .conftest import REPO, position
 
-ESTATE, PROBLEMS = load_estate(REPO)
+ESTATE, PROBLEMS = load_estate(REPO, today=date(2026, 11, 25))
 
 
 def test_sample_estate_has_what_the_contract_needs() -> None:
@@ -174,11 +174,11 @@ def test_anything_unusual_takes_the_careful_path(text: str) -> None:
 def test_load_estate_files_reads_from_memory() -> None:
     files = {p.relative_to(REPO).as_posix(): p.read_bytes()
              for d in ("inventory", "policies") for p in (REPO / d).rglob("*.yaml")}
-    estate, problems = load_estate_files(files)
+    estate, problems = load_estate_files(files, today=date(2026, 11, 25))
     assert estate is not None and problems == []
     files["policies/extra.txt.yaml"] = b"x: 1\n"
     del files["inventory/sites.yaml"]
-    estate, problems = load_estate_files(files)
+    estate, problems = load_estate_files(files, today=date(2026, 11, 25))
     assert estate is None
     text = [str(p) for p in problems]
     assert ("inventory/sites.yaml:1:1: error: missing: the estate needs inventory/sites.yaml "

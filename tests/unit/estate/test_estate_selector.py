@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from runner.estate import SelectorError, load_estate, parse_selector
 
 from .conftest import REPO
 
-ESTATE, _ = load_estate(REPO)
+ESTATE, _ = load_estate(REPO, today=date(2026, 11, 25))
 
 
 def names(selector: str) -> list[str]:

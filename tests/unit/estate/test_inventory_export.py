@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 from runner.estate import load_estate
@@ -60,7 +61,7 @@ def test_secrets_reach_ansible_as_vault_or_env_lookup(estate: SampleEstate) -> N
     estate.replace(hosts, "    tags: [pci]\n",
                    "    tags: [pci]\n    connection:\n"
                    "      become_password: {env: PATROL_DB_BECOME}\n")
-    loaded, problems = load_estate(estate.root)
+    loaded, problems = load_estate(estate.root, today=date(2026, 11, 25))
     assert loaded is not None, problems
     inv = build_inventory(loaded)
     web = inv["_meta"]["hostvars"]["web-01"]
@@ -81,7 +82,7 @@ def test_secrets_reach_ansible_as_vault_or_env_lookup(estate: SampleEstate) -> N
 
 
 def test_extra_hostvars_override_the_estate() -> None:
-    estate, _ = load_estate(REPO)
+    estate, _ = load_estate(REPO, today=date(2026, 11, 25))
     inv = build_inventory(estate, {"web-01": {"ansible_host": "127.0.0.1", "ansible_port": 2201}})
     web = inv["_meta"]["hostvars"]["web-01"]
     assert (web["ansible_host"], web["ansible_port"]) == ("127.0.0.1", 2201)

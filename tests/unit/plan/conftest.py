@@ -10,9 +10,6 @@ Example::
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,22 +17,17 @@ from pathlib import Path
 import pytest
 
 from runner.plan import Plan, make_plan
+from tests.conftest import copy_estate, git
 
 ROOT = Path(__file__).resolve().parents[3]
 TODAY = date(2026, 11, 25)
-_GIT_ENV = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.com",
-            "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.com",
-            "GIT_CONFIG_NOSYSTEM": "1", "HOME": "/nonexistent"}
-
 
 @dataclass
 class EstateRepo:
     root: Path
 
     def git(self, *args: str) -> str:
-        env = {**os.environ, **_GIT_ENV}
-        return subprocess.run(["git", *args], cwd=self.root, check=True, capture_output=True,
-                              text=True, env=env).stdout
+        return git(self.root, *args, strip=False)
 
     def read(self, path: str) -> str:
         return (self.root / path).read_text()
@@ -58,9 +50,7 @@ class EstateRepo:
 
 
 def make_repo(root: Path) -> EstateRepo:
-    shutil.copytree(ROOT / "inventory", root / "inventory")
-    shutil.copytree(ROOT / "policies", root / "policies")
-    repo = EstateRepo(root)
+    repo = EstateRepo(copy_estate(root, ("inventory", "policies")))
     repo.git("init", "-q", "-b", "main")
     repo.commit("the sample estate")
     return repo

@@ -3,7 +3,6 @@ interrupts, records and the inventory commit, without hosts (the lab tests do it
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -16,6 +15,7 @@ import yaml
 from runner import archive
 from runner.execute import HostOutcome, HostState, PlayOutcome
 from runner.upgrade.run import Outcome, OutsideWindow, upgrade
+from tests.conftest import commit_all, copy_estate, git
 
 REPO = Path(__file__).resolve().parents[3]
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)  # a Wednesday
@@ -108,14 +108,9 @@ class FakeFleet:
 
 @pytest.fixture
 def estate(tmp_path: Path) -> Path:
-    root = tmp_path / "estate"
-    for part in ("inventory", "policies", "schemas"):
-        shutil.copytree(REPO / part, root / part)
+    root = copy_estate(tmp_path / "estate")
     (root / "policies" / "upgrades" / "test.yaml").write_text(PLAN)
-    git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.com"]
-    subprocess.run([*git, "init", "-q", "-b", "main"], check=True)
-    subprocess.run([*git, "add", "."], check=True)
-    subprocess.run([*git, "commit", "-q", "-m", "estate"], check=True)
+    commit_all(root)
     return root
 
 
@@ -303,3 +298,19 @@ def test_a_wave_does_not_start_after_the_window_closed(estate: Path) -> None:
     assert run.hosts["web-02"].window_opens == datetime(2026, 11, 26, 11, 0, tzinfo=UTC)
     assert [w.started for w in run.waves] == [True, False, False]
     assert fake.installed["web-01"]["patrol-agent"] == "1.0.0-1"
+
+
+def test_an_upgrade_of_a_clean_estate_records_the_estate_clean(estate: Path) -> None:
+    head = git(estate, "rev-parse", "HEAD")
+    run = upgrade(estate, "test", now=lambda: NOW, play=fleet(), interrupt=lambda: False)
+    assert run.inventory_files  # the run rewrote the inventory after it began ...
+    # ... and still records the estate as it was made from: the clean commit
+    assert record_of(estate, run)["estate"] == {"commit": head, "dirty": False}
+
+
+def test_an_upgrade_of_an_edited_estate_records_it_dirty(estate: Path) -> None:
+    hosts = estate / "inventory" / "hosts"
+    first = sorted(hosts.glob("*.yaml"))[0]
+    first.write_text(first.read_text() + "\n")
+    run = upgrade(estate, "test", now=lambda: NOW, play=fleet(), interrupt=lambda: False)
+    assert record_of(estate, run)["estate"]["dirty"] is True

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..record import FORMAT, check_entry, iso
+from ..clock import iso
+from .records import FORMAT, check_entry
 
 if TYPE_CHECKING:
     from ..results import Result
-    from .model import HostUpgrade, UpgradeRun
+    from ..upgrade.model import HostUpgrade, UpgradeRun
 
 
 def _checks(results: dict[str, Result]) -> dict[str, Any]:
@@ -60,7 +61,7 @@ def host_entry(hu: HostUpgrade) -> dict[str, Any]:
 
 
 def summary(run: UpgradeRun) -> dict[str, Any]:
-    from .model import Outcome
+    from ..upgrade.model import Outcome
 
     counts = {o.value: run.count(o) for o in Outcome if run.count(o)}
     return {

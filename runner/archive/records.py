@@ -1,4 +1,4 @@
-"""Turn one run's results into the record and status documents (plain dicts, no I/O).
+"""The documents a run writes: the run record and each host's status (plain dicts, no I/O).
 
 Status files hold only what is stable — the verdict, since when, and a failing check's
 reason — so an unchanged fleet rewrites them byte for byte; jittering measured values go
@@ -7,24 +7,22 @@ to the run record only.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from .results import HostResult, Result, Status
+from ..clock import iso
+from ..results import HostResult, Result, Status
 
 FORMAT = "patrol/run-record/v1"
 
-
-def iso(ts: datetime) -> str:
-    return ts.strftime("%Y-%m-%dT%H:%M:%SZ")
+__all__ = ["FORMAT", "check_entry", "iso", "plain", "run_record", "status_doc", "unreachable_runs"]
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """Values safe for a YAML dump with sorted, stable mapping order."""
     if isinstance(value, dict):
-        return {str(k): _plain(value[k]) for k in sorted(value, key=str)}
+        return {str(k): plain(value[k]) for k in sorted(value, key=str)}
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, float):
         return round(value, 3)
     if value is None or isinstance(value, (bool, int, str)):
@@ -36,7 +34,7 @@ def check_entry(result: Result, severity: str | None) -> dict[str, Any]:
     entry: dict[str, Any] = {"status": result.status.value}
     if severity:
         entry["severity"] = severity
-    entry["value"] = _plain(result.value)
+    entry["value"] = plain(result.value)
     entry["reason"] = result.reason
     return entry
 

@@ -1,4 +1,7 @@
-"""Findings on disk: one small YAML file each under reports/findings/, stable bytes."""
+"""Findings as documents: one small YAML file each under reports/findings/, stable bytes.
+
+The conversion to and from plain documents lives here; the archive reads and writes them.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +9,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import archive
-from .findings import Finding, State
+from .. import archive
+from ..archive.records import plain
+from ..clock import iso, parse_iso
+from .model import Finding, State
 
 DIR = f"{archive.REPORTS}/findings"
 
 
 def _ts(value: datetime | None) -> str | None:
-    return None if value is None else value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return None if value is None else iso(value)
 
 
 def _parse_ts(value: Any) -> datetime | None:
@@ -21,12 +26,10 @@ def _parse_ts(value: Any) -> datetime | None:
         return None
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
-    return datetime.strptime(str(value), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    return parse_iso(str(value))
 
 
 def to_doc(f: Finding) -> dict[str, Any]:
-    from .record import _plain
-
     history = []
     for h in f.history:
         entry = {k: (_ts(v) if isinstance(v, datetime) else v) for k, v in h.items()}
@@ -42,7 +45,7 @@ def to_doc(f: Finding) -> dict[str, Any]:
         "opened_at": _ts(f.opened_at),
         "opened_run": f.opened_run,
         "due": _ts(f.due),
-        "value": _plain(f.value),
+        "value": plain(f.value),
         "reason": f.reason,
         "waiver": f.waiver,
         "waived_since": _ts(f.waived_since),
@@ -74,26 +77,19 @@ def from_doc(doc: dict[str, Any]) -> Finding:
     )
 
 
-def path_of(root: Path, fid: str) -> Path:
-    return root / DIR / f"{fid}.yaml"
+def path_of(fid: str) -> str:
+    return f"{DIR}/{fid}.yaml"
 
 
 def load(root: Path) -> dict[str, Finding]:
-    base = root / DIR
     out: dict[str, Finding] = {}
-    if not base.is_dir():
-        return out
-    for p in sorted(base.rglob("*.yaml")):
-        f = from_doc(archive.load_yaml(p.read_bytes()))
+    for doc in archive.read_documents(root, DIR):
+        f = from_doc(doc)
         out[f.id] = f
     return out
 
 
 def save(root: Path, findings: dict[str, Finding], ids: set[str] | None = None) -> list[str]:
     """Write findings (only ``ids`` if given); returns repo-relative paths whose bytes changed."""
-    changed: list[str] = []
-    for fid in sorted(ids if ids is not None else findings):
-        p = path_of(root, fid)
-        if archive.atomic_write(p, archive.dump_yaml(to_doc(findings[fid]))):
-            changed.append(p.relative_to(root).as_posix())
-    return changed
+    return archive.write_documents(root, {path_of(fid): to_doc(findings[fid])
+                                          for fid in sorted(ids if ids is not None else findings)})

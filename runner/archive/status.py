@@ -1,0 +1,45 @@
+"""Host status files, ``reports/status/<host>.yaml``: read before a run, rewritten after it.
+
+Only the stable part of a verdict lives here (see ``records.status_doc``), so an unchanged
+fleet rewrites these files byte for byte.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from ..results import HostResult
+from .files import REPORTS, atomic_write, dump_yaml, load_yaml, safe_file_name
+from .records import status_doc
+
+STATUS = f"{REPORTS}/status"
+
+
+def status_path(host: str) -> str:
+    return f"{STATUS}/{safe_file_name(host)}.yaml"
+
+
+def read_status(root: Path, hosts: Iterable[str]) -> dict[str, dict[str, Any] | None]:
+    """Each host's status document as the last run left it (None: never inspected)."""
+    out: dict[str, dict[str, Any] | None] = {}
+    for name in sorted(hosts):
+        path = root / status_path(name)
+        out[name] = load_yaml(path.read_bytes()) if path.exists() else None
+    return out
+
+
+def write_status(root: Path, checklist: str, run_id: str, results: Mapping[str, HostResult],
+                 old: Mapping[str, dict[str, Any] | None]) -> list[str]:
+    """Rewrite every measured host's status from this run's results; returns every path
+    written. A host the run never measured (interrupted, deadline) keeps its status file."""
+    written = []
+    for name in sorted(results):
+        if not results[name].measured:
+            continue
+        rel = status_path(name)
+        atomic_write(root / rel, dump_yaml(status_doc(old[name], name, checklist, run_id,
+                                                      results[name])))
+        written.append(rel)
+    return written

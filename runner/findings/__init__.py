@@ -1,0 +1,24 @@
+"""Findings: what a failing check leaves behind until it is put right.
+
+Modules: ``model`` (states, the finding, transitions), ``lifecycle`` (open, close, re-open
+from a run's results), ``escalation`` (warned / overdue / penalised as the deadline nears and
+passes), ``waivers`` (every waiver rule: matching, expiry, validation, pausing the clock),
+``cadence`` (checklists that did not run as often as promised), ``policy`` (the service
+policy's values and a run's context), ``store`` (findings as documents in the archive).
+"""
+
+from __future__ import annotations
+
+from .cadence import Breach, apply_breaches, cadence_breaches
+from .escalation import escalate, escalation
+from .lifecycle import apply_run, due_date, refresh_waivers
+from .model import ACTIVE, Finding, State, Transition, finding_id
+from .policy import Context, Policy, context_of, policy_of
+from .waivers import WaiverRule, as_shown, waived, waiver_end
+
+__all__ = [
+    "ACTIVE", "Breach", "Context", "Finding", "Policy", "State", "Transition", "WaiverRule",
+    "apply_breaches", "apply_run", "as_shown", "cadence_breaches", "context_of", "due_date",
+    "escalate", "escalation", "finding_id", "policy_of", "refresh_waivers", "waived",
+    "waiver_end",
+]

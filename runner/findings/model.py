@@ -1,0 +1,76 @@
+"""What a finding is: its states, its file-shaped record, and the transitions runs report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class State(StrEnum):
+    OPEN = "open"
+    WARNED = "warned"
+    OVERDUE = "overdue"
+    PENALISED = "penalised"
+    WAIVED = "waived"
+    CLOSED = "closed"
+
+
+ACTIVE = (State.OPEN, State.WARNED, State.OVERDUE, State.PENALISED, State.WAIVED)
+LADDER = (State.OPEN, State.WARNED, State.OVERDUE, State.PENALISED)
+
+
+@dataclass
+class Finding:
+    id: str
+    kind: str  # check | unreachable | cadence
+    subject: str  # host name, or checklist for cadence findings
+    checklist: str
+    check: str
+    severity: str
+    state: State
+    opened_at: datetime
+    due: datetime
+    opened_run: str
+    value: Any = None
+    reason: str = ""
+    closed_at: datetime | None = None
+    closed_run: str | None = None
+    waiver: str | None = None
+    waived_since: datetime | None = None
+    waived_until: datetime | None = None  # the waiver's expiry: the clock resumes there
+    occurrences: int = 1
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+    def log(self, at: datetime, event: str, run: str | None = None, **extra: Any) -> None:
+        entry: dict[str, Any] = {"at": at, "event": event}
+        if run:
+            entry["run"] = run
+        entry.update(extra)
+        self.history.append(entry)
+
+
+@dataclass(frozen=True)
+class Transition:
+    finding: str
+    before: str | None
+    after: str
+    at: datetime
+
+
+def finding_id(kind: str, subject: str, checklist: str, check: str) -> str:
+    if kind == "cadence":
+        return f"_cadence/{checklist}"
+    if kind == "unreachable":
+        return f"{subject}/unreachable"
+    return f"{subject}/{checklist}.{check}"
+
+
+def move(f: Finding, new: State, at: datetime, run: str | None, out: list[Transition]) -> None:
+    """Put ``f`` in state ``new``, logging it and reporting the transition (no-op if there)."""
+    if f.state is new:
+        return
+    out.append(Transition(f.id, f.state.value, new.value, at))
+    f.log(at, new.value, run)
+    f.state = new
