@@ -39,7 +39,8 @@ def check(lab, tmp_path: Path) -> Iterator[Checks]:
         checklist = {"name": "Reference", "cadence": "daily", "hosts": "all", "checks": checks}
         path = estate / "policies/inspections/reference.yaml"
         path.write_text(yaml.safe_dump(checklist, sort_keys=False))
-        run = inspect(estate, "reference", limit=host, commit=False)
+        run = inspect(estate, "reference", limit=host, commit=False,
+                      connections=lab.ansible_vars())
         assert run.results[host].reachable, run.results[host].message
         return run.results[host].checks
 
