@@ -318,7 +318,9 @@ def main() -> None:
     try:
         app(standalone_mode=True)
     except PatrolError as exc:
-        typer.echo(f"patrol: {exc}", err=True)
+        from .escape import terminal_lines
+
+        typer.echo(f"patrol: {terminal_lines(exc)}", err=True)
         sys.exit(int(exc.exit_code))
     except KeyboardInterrupt:
         typer.echo("patrol: interrupted", err=True)

@@ -68,6 +68,7 @@ def totals(items: list[Finding]) -> dict[str, dict[str, int]]:
 
 
 def render(items: list[Finding], fmt: str) -> str:
+    from ..escape import markdown, markdown_code, terminal
     from ..findings.store import to_doc
 
     t = totals(items)
@@ -76,14 +77,14 @@ def render(items: list[Finding], fmt: str) -> str:
     if fmt == "markdown":
         lines = ["| finding | state | severity | due | reason |", "|---|---|---|---|---|"]
         for f in items:
-            reason = f.reason.replace("|", "\\|")
-            lines.append(f"| `{f.id}` | {f.state.value} | {f.severity} | "
-                         f"{to_doc(f)['due']} | {reason} |")
+            fid = markdown_code(f.id).replace("|", "\\|")  # a table cell ends at any |
+            lines.append(f"| {fid} | {f.state.value} | "
+                         f"{markdown(f.severity)} | {to_doc(f)['due']} | {markdown(f.reason)} |")
         lines += ["", "**Totals** — " + ", ".join(
             f"{k}: {v}" for k, v in {**t["by_state"], **t["by_severity"]}.items() if v)]
         return "\n".join(lines) + "\n"
-    lines = [f"{f.id:<40} {f.state.value:<10} {f.severity:<8} due {to_doc(f)['due']}  {f.reason}"
-             for f in items]
+    lines = [f"{terminal(f.id):<40} {f.state.value:<10} {terminal(f.severity):<8} "
+             f"due {to_doc(f)['due']}  {terminal(f.reason)}" for f in items]
     lines.append(f"{len(items)} finding(s): " + ", ".join(
         f"{v} {k}" for k, v in t["by_state"].items() if v) + " | " + ", ".join(
         f"{v} {k}" for k, v in t["by_severity"].items() if v))

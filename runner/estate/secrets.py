@@ -47,7 +47,10 @@ class EnvSecret(BaseModel):
         return os.environ.get(self.env)
 
     def ansible_value(self) -> str:
-        return "{{ lookup('env', '%s') }}" % self.env  # noqa: UP031 - Jinja braces
+        """Patrol's own template (the name is validated), the one string Ansible renders."""
+        from ..ansible_data import Template
+
+        return Template("{{ lookup('env', '%s') }}" % self.env)  # noqa: UP031 - Jinja braces
 
 
 def _validate(value: object) -> VaultSecret | EnvSecret:
