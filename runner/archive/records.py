@@ -11,6 +11,7 @@ from typing import Any
 
 from ..clock import iso
 from ..results import HostResult, Result, Status
+from .evidence import evidence
 
 FORMAT = "patrol/run-record/v1"
 
@@ -53,8 +54,9 @@ def run_record(
     """The record body (without its seal); key order fixed here, hosts and checks sorted.
 
     Exceptions carry status, measured value and reason; passing checks are listed by id
-    only, and a host whose every check passed is the single word ``pass``. That keeps a
-    clean 1,000-host run to tens of KB instead of megabytes of jittering values.
+    only, and a host whose every check passed is the single word ``pass``. ``evidence``
+    then keeps every check's measured value, passes too, one bucketed line per host
+    (``archive.evidence``), so the archive grows with what changed, not with the jitter.
     """
     severities: dict[str, str | None] = {}
     for hr in results.values():
@@ -90,6 +92,7 @@ def run_record(
         body.update(extra)
     body["checks"] = {cid: severities[cid] for cid in sorted(severities)}
     body["hosts"] = hosts
+    body["evidence"] = evidence(results)
     return body
 
 
