@@ -6,7 +6,7 @@ Measures (medians of several timings): ``audit verify`` of the whole history (bu
 the archive walks with the git CLI), and archive growth per daily run packed after ``git gc``
 (budget 50 KB), next to the growth if every measured value were recorded at full precision.
 
-    .venv/bin/python benchmarks/audit.py
+    .venv/bin/python -m benchmarks.audit
 """
 
 from __future__ import annotations
@@ -137,7 +137,7 @@ def main() -> None:
         t_log = median_time(lambda: timeline(root, hosts={"web-0500"}))
         t_cli = median_time(lambda: cli_walk(root))
         t_gitpython = median_time(lambda: gitpython_walk(root), 3)
-        record = max((root / "reports/runs").rglob("*.yaml"), key=lambda p: p.stat().st_size)
+        record_kb = max(p.stat().st_size for p in (root / "reports/runs").rglob("*.yaml")) / 1024
         raw = Path(tmp) / "full"
         saved = evidence_mod.number
         evidence_mod.number = lambda x: repr(x)  # type: ignore[assignment]
@@ -149,7 +149,7 @@ def main() -> None:
     per_run_full = (full[1] - full[0]) / (RUNS - 1)
     print(f"archive: {RUNS} daily runs x {HOSTS} hosts x {CHECKS} checks, "
           f"{CHANGING:.0%} changing per run (built in {built:.0f} s)")
-    print(f"one record: {record.stat().st_size / 1024:.0f} KB on disk")
+    print(f"one record: {record_kb:.0f} KB on disk")
     print(f"audit verify, whole history: median {t_verify:.2f} s (budget 3 s)")
     print(f"audit log --host web-0500:   median {t_log:.2f} s (budget 1 s)")
     print(f"history walk + record blobs: git CLI median {t_cli:.2f} s, "

@@ -194,6 +194,7 @@ def inspect(
     with lock_and_load(ctx) as opened, (signals_stop(stop, say, message) if interrupt is None
                                         else contextlib.nullcontext()):
         estate = opened.estate
+        records = opened.reports_root(ctx)
         sel = select(estate, checklist_name, limit)
         if on_start:
             on_start(sel)
@@ -256,10 +257,10 @@ def inspect(
         run.timings["ansible"] = float(getattr(outcome, "ansible_seconds", 0.0))
 
         def write_and_commit() -> str | None:
-            written = write_run(root, run, header, started, estate, finished)
+            written = write_run(records, run, header, started, estate, finished)
             if not commit:
                 return None
-            return commit_run(root, written, commit_summary(run), run.run_id,
+            return commit_run(records, written, commit_summary(run), run.run_id,
                               estate=begun.estate_commit,
                               record=(run.record_path, run.record_sha256),
                               sign=opened.signing_key)
@@ -267,7 +268,7 @@ def inspect(
         with stop.shielded():  # a second signal now would cost the measured results
             run.commit = write_and_commit()
             if push and commit:
-                run.commit = archive.push(root, lambda: write_and_commit() or "")
+                run.commit = archive.push(records, lambda: write_and_commit() or "")
         run.interrupted = stop.signal
         run.timings["total"] = time.perf_counter() - t0
         return run

@@ -99,6 +99,10 @@ class Opened:
     estate: Any
     started: datetime
     signing_key: str | None = None
+    records: Path | None = None  # whose reports/ the run reads and writes (the archive branch's)
+
+    def reports_root(self, ctx: RunContext) -> Path:
+        return self.records or ctx.root
 
 
 SIGNING_ENV = "PATROL_SIGNING_KEY"
@@ -115,12 +119,25 @@ def archive_policy(estate: Any) -> Any:
     return getattr(getattr(estate, "service", None), "archive", None)
 
 
-def preflight(ctx: RunContext, estate: Any) -> str | None:
+def records_root(ctx: RunContext, estate: Any) -> tuple[Path, str | None]:
+    """Where the run's records go: the estate's own reports/, or the archive branch's
+    worktree; and the estate revision a record's estate commit must be an ancestor of."""
+    from .archive import branch
+
+    policy = archive_policy(estate)
+    if policy is None or not policy.branch:
+        return ctx.root, None
+    return branch.records_root(ctx.root, policy.branch), archive.resolve_head(ctx.root)
+
+
+def preflight(ctx: RunContext, estate: Any) -> tuple[str | None, Path]:
     """What must hold before any host is touched: a sound archive tip and, when the policy
-    requires it, a signing key. Returns the key (None: this run's commits are unsigned)."""
+    requires it, a signing key. Returns the key (None: this run's commits are unsigned) and
+    the directory whose reports/ the run writes."""
     from .archive import tip
 
-    checked = tip.check(ctx.root)
+    records, estate_ref = records_root(ctx, estate)
+    checked = tip.check(records, estate_ref)
     if checked.breaks:
         lines = "\n".join(f"  {b.text()}" for b in checked.breaks[:20])
         more = len(checked.breaks) - 20
@@ -138,7 +155,7 @@ def preflight(ctx: RunContext, estate: Any) -> str | None:
                 exit_code=Exit.FAILED)
     elif not Path(key).expanduser().exists() and not key.startswith(("ssh-", "key::")):
         raise PatrolError(f"signing key {key} does not exist", exit_code=Exit.ENVIRONMENT)
-    return key
+    return key, records
 
 
 @contextmanager
@@ -147,7 +164,8 @@ def lock_and_load(ctx: RunContext) -> Iterator[Opened]:
     with archive.run_lock(ctx.root):
         started = ctx.now()
         estate = load_valid_estate(ctx.root, today(started))
-        yield Opened(estate, started, preflight(ctx, estate))
+        key, records = preflight(ctx, estate)
+        yield Opened(estate, started, key, None if records == ctx.root else records)
 
 
 @dataclass(frozen=True)
@@ -230,16 +248,27 @@ def record_findings(ctx: RunContext, opened: Opened, kind: str, store: dict[str,
     if not ids:
         return None
     begun = begin(ctx, kind, opened.started)
+    root = opened.reports_root(ctx)
     body = findings_record(run_id=begun.run_id, kind=kind,
                            header=header(ctx, begun, ctx.now(), {}),
-                           previous=archive.latest_record(ctx.root),
+                           previous=archive.latest_record(root),
                            findings=findings_store.entries(moves, store, set()), extra=extra)
-    rel, digest = write_record(ctx.root, begun.run_id, begun.started, body)
-    changed = findings_store.save(ctx.root, store, ids)
+    rel, digest = write_record(root, begun.run_id, begun.started, body)
+    changed = findings_store.save(root, store, ids)
     if not commit:
         return None
-    return _commit(ctx.root, [rel, *changed], summary, begun.run_id,
+    return _commit(root, [rel, *changed], summary, begun.run_id,
                    estate=begun.estate_commit, record=(rel, digest), sign=opened.signing_key)
 
 
 _commit = commit  # for functions whose ``commit`` parameter (commit or not) hides it
+
+
+def refuse_estate_edit_on_archive_branch(opened: Opened, what: str) -> None:
+    """A run that edits the estate commits the edit with its record; with an archive branch
+    the two belong to different branches, and the estate edit needs a PR: refuse up front."""
+    if opened.records is not None:
+        raise PatrolError(f"{what} edits the estate and commits it with its record; with "
+                          "archive.branch set in policies/service.yaml that is not supported: "
+                          "run it with --no-commit and open a PR for the estate change",
+                          exit_code=Exit.USAGE)

@@ -47,11 +47,11 @@ def _duration(start: Any, end: Any) -> str | None:
     return f"{hours / 24:.1f} d" if hours >= 48 else f"{hours:.1f} h"
 
 
-def timeline(root: Path, *, since: str | None = None, until: str | None = None,
+def timeline(root: Path, *, rev: str = "HEAD", since: str | None = None, until: str | None = None,
              hosts: set[str] | None = None, checklist: str | None = None,
              estate_changes: bool = False) -> list[Event]:
     events: list[Event] = []
-    commits = history.walk(root, "HEAD")
+    commits = history.walk(root, rev) if history.resolve(root, rev) else []
     blobs = history.Blobs(root)
     wanted = [ch.blob for c in commits for ch in c.changes if ch.status == "A"
               and ch.path.startswith(RUNS + "/")]

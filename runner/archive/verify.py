@@ -148,7 +148,9 @@ def verify(root: Path, *, rev: str = "HEAD", since: str | None = None,
     """Every break in the history of ``reports/`` from ``since`` (exclusive) to ``rev``.
 
     ``estate_ref``: on an archive branch the estate lives on another branch; a record's
-    estate commit must then be an ancestor of that branch instead of its own commit.
+    estate commit must then be an ancestor of that branch instead of its own commit, nothing
+    but ``reports/`` may change on it, and the signature policy is the one of the estate
+    commit the parent record names (the branch itself holds no policies).
     """
     out = Verified()
     head = history.resolve(root, rev)
@@ -174,7 +176,7 @@ def verify(root: Path, *, rev: str = "HEAD", since: str | None = None,
     prefix = history.prefix_of(root)
     with tempfile.TemporaryDirectory(prefix="patrol-verify-") as tmp:
         policy = _Policy(root, prefix, Path(tmp))
-        parents = [c.parents[0] if c.parents else None for c in commits]
+        parents = _policy_revs(root, commits, estate_ref)
         policies = policy.at(sorted({p for p in parents if p}))
         to_sign: dict[Path | None, list[tuple[history.Commit, str]]] = {}
         for c, parent in zip(commits, parents, strict=True):
@@ -184,8 +186,31 @@ def verify(root: Path, *, rev: str = "HEAD", since: str | None = None,
                 to_sign.setdefault(signers, []).append((c, parent or ""))
         for signers, items in sorted(to_sign.items(), key=lambda kv: str(kv[0])):
             _check_signatures(root, items, signers, out)
+    if estate_ref is not None:
+        from .branch import foreign_commits
+
+        span = f"{since}..{head}" if since else head
+        for sha, paths in foreign_commits(root, span):
+            out.breaks.append(Break(sha, ", ".join(paths[:5]), "changes files outside "
+                                    "reports/ on the archive branch: only records land there"))
     order = {c.sha: i for i, c in enumerate(commits)}
     out.breaks.sort(key=lambda b: order.get(b.commit, -1))
+    return out
+
+
+def _policy_revs(root: Path, commits: list[history.Commit], estate_ref: str | None
+                 ) -> list[str | None]:
+    """Per commit, the revision whose policies/ say whether it must be signed and by whom:
+    its parent; on an archive branch, the estate commit its parent's record names."""
+    if estate_ref is None:
+        return [c.parents[0] if c.parents else None for c in commits]
+    out: list[str | None] = []
+    current = history.resolve(root, estate_ref)
+    for c in commits:
+        out.append(current)
+        named = c.trailers.get("Patrol-Estate", "none")
+        if named != "none" and history.exists(root, named):
+            current = named
     return out
 
 

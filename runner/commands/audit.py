@@ -16,7 +16,11 @@ def verify(root: Path, since: str | None, fmt: str) -> int:
 
     if since is not None and history.resolve(root, since) is None:
         raise PatrolError(f"--since {since!r}: unknown revision")
-    result = walk(root, since=since, estate_ref=_estate_ref(root))
+    rev, estate_ref = _archive_rev(root)
+    if rev is None:
+        print("the archive branch does not exist yet: nothing to verify")
+        return int(Exit.OK)
+    result = walk(root, rev=rev, since=since, estate_ref=estate_ref)
     if fmt == "json":
         print(json.dumps({"ok": result.ok, "head": result.head, "commits": result.commits,
                           "records": result.records, "signed": result.signed,
@@ -31,9 +35,15 @@ def verify(root: Path, since: str | None, fmt: str) -> int:
     return int(Exit.OK if result.ok else Exit.FAILED)
 
 
-def _estate_ref(root: Path) -> str | None:
-    """On an archive branch the estate is on another branch; None: the commit's own history."""
-    return None
+def _archive_rev(root: Path) -> tuple[str | None, str | None]:
+    """(the revision holding the records, the estate's revision when that is another branch).
+    Without an archive branch the records are in the estate's own history: (HEAD, None)."""
+    from ..archive import branch
+
+    name = branch.configured(root)
+    if name is None:
+        return "HEAD", None
+    return branch.rev(root, name), "HEAD"
 
 
 def log(root: Path, since: str | None, until: str | None, host: str | None,
@@ -41,7 +51,9 @@ def log(root: Path, since: str | None, until: str | None, host: str | None,
     from ..archive.timeline import render, timeline
 
     hosts = _hosts(root, host) if host else None
-    events = timeline(root, since=since, until=until, hosts=hosts, checklist=checklist)
+    rev, _ = _archive_rev(root)
+    events = timeline(root, rev=rev, since=since, until=until, hosts=hosts,
+                      checklist=checklist) if rev else []
     print(render(events, fmt), end="")
     return int(Exit.OK)
 
@@ -49,7 +61,8 @@ def log(root: Path, since: str | None, until: str | None, host: str | None,
 def host_log(root: Path, host: str, fmt: str) -> int:
     from ..archive.timeline import render, timeline
 
-    events = timeline(root, hosts={host}, estate_changes=True)
+    rev, _ = _archive_rev(root)
+    events = timeline(root, rev=rev or "HEAD", hosts={host}, estate_changes=True)
     print(render(events, fmt), end="")
     return int(Exit.OK)
 

@@ -21,8 +21,9 @@ def run(root: Path, now: str | None, commit: bool) -> int:
         policy = policy_of(estate.service)
         wanted = expected(estate)
         horizon = max(policy.cadence_limits.values())
-        breaches = cadence_breaches(wanted, last_runs(root, at, horizon), at, policy)
-        store = findings_store.load(root)
+        records = opened.reports_root(ctx)
+        breaches = cadence_breaches(wanted, last_runs(records, at, horizon), at, policy)
+        store = findings_store.load(records)
         moves = apply_breaches(store, breaches, sorted(wanted), at, policy)
         for b in breaches:
             print(f"BREACH {b.checklist} ({b.cadence}, limit {b.limit}): "

@@ -111,7 +111,11 @@ def run(root: Path, states: list[str] | None, host: str | None, overdue: bool, f
     for s in states or []:
         if s not in {x.value for x in State}:
             raise PatrolError(f"--state {s!r}: expected one of {', '.join(x.value for x in State)}")
-    items = select(findings_store.load(root), states, host_sel, overdue, estate)
+    from ..archive.branch import configured, records_root
+
+    branch = configured(root)
+    records = records_root(root, branch) if branch else root
+    items = select(findings_store.load(records), states, host_sel, overdue, estate)
     print(render(items, fmt), end="")
     return int(Exit.OK)
 
@@ -126,7 +130,7 @@ def escalate(root: Path, now: str | None, commit: bool) -> int:
     at = parse_now(now)
     ctx = RunContext.here(root, clock=lambda: at)
     with lock_and_load(ctx) as opened:
-        store = findings_store.load(root)
+        store = findings_store.load(opened.reports_root(ctx))
         moves = refresh_waivers(store, at, context_of(opened.estate))
         for m in moves:
             print(f"{m.finding}: {m.before} -> {m.after}")

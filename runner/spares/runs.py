@@ -16,7 +16,14 @@ from ..errors import PatrolError
 from ..findings import store as findings_store
 from ..findings.model import Transition
 from ..findings.policy import host_zones, policy_of
-from ..run import RunContext, begin, header, lock_and_load, write_record
+from ..run import (
+    RunContext,
+    begin,
+    header,
+    lock_and_load,
+    refuse_estate_edit_on_archive_branch,
+    write_record,
+)
 from ..run import commit as commit_run
 from . import records
 from .coverage import coverage
@@ -41,6 +48,8 @@ def move_stock(ctx: RunContext, action: str, part: str, depot: str, *, quantity:
                reason: str, host: str | None, commit: bool) -> Outcome:
     """Use or receive parts: check, edit the one quantity line, record, commit."""
     with lock_and_load(ctx) as opened:
+        if commit:
+            refuse_estate_edit_on_archive_branch(opened, "a stock movement")
         m = movement(opened.estate, action, part, depot, quantity=quantity, reason=reason,
                      host=host)
         path = ctx.root / STOCK_FILE
@@ -82,26 +91,27 @@ def _check(ctx: RunContext, label: str, judge: Judge, commit: bool, push: bool) 
     another run pushed first, judge and record again on its tip (never a force push)."""
     with lock_and_load(ctx) as opened:
         begun = begin(ctx, label, opened.started)
+        records = opened.reports_root(ctx)
         out = Outcome(begun.run_id, "")
 
         def attempt() -> str:
-            store = findings_store.load(ctx.root)  # as the (possibly new) tip has them
+            store = findings_store.load(records)  # as the (possibly new) tip has them
             j = judge(opened.estate, store, begun.run_id, begun.started)
             body = j.record(begun.run_id, header(ctx, begun, ctx.now(), {}),
-                            archive.latest_record(ctx.root))
-            rel, digest = write_record(ctx.root, begun.run_id, begun.started, body)
-            changed = findings_store.save(ctx.root, store, {t.finding for t in j.moves})
+                            archive.latest_record(records))
+            rel, digest = write_record(records, begun.run_id, begun.started, body)
+            changed = findings_store.save(records, store, {t.finding for t in j.moves})
             out.record, out.transitions, out.problems = rel, j.moves, j.problems
             if not commit:
                 return ""
-            out.commit = commit_run(ctx.root, [rel, *changed], j.summary, begun.run_id,
+            out.commit = commit_run(records, [rel, *changed], j.summary, begun.run_id,
                                     estate=begun.estate_commit, record=(rel, digest),
                                     sign=opened.signing_key)
             return out.commit
 
         attempt()
         if push and commit:
-            out.commit = archive.push(ctx.root, attempt)
+            out.commit = archive.push(records, attempt)
         return out
 
 

@@ -39,7 +39,14 @@ from .. import archive
 from ..clock import Clock, iso, utc_now
 from ..errors import Exit, PatrolError
 from ..interrupt import Interrupt, signals_stop
-from ..run import Begun, RunContext, begin, lock_and_load, write_record
+from ..run import (
+    Begun,
+    RunContext,
+    begin,
+    lock_and_load,
+    refuse_estate_edit_on_archive_branch,
+    write_record,
+)
 from ..run import commit as commit_run
 from ..run import header as run_header
 from .model import (
@@ -141,6 +148,8 @@ def upgrade(
         from ..execute import run_play as play
     with lock_and_load(rc) as opened:
         estate = opened.estate
+        if commit:
+            refuse_estate_edit_on_archive_branch(opened, "an upgrade")
         stem, plan = find_plan(estate, plan_name)
         targeted = {h.name: h for h in estate.select(plan.targets)}
         if not targeted:
