@@ -73,13 +73,14 @@ def _trailers(text: str) -> dict[str, str]:
 
 
 def walk(root: Path, rev: str = "HEAD", since: str | None = None,
-         directory: str = "reports") -> list[Commit]:
+         directory: str = "reports", first_parent: bool = True) -> list[Commit]:
     """Commits on the first-parent line to ``rev`` that touched ``directory``, oldest first,
     each with the paths it changed there (renames are shown as delete + add)."""
     prefix = prefix_of(root)
     span = f"{since}..{rev}" if since else rev
-    raw = git(root, "log", "--first-parent", "--reverse", "--raw", "--no-renames", "--no-abbrev",
-              "-z", f"--format={_FORMAT}", span, "--", f"{prefix}{directory}")
+    order = ["--first-parent"] if first_parent else []
+    raw = git(root, "log", *order, "--reverse", "--raw", "--no-renames", "--no-abbrev", "-z",
+              f"--format={_FORMAT}", span, "--", f"{prefix}{directory}")
     commits: list[Commit] = []
     for chunk in raw.split(b"\x1e")[1:]:
         fields = chunk.split(b"\x1f")

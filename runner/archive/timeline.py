@@ -106,9 +106,16 @@ def timeline(root: Path, *, rev: str = "HEAD", since: str | None = None, until: 
 
 def _merge_of(root: Path, sha: str) -> str | None:
     """The merge commit that brought ``sha`` into the current branch (the PR's merge)."""
-    out = history.git(root, "rev-list", "--ancestry-path", "--merges", "--first-parent",
-                      f"{sha}..HEAD", check=False).decode().split()
-    return out[-1] if out else None
+    after = history.git(root, "rev-list", "--ancestry-path", "--merges", f"{sha}..HEAD",
+                        check=False).decode().split()
+    if not after:
+        return None
+    mainline = set(history.git(root, "rev-list", "--first-parent", "--merges", "HEAD",
+                               check=False).decode().split())
+    for m in reversed([m for m in after if m in mainline]):  # oldest first
+        if not history.is_ancestor(root, sha, f"{m}^1"):  # it came in by this merge's PR side
+            return m
+    return None
 
 
 def _waivers(root: Path, hosts: set[str] | None, checklist: str | None) -> list[Event]:
@@ -181,7 +188,7 @@ def _entry(data: bytes | None, host: str) -> Any:
 
 
 def _estate(root: Path, hosts: set[str]) -> list[Event]:
-    commits = history.walk(root, "HEAD", directory="inventory/hosts")
+    commits = history.walk(root, "HEAD", directory="inventory/hosts", first_parent=False)
     blobs = history.Blobs(root)
     out: list[Event] = []
     for c in commits:

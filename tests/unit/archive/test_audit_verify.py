@@ -251,3 +251,60 @@ def test_escalate_commits_a_signed_record_that_verifies(signed, tmp_path):
     log = patrol(root, "audit", "log", "--format", "text")
     assert "web-01/daily.late: open -> penalised" in log.stdout
     assert git(root, "rev-parse", "--short=12", "HEAD") in log.stdout
+
+
+# -- the cheap tip check a run makes -----------------------------------------------------------
+
+
+def test_a_run_verifies_only_the_commits_after_the_last_verified_one(archive):
+    from runner.archive import tip
+
+    first = tip.check(archive)
+    assert first.ok and first.commits == 3
+    assert tip.check(archive).commits == 0  # nothing new since
+    runs(archive, 1)  # Patrol's own commit on a verified parent is verified too
+    assert tip.check(archive).commits == 0
+    git(archive, "commit", "-q", "--amend", "--no-edit")  # a rewrite: verify it all again
+    again = tip.check(archive)
+    assert again.commits == 4
+
+
+def test_an_untracked_foreign_file_under_reports_is_refused(archive):
+    (archive / "reports/status").mkdir()
+    (archive / "reports/status/ghost.yaml").write_text("host: ghost\n")
+    r = patrol(archive, "findings", "escalate", "--now", "2026-11-23T06:00:00Z")
+    assert r.returncode == 1 and "reports/status/ghost.yaml" in r.stderr
+
+
+# -- the timeline ------------------------------------------------------------------------------
+
+
+def test_audit_host_tells_a_hosts_story_and_every_line_names_its_commit(archive):
+    git(archive, "checkout", "-q", "-b", "pr")
+    w = archive / "policies/waivers.yaml"
+    w.write_text(w.read_text() + "  - id: web-01-disk\n    host: web-01\n"
+                 "    check: daily/disk-space\n    reason: migrating\n"
+                 "    approved_by: ops@example.com\n    expires: 2027-01-31\n")
+    git(archive, "commit", "-qam", "waive web-01 disk", "--author", "Alice <alice@example.com>")
+    waiver_commit = git(archive, "rev-parse", "HEAD")
+    h = archive / "inventory/hosts/hz-dc1.yaml"
+    h.write_text(h.read_text().replace("serial: CZJ0421A1", "serial: CZJ0421A2", 1))
+    git(archive, "commit", "-qam", "web-01 board swapped")
+    git(archive, "checkout", "-q", "main")
+    git(archive, "merge", "-q", "--no-ff", "-m", "Merge PR 7", "pr")
+    merge = git(archive, "rev-parse", "HEAD")
+    r = patrol(archive, "audit", "host", "web-01")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.strip().splitlines()[:-1]
+    waiver = [x for x in lines if " waiver " in x]
+    assert len(waiver) == 1 and waiver_commit[:12] in waiver[0] and "Alice" in waiver[0]
+    assert f"merge {merge[:12]}" in waiver[0] and "added until 2027-01-31" in waiver[0]
+    estate = [x for x in lines if " estate " in x and "hardware" in x]
+    assert len(estate) == 1 and f"merge {merge[:12]}" in estate[0], lines
+    findings = [x for x in lines if " finding " in x]
+    assert any("web-01/daily.check-0: new -> open" in x for x in findings), lines
+    shas = set(git(archive, "log", "--all", "--format=%h", "--abbrev=12").split())
+    for line in lines:
+        assert line.split()[1] in shas, line
+    md = patrol(archive, "audit", "log", "--host", "web-01", "--format", "markdown")
+    assert md.returncode == 0 and md.stdout.startswith("| when | commit |")
