@@ -274,6 +274,7 @@ def inspect(
         run.ended = stopped
         run.measured = copy.deepcopy(results)  # as judged, before waivers relabel anything
         run.timings["ansible"] = float(getattr(outcome, "ansible_seconds", 0.0))
+        run.timings["preflight"] = opened.preflight_seconds
 
         def write_and_commit() -> str | None:
             if not commit:  # a preview: judged, nothing written

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -40,6 +41,7 @@ from typing import Any
 from . import archive
 from .clock import Clock, iso, stamp, utc_now
 from .errors import Exit, PatrolError
+from .findings import store as findings_store
 from .findings.waivers import RUN_TOLERATED
 from .trigger import local_identity, trigger_from
 
@@ -135,6 +137,7 @@ class Opened:
     estate: Any
     started: datetime
     restored: list[str] = field(default_factory=list)
+    preflight_seconds: float = 0.0  # what the archive's pre-flight cost (benchmarks report it)
 
 
 @contextmanager
@@ -147,8 +150,10 @@ def lock_and_load(ctx: RunContext, intent: archive.Intent | None = None, *,
     with archive.run_lock(ctx.root):
         started = ctx.now()
         estate = load_valid_estate(ctx.root, today(started))
+        t0 = time.perf_counter()
         restored = archive.preflight(ctx.root, intent, len(estate.hosts))
-        yield Opened(estate, started, restored)
+        findings_store.load(ctx.root)  # every finding whole, or one error naming its file
+        yield Opened(estate, started, restored, time.perf_counter() - t0)
 
 
 def require_secrets(hosts: Iterable[Any], needed: Iterable[str],

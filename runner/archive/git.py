@@ -287,8 +287,6 @@ def push(root: Path, reapply: Callable[[], str], attempts: int = 5) -> str:
 def _swept_files(repo: Any, sha: str) -> dict[Path, bytes]:
     """Run records the commit ``sha`` added besides its own (named by its ``Patrol-Run``
     trailer), as bytes: an earlier run's, swept in, that must survive the re-made commit."""
-    import git
-
     run_id = repo.git.log("-1", "--format=%(trailers:key=Patrol-Run,valueonly)", sha).strip()
     added = repo.git.diff_tree("--no-commit-id", "--name-only", "--diff-filter=A", "-r",
                                f"{sha}~1", sha).splitlines()
@@ -297,11 +295,8 @@ def _swept_files(repo: Any, sha: str) -> dict[Path, bytes]:
         name = Path(path).name
         if f"/{RUNS}/" not in f"/{path}" or name == f"{run_id}.yaml" or is_temp(name):
             continue
-        try:
-            out[Path(repo.working_tree_dir) / path] = repo.git.show(
-                f"{sha}:{path}", stdout_as_string=False)
-        except git.GitCommandError:
-            continue
+        out[Path(repo.working_tree_dir) / path] = (
+            repo.commit(sha).tree / path).data_stream.read()
     return out
 
 
