@@ -97,7 +97,8 @@ def sweepable(root: Path) -> list[str]:
     for code, rel in reports_changes(root):
         if not _is_patrol_file(rel):
             continue
-        if rel.startswith(RUNS + "/") and code != "??":
+        new = code[0] in "?A"  # untracked, or staged as a new file: not in HEAD
+        if rel.startswith(RUNS + "/") and not new:
             what = "deleted" if "D" in code else "modified"
             raise PatrolError(
                 f"a committed run record was {what}; records are append-only, so no run "

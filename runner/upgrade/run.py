@@ -184,7 +184,12 @@ def upgrade(
             _waves(ctx, run, zones, rc.clock)
             with own.shielded():
                 finished = rc.now()
-                written = _inventory_follows(root, run, targeted)
+                try:
+                    written = _inventory_follows(root, run, targeted)
+                except (OSError, PatrolError) as exc:  # the record matters more: keep it
+                    written = []
+                    say(f"warning: the inventory could not follow the upgrade ({exc}); the "
+                        "record keeps the installed versions: update inventory/hosts by hand")
                 _record(rc, run, ctx.plan, begun, finished, commit, written)
         run.timings["total"] = time.perf_counter() - t0
         return run

@@ -268,6 +268,16 @@ def test_temp_files_and_foreign_files_are_never_swept(estate):
     assert tmp.exists()
 
 
+def test_a_record_left_staged_is_swept_like_an_untracked_one(estate):
+    left = inspect(estate, "fake", ctx=context(estate), play=FakeFleet())
+    git(estate, "reset", "-q", "--soft", "HEAD~1")  # its commit undone, its files staged
+    run = inspect(estate, "fake", ctx=ctx_at(estate, T0 + timedelta(hours=1), "bbbbbb"),
+                  play=FakeFleet())
+    committed = git(estate, "show", "--name-only", "--format=", "HEAD").split()
+    assert left.record_path in committed and run.record_path in committed
+    assert archive.verify_chain(estate) == []
+
+
 def test_no_commit_writes_nothing_at_all(estate):
     fleet = FakeFleet()
     fleet.agent["web-02"] = "0.9.0-1"
