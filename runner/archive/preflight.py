@@ -7,8 +7,8 @@ upgrade, changed hosts without a record). So before measuring, under the run loc
 2. every file under ``reports/`` the run reads or its commit would carry is whole and Patrol's
    (``check_reports``): a conflict marker, an empty or invalid file, a committed record
    modified or deleted is one error at ``file:line`` (exit 1);
-3. for a run that writes: ``reports/`` (and the Git directory) take a file, and have room
-   for the run's files (exit 3 when not);
+3. for a run that writes: ``reports/`` takes a file and has room for the run's files, and
+   the Git directory holds that much in reserve for the spool (exit 3 when not);
 4. for a run that commits: HEAD is on a branch; with ``--push``, there is a remote (exit 2).
 """
 
@@ -24,7 +24,7 @@ from ..errors import Exit, PatrolError
 from .chain import latest_record
 from .files import REPORTS, TEMP_SUFFIX, read_documents
 from .git import git_dir, push_target, require_branch, sweepable
-from .spool import restore
+from .spool import reserve, restore
 
 # the bytes a run writes, generously: a record line and a status file per host, a margin
 PER_HOST = 8 * 1024
@@ -53,28 +53,31 @@ def check_reports(root: Path) -> None:
 
 
 def check_writable(root: Path, hosts: int) -> None:
-    """``reports/`` and the Git directory take a file and have room for the run's files."""
+    """``reports/`` takes a file and has room for the run's files, and the Git directory
+    holds the spool's room in reserve (so even a disk that fills while measuring keeps the
+    results)."""
     need = needed_bytes(hosts)
     reports = root / REPORTS
-    for where in (reports, git_dir(root)):
+    where = reports
+    try:
+        reports.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".patrol-probe.", suffix=TEMP_SUFFIX, dir=reports)
         try:
-            where.mkdir(parents=True, exist_ok=True)
-            fd, probe = tempfile.mkstemp(prefix=".patrol-probe.", suffix=TEMP_SUFFIX, dir=where)
-            try:
-                os.write(fd, b"\n")
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-                os.unlink(probe)
-        except OSError as exc:
-            raise PatrolError(f"{where} is not writable ({exc.strerror}): the run could not "
-                              "keep its results; nothing was measured",
-                              exit_code=Exit.ENVIRONMENT) from None
-        free = shutil.disk_usage(where).free
-        if free < need:
-            raise PatrolError(f"{where}: {free // 1024} KiB free, the run needs about "
-                              f"{need // 1024} KiB for its records; nothing was measured",
-                              exit_code=Exit.ENVIRONMENT)
+            os.write(fd, b"\n")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+            os.unlink(probe)
+        if shutil.disk_usage(reports).free < need:
+            raise PatrolError(f"{reports}: {shutil.disk_usage(reports).free // 1024} KiB free, "
+                              f"the run needs about {need // 1024} KiB for its records; "
+                              "nothing was measured", exit_code=Exit.ENVIRONMENT)
+        where = git_dir(root)
+        reserve(root, need)
+    except OSError as exc:
+        raise PatrolError(f"{where} is not writable ({exc.strerror}): the run could not "
+                          "keep its results; nothing was measured",
+                          exit_code=Exit.ENVIRONMENT) from None
 
 
 def preflight(root: Path, intent: Intent, hosts: int) -> list[str]:

@@ -6,6 +6,10 @@ whole set goes to ``.git/patrol-spool/<run-id>/`` instead: inside the repository
 survives with the checkout, yet never part of the work tree. A spool entry counts only once
 its ``COMPLETE`` marker is written (a run killed while spooling leaves nothing half-read).
 
+The spool cannot run out of room on a disk that filled up meanwhile: pre-flight reserves
+its space before measuring (``reserve``: a preallocated ``.git/patrol-spool.reserve``), and
+spooling frees the reserve before it writes.
+
 The next run, holding the run lock and before it reads anything, puts every complete entry
 back under ``reports/`` (oldest first) and its commit carries them, so the chain and the
 findings continue exactly as if the write had never failed.
@@ -13,6 +17,7 @@ findings continue exactly as if the write had never failed.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
@@ -21,6 +26,7 @@ from ..errors import Exit, PatrolError
 from .files import atomic_write, safe_file_name
 
 SPOOL = "patrol-spool"
+RESERVE = "patrol-spool.reserve"
 FILES = "files"
 COMPLETE = "COMPLETE"
 
@@ -31,14 +37,33 @@ def spool_root(root: Path) -> Path:
     return git_dir(root) / SPOOL
 
 
+def reserve(root: Path, size: int) -> None:
+    """Hold ``size`` bytes for the spool in the Git directory (OSError when they are not
+    there: pre-flight's refusal). Kept between runs; a no-op once it is big enough."""
+    path = spool_root(root).parent / RESERVE
+    if path.exists() and path.stat().st_blocks * 512 >= size:
+        return
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        os.posix_fallocate(fd, 0, size)
+    except OSError:
+        os.close(fd)
+        path.unlink(missing_ok=True)
+        raise
+    os.close(fd)
+
+
 def write_or_spool(root: Path, files: Mapping[str, bytes], key: str) -> list[str]:
     """Write ``files`` (root-relative path -> bytes) in order; returns the paths whose bytes
     changed. On a failed write, every file goes to the spool and the PatrolError (exit 1)
     names it: the results are kept, and the next run commits them."""
+    changed, failed = [], ""
     try:
-        return [rel for rel, data in files.items() if atomic_write(root / rel, data)]
+        for failed, data in files.items():
+            if atomic_write(root / failed, data):
+                changed.append(failed)
+        return changed
     except OSError as exc:
-        failed = exc.filename or "reports/"
         try:
             where = spool(root, files, key)
         except OSError as again:
@@ -55,6 +80,7 @@ def write_or_spool(root: Path, files: Mapping[str, bytes], key: str) -> list[str
 def spool(root: Path, files: Mapping[str, bytes], key: str) -> Path:
     """Keep ``files`` under ``.git/patrol-spool/<key>/``; the entry's directory."""
     entry = spool_root(root) / safe_file_name(key)
+    (spool_root(root).parent / RESERVE).unlink(missing_ok=True)  # its room is for this
     shutil.rmtree(entry, ignore_errors=True)
     for rel, data in files.items():
         atomic_write(entry / FILES / rel, data)

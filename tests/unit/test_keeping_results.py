@@ -165,6 +165,40 @@ def test_a_write_that_fails_after_measuring_spools_and_the_next_run_commits_it(e
     assert git(estate, "status", "--porcelain", "--untracked-files=all") == ""
 
 
+class DiskFillsWhileMeasuring(FakeFleet):
+    """Answers like the fake fleet while something else fills the disk to the last byte."""
+
+    def __init__(self, disk: Path) -> None:
+        super().__init__()
+        self.disk = disk
+
+    def __call__(self, *args, **kwargs):
+        outcome = super().__call__(*args, **kwargs)
+        subprocess.run(["dd", "if=/dev/zero", f"of={self.disk}/filler", "bs=64k"],
+                       capture_output=True)
+        return outcome
+
+
+@needs_root
+def test_a_disk_shared_with_git_that_fills_while_measuring_still_spools(tmp_path):
+    with tmpfs(tmp_path / "disk", "6m") as disk:
+        estate = make_estate(disk / "estate")  # reports/ and .git/ on the one small disk
+        head = git(estate, "rev-parse", "HEAD")
+        with pytest.raises(PatrolError) as caught:
+            inspect(estate, "fake", ctx=context(estate), play=DiskFillsWhileMeasuring(disk))
+        assert "No space left on device" in str(caught.value)
+        spool = estate / ".git" / "patrol-spool" / "20261125T061500Z-fake-abc123"
+        assert f"kept in {spool}" in str(caught.value)
+        assert (spool / "COMPLETE").is_file()
+        (disk / "filler").unlink()
+        nxt = inspect(estate, "fake", ctx=ctx_at(estate, T0 + timedelta(hours=1), "def456"),
+                      play=FakeFleet())
+        committed = git(estate, "show", "--name-only", "--format=", "HEAD").split()
+        assert "reports/runs/2026/11/20261125T061500Z-fake-abc123.yaml" in committed
+        assert nxt.record_path in committed and git(estate, "rev-parse", "HEAD~1") == head
+        assert archive.verify_chain(estate) == []
+
+
 def ctx_at(root: Path, at, suffix: str):
     """A run context at ``at`` whose run ids end in ``suffix``."""
     from runner.run import RunContext
