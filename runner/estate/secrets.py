@@ -96,7 +96,7 @@ Secret = Annotated[
 ]
 
 
-def secret_fields(host: Any) -> dict[str, VaultSecret | EnvSecret]:
+def secret_fields(host: object) -> dict[str, VaultSecret | EnvSecret]:
     """A host's secret fields that are set, by name (today: ``connection.become_password``)."""
     conn = getattr(host, "connection", None)
     if conn is None:
