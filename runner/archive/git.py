@@ -176,8 +176,9 @@ def commit(root: Path, paths: Iterable[str], summary: str, body_trailers: dict[s
     """Stage ``paths`` (relative to root) and commit them; returns the sha.
 
     Only Patrol's files are committed, even if the user has other staged changes: these
-    paths plus anything under reports/ that an earlier --no-commit or killed run left
-    uncommitted, so the archive in Git never misses a record the chain points at.
+    paths plus the whole Patrol files under reports/ that an earlier run left uncommitted
+    (killed before its commit, a failed commit, a spool put back, ``upgrade --no-commit``),
+    so the archive in Git never misses a record the chain points at (``sweepable``).
     """
     import git
 
