@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Exit, PatrolError
+from . import status
 from .chain import latest_record
-from .files import REPORTS, TEMP_SUFFIX, read_documents
+from .files import REPORTS, TEMP_SUFFIX
 from .git import git_dir, push_target, require_branch, sweepable
 from .spool import reserve, restore
 
@@ -48,7 +49,7 @@ def check_reports(root: Path) -> None:
     """Every file under ``reports/`` that the run reads or would commit is whole and
     Patrol's; otherwise one PatrolError naming ``file:line`` (see the module docstring)."""
     sweepable(root)  # uncommitted: records sealed, nothing committed edited or deleted
-    read_documents(root, f"{REPORTS}/status")  # findings: the run skeleton loads them whole
+    status.check_all(root)  # findings: the run skeleton loads them whole
     latest_record(root)  # the newest records, whose end the run's record links to
 
 

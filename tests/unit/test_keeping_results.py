@@ -257,6 +257,13 @@ def test_an_edited_record_is_refused_naming_it_and_never_committed(estate):
     assert "was deleted" in str(refused(estate, FakeFleet()))
 
 
+def test_a_status_file_out_of_shape_is_one_error_naming_it(estate):
+    _committed_run(estate)
+    (estate / "reports/status/web-01.yaml").write_text("host: web-01\nchecks: [fake/agent]\n")
+    err = refused(estate, FakeFleet())
+    assert str(err).startswith("reports/status/web-01.yaml:1:1: not a Patrol host status")
+
+
 def test_a_truncated_uncommitted_record_is_one_error_at_its_last_line(estate):
     rel = "reports/runs/2026/11/20261125T050000Z-fake-000000.yaml"
     (estate / rel).parent.mkdir(parents=True)
