@@ -4,34 +4,50 @@ A run is made in one order, here and nowhere else:
 
 1. ``RunContext``: the clock, ``today`` (for validation: waivers expire), the run-id factory,
    and who triggered it (CI variables or the local user, read once at the boundary).
-2. ``lock_and_load``: take the checkout's run lock, read the clock once (the run's start;
-   ``today`` is its UTC date), load the estate as of that day and refuse an invalid one
-   before any host is touched; then the pre-flight: verify the archive's tip (a broken tip
-   is refused with the ``patrol audit verify`` message) and find the signing key (refuse
-   when the service policy requires signatures and there is none, else say so once).
+2. ``lock_and_load``: check the tools (``git``, ``ssh``), take the checkout's run lock, read
+   the clock once (the run's start; ``today`` is its UTC date), load the estate as of that
+   day and refuse an invalid one, then the archive's pre-flight (``archive.preflight``: a
+   spooled run put back, ``reports/`` whole and writable with room, HEAD on a branch, the
+   archive's tip verified since the last verified commit — a broken tip is refused with the
+   ``patrol audit verify`` message) and the signing key (refused when the service policy
+   requires signatures and there is none) — all before any host is touched, so a run never
+   measures what it could not keep. With an archive branch, ``reports/`` is that branch's
+   worktree (``Opened.records``), not the estate checkout's.
 3. ``begin``: the start time, the run id and the estate commit, captured *before* the run
    changes anything (an upgrade rewrites the inventory; the record must name the estate it
    was made from, not the one it left behind).
 4. ``header`` / ``write_record`` / ``commit``: the record header every kind shares, the seal
-   over the record, the atomic write, and the signed commit with its ``Patrol-*`` trailers.
-   Every kind of run goes through these: every Patrol commit adds a record.
+   over the record, the write (spooled in ``.git/`` when it fails), and the signed commit
+   with its ``Patrol-*`` trailers. Every kind of run goes through these (``record_findings``
+   for runs that only move findings): every Patrol commit adds a record.
+
+Time you can trust: a record's times are the machine's clock. ``--now`` moves the clock for
+previews and tests, so ``trusted_moment`` refuses a ``--now`` more than ``DRIFT`` from the
+real clock for any run that would write (the user adds ``--no-commit``, or ``--check``).
+
+Secrets: a run declares the secret fields its plays use (``needs_secrets``); only those must
+resolve before measuring (``require_secrets``). No Patrol play uses become, so today none is
+needed and an undecryptable ``!vault`` value costs an inspection nothing.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from . import archive
 from .clock import Clock, iso, stamp, utc_now
 from .errors import Exit, PatrolError
+from .findings import store as findings_store
 from .findings.waivers import RUN_TOLERATED
 from .trigger import local_identity, trigger_from
 
@@ -91,14 +107,44 @@ def today(at: datetime) -> date:
     return at.astimezone(UTC).date()
 
 
+# tool -> the Debian package that provides it, so the error says what to install
+TOOLS = {"git": "git", "ssh": "openssh-client"}
+
+
+def require_tools(names: Iterable[str], which: Callable[[str], str | None] = shutil.which
+                  ) -> None:
+    """Refuse (exit 3) before anything runs when a tool the run needs is missing."""
+    missing = sorted({TOOLS[n] for n in names if which(n) is None})
+    if missing:
+        raise PatrolError(f"missing tools: apt-get install {' '.join(missing)}",
+                          exit_code=Exit.ENVIRONMENT)
+
+
+DRIFT = timedelta(minutes=5)
+
+
+def trusted_moment(at: datetime | None, writes: bool, real: datetime, preview: str) -> None:
+    """A run that writes keeps the machine's time: refuse a ``--now`` more than ``DRIFT``
+    from the real clock unless the run writes nothing (``preview`` names the flag for that)."""
+    if at is None or not writes or abs(at - real) <= DRIFT:
+        return
+    raise PatrolError(
+        f"--now {iso(at)} is {abs(at - real).total_seconds() / 3600:.1f} h from this "
+        f"machine's clock ({iso(real)}): a "
+        f"record keeps the real time, so --now is for previews; add {preview} (nothing is "
+        "written) or leave --now out", exit_code=Exit.USAGE)
+
+
 @dataclass(frozen=True)
 class Opened:
-    """A run holding the lock: the valid estate, the instant the run started and the key its
-    commits are signed with (None: unsigned)."""
+    """A run holding the lock: the valid estate, the instant the run started, and the files
+    of a spooled earlier run that pre-flight put back (this run's commit carries them)."""
 
     estate: Any
     started: datetime
-    signing_key: str | None = None
+    restored: list[str] = field(default_factory=list)
+    preflight_seconds: float = 0.0  # what the archive's pre-flight cost (benchmarks report it)
+    signing_key: str | None = None  # None: this run's commits are unsigned
     records: Path | None = None  # whose reports/ the run reads and writes (the archive branch's)
 
     def reports_root(self, ctx: RunContext) -> Path:
@@ -130,21 +176,8 @@ def records_root(ctx: RunContext, estate: Any) -> tuple[Path, str | None]:
     return branch.records_root(ctx.root, policy.branch), archive.resolve_head(ctx.root)
 
 
-def preflight(ctx: RunContext, estate: Any) -> tuple[str | None, Path]:
-    """What must hold before any host is touched: a sound archive tip and, when the policy
-    requires it, a signing key. Returns the key (None: this run's commits are unsigned) and
-    the directory whose reports/ the run writes."""
-    from .archive import tip
-
-    records, estate_ref = records_root(ctx, estate)
-    checked = tip.check(records, estate_ref)
-    if checked.breaks:
-        lines = "\n".join(f"  {b.text()}" for b in checked.breaks[:20])
-        more = len(checked.breaks) - 20
-        raise PatrolError(
-            f"the archive is broken; nothing was measured (see `patrol audit verify`):\n{lines}"
-            + (f"\n  ... and {more} more" if more > 0 else ""),
-            exit_code=Exit.FAILED)
+def signing(ctx: RunContext, estate: Any) -> str | None:
+    """The key this run signs with; refused when the policy requires one and none is set."""
     key = signing_key(ctx)
     policy = archive_policy(estate)
     if key is None:
@@ -155,17 +188,47 @@ def preflight(ctx: RunContext, estate: Any) -> tuple[str | None, Path]:
                 exit_code=Exit.FAILED)
     elif not Path(key).expanduser().exists() and not key.startswith(("ssh-", "key::")):
         raise PatrolError(f"signing key {key} does not exist", exit_code=Exit.ENVIRONMENT)
-    return key, records
+    return key
 
 
 @contextmanager
-def lock_and_load(ctx: RunContext) -> Iterator[Opened]:
-    """Hold the run lock for the whole run; read the clock once, load the estate, pre-flight."""
+def lock_and_load(ctx: RunContext, intent: archive.Intent | None = None, *,
+                  reaches_hosts: bool = True) -> Iterator[Opened]:
+    """Check tools, hold the run lock for the whole run, read the clock once, load the
+    estate and run the archive's pre-flight for ``intent`` (see the module docstring)."""
+    intent = intent or archive.Intent()
+    require_tools(("git", "ssh") if reaches_hosts else ("git",))
     with archive.run_lock(ctx.root):
         started = ctx.now()
         estate = load_valid_estate(ctx.root, today(started))
-        key, records = preflight(ctx, estate)
-        yield Opened(estate, started, key, None if records == ctx.root else records)
+        t0 = time.perf_counter()
+        records, estate_ref = records_root(ctx, estate)
+        restored = archive.preflight(records, intent, len(estate.hosts))
+        findings_store.load(records)  # every finding whole, or one error naming its file
+        if intent.writes:
+            archive.verify_tip(records, estate_ref)  # from the last verified commit on
+        key = signing(ctx, estate) if intent.commits else None
+        yield Opened(estate, started, restored, time.perf_counter() - t0, key,
+                     None if records == ctx.root else records)
+
+
+def require_secrets(hosts: Iterable[Any], needed: Iterable[str],
+                    usable: Callable[[Any], bool] | None = None) -> None:
+    """Each secret field the run's plays use (``needed``) resolves on every host it will
+    reach; otherwise one error naming the hosts and fields, before measuring. Fields the run
+    does not use are never read, so an undecryptable ``!vault`` there costs nothing."""
+    from .estate.secrets import secret_fields
+
+    if usable is None:
+        from .execute import secret_usable as usable
+    wanted = set(needed)
+    bad = [f"{host.name}: connection.{name}" for host in hosts
+           for name, value in secret_fields(host).items()
+           if name in wanted and not usable(value)]
+    if bad:
+        raise PatrolError("secrets this run needs cannot be read (an unset {env: VAR}, or a "
+                          "!vault value without its vault password): " + "; ".join(bad),
+                          exit_code=Exit.FAILED)
 
 
 @dataclass(frozen=True)
@@ -204,12 +267,19 @@ def header(ctx: RunContext, begun: Begun, finished: datetime,
     }
 
 
-def write_record(root: Path, run_id: str, started: datetime, body: dict[str, Any]
-                 ) -> tuple[str, str]:
-    """Seal the record body and write it; returns (root-relative path, hash)."""
+def sealed_record(run_id: str, started: datetime, body: dict[str, Any]
+                  ) -> tuple[str, bytes, str]:
+    """The record body sealed: (root-relative path, bytes, hash)."""
     data, digest = archive.seal(archive.dump_yaml(body))
-    rel = archive.record_path(run_id, started.year, started.month)
-    archive.atomic_write(root / rel, data)
+    return archive.record_path(run_id, started.year, started.month), data, digest
+
+
+def write_record(root: Path, run_id: str, started: datetime, body: dict[str, Any],
+                 more: Mapping[str, bytes] | None = None) -> tuple[str, str]:
+    """Seal the record body and write it first, then ``more`` files (path -> bytes); all go
+    to the spool when a write fails. Returns (root-relative path, hash)."""
+    rel, data, digest = sealed_record(run_id, started, body)
+    archive.write_or_spool(root, {rel: data, **(more or {})}, run_id)
     return rel, digest
 
 
@@ -236,32 +306,41 @@ def commit(root: Path, paths: Iterable[str], summary: str, run_id: str, *,
 
 
 def record_findings(ctx: RunContext, opened: Opened, kind: str, store: dict[str, Any],
-                    moves: list[Any], summary: str, *, commit: bool,
+                    moves: list[Any], summary: str, *,
                     extra: dict[str, Any] | None = None) -> str | None:
     """A run that only moves findings (escalation, waiver lapse, cadence breach): when any
-    finding file changes, a sealed record names each one and both are committed together.
-    Nothing moved: no record, no commit. Returns the commit's sha (None: not committed)."""
+    finding moved, a sealed record names each one and both are written (spooled when that
+    fails) and committed together. Nothing moved: no record; a spooled earlier run that
+    pre-flight put back is committed under its own record. Returns the commit (or None)."""
     from .archive.records import findings_record
-    from .findings import store as findings_store
 
+    root = opened.reports_root(ctx)
     ids = {m.finding for m in moves}
     if not ids:
-        return None
+        return commit_restored(root, opened)
     begun = begin(ctx, kind, opened.started)
-    root = opened.reports_root(ctx)
     body = findings_record(run_id=begun.run_id, kind=kind,
                            header=header(ctx, begun, ctx.now(), {}),
                            previous=archive.latest_record(root),
                            findings=findings_store.entries(moves, store, set()), extra=extra)
-    rel, digest = write_record(root, begun.run_id, begun.started, body)
-    changed = findings_store.save(root, store, ids)
-    if not commit:
+    docs = findings_store.documents(store, ids)
+    rel, digest = write_record(root, begun.run_id, begun.started, body, docs)
+    return commit(root, [rel, *docs], summary, begun.run_id, estate=begun.estate_commit,
+                  record=(rel, digest), sign=opened.signing_key)
+
+
+def commit_restored(root: Path, opened: Opened) -> str | None:
+    """Commit what pre-flight put back from the spool, under the newest record among it."""
+    records = sorted(p for p in opened.restored if p.startswith(archive.RUNS + "/"))
+    tip = archive.latest_record(root)
+    if not records or tip is None or tip[0] not in records:
         return None
-    return _commit(root, [rel, *changed], summary, begun.run_id,
-                   estate=begun.estate_commit, record=(rel, digest), sign=opened.signing_key)
+    doc = archive.load_yaml((root / tip[0]).read_bytes()) or {}
+    return commit(root, opened.restored, f"{doc.get('kind', 'run')}: kept from the spool",
+                  str(doc.get("run")), estate=(doc.get("estate") or {}).get("commit"),
+                  record=tip, sign=opened.signing_key)
 
 
-_commit = commit  # for functions whose ``commit`` parameter (commit or not) hides it
 
 
 def refuse_estate_edit_on_archive_branch(opened: Opened, what: str) -> None:

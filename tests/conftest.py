@@ -91,6 +91,17 @@ def patrol_commit(root: Path, kind: str = "seed", run_id: str = "20261101T000000
                   estate=estate, record=(rel, digest), sign=sign)
 
 
+def remote_and_clones(seed: Path, where: Path) -> tuple[Path, Path, Path]:
+    """A bare remote cloned from ``seed`` and two clones of it (``a``, ``b``) under ``where``:
+    two checkouts that push to one archive."""
+    bare = where / "remote.git"
+    git(where, "clone", "-q", "--bare", str(seed), str(bare))
+    a, b = where / "a", where / "b"
+    for clone in (a, b):
+        git(where, "clone", "-q", str(bare), str(clone))
+    return bare, a, b
+
+
 @pytest.fixture
 def estate_repo(tmp_path: Path) -> Path:
     """The sample estate committed in a throwaway repository: runs never touch the checkout."""

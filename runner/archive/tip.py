@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import history
 from .chain import record_hash, record_is_intact
-from .files import RUNS, atomic_write
+from .files import RUNS, atomic_write, is_temp
 from .verify import FINDINGS, Break, Tip, Verified, record_head, verify
 
 CACHE = "patrol-verified.json"
@@ -65,12 +65,12 @@ def check(root: Path, estate_ref: str | None = None) -> Verified:
 
 def _worktree(root: Path, tip: Tip) -> list[Break]:
     """Uncommitted changes under reports/: only a --no-commit run's sealed, chained records
-    and the files they justify."""
+    and the files they justify (a ``.NAME.XXXX.tmp`` a killed write left is no change)."""
     breaks: list[Break] = []
-    changes = history.worktree_changes(root)
-    new_records = sorted(p for s, p in changes if s == "??" and p.startswith(RUNS + "/"))
+    changes = [(s, p) for s, p in history.worktree_changes(root) if not is_temp(p)]
+    new_records = sorted(p for s, p in changes if s[0] in "?A" and p.startswith(RUNS + "/"))
     for status, path in changes:
-        if path.startswith(RUNS + "/") and status != "??":
+        if path.startswith(RUNS + "/") and status[0] not in "?A":
             verb = "deleted" if "D" in status else "edited"
             breaks.append(Break(WORKTREE, path, f"record {verb} since the last Patrol commit: "
                                                 "records are append-only"))

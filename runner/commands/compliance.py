@@ -8,15 +8,21 @@ from ..errors import Exit
 
 
 def run(root: Path, now: str | None, commit: bool) -> int:
+    """Open, escalate or close cadence findings: a sealed record names each, and both are
+    committed together; ``--no-commit`` previews, writing nothing."""
+    from ..archive import Intent
+    from ..clock import utc_now
     from ..findings import store as findings_store
     from ..findings.cadence import apply_breaches, cadence_breaches, expected, last_runs
     from ..findings.policy import policy_of
-    from ..run import RunContext, lock_and_load, record_findings
+    from ..run import RunContext, lock_and_load, record_findings, trusted_moment
     from .findings import parse_now
 
     at = parse_now(now)
+    trusted_moment(at if now is not None else None, commit, utc_now(), "--no-commit")
     ctx = RunContext.here(root, clock=lambda: at)
-    with lock_and_load(ctx) as opened:
+    with lock_and_load(ctx, Intent(writes=commit, commits=commit),
+                       reaches_hosts=False) as opened:
         estate = opened.estate
         policy = policy_of(estate.service)
         wanted = expected(estate)
@@ -29,12 +35,13 @@ def run(root: Path, now: str | None, commit: bool) -> int:
             print(f"BREACH {b.checklist} ({b.cadence}, limit {b.limit}): "
                   + ", ".join(f"{h} last {t:%Y-%m-%dT%H:%MZ}" if t else f"{h} never"
                               for h, t in b.hosts.items()))
-        sha = record_findings(ctx, opened, "compliance", store, moves,
-                              f"compliance: {len(breaches)} checklist(s) in breach",
-                              commit=commit, extra={"breaches": [
-                                  {"checklist": b.checklist, "cadence": b.cadence,
-                                   "hosts": sorted(b.hosts)} for b in breaches]})
-        if sha:
-            print(f"commit {sha}")
+        if commit:
+            sha = record_findings(ctx, opened, "compliance", store, moves,
+                                  f"compliance: {len(breaches)} checklist(s) in breach",
+                                  extra={"breaches": [
+                                      {"checklist": b.checklist, "cadence": b.cadence,
+                                       "hosts": sorted(b.hosts)} for b in breaches]})
+            if sha:
+                print(f"commit {sha}")
         print(f"{len(breaches)} checklist(s) in breach of cadence")
     return int(Exit.FAILED if breaches else Exit.OK)

@@ -21,8 +21,11 @@ _SEVERITIES = ("critical", "high", "medium", "low")
 def parse_now(text: str | None) -> datetime:
     from datetime import UTC
 
-    if not text:
+    if text is None:
         return datetime.now(UTC)
+    if not text.strip():
+        raise PatrolError("--now '': give an ISO time like 2026-11-25T06:00:00Z, or leave "
+                          "--now out for the machine's clock")
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
         if value.tzinfo is not None and not 1970 <= value.astimezone(UTC).year <= 9000:
@@ -122,21 +125,27 @@ def run(root: Path, states: list[str] | None, host: str | None, overdue: bool, f
 
 def escalate(root: Path, now: str | None, commit: bool) -> int:
     """Lapse expired waivers and escalate: a sealed record names every moved finding, and
-    the record and the finding files are committed together."""
+    the record and the finding files are committed together (``--no-commit``: a preview that
+    writes nothing)."""
+    from ..archive import Intent
+    from ..clock import utc_now
     from ..findings import context_of, refresh_waivers
     from ..findings import store as findings_store
-    from ..run import RunContext, lock_and_load, record_findings
+    from ..run import RunContext, lock_and_load, record_findings, trusted_moment
 
     at = parse_now(now)
+    trusted_moment(at if now is not None else None, commit, utc_now(), "--no-commit")
     ctx = RunContext.here(root, clock=lambda: at)
-    with lock_and_load(ctx) as opened:
+    with lock_and_load(ctx, Intent(writes=commit, commits=commit),
+                       reaches_hosts=False) as opened:
         store = findings_store.load(opened.reports_root(ctx))
         moves = refresh_waivers(store, at, context_of(opened.estate))
         for m in moves:
             print(f"{m.finding}: {m.before} -> {m.after}")
-        sha = record_findings(ctx, opened, "escalate", store, moves,
-                              f"findings: {len(moves)} escalated", commit=commit)
-        if sha:
-            print(f"commit {sha}")
+        if commit:
+            sha = record_findings(ctx, opened, "escalate", store, moves,
+                                  f"findings: {len(moves)} escalated")
+            if sha:
+                print(f"commit {sha}")
     print(f"{len(moves)} transition(s)")
     return int(Exit.OK)

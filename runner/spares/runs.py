@@ -22,6 +22,7 @@ from ..run import (
     header,
     lock_and_load,
     refuse_estate_edit_on_archive_branch,
+    sealed_record,
     write_record,
 )
 from ..run import commit as commit_run
@@ -46,8 +47,10 @@ class Outcome:
 
 def move_stock(ctx: RunContext, action: str, part: str, depot: str, *, quantity: int,
                reason: str, host: str | None, commit: bool) -> Outcome:
-    """Use or receive parts: check, edit the one quantity line, record, commit."""
-    with lock_and_load(ctx) as opened:
+    """Use or receive parts: check, edit the one quantity line, record, commit (with
+    ``commit=False`` the edit and record stay for the user, or the next run, to commit)."""
+    with lock_and_load(ctx, archive.Intent(writes=True, commits=commit),
+                       reaches_hosts=False) as opened:
         if commit:
             refuse_estate_edit_on_archive_branch(opened, "a stock movement")
         m = movement(opened.estate, action, part, depot, quantity=quantity, reason=reason,
@@ -88,8 +91,10 @@ Judge = Callable[[Any, dict[str, Any], str, datetime], Judged]
 
 def _check(ctx: RunContext, label: str, judge: Judge, commit: bool, push: bool) -> Outcome:
     """Judge, write the record and the moved findings, commit; with ``push``, push, and when
-    another run pushed first, judge and record again on its tip (never a force push)."""
-    with lock_and_load(ctx) as opened:
+    another run pushed first, judge and record again on its tip (never a force push).
+    ``commit=False`` is a preview: judged and reported, nothing written."""
+    intent = archive.Intent(writes=commit, commits=commit, push=push and commit)
+    with lock_and_load(ctx, intent, reaches_hosts=False) as opened:
         begun = begin(ctx, label, opened.started)
         records = opened.reports_root(ctx)
         out = Outcome(begun.run_id, "")
@@ -99,11 +104,13 @@ def _check(ctx: RunContext, label: str, judge: Judge, commit: bool, push: bool) 
             j = judge(opened.estate, store, begun.run_id, begun.started)
             body = j.record(begun.run_id, header(ctx, begun, ctx.now(), {}),
                             archive.latest_record(records))
-            rel, digest = write_record(records, begun.run_id, begun.started, body)
-            changed = findings_store.save(records, store, {t.finding for t in j.moves})
-            out.record, out.transitions, out.problems = rel, j.moves, j.problems
+            rel, data, digest = sealed_record(begun.run_id, begun.started, body)
+            out.transitions, out.problems = j.moves, j.problems
             if not commit:
                 return ""
+            out.record = rel
+            changed = archive.write_or_spool(records, {rel: data, **findings_store.documents(
+                store, {t.finding for t in j.moves})}, begun.run_id)
             out.commit = commit_run(records, [rel, *changed], j.summary, begun.run_id,
                                     estate=begun.estate_commit, record=(rel, digest),
                                     sign=opened.signing_key)

@@ -45,6 +45,7 @@ from ..run import (
     begin,
     lock_and_load,
     refuse_estate_edit_on_archive_branch,
+    require_secrets,
     write_record,
 )
 from ..run import commit as commit_run
@@ -71,6 +72,8 @@ from .plays import (
 )
 from .waves import exceeds, split_labelled
 from .window import describe, is_open, next_open, zone_for
+
+NEEDS_SECRETS: frozenset[str] = frozenset()  # upgrade.yml uses no become: no secret is read
 
 __all__ = ["Interrupt", "Outcome", "OutsideWindow", "UpgradeRun", "commit_summary", "upgrade"]
 
@@ -146,7 +149,10 @@ def upgrade(
     root = rc.root
     if play is None:
         from ..execute import run_play as play
-    with lock_and_load(rc) as opened:
+    # an upgrade changes hosts, so its record is written even with commit=False (the next
+    # run commits it); only --check writes nothing
+    intent = archive.Intent(writes=not check, commits=commit and not check)
+    with lock_and_load(rc, intent) as opened:
         estate = opened.estate
         if commit:
             refuse_estate_edit_on_archive_branch(opened, "an upgrade")
@@ -154,6 +160,7 @@ def upgrade(
         targeted = {h.name: h for h in estate.select(plan.targets)}
         if not targeted:
             raise PatrolError(f"upgrade plan {stem!r} targets no hosts", exit_code=Exit.USAGE)
+        require_secrets(targeted.values(), NEEDS_SECRETS)
         own = Interrupt()
         ctx = Context(estate, plan, stem, targeted, play, say, interrupt or own, forks, timeout,
                       dict(connections or {}))
@@ -187,8 +194,14 @@ def upgrade(
             _waves(ctx, run, zones, rc.clock)
             with own.shielded():
                 finished = rc.now()
-                written = _inventory_follows(root, run, targeted)
-                _record(rc, run, ctx.plan, begun, finished, commit, written, opened.signing_key)
+                try:
+                    written = _inventory_follows(root, run, targeted)
+                except (OSError, PatrolError) as exc:  # the record matters more: keep it
+                    written = []
+                    say(f"warning: the inventory could not follow the upgrade ({exc}); the "
+                        "record keeps the installed versions: update inventory/hosts by hand")
+                _record(rc, run, ctx.plan, begun, finished, commit, written,
+                        opened.signing_key)
         run.timings["total"] = time.perf_counter() - t0
         return run
 
