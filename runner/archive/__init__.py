@@ -4,8 +4,11 @@ Modules: ``files`` (deterministic YAML, atomic writes), ``chain`` (seal, tip, ve
 ``git`` (the run lock, estate commit, commit with trailers, push; the only module in Patrol
 that imports git), ``records`` and ``upgrade_record`` (the run record documents, pure),
 ``status`` (host status files), ``spool`` (results kept in ``.git/`` when ``reports/`` cannot
-take them), ``preflight`` (what a run checks before it measures). This module is the surface
-the rest of Patrol uses.
+take them), ``preflight`` (what a run checks before it measures), ``history`` (the history
+of ``reports/`` read with the git CLI), ``verify`` (``patrol audit verify``), ``tip`` (the
+cheap verification a run makes before it appends), ``evidence`` (measured values for passes),
+``timeline`` (``patrol audit log``), ``branch`` (the archive branch). This module is the
+surface the rest of Patrol uses.
 """
 
 from __future__ import annotations
