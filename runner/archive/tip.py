@@ -1,10 +1,12 @@
 """Verify the tip before a run appends to it, cheaply: from the last verified commit.
 
 The last commit ``verify`` found sound (and the chain's tip there) is kept in ``.git/`` (never
-in the estate, never pushed). A run verifies only the commits after it, then the uncommitted
-files under ``reports/``: records an earlier ``--no-commit`` run left are fine if sealed and
+in the estate, never pushed). A run verifies only the commits after it — in a fresh clone,
+the commits after the last Patrol commit — then the uncommitted files under ``reports/``:
+records an earlier run left (the spool, ``--no-commit`` upgrades) are fine if sealed and
 chained; anything else edited, deleted or added by hand is a break. When the cached commit is
 no longer an ancestor (a rebase, an amend, a reset), the whole history is verified again.
+The whole history is ``patrol audit verify``'s, in CI.
 """
 
 from __future__ import annotations
@@ -55,12 +57,22 @@ def check(root: Path, estate_ref: str | None = None) -> Verified:
         cached = _read(root)
         if cached is not None and history.is_ancestor(root, cached[0], head):
             out = verify(root, since=cached[0], tip=cached[1], estate_ref=estate_ref)
-        else:
+        elif cached is None and (last := _last_patrol_commit(root, head)) is not None:
+            out = verify(root, since=last, estate_ref=estate_ref)  # a fresh clone
+        else:  # never a Patrol commit, or the verified commit was rewritten away
             out = verify(root, estate_ref=estate_ref)
         if out.ok:
             remember(root, head, out.tip)
     out.breaks.extend(_worktree(root, out.tip))
     return out
+
+
+def _last_patrol_commit(root: Path, head: str) -> str | None:
+    """The newest commit that touched reports/ with a ``Patrol-Run`` trailer: where a clone
+    with no verified commit of its own starts (``patrol audit verify`` checks before it)."""
+    out = history.git(root, "log", "--first-parent", "-n", "1", "--format=%H",
+                      "--grep=^Patrol-Run: ", head, "--", f"{history.prefix_of(root)}reports")
+    return out.decode().strip() or None
 
 
 def _worktree(root: Path, tip: Tip) -> list[Break]:
