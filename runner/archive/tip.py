@@ -55,13 +55,15 @@ def check(root: Path, estate_ref: str | None = None) -> Verified:
         out = Verified()
     else:
         cached = _read(root)
-        if cached is not None and history.is_ancestor(root, cached[0], head):
+        if cached is not None and cached[0] == head:  # nothing committed since: no walk
+            out = Verified(head=head, tip=cached[1])
+        elif cached is not None and history.is_ancestor(root, cached[0], head):
             out = verify(root, since=cached[0], tip=cached[1], estate_ref=estate_ref)
         elif cached is None and (last := _last_patrol_commit(root, head)) is not None:
             out = verify(root, since=last, estate_ref=estate_ref)  # a fresh clone
         else:  # never a Patrol commit, or the verified commit was rewritten away
             out = verify(root, estate_ref=estate_ref)
-        if out.ok:
+        if out.ok and (cached is None or cached[0] != head):
             remember(root, head, out.tip)
     out.breaks.extend(_worktree(root, out.tip))
     return out
