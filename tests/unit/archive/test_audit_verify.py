@@ -310,3 +310,12 @@ def test_audit_host_tells_a_hosts_story_and_every_line_names_its_commit(archive)
         assert line.split()[1] in shas, line
     md = patrol(archive, "audit", "log", "--host", "web-01", "--format", "markdown")
     assert md.returncode == 0 and md.stdout.startswith("| when | commit |")
+
+
+def test_without_a_key_a_run_commits_unsigned_and_says_so_once(archive):
+    r = patrol(archive, "findings", "escalate", env={"PATROL_SIGNING_KEY": ""})
+    assert r.returncode == 0, r.stderr
+    assert "commit " in r.stdout
+    assert r.stderr.count("committed unsigned") == 1, r.stderr
+    assert git(archive, "log", "-1", "--format=%G?") == "N"
+    assert verify(archive).ok  # signatures are not required by this estate
