@@ -16,6 +16,15 @@ _MARK = {
 }
 
 
+_CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7f, 0xa0))}
+
+
+def printable(text: str) -> str:
+    """Estate or user text for a terminal: control characters (escape sequences, carriage
+    returns, newlines) shown as ``\\xNN`` so text cannot move the cursor or recolour output."""
+    return str(text).translate(_CONTROL)
+
+
 def plain_wanted(stream: TextIO, env: dict[str, str] | None = None) -> bool:
     env = dict(os.environ) if env is None else env
     return bool(env.get("CI")) or env.get("TERM") == "dumb" or not stream.isatty()

@@ -156,6 +156,11 @@ def check(estate: Estate, *, today: date, failed_kinds: Iterable[str] = (),
                 r.at(host, "site", message=f"host {host.name}: site '{host.site}' is not defined "
                                            f"in inventory/sites.yaml (known: "
                                            f"{_known(estate.sites)})")
+        for site_id in (estate.service.service_hours if estate.service else {}):
+            if site_id not in estate.sites:
+                r.at(estate.service, "service_hours", site_id, key=True,
+                     message=f"service_hours: site '{site_id}' is not defined "
+                             f"(known: {_known(estate.sites)})")
         for depot in estate.depots.values():
             if depot.site is not None and depot.site not in estate.sites:
                 r.at(depot, "site", message=f"depot {depot.id}: site '{depot.site}' is not "

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, time
 from enum import StrEnum
 from ipaddress import IPv4Address, IPv6Address, ip_address
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -411,6 +411,21 @@ class PerCriticality(EstateModel):
     low: ResponseTime
 
 
+class ServiceHours(EstateModel):
+    """When a site's response and on-site clocks run: days, start-end in the site's zone."""
+
+    days: list[Weekday] = Field(min_length=1)
+    start: TimeOfDay
+    end: TimeOfDay
+    holidays: list[date] = []
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ServiceHours:
+        if self.end <= self.start:
+            raise ValueError("service hours end must be after their start on the same day")
+        return self
+
+
 class ServicePolicy(EstateModel):
     """policies/service.yaml"""
 
@@ -420,6 +435,8 @@ class ServicePolicy(EstateModel):
     unreachable_after_runs: int = Field(ge=1)
     cadence: CadenceLimits
     response_times: PerCriticality
+    service_hours: dict[Id, Literal["24x7"] | ServiceHours] = Field(
+        default={}, description="Per site id: '24x7' or service hours (the default is 24x7).")
 
 
 # --- waivers --------------------------------------------------------------------------------
