@@ -182,6 +182,8 @@ def record_change(ctx: RunContext, started: datetime, label: str, kind: str,
     body: dict[str, Any] = {"format": FORMAT, "kind": kind, "run": begun.run_id,
                             **header(ctx, begun, ctx.now(), {})}
     body["previous"] = {"record": previous[0], "sha256": previous[1]} if previous else None
+    clash = sorted(set(own) & set(body))
+    assert not clash, f"a change's own keys may not replace the record header's: {clash}"
     body.update(own)
     rel, digest = write_record(ctx.root, begun.run_id, started, body)
     sha = None

@@ -195,9 +195,9 @@ def assign(root: Path, fid: str, to: str, clock: Any = None) -> int:
         before = owner_of(f, opened.estate)
         by = str(ctx.trigger().get("actor") or ctx.local)
         f.owner = to
-        f.log(opened.started, "assigned", None, owner=to, previous=before, by=by)
+        f.log(opened.started, "assigned", None, owner=to, previous_owner=before, by=by)
         paths = findings_store.save(root, store, {fid})
-        own = {"finding": fid, "owner": to, "previous": before, "by": by}
+        own = {"finding": fid, "owner": to, "previous_owner": before, "by": by}
         change = record_change(ctx, opened.started, "assign", "assignment", own, paths,
                                f"findings: {fid} assigned to {to}")
     print(f"{fid}: owner {before} -> {to}\ncommit {change.commit}")

@@ -123,4 +123,4 @@ def assign(inc: Incident, to: str, by: str, at: datetime, written: datetime) -> 
     if inc.state in DONE:
         raise PatrolError(f"incident {inc.id} is {inc.state.value}: cannot assign it")
     before, inc.owner = inc.owner, to
-    _log(inc, "assigned", at, written, by=by, owner=to, previous=before)
+    _log(inc, "assigned", at, written, by=by, owner=to, previous_owner=before)
