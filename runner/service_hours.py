@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -67,15 +68,24 @@ ALWAYS = Calendar()
 
 def service_spans(cal: Calendar, since: datetime) -> Iterator[tuple[datetime, datetime]]:
     """Service-hours spans (UTC) that end after ``since``, in order."""
-    zone = ZoneInfo(cal.zone)
-    day = since.astimezone(zone).date() - DAY
+    day = since.astimezone(ZoneInfo(cal.zone)).date() - DAY
     for _ in range(HORIZON_DAYS):
-        if WEEKDAYS[day.weekday()] in cal.days and day not in cal.holidays:
-            s, e = local_instant(day, cal.start, zone), local_instant(day, cal.end, zone)
-            if e > since and e > s:
-                yield s, e
+        span = _day_span(cal, day)
+        if span is not None and span[1] > since:
+            yield span
         day += DAY
     raise ValueError(f"no service hours within {HORIZON_DAYS} days of {since:%Y-%m-%d}")
+
+
+@lru_cache(maxsize=8192)
+def _day_span(cal: Calendar, day: date) -> tuple[datetime, datetime] | None:
+    """One day's service hours in UTC (None: not a service day); cached, since thousands of
+    clocks listed together share the same few days."""
+    if WEEKDAYS[day.weekday()] not in cal.days or day in cal.holidays:
+        return None
+    zone = ZoneInfo(cal.zone)
+    s, e = local_instant(day, cal.start, zone), local_instant(day, cal.end, zone)
+    return (s, e) if e > s else None
 
 
 def consume(cal: Calendar, start: datetime, end: datetime | None, amount: timedelta

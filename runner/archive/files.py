@@ -66,6 +66,24 @@ def atomic_write(path: Path, data: bytes) -> bool:
     return True
 
 
+def dump_json_yaml(data: Any) -> bytes:
+    """Deterministic YAML in its JSON form (JSON is YAML: any YAML reader reads it), for
+    documents read by the thousand: PyYAML builds ~0.3 ms of Python objects per small file,
+    json's C parser ~0.01 ms (10,000 incident files: 3-5 s against 0.1 s)."""
+    import json
+
+    return (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode()
+
+
+def load_document(data: bytes) -> Any:
+    """A document either writer made: JSON-form YAML through json, anything else as YAML."""
+    if data[:1] == b"{":
+        import json
+
+        return json.loads(data)
+    return load_yaml(data)
+
+
 def load_yaml(data: bytes) -> Any:
     """Read back what Patrol wrote (plain data): the C loader, safe tags only."""
     return yaml.load(data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
@@ -91,4 +109,18 @@ def read_documents(root: Path, directory: str) -> list[Any]:
     base = root / directory
     if not base.is_dir():
         return []
-    return [load_yaml(p.read_bytes()) for p in sorted(base.rglob("*.yaml"))]
+    return [load_document(p.read_bytes()) for p in sorted(base.rglob("*.yaml"))]
+
+
+def read_documents_by_dir(root: Path, directory: str) -> list[Any]:
+    """Every document in the folders right under ``directory`` (``YYYY/<id>.yaml``), in path
+    order: scandir, not rglob, for folders of thousands of small files."""
+    base = root / directory
+    if not base.is_dir():
+        return []
+    out = []
+    for sub in sorted(e.path for e in os.scandir(base) if e.is_dir()):
+        for path in sorted(e.path for e in os.scandir(sub) if e.name.endswith(".yaml")):
+            with open(path, "rb") as fh:
+                out.append(load_document(fh.read()))
+    return out

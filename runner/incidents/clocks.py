@@ -26,7 +26,6 @@ class Standing:
     breached: bool
     left: timedelta | None  # due - now while it runs; None once stopped or paused
     over: timedelta | None  # how far past due (breached only)
-    used: float  # share of the limit used, 0..1+ (escalation compares it with warn_at)
 
     @property
     def paused(self) -> bool:
@@ -58,8 +57,16 @@ def standing(inc: Incident, name: str, cal: Calendar, now: datetime) -> Standing
     due = service_hours.due(cal, intervals, clock.limit)
     at = stopped or now
     breached = due is not None and (at > due if stopped else now >= due)
-    total = service_hours.budget(cal, clock.limit)
-    used = service_hours.used(cal, intervals, at) / total
     left = due - now if (stopped is None and due is not None and not breached) else None
     over = at - due if breached and due is not None else None
-    return Standing(name, clock.limit, due, clock.met_at, stopped, breached, left, over, used)
+    return Standing(name, clock.limit, due, clock.met_at, stopped, breached, left, over)
+
+
+def share_used(inc: Incident, name: str, cal: Calendar, now: datetime) -> float:
+    """The share of clock ``name``'s limit used by ``now`` (escalation compares it with
+    ``warn_at``); counted on the calendar, pauses excluded."""
+    clock = inc.clocks[name]
+    stopped = clock.met_at or inc.resolved_at
+    at = min(stopped, now) if stopped else now
+    used = service_hours.used(cal, running(inc, stopped), at)
+    return used / service_hours.budget(cal, clock.limit)

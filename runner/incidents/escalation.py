@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..service_hours import Calendar
+from .clocks import share_used
 from .model import CLOCKS, DONE, Incident
 from .policy import standings
 
@@ -38,7 +39,8 @@ def escalate(incidents: dict[str, Incident], cals: dict[str, Calendar], now: dat
                 clock.breached_at = now
                 clock.warned_at = clock.warned_at or now
                 out.append(Alarm(iid, name, "breached", s.due, now))
-            elif not s.breached and s.used >= warn_at and clock.warned_at is None:
+            elif (not s.breached and clock.warned_at is None
+                  and share_used(inc, name, cals.get(inc.site) or Calendar(), now) >= warn_at):
                 clock.warned_at = now
                 out.append(Alarm(iid, name, "warned", s.due, now))
     return out

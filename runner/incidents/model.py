@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from ..clock import parse_iso
+
 
 class State(StrEnum):
     OPEN = "open"
@@ -61,12 +63,16 @@ class Incident:
     resolved_at: datetime | None = None
     resolved_by: str | None = None
     resolution: str | None = None
+    # each step as logged; read from a file, its times stay ISO text until asked for (a
+    # listing of thousands never needs them)
     history: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def last_at(self) -> datetime:
         """The stated time of the latest step: a later step may not claim an earlier one."""
-        return max([self.opened_at, *(h["at"] for h in self.history)])
+        times = [h["at"] if isinstance(h["at"], datetime) else parse_iso(h["at"])
+                 for h in self.history]
+        return max([self.opened_at, *times])
 
 
 def higher(a: str, b: str) -> str:
