@@ -21,9 +21,11 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     PlainSerializer,
     PrivateAttr,
+    Tag,
     WithJsonSchema,
     model_validator,
 )
@@ -426,6 +428,13 @@ class ServiceHours(EstateModel):
         return self
 
 
+# '24x7' or service hours; told apart by type, so an error names only the form that was meant
+SiteHours = Annotated[
+    Annotated[Literal["24x7"], Tag("24x7")] | Annotated[ServiceHours, Tag("hours")],
+    Discriminator(lambda v: "24x7" if isinstance(v, str) else "hours"),
+]
+
+
 class ServicePolicy(EstateModel):
     """policies/service.yaml"""
 
@@ -435,7 +444,7 @@ class ServicePolicy(EstateModel):
     unreachable_after_runs: int = Field(ge=1)
     cadence: CadenceLimits
     response_times: PerCriticality
-    service_hours: dict[Id, Literal["24x7"] | ServiceHours] = Field(
+    service_hours: dict[Id, SiteHours] = Field(
         default={}, description="Per site id: '24x7' or service hours (the default is 24x7).")
 
 

@@ -53,14 +53,19 @@ def new(iid: str, *, hosts: list[str], site: str, summary: str, severity: str, l
     return inc
 
 
+def _meet(inc: Incident, clock_name: str, who: str, at: datetime, step: str) -> None:
+    """Meet a clock once: a second ``respond`` or ``arrive`` is refused, naming the first."""
+    _active(inc, step, at)
+    clock = inc.clocks[clock_name]
+    if clock.met_at is not None:
+        raise PatrolError(f"incident {inc.id}: {clock_name.replace('_', '-')} already met at "
+                          f"{clock.met_at:%Y-%m-%dT%H:%M:%SZ} by {clock.met_by}")
+    clock.met_at, clock.met_by = at, who
+
+
 def respond(inc: Incident, by: str, note: str | None, at: datetime, written: datetime) -> None:
     by = name(by, "--by")
-    _active(inc, "respond to", at)
-    clock = inc.clocks["response"]
-    if clock.met_at is not None:
-        raise PatrolError(f"incident {inc.id} was already responded to at "
-                          f"{clock.met_at:%Y-%m-%dT%H:%M:%SZ} by {clock.met_by}")
-    clock.met_at, clock.met_by = at, by
+    _meet(inc, "response", by, at, "respond to")
     if inc.state is State.OPEN:
         inc.state = State.RESPONDED
     elif inc.state is State.WAITING and inc.resumes_to is State.OPEN:
@@ -70,12 +75,7 @@ def respond(inc: Incident, by: str, note: str | None, at: datetime, written: dat
 
 def arrive(inc: Incident, engineer: str, at: datetime, written: datetime) -> None:
     engineer = name(engineer, "--engineer")
-    _active(inc, "arrive at", at)
-    clock = inc.clocks["on_site"]
-    if clock.met_at is not None:
-        raise PatrolError(f"incident {inc.id}: {clock.met_by} already arrived at "
-                          f"{clock.met_at:%Y-%m-%dT%H:%M:%SZ}")
-    clock.met_at, clock.met_by = at, engineer
+    _meet(inc, "on_site", engineer, at, "arrive at")
     response = inc.clocks["response"]
     if response.met_at is None:  # someone on site has responded, too
         response.met_at, response.met_by = at, engineer

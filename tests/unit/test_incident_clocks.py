@@ -194,3 +194,11 @@ def test_escalation_warns_at_warn_at_and_breaches_at_100_percent_once_each():
     assert [(a.clock, a.level, a.due) for a in breached] == [
         ("response", "breached", opened + timedelta(hours=1))]
     assert inc.clocks["response"].breached_at == opened + timedelta(hours=1)
+
+
+def test_a_second_response_is_refused_naming_the_first():
+    opened = berlin(2026, 11, 24, 10, 0)
+    inc = incident(opened, timedelta(hours=1), timedelta(hours=4))
+    lifecycle.respond(inc, "Jonas", None, opened + timedelta(minutes=5), opened)
+    with pytest.raises(PatrolError, match="response already met at 2026-11-24T09:05:00Z by Jonas"):
+        lifecycle.respond(inc, "Anna", None, opened + timedelta(minutes=6), opened)
