@@ -1,19 +1,32 @@
 """The command line: parse, call one function per command, map errors to exit codes.
 
-Each command's work lives in ``runner/commands/<name>.py`` as ``run(...) -> int``; modules are
-imported lazily so ``patrol validate`` does not pay for Ansible or Git imports.
+Each command's work lives in ``runner/commands/<name>.py`` as ``run(...) -> int``, imported
+here and called directly. Command modules import only the standard library and light
+project modules at the top and their heavy dependencies (pydantic models, Ansible, Git)
+inside ``run``, so ``patrol validate`` does not pay for Ansible or Git imports.
 """
 
 from __future__ import annotations
 
-import importlib
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
+from .commands import compliance as compliance_cmd
+from .commands import demo as demo_cmd
+from .commands import findings as findings_cmd
+from .commands import inspect as inspect_cmd
+from .commands import inventory as inventory_cmd
+from .commands import lab as lab_cmd
+from .commands import lifecycle as lifecycle_cmd
+from .commands import plan as plan_cmd
+from .commands import schema as schema_cmd
+from .commands import spares as spares_cmd
+from .commands import upgrade as upgrade_cmd
+from .commands import validate as validate_cmd
 from .errors import Exit, PatrolError
 
 app = typer.Typer(
@@ -31,12 +44,16 @@ LabOpt = Annotated[bool, typer.Option(
     "and ssh options.")]
 
 
-def _call(module: str, func: str = "run", **kwargs: object) -> None:
-    root = kwargs.get("root")
-    if isinstance(root, Path) and not root.is_dir():
+def _root(root: Path) -> Path:
+    """The estate root every command takes: a missing directory is one clean usage error."""
+    if not root.is_dir():
         raise PatrolError(f"{root}: no such directory (expected the estate's root)")
-    mod = importlib.import_module(f"runner.commands.{module}")
-    raise typer.Exit(int(getattr(mod, func)(**kwargs)))
+    return root
+
+
+def _exit(code: int) -> NoReturn:
+    """A command's return value is the process's exit code."""
+    raise typer.Exit(int(code))
 
 
 class Format(StrEnum):
@@ -57,7 +74,7 @@ def validate(
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
 ) -> None:
     """Validate every estate file and the references between them; report all errors."""
-    _call("validate", root=path, fmt=fmt.value)
+    _exit(validate_cmd.run(root=_root(path), fmt=fmt.value))
 
 
 @app.command()
@@ -65,7 +82,7 @@ def schema(
     out: Annotated[Path | None, typer.Option(help="Write one schema file per kind here.")] = None,
 ) -> None:
     """Export the JSON Schema of each estate file kind, generated from the models."""
-    _call("schema", out=out)
+    _exit(schema_cmd.run(out=out))
 
 
 @app.command()
@@ -76,7 +93,7 @@ def inventory(
     estate: EstateOpt = Path("."),
 ) -> None:
     """The estate as Ansible dynamic-inventory JSON."""
-    _call("inventory", root=estate, list_=list_, host=host, lab=lab)
+    _exit(inventory_cmd.run(root=_root(estate), list_=list_, host=host, lab=lab))
 
 
 @app.command()
@@ -90,8 +107,8 @@ def inspect(
     estate: EstateOpt = Path("."),
 ) -> None:
     """Run a checklist against its hosts, judge, record and commit."""
-    _call("inspect", root=estate, checklist=checklist, limit=limit, junit=junit, commit=commit,
-          push=push, lab=lab)
+    _exit(inspect_cmd.run(root=_root(estate), checklist=checklist, limit=limit, junit=junit,
+                         commit=commit, push=push, lab=lab))
 
 
 @app.command()
@@ -105,9 +122,10 @@ def plan(
 ) -> None:
     """What a change means: the semantic diff of the estate between two Git revisions.
 
-    Exit 0 when the head estate is valid, 1 when it is not (its errors come first).
+    Exit 0 when the head estate is valid, 1 when it is not (its errors come first) or the
+    change leaves a spare-part commitment short at a site.
     """
-    _call("plan", root=estate, base=base, head=head, fmt=fmt.value)
+    _exit(plan_cmd.run(root=_root(estate), base=base, head=head, fmt=fmt.value))
 
 
 findings_app = typer.Typer(no_args_is_help=False, help="Findings and their deadlines.")
@@ -126,8 +144,8 @@ def findings(
 ) -> None:
     """List findings (active ones unless --state says otherwise) with totals."""
     if ctx.invoked_subcommand is None:
-        _call("findings", root=estate, states=state, host=host, overdue=overdue, fmt=fmt.value,
-              owner=owner)
+        _exit(findings_cmd.run(root=_root(estate), states=state, host=host, overdue=overdue,
+                               fmt=fmt.value, owner=owner))
 
 
 @findings_app.command("assign")
@@ -137,7 +155,7 @@ def findings_assign(
     estate: EstateOpt = Path("."),
 ) -> None:
     """Give a finding a new owner (a sealed record and a commit)."""
-    _call("findings", "assign", root=estate, fid=finding, to=to)
+    _exit(findings_cmd.assign(root=_root(estate), fid=finding, to=to))
 
 
 @findings_app.command("escalate")
@@ -149,7 +167,7 @@ def findings_escalate(
 ) -> None:
     """Lapse expired waivers, move findings to warned / overdue / penalised, and warn or
     breach incident clocks (the one escalation CI runs every 15 minutes)."""
-    _call("findings", "escalate", root=estate, now=now, commit=commit, push=push)
+    _exit(findings_cmd.escalate(root=_root(estate), now=now, commit=commit, push=push))
 
 
 @app.command()
@@ -159,7 +177,7 @@ def compliance(
     estate: EstateOpt = Path("."),
 ) -> None:
     """Checklists that did not complete on every host within their cadence."""
-    _call("compliance", root=estate, now=now, commit=commit)
+    _exit(compliance_cmd.run(root=_root(estate), now=now, commit=commit))
 
 
 @app.command()
@@ -168,7 +186,7 @@ def demo(
     estate: EstateOpt = Path("."),
 ) -> None:
     """Bring the lab up and inspect it in a throwaway clone; print the summary and commit."""
-    _call("demo", root=estate, checklist=checklist)
+    _exit(demo_cmd.run(root=_root(estate), checklist=checklist))
 
 
 @app.command()
@@ -182,14 +200,87 @@ def upgrade(
     estate: EstateOpt = Path("."),
 ) -> None:
     """Run an upgrade plan in its window, wave by wave: pre-checks, apt, post-checks, halt."""
-    _call("upgrade", root=estate, plan=plan, check=check, now=now, commit=commit, lab=lab)
+    _exit(upgrade_cmd.run(root=_root(estate), plan=plan, check=check, now=now, commit=commit,
+                          lab=lab))
+
+
+# --- spare parts and equipment lifecycle (runner/commands/spares.py, lifecycle.py) --------
+spares_app = typer.Typer(no_args_is_help=False, help="Spare-part coverage and stock movements.")
+lifecycle_app = typer.Typer(no_args_is_help=False, help="Warranties, end of life, replacements.")
+CommitOpt = Annotated[bool, typer.Option("--commit/--no-commit", help="Commit the record.")]
+ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (ticket, fault, delivery).")]
+DepotOpt = Annotated[str, typer.Option("--depot", help="The depot the part moves at.")]
+PushOpt = Annotated[bool, typer.Option(help="Push the commit (re-made on a moved tip, never "
+                                            "forced).")]
+
+
+@spares_app.callback(invoke_without_command=True)
+def spares(
+    ctx: typer.Context,
+    site: Annotated[str | None, typer.Option(help="Site ids or globs, comma-separated.")] = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.text,
+    estate: EstateOpt = Path("."),
+) -> None:
+    """Coverage per site and part: required, reachable in time, shortfall (exit 1 if short)."""
+    if ctx.invoked_subcommand is None:
+        _exit(spares_cmd.run(root=_root(estate), site=site, fmt=fmt.value))
+
+
+@spares_app.command("use")
+def spares_use(
+    part: Annotated[str, typer.Argument(help="The part used.")], depot: DepotOpt,
+    host: Annotated[str, typer.Option("--host", help="The host it went into.")],
+    reason: ReasonOpt,
+    quantity: Annotated[int, typer.Option(help="How many.")] = 1,
+    commit: CommitOpt = True, estate: EstateOpt = Path("."),
+) -> None:
+    """Take parts out of a depot for a host: edit inventory/spares.yaml, record, commit."""
+    _exit(spares_cmd.move(root=_root(estate), action="use", part=part, depot=depot, host=host,
+                          quantity=quantity, reason=reason, commit=commit))
+
+
+@spares_app.command("receive")
+def spares_receive(
+    part: Annotated[str, typer.Argument(help="The part received.")], depot: DepotOpt,
+    quantity: Annotated[int, typer.Option(help="How many arrived.")], reason: ReasonOpt,
+    commit: CommitOpt = True, estate: EstateOpt = Path("."),
+) -> None:
+    """Add parts received at a depot: edit inventory/spares.yaml, record, commit."""
+    _exit(spares_cmd.move(root=_root(estate), action="receive", part=part, depot=depot,
+                          host=None, quantity=quantity, reason=reason, commit=commit))
+
+
+@spares_app.command("check")
+def spares_check(now: NowOpt = None, commit: CommitOpt = True, push: PushOpt = False,
+                 estate: EstateOpt = Path(".")) -> None:
+    """Open findings for commitments short at a site, close those covered again."""
+    _exit(spares_cmd.check(root=_root(estate), now=now, commit=commit, push=push))
+
+
+@lifecycle_app.callback(invoke_without_command=True)
+def lifecycle(
+    ctx: typer.Context,
+    horizon: Annotated[str, typer.Option(help="How far ahead to look.")] = "180d",
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.text,
+    estate: EstateOpt = Path("."),
+) -> None:
+    """Warranties and end of life within the horizon, the retire-before list, replacements."""
+    if ctx.invoked_subcommand is None:
+        _exit(lifecycle_cmd.run(root=_root(estate), horizon=horizon, fmt=fmt.value))
+
+
+@lifecycle_app.command("check")
+def lifecycle_check(now: NowOpt = None, commit: CommitOpt = True, push: PushOpt = False,
+                    estate: EstateOpt = Path(".")) -> None:
+    """Open findings for hosts past end of life or out of warranty, close the rest."""
+    _exit(lifecycle_cmd.check(root=_root(estate), now=now, commit=commit, push=push))
 
 
 def _add_subapps() -> None:
     app.add_typer(findings_app, name="findings")
-    from .commands import lab
-
-    app.add_typer(lab.app, name="lab", help="The local test fleet of SSH hosts.")
+    app.add_typer(spares_app, name="spares")
+    app.add_typer(lifecycle_app, name="lifecycle")
+    app.add_typer(lab_cmd.app, name="lab", help="The local test fleet of SSH hosts.")
     from . import cli_incidents
 
     cli_incidents.mount(app)
@@ -201,7 +292,9 @@ def main() -> None:
     try:
         app(standalone_mode=True)
     except PatrolError as exc:
-        typer.echo(f"patrol: {exc}", err=True)
+        from .escape import terminal_lines
+
+        typer.echo(f"patrol: {terminal_lines(exc)}", err=True)
         sys.exit(int(exc.exit_code))
     except KeyboardInterrupt:
         typer.echo("patrol: interrupted", err=True)

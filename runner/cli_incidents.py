@@ -11,7 +11,8 @@ from typing import Annotated
 
 import typer
 
-from .cli import EstateOpt, ReportFormat, _call
+from .cli import EstateOpt, ReportFormat, _exit, _root
+from .commands import incidents as incidents_cmd
 
 app = typer.Typer(no_args_is_help=True, help="Support incidents: response and on-site clocks.")
 IdArg = Annotated[str, typer.Argument(help="Incident id, e.g. INC-2026-0001.")]
@@ -32,8 +33,9 @@ def open_(
     estate: EstateOpt = Path("."),
 ) -> None:
     """Open an incident: its response and on-site clocks start."""
-    _call("incidents", "open_", root=estate, hosts=host, summary=summary, severity=severity,
-          reported_by=reported_by, via=via, at=at)
+    _exit(incidents_cmd.open_(root=_root(estate), hosts=host, summary=summary,
+                              severity=severity,
+                              reported_by=reported_by, via=via, at=at))
 
 
 @app.command()
@@ -45,7 +47,7 @@ def respond(
     estate: EstateOpt = Path("."),
 ) -> None:
     """Log the remote response: meets the response clock."""
-    _call("incidents", "respond", root=estate, iid=incident, by=by, note=note, at=at)
+    _exit(incidents_cmd.respond(root=_root(estate), iid=incident, by=by, note=note, at=at))
 
 
 @app.command()
@@ -56,7 +58,7 @@ def arrive(
     estate: EstateOpt = Path("."),
 ) -> None:
     """Log an engineer's on-site arrival: meets the on-site clock."""
-    _call("incidents", "arrive", root=estate, iid=incident, engineer=engineer, at=at)
+    _exit(incidents_cmd.arrive(root=_root(estate), iid=incident, engineer=engineer, at=at))
 
 
 @app.command()
@@ -67,13 +69,13 @@ def wait(
     estate: EstateOpt = Path("."),
 ) -> None:
     """Wait on the customer: both clocks pause."""
-    _call("incidents", "wait", root=estate, iid=incident, reason=reason, at=at)
+    _exit(incidents_cmd.wait(root=_root(estate), iid=incident, reason=reason, at=at))
 
 
 @app.command()
 def resume(incident: IdArg, at: AtOpt = None, estate: EstateOpt = Path(".")) -> None:
     """The customer answered: the clocks run again (from the next service-hours start)."""
-    _call("incidents", "resume", root=estate, iid=incident, at=at)
+    _exit(incidents_cmd.resume(root=_root(estate), iid=incident, at=at))
 
 
 @app.command()
@@ -85,7 +87,7 @@ def resolve(
     estate: EstateOpt = Path("."),
 ) -> None:
     """Resolve the incident with a note; unmet clocks stop."""
-    _call("incidents", "resolve", root=estate, iid=incident, note=note, by=by, at=at)
+    _exit(incidents_cmd.resolve(root=_root(estate), iid=incident, note=note, by=by, at=at))
 
 
 @app.command()
@@ -95,7 +97,7 @@ def assign(
     estate: EstateOpt = Path("."),
 ) -> None:
     """Give the incident a new owner."""
-    _call("incidents", "assign", root=estate, iid=incident, to=to)
+    _exit(incidents_cmd.assign(root=_root(estate), iid=incident, to=to))
 
 
 def incidents(
@@ -111,8 +113,8 @@ def incidents(
 ) -> None:
     """List incidents (active ones unless --state says otherwise) with each clock's time left
     or how far it is breached."""
-    _call("incidents", "listing", root=estate, states=state, host=host, owner=owner,
-          breached=breached, fmt=fmt.value, now=now)
+    _exit(incidents_cmd.listing(root=_root(estate), states=state, host=host, owner=owner,
+                                  breached=breached, fmt=fmt.value, now=now))
 
 
 def mount(root_app: typer.Typer) -> None:

@@ -22,6 +22,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from .ansible_data import as_data, inventory_as_data
+
 PLAYBOOKS = Path(__file__).resolve().parent.parent / "playbooks"
 
 
@@ -172,7 +174,8 @@ def run_play(
     per host wins, so multi-task plays report their final state; a failure or an
     unreachable result is never overwritten by a later ok. ``cancel`` (polled five times a
     second) and ``deadline`` (seconds from the start) stop the play early; see the module
-    docstring.
+    docstring. Every variable and extravar is handed over as data (``runner.ansible_data``):
+    estate text is never an Ansible template.
     """
     from ansible_runner.interface import init_runner
 
@@ -223,9 +226,10 @@ def run_play(
             private_data_dir=pdd,
             project_dir=str(PLAYBOOKS),
             playbook=str(PLAYBOOKS / playbook),
-            inventory=static_inventory(inventory) if "_meta" in inventory else inventory,
+            inventory=inventory_as_data(
+                static_inventory(inventory) if "_meta" in inventory else inventory),
             limit=",".join(limit) if limit else None,
-            extravars=extravars or {},
+            extravars=as_data(extravars or {}),
             envvars=_envvars(timeout, forks, os.path.join(pdd, "cp")),
             forks=forks,
             cmdline="--check --diff" if check_mode else None,

@@ -1,7 +1,8 @@
 """The registry of check kinds: the single source of which ``kind`` names exist.
 
-Each kind lives in its own module (see ``base.py`` for the contract); add a new kind by
-writing the module and listing it in ``_MODULES``.
+Each kind lives in its own module (see ``base.py`` for the ``CheckKind`` contract) and
+exports its ``KIND``; add a new kind by writing the module and listing its ``KIND`` in
+``KINDS`` (as pre-commit lists its languages in ``all_languages.languages``).
 
 The executor uses two helpers around the ``patrol_measure`` Ansible module:
 
@@ -9,7 +10,8 @@ The executor uses two helpers around the ``patrol_measure`` Ansible module:
   ``[{"id": "<probe>-<hash>", "probe": ..., "args": {...}}, ...]``, one entry per distinct
   probe + args (filesystem and inode usage share one ``filesystems`` pass), in a stable order,
   each with the seconds it may take (``timeout``: the check's own, else its kind's
-  ``TIMEOUT``, else ``base.DEFAULT_TIMEOUT``; checks sharing a probe get the longest);
+  ``TIMEOUT``, ``base.DEFAULT_TIMEOUT`` unless the kind says otherwise; checks sharing a
+  probe get the longest);
 - ``judge_all(checks, host, values)`` -> ``{check_id: Result}`` from the module's
   ``values`` (measurement id -> value or ``{"error": ...}``); a missing value, a malformed
   value or a judge that raises is an ``error`` for that check only.
@@ -21,53 +23,72 @@ instance (a plain dict is validated on the way).
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 from collections.abc import Iterable, Mapping
-from functools import cache
-from types import ModuleType
-from typing import Any
+from typing import Any, TypedDict
 
 from ..results import Result, Status
-from .base import DEFAULT_TIMEOUT, HostLike, Measurement, ParamsModel
-
-_MODULES: tuple[str, ...] = (
-    "filesystem_usage",
-    "inode_usage",
-    "memory_available",
-    "load_per_cpu",
-    "service_running",
-    "package_version",
-    "drift",
-    "pending_upgrades",
-    "reboot_required",
-    "listening_ports",
-    "file_mode",
-    "sshd_config",
-    "certificate_expiry",
-    "file_freshness",
+from . import (
+    certificate_expiry,
+    drift,
+    file_freshness,
+    file_mode,
+    filesystem_usage,
+    inode_usage,
+    listening_ports,
+    load_per_cpu,
+    memory_available,
+    package_version,
+    pending_upgrades,
+    reboot_required,
+    service_running,
+    sshd_config,
 )
+from .base import DEFAULT_TIMEOUT, CheckKind, HostLike, Measured, Measurement, ParamsModel
 
-CheckSpec = tuple[str, str, "ParamsModel | Mapping[str, Any]"]
+# Any: the kinds' params models differ, so the registry holds CheckKind[P] for many P.
+__all__ = ["DEFAULT_TIMEOUT", "KINDS", "get", "judge_all", "kind_names", "plan_measurements"]
+
+KINDS: dict[str, CheckKind[Any]] = {
+    kind.NAME: kind
+    for kind in (
+        filesystem_usage.KIND,
+        inode_usage.KIND,
+        memory_available.KIND,
+        load_per_cpu.KIND,
+        service_running.KIND,
+        package_version.KIND,
+        drift.KIND,
+        pending_upgrades.KIND,
+        reboot_required.KIND,
+        listening_ports.KIND,
+        file_mode.KIND,
+        sshd_config.KIND,
+        certificate_expiry.KIND,
+        file_freshness.KIND,
+    )
+}
 
 
-@cache
-def registry() -> dict[str, ModuleType]:
-    """Kind name -> module, imported once."""
-    kinds: dict[str, ModuleType] = {}
-    for mod_name in _MODULES:
-        mod = importlib.import_module(f"{__name__}.{mod_name}")
-        kinds[mod.NAME] = mod
-    return kinds
+CheckSpec = tuple[str, str, "ParamsModel | Mapping[str, object]"]
+
+
+class PlannedMeasurement(TypedDict):
+    """One entry of patrol_measure's ``measurements`` argument."""
+
+    id: str
+    probe: str
+    args: dict[str, Any]  # the probe's JSON arguments
+    timeout: int  # seconds the probe may take on the host
 
 
 def kind_names() -> list[str]:
-    return sorted(registry())
+    return sorted(KINDS)
 
 
-def get(kind: str) -> ModuleType:
-    """The module of a kind; KeyError for an unknown kind (validation reports it first)."""
-    return registry()[kind]
+def get(kind: str) -> CheckKind[Any]:
+    """A kind by name; KeyError for an unknown kind (validation reports it first)."""
+    return KINDS[kind]
 
 
 def measurement_id(measurement: Measurement) -> str:
@@ -77,22 +98,23 @@ def measurement_id(measurement: Measurement) -> str:
     return f"{measurement.probe}-{digest}"
 
 
-def _params(kind: ModuleType, params: ParamsModel | Mapping[str, Any]) -> ParamsModel:
+def _params(kind: CheckKind[Any], params: ParamsModel | Mapping[str, object]) -> ParamsModel:
     return params if isinstance(params, kind.Params) else kind.Params.model_validate(params)
 
 
 def timeout_of(kind_name: str, override: int | None = None) -> int:
     """Seconds a check's probe may run before it is an error."""
-    return override or int(getattr(get(kind_name), "TIMEOUT", DEFAULT_TIMEOUT))
+    return override or get(kind_name).TIMEOUT
 
 
 def plan_measurements(checks: Iterable[CheckSpec], host: HostLike,
-                      timeouts: Mapping[str, int | None] | None = None) -> list[dict[str, Any]]:
+                      timeouts: Mapping[str, int | None] | None = None,
+                      ) -> list[PlannedMeasurement]:
     """The ``measurements`` list for ``patrol_measure`` on one host, deduplicated.
 
     ``timeouts``: check id -> the checklist's ``timeout:`` for it, when it has one.
     """
-    planned: dict[str, dict[str, Any]] = {}
+    planned: dict[str, PlannedMeasurement] = {}
     for check_id, kind_name, params in checks:
         kind = get(kind_name)
         measurement = kind.measure(_params(kind, params), host)
@@ -105,7 +127,7 @@ def plan_measurements(checks: Iterable[CheckSpec], host: HostLike,
 
 
 def judge_all(
-    checks: Iterable[CheckSpec], host: HostLike, values: Mapping[str, Any] | None
+    checks: Iterable[CheckSpec], host: HostLike, values: Mapping[str, Measured] | None
 ) -> dict[str, Result]:
     """Check id -> Result from the module's ``values``; every failure stays with its check."""
     values = values or {}

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import math
 from fnmatch import fnmatchcase
-from typing import Any
 
 from pydantic import Field, field_validator
 
 from ..results import Result, Status
-from .base import ParamsModel, measured_error
+from .base import Measured, ParamsModel
+from .helpers import measured_error
 
 
 class MountParams(ParamsModel):
@@ -44,7 +44,7 @@ def fmt_limit(limit: float) -> str:
     return f"{limit:g}%"
 
 
-def judge_mounts(measured: Any, params: MountParams, *, inodes: bool) -> Result:
+def judge_mounts(measured: Measured, params: MountParams, *, inodes: bool) -> Result:
     """Judge per-mount usage: the value maps each selected mount to its % used."""
     if (err := measured_error(measured)) is not None:
         return err

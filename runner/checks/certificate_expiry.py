@@ -8,7 +8,7 @@ than ``min_days`` days left fails, exactly ``min_days`` passes. A missing file f
 ```yaml
 - id: lab-certificate
   kind: certificate_expiry
-  severity: major
+  severity: high
   params:
     path: /etc/ssl/patrol/lab.pem
     min_days: 30
@@ -17,13 +17,11 @@ than ``min_days`` days left fails, exactly ``min_days`` passes. A missing file f
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
-
 from pydantic import Field, field_validator
 
 from ..results import Result, Status
-from .base import HostLike, Measurement, ParamsModel, absolute_path, measured_error
+from .base import HostLike, Kind, Measured, Measurement, ParamsModel
+from .helpers import absolute_path, iso, measured_error
 
 NAME = "certificate_expiry"
 
@@ -39,11 +37,7 @@ def measure(params: Params, host: HostLike) -> Measurement:
     return Measurement("certificate", {"path": params.path})
 
 
-def iso(epoch: int) -> str:
-    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result:
+def judge(measured: Measured, params: Params, host: HostLike | None = None) -> Result:
     if (err := measured_error(measured)) is not None:
         return err
     if not measured["exists"]:
@@ -59,3 +53,6 @@ def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result
         return Result(Status.FAIL, value, f"{params.path} expired {date} ({-days:.0f} days ago)")
     text = f"{params.path} expires {date} ({int(days)} days left, minimum {params.min_days})"
     return Result(Status.FAIL if days < params.min_days else Status.PASS, value, text)
+
+
+KIND = Kind(NAME, Params, measure, judge, __doc__ or "")

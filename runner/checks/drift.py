@@ -10,7 +10,7 @@ finding text on every host that drifts the same way.
 ```yaml
 - id: declared-software
   kind: drift
-  severity: major
+  severity: medium
   params:
     packages: [patrol-agent]     # optional; default: every declared package
 ```
@@ -18,13 +18,11 @@ finding text on every host that drifts the same way.
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import field_validator
 
 from ..results import Result, Status
-from .base import HostLike, Measurement, ParamsModel, measured_error
-from .package_version import check_package_names
+from .base import HostLike, Kind, Measured, Measurement, ParamsModel
+from .helpers import check_package_names, measured_error
 
 NAME = "drift"
 
@@ -52,7 +50,7 @@ def measure(params: Params, host: HostLike) -> Measurement:
     return Measurement("packages", {"names": sorted(declared(params, host))})
 
 
-def judge(measured: Any, params: Params, host: HostLike) -> Result:
+def judge(measured: Measured, params: Params, host: HostLike) -> Result:
     if (err := measured_error(measured)) is not None:
         return err
     wanted = declared(params, host)
@@ -73,3 +71,6 @@ def judge(measured: Any, params: Params, host: HostLike) -> Result:
         installed,
         f"{len(wanted)} declared package{'s' if len(wanted) != 1 else ''} as installed",
     )
+
+
+KIND = Kind(NAME, Params, measure, judge, __doc__ or "")

@@ -8,7 +8,7 @@ clock. The value is the mtime (it changes only when the file does); older than
 ```yaml
 - id: backup-fresh
   kind: file_freshness
-  severity: major
+  severity: high
   params:
     path: /var/backups/patrol-last-backup
     max_age_hours: 26
@@ -17,13 +17,11 @@ clock. The value is the mtime (it changes only when the file does); older than
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import Field, field_validator
 
 from ..results import Result, Status
-from .base import HostLike, Measurement, ParamsModel, absolute_path, measured_error
-from .certificate_expiry import iso
+from .base import HostLike, Kind, Measured, Measurement, ParamsModel
+from .helpers import absolute_path, iso, measured_error
 
 NAME = "file_freshness"
 
@@ -39,7 +37,7 @@ def measure(params: Params, host: HostLike) -> Measurement:
     return Measurement("stat", {"path": params.path})
 
 
-def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result:
+def judge(measured: Measured, params: Params, host: HostLike | None = None) -> Result:
     if (err := measured_error(measured)) is not None:
         return err
     if not measured["exists"]:
@@ -51,3 +49,6 @@ def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result
         return Result(Status.PASS, value, f"{params.path} modified in the future ({iso(mtime)})")
     text = f"{params.path} modified {age_hours:.1f} h ago, limit {params.max_age_hours:g} h"
     return Result(Status.FAIL if age_hours > params.max_age_hours else Status.PASS, value, text)
+
+
+KIND = Kind(NAME, Params, measure, judge, __doc__ or "")

@@ -9,7 +9,7 @@ Give one of them, or neither to check only owner/group. Modes are quoted octal s
 ```yaml
 - id: shadow-perms
   kind: file_mode
-  severity: major
+  severity: critical
   params:
     path: /etc/shadow
     mode: "0640"          # or max_mode: "0640"
@@ -21,18 +21,12 @@ Give one of them, or neither to check only owner/group. Modes are quoted octal s
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from pydantic import field_validator, model_validator
 
 from ..results import Result, Status
-from .base import (
-    HostLike,
-    Measurement,
-    ParamsModel,
-    absolute_path,
-    measured_error,
-)
+from .base import HostLike, Kind, Measured, Measurement, ParamsModel
+from .helpers import absolute_path, measured_error
 
 NAME = "file_mode"
 
@@ -50,7 +44,7 @@ class Params(ParamsModel):
 
     @field_validator("mode", "max_mode", mode="before")
     @classmethod
-    def _octal(cls, value: Any) -> Any:
+    def _octal(cls, value: object) -> str | None:
         if value is None:
             return None
         if not isinstance(value, str):
@@ -72,7 +66,7 @@ def measure(params: Params, host: HostLike) -> Measurement:
     return Measurement("stat", {"path": params.path})
 
 
-def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result:
+def judge(measured: Measured, params: Params, host: HostLike | None = None) -> Result:
     if (err := measured_error(measured)) is not None:
         return err
     if not measured["exists"]:
@@ -95,3 +89,6 @@ def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result
         value,
         f"{params.path} {measured['mode']} {measured['owner']}:{measured['group']}",
     )
+
+
+KIND = Kind(NAME, Params, measure, judge, __doc__ or "")

@@ -9,7 +9,7 @@ to skip it. The value maps each selected mount to its % used (integer, rounded u
 ```yaml
 - id: disk-space
   kind: filesystem_usage
-  severity: major
+  severity: high
   params:
     max_percent: 85
     include: ["*"]
@@ -19,11 +19,9 @@ to skip it. The value maps each selected mount to its % used (integer, rounded u
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..results import Result
 from ._mounts import MountParams, judge_mounts
-from .base import HostLike, Measurement
+from .base import HostLike, Kind, Measured, Measurement
 
 NAME = "filesystem_usage"
 
@@ -36,5 +34,8 @@ def measure(params: Params, host: HostLike) -> Measurement:
     return Measurement("filesystems")
 
 
-def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result:
+def judge(measured: Measured, params: Params, host: HostLike | None = None) -> Result:
     return judge_mounts(measured, params, inodes=False)
+
+
+KIND = Kind(NAME, Params, measure, judge, __doc__ or "")

@@ -6,7 +6,7 @@ limit (btrfs reports 0 inodes) are skipped. Exactly at ``max_percent`` passes.
 ```yaml
 - id: inodes
   kind: inode_usage
-  severity: major
+  severity: high
   params:
     max_percent: 85
     exclude: ["/dev/shm"]
@@ -15,11 +15,9 @@ limit (btrfs reports 0 inodes) are skipped. Exactly at ``max_percent`` passes.
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..results import Result
 from ._mounts import MountParams, judge_mounts
-from .base import HostLike, Measurement
+from .base import HostLike, Kind, Measured, Measurement
 
 NAME = "inode_usage"
 
@@ -32,5 +30,8 @@ def measure(params: Params, host: HostLike) -> Measurement:
     return Measurement("filesystems")
 
 
-def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result:
+def judge(measured: Measured, params: Params, host: HostLike | None = None) -> Result:
     return judge_mounts(measured, params, inodes=True)
+
+
+KIND = Kind(NAME, Params, measure, judge, __doc__ or "")

@@ -7,7 +7,7 @@ the sorted list of listening ports.
 ```yaml
 - id: ports
   kind: listening_ports
-  severity: major
+  severity: high
   params:
     expected: [22]
     forbidden: [23, 3306]
@@ -16,12 +16,13 @@ the sorted list of listening ports.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import Field, model_validator
 
 from ..results import Result, Status
-from .base import HostLike, Measurement, ParamsModel, measured_error
+from .base import HostLike, Kind, Measured, Measurement, ParamsModel
+from .helpers import measured_error
 
 NAME = "listening_ports"
 
@@ -46,7 +47,7 @@ def measure(params: Params, host: HostLike) -> Measurement:
     return Measurement("listening_ports")
 
 
-def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result:
+def judge(measured: Measured, params: Params, host: HostLike | None = None) -> Result:
     if (err := measured_error(measured)) is not None:
         return err
     listening = sorted(set(measured["ports"]))
@@ -62,3 +63,6 @@ def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result
     if params.forbidden:
         parts.append("none of " + ", ".join(map(str, sorted(set(params.forbidden)))))
     return Result(Status.PASS, listening, "; ".join(parts))
+
+
+KIND = Kind(NAME, Params, measure, judge, __doc__ or "")

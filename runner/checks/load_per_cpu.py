@@ -6,7 +6,7 @@ The value is rounded to two decimals and judged on that: above ``max`` fails, ex
 ```yaml
 - id: load
   kind: load_per_cpu
-  severity: minor
+  severity: medium
   params:
     max: 2.0
     minutes: 5
@@ -15,12 +15,13 @@ The value is rounded to two decimals and judged on that: above ``max`` fails, ex
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field
 
 from ..results import Result, Status
-from .base import HostLike, Measurement, ParamsModel, measured_error
+from .base import HostLike, Kind, Measured, Measurement, ParamsModel
+from .helpers import measured_error
 
 NAME = "load_per_cpu"
 
@@ -34,7 +35,7 @@ def measure(params: Params, host: HostLike) -> Measurement:
     return Measurement("loadavg")
 
 
-def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result:
+def judge(measured: Measured, params: Params, host: HostLike | None = None) -> Result:
     if (err := measured_error(measured)) is not None:
         return err
     cpus = int(measured["cpus"])
@@ -48,3 +49,6 @@ def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result
         f"limit {params.max:g}"
     )
     return Result(Status.FAIL if per_cpu > params.max else Status.PASS, value, text)
+
+
+KIND = Kind(NAME, Params, measure, judge, __doc__ or "")

@@ -6,7 +6,7 @@ verdict is taken on that rounded value: below ``min_percent`` fails, exactly at 
 ```yaml
 - id: memory
   kind: memory_available
-  severity: minor
+  severity: medium
   params:
     min_percent: 10
 ```
@@ -14,12 +14,11 @@ verdict is taken on that rounded value: below ``min_percent`` fails, exactly at 
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import Field
 
 from ..results import Result, Status
-from .base import HostLike, Measurement, ParamsModel, measured_error
+from .base import HostLike, Kind, Measured, Measurement, ParamsModel
+from .helpers import measured_error
 
 NAME = "memory_available"
 
@@ -32,7 +31,7 @@ def measure(params: Params, host: HostLike) -> Measurement:
     return Measurement("meminfo")
 
 
-def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result:
+def judge(measured: Measured, params: Params, host: HostLike | None = None) -> Result:
     if (err := measured_error(measured)) is not None:
         return err
     total, available = measured["total_kb"], measured["available_kb"]
@@ -44,3 +43,6 @@ def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result
     if pct < params.min_percent:
         return Result(Status.FAIL, value, f"{text}, minimum {params.min_percent:g}%")
     return Result(Status.PASS, value, f"{text}, minimum {params.min_percent:g}%")
+
+
+KIND = Kind(NAME, Params, measure, judge, __doc__ or "")

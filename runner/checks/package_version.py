@@ -6,7 +6,7 @@ The value maps each package to its installed version (``null`` when not installe
 ```yaml
 - id: openssh-installed
   kind: package_version
-  severity: major
+  severity: high
   params:
     packages:
       openssh-server: null          # any version
@@ -16,23 +16,13 @@ The value maps each package to its installed version (``null`` when not installe
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
 from pydantic import Field, field_validator
 
 from ..results import Result, Status
-from .base import HostLike, Measurement, ParamsModel, measured_error
+from .base import HostLike, Kind, Measured, Measurement, ParamsModel
+from .helpers import check_package_names, measured_error
 
 NAME = "package_version"
-
-PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9+.-]+(:[a-z0-9-]+)?$")
-
-
-def check_package_names(names: list[str]) -> None:
-    for name in names:
-        if not PACKAGE_NAME.match(name):
-            raise ValueError(f"{name!r} is not a Debian package name")
 
 
 class Params(ParamsModel):
@@ -40,7 +30,7 @@ class Params(ParamsModel):
 
     @field_validator("packages", mode="before")
     @classmethod
-    def _versions_are_strings(cls, packages: Any) -> Any:
+    def _versions_are_strings(cls, packages: object) -> object:
         if isinstance(packages, dict):
             for name, version in packages.items():
                 if version is not None and not isinstance(version, str):
@@ -60,7 +50,7 @@ def measure(params: Params, host: HostLike) -> Measurement:
     return Measurement("packages", {"names": sorted(params.packages)})
 
 
-def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result:
+def judge(measured: Measured, params: Params, host: HostLike | None = None) -> Result:
     if (err := measured_error(measured)) is not None:
         return err
     installed = {name: measured.get(name) for name in sorted(params.packages)}
@@ -76,3 +66,6 @@ def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result
     return Result(
         Status.PASS, installed, "installed: " + ", ".join(f"{n} {v}" for n, v in installed.items())
     )
+
+
+KIND = Kind(NAME, Params, measure, judge, __doc__ or "")

@@ -12,7 +12,7 @@ name), not every package: a stale host would otherwise bloat every run record.
 ```yaml
 - id: upgrades
   kind: pending_upgrades
-  severity: minor
+  severity: medium
   params:
     max: 10
     security_max: 0
@@ -27,7 +27,8 @@ from typing import Any
 from pydantic import Field
 
 from ..results import Result, Status
-from .base import HostLike, Measurement, ParamsModel, measured_error, plural
+from .base import HostLike, Kind, Measured, Measurement, ParamsModel
+from .helpers import measured_error, plural
 
 NAME = "pending_upgrades"
 TIMEOUT = 300  # s: loading apt's cache is slow on a small host, and ``refresh`` downloads
@@ -50,7 +51,7 @@ def _names(names: list[str], limit: int = 5) -> str:
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
-def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result:
+def judge(measured: Measured, params: Params, host: HostLike | None = None) -> Result:
     if (err := measured_error(measured)) is not None:
         return err
     packages: dict[str, dict[str, Any]] = measured["packages"]
@@ -80,3 +81,6 @@ def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result
         f"{plural(len(names), 'pending upgrade')}, {len(security)} security "
         f"(limits {params.max} / {params.security_max} security)",
     )
+
+
+KIND = Kind(NAME, Params, measure, judge, __doc__ or "", TIMEOUT)

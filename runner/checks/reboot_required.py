@@ -6,17 +6,16 @@ named in the reason.
 ```yaml
 - id: reboot
   kind: reboot_required
-  severity: minor
+  severity: low
   params: {}
 ```
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..results import Result, Status
-from .base import HostLike, Measurement, ParamsModel, measured_error
+from .base import HostLike, Kind, Measured, Measurement, ParamsModel
+from .helpers import measured_error
 
 NAME = "reboot_required"
 
@@ -29,7 +28,7 @@ def measure(params: Params, host: HostLike) -> Measurement:
     return Measurement("reboot_required")
 
 
-def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result:
+def judge(measured: Measured, params: Params, host: HostLike | None = None) -> Result:
     if (err := measured_error(measured)) is not None:
         return err
     if not measured["required"]:
@@ -38,3 +37,6 @@ def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result
     value = {"required": True, "packages": packages}
     by = f" by {', '.join(packages)}" if packages else ""
     return Result(Status.FAIL, value, f"reboot required{by}")
+
+
+KIND = Kind(NAME, Params, measure, judge, __doc__ or "")

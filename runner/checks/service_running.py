@@ -15,12 +15,13 @@ Works with sysvinit scripts (no systemd needed). The value maps each service to
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Mapping
 
 from pydantic import Field, field_validator
 
 from ..results import Result, Status
-from .base import HostLike, Measurement, ParamsModel, measured_error
+from .base import HostLike, Kind, Measured, Measurement, ParamsModel
+from .helpers import measured_error
 
 NAME = "service_running"
 
@@ -45,7 +46,7 @@ def measure(params: Params, host: HostLike) -> Measurement:
     return Measurement("service_status", {"names": sorted(params.services)})
 
 
-def _state(status: dict[str, Any]) -> str:
+def _state(status: Mapping[str, object]) -> str:
     if status.get("rc") == 0:
         return "running"
     output = str(status.get("output", ""))
@@ -54,7 +55,7 @@ def _state(status: dict[str, Any]) -> str:
     return "stopped"
 
 
-def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result:
+def judge(measured: Measured, params: Params, host: HostLike | None = None) -> Result:
     if (err := measured_error(measured)) is not None:
         return err
     states: dict[str, str] = {}
@@ -73,3 +74,6 @@ def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result
         ]  # fmt: skip
         return Result(Status.FAIL, states, "; ".join(reasons))
     return Result(Status.PASS, states, f"running: {', '.join(states)}")
+
+
+KIND = Kind(NAME, Params, measure, judge, __doc__ or "")

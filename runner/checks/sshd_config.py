@@ -17,17 +17,17 @@ leave one out to not check it. ``settings`` checks any other sshd keyword the sa
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 
 from ..results import Result, Status
-from .base import HostLike, Measurement, ParamsModel, measured_error
+from .base import HostLike, Kind, Measured, Measurement, ParamsModel
+from .helpers import measured_error
 
 NAME = "sshd_config"
 
 
-def _allowed(value: Any) -> Any:
+def _allowed(value: object) -> list[str] | None:
     """One value or a list; YAML 1.1 booleans (unquoted no/yes) become "no"/"yes"."""
     if value is None:
         return None
@@ -57,7 +57,7 @@ class Params(ParamsModel):
 
     @field_validator("settings", mode="before")
     @classmethod
-    def _settings(cls, settings: Any) -> Any:
+    def _settings(cls, settings: object) -> object:
         if not isinstance(settings, dict):
             return settings
         out = {}
@@ -87,7 +87,7 @@ def measure(params: Params, host: HostLike) -> Measurement:
     return Measurement("sshd_config", {"keys": list(params.expected())})
 
 
-def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result:
+def judge(measured: Measured, params: Params, host: HostLike | None = None) -> Result:
     if (err := measured_error(measured)) is not None:
         return err
     value = {key: measured.get(key) for key in params.expected()}
@@ -101,3 +101,6 @@ def judge(measured: Any, params: Params, host: HostLike | None = None) -> Result
     if problems:
         return Result(Status.FAIL, value, "; ".join(problems))
     return Result(Status.PASS, value, ", ".join(f"{k} {v}" for k, v in value.items()))
+
+
+KIND = Kind(NAME, Params, measure, judge, __doc__ or "")

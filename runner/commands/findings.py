@@ -6,11 +6,15 @@ import json
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..clock import iso
 from ..errors import Exit, PatrolError
-from ..findings import ACTIVE, Finding, State
+
+if TYPE_CHECKING:  # runner.findings is imported when a findings command runs, not by the CLI
+    from ..estate.estate import Estate
+    from ..estate.selector import Selector
+    from ..findings import Finding
 
 _SEVERITIES = ("critical", "high", "medium", "low")
 
@@ -57,8 +61,10 @@ def owner_of(f: Finding, estate: Any | None) -> str | None:
     return f.owner or getattr(host, "owner", None)
 
 
-def select(findings: dict[str, Finding], states: list[str] | None, host_sel: Any,
-           overdue: bool, estate: Any | None, owner: str | None = None) -> list[Finding]:
+def select(findings: dict[str, Finding], states: list[str] | None, host_sel: Selector | None,
+           overdue: bool, estate: Estate | None, owner: str | None = None) -> list[Finding]:
+    from ..findings import ACTIVE, State
+
     wanted = {State(s) for s in states} if states else set(ACTIVE)
     if overdue:
         wanted &= {State.OVERDUE, State.PENALISED}
@@ -76,6 +82,8 @@ def select(findings: dict[str, Finding], states: list[str] | None, host_sel: Any
 
 
 def totals(items: list[Finding]) -> dict[str, dict[str, int]]:
+    from ..findings import State
+
     by_state = Counter(f.state.value for f in items)
     by_sev = Counter(f.severity for f in items)
     return {
@@ -85,6 +93,7 @@ def totals(items: list[Finding]) -> dict[str, dict[str, int]]:
 
 
 def render(items: list[Finding], fmt: str) -> str:
+    from ..escape import markdown, markdown_code, terminal
     from ..findings.store import to_doc
 
     t = totals(items)
@@ -93,14 +102,15 @@ def render(items: list[Finding], fmt: str) -> str:
     if fmt == "markdown":
         lines = ["| finding | state | severity | due | reason |", "|---|---|---|---|---|"]
         for f in items:
-            reason = f.reason.replace("|", "\\|")
-            lines.append(f"| `{f.id}` | {f.state.value} | {f.severity} | "
-                         f"{to_doc(f)['due']} | {reason} |")
+            fid = markdown_code(f.id).replace("|", "\\|")  # a table cell ends at any |
+            lines.append(f"| {fid} | {f.state.value} | "
+                         f"{markdown(f.severity)} | {to_doc(f)['due']} | {markdown(f.reason)} |")
         lines += ["", "**Totals** — " + ", ".join(
             f"{k}: {v}" for k, v in {**t["by_state"], **t["by_severity"]}.items() if v)]
         return "\n".join(lines) + "\n"
-    lines = [f"{f.id:<40} {f.state.value:<10} {f.severity:<8} due {to_doc(f)['due']}  "
-             f"{f.owner or '-'}  {f.reason}" for f in items]
+    lines = [f"{terminal(f.id):<40} {f.state.value:<10} {terminal(f.severity):<8} "
+             f"due {to_doc(f)['due']}  {terminal(f.owner or '-')}  {terminal(f.reason)}"
+             for f in items]
     lines.append(f"{len(items)} finding(s): " + ", ".join(
         f"{v} {k}" for k, v in t["by_state"].items() if v) + " | " + ", ".join(
         f"{v} {k}" for k, v in t["by_severity"].items() if v))
@@ -110,6 +120,7 @@ def render(items: list[Finding], fmt: str) -> str:
 def run(root: Path, states: list[str] | None, host: str | None, overdue: bool, fmt: str,
         owner: str | None = None) -> int:
     from ..clock import utc_now
+    from ..findings import State
     from ..findings import store as findings_store
     from ..run import load_valid_estate
 

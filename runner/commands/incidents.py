@@ -60,10 +60,10 @@ def _step(root: Path, clock: Clock, at_text: str | None, label: str, act: Act) -
                "clocks": {c: clock_doc(s) for c, s in now.items()}}
         summary = f"incident {inc.id}: {step['event']} ({', '.join(inc.hosts)}, {inc.level})"
         change = record_change(ctx, written, f"incident-{label}", "incident", own, paths, summary)
-    from ..progress import printable
+    from ..escape import terminal
 
     for w in warnings:
-        print(f"patrol: warning: {printable(w)}", file=sys.stderr)
+        print(f"patrol: warning: {terminal(w)}", file=sys.stderr)
     print(f"{inc.id} {step['event']}: {inc.state.value}; " + "; ".join(
         f"{c.replace('_', '-')} due {iso(s.due) if s.due else 'paused'}"
         for c, s in now.items() if s.stopped_at is None))

@@ -35,7 +35,7 @@ def run(
                      say=progress.text)
     if junit is not None:
         try:
-            write_junit(junit, checklist, result.results)
+            write_junit(junit, checklist, result.results, result.timings.get("ansible", 0.0))
         except OSError as exc:
             raise PatrolError(f"--junit {junit}: {exc.strerror}; the run itself is recorded"
                               ) from None

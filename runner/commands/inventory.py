@@ -3,7 +3,8 @@
 Ansible uses it through ``inventory/patrol-inventory`` (an inventory script):
 ``ansible-inventory -i inventory/patrol-inventory --list``. With ``--lab`` (the script passes
 it when ``PATROL_LAB=1``), lab hosts that are up get the lab's connection vars; without it the
-estate's own addresses and connection settings stand.
+estate's own addresses and connection settings stand. Every variable is printed as
+``{"__ansible_unsafe": text}`` (``runner.ansible_data``): Ansible never templates estate text.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from ..errors import Exit
 
 def run(root: Path = Path("."), list_: bool = False, host: str | None = None,
         lab: bool = False) -> int:
+    from ..ansible_data import inventory_as_data
     from ..clock import utc_now
     from ..estate.files import NotAnEstate
     from ..estate.loader import load_estate
@@ -36,7 +38,7 @@ def run(root: Path = Path("."), list_: bool = False, host: str | None = None,
             print(p, file=sys.stderr)
         print("patrol inventory: the estate is invalid; run `patrol validate`", file=sys.stderr)
         return int(Exit.FAILED)
-    inventory = build_inventory(estate, connections(lab))
+    inventory = inventory_as_data(build_inventory(estate, connections(lab)))
     if host is not None:
         if host not in inventory["_meta"]["hostvars"]:
             print(f"patrol inventory: no host {host!r} in the estate", file=sys.stderr)

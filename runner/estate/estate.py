@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from .models import (
+    Check,
     Checklist,
     Commitment,
     Depot,
@@ -92,7 +92,7 @@ class Estate:
             selector = parse_selector(selector)
         return [h for h in self.hosts.values() if selector.matches(h)]
 
-    def checklist_hosts(self, checklist: Checklist, check: Any = None) -> list[Host]:
+    def checklist_hosts(self, checklist: Checklist, check: Check | None = None) -> list[Host]:
         """A checklist's hosts, narrowed by a check's own selector when it has one."""
         hosts = self.select(checklist.hosts)
         if check is not None and getattr(check, "hosts", None) is not None:

@@ -52,8 +52,10 @@ def load_estate(root: Path, *, today: date) -> tuple[Estate | None, list[Problem
 
 # --- turning pydantic errors into problems --------------------------------------------------
 
+Loc = tuple[str | int, ...]  # a place in a document: keys and list indexes, as pydantic's loc
 
-def _unwrap(annotation: Any) -> list[Any]:
+
+def _unwrap(annotation: object) -> list[object]:
     """The concrete types an annotation may hold (Annotated/Optional/Union peeled)."""
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
@@ -63,7 +65,7 @@ def _unwrap(annotation: Any) -> list[Any]:
     return [annotation]
 
 
-def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
     """The model class that the data at ``loc`` is validated against, if any."""
     current: list[Any] = [model]
     for part in loc:
@@ -84,7 +86,7 @@ def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] |
     return None
 
 
-def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
+def _data_path(data: Any, loc: Loc) -> Loc:
     """The longest prefix of ``loc`` that exists in ``data`` (pydantic adds union tags etc.)."""
     path: list[Any] = []
     for part in loc:
@@ -95,7 +97,7 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(path)
 
 
-def path_text(data: Any, path: tuple[Any, ...]) -> str:
+def path_text(data: Any, path: Loc) -> str:
     """``hosts[3](web-01).hardware.model``: a path people can read, naming list items."""
     out = ""
     for part in path:
@@ -114,13 +116,13 @@ def path_text(data: Any, path: tuple[Any, ...]) -> str:
     return out
 
 
-def _short(value: Any) -> str:
+def _short(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
 def validation_problems(doc: Document, model: type[BaseModel], exc: ValidationError,
-                        prefix: tuple[Any, ...] = ()) -> list[Problem]:
+                        prefix: Loc = ()) -> list[Problem]:
     problems = []
     for err in exc.errors(include_url=False):
         loc = prefix + tuple(err["loc"])
@@ -164,9 +166,9 @@ def _model_fields_of(cls: type[EstateModel]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _attach(obj: Any, doc: Document, path: tuple[Any, ...]) -> None:
+def _attach(obj: EstateModel, doc: Document, path: Loc) -> None:
     """Record on every estate object of ``obj`` (recursively) where it is defined."""
-    stack: list[tuple[Any, tuple[Any, ...]]] = [(obj, path)]
+    stack: list[tuple[EstateModel | list[EstateModel], Loc]] = [(obj, path)]
     while stack:
         item, where = stack.pop()
         if isinstance(item, list):

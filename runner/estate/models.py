@@ -30,11 +30,12 @@ from pydantic import (
     model_validator,
 )
 
-from .duration import Duration
+from .duration import Duration, DurationOrZero
 from .secrets import Secret
 from .selector import SelectorField
 
 if TYPE_CHECKING:
+    from ..checks.base import ParamsModel
     from .estate import Source
 
 # --- shared types ---------------------------------------------------------------------------
@@ -59,7 +60,7 @@ def _check_timezone(name: str) -> str:
 TimeZoneName = Annotated[str, AfterValidator(_check_timezone)]
 
 
-def _parse_address(value: Any) -> Any:
+def _parse_address(value: object) -> IPv4Address | IPv6Address:
     """IPv4 through the C parser (10,000 hosts: 0.3 s less than ipaddress's pure Python)."""
     if isinstance(value, (IPv4Address, IPv6Address)):
         return value
@@ -86,7 +87,7 @@ IPAddress = Annotated[
 _HHMM = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
 
 
-def _parse_hhmm(value: Any) -> time:
+def _parse_hhmm(value: object) -> time:
     if isinstance(value, time):
         return value
     match = _HHMM.match(value) if isinstance(value, str) else None
@@ -192,12 +193,27 @@ class SitesFile(EstateModel):
 # --- hosts ----------------------------------------------------------------------------------
 
 
+class Replacement(EstateModel):
+    """What a host replaces: the old host's name, its model, or both (the model is needed to
+    compare once the old host has left the inventory)."""
+
+    host: HostName | None = None
+    model: Id | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> Replacement:
+        if self.host is None and self.model is None:
+            raise ValueError("name the host or the model replaced (or both)")
+        return self
+
+
 class Hardware(EstateModel):
     model: Id
     serial: NonEmpty
     purchased: date
     warranty_end: date
     end_of_life: date
+    replaces: Replacement | None = None
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Hardware:
@@ -267,11 +283,22 @@ class PartUse(EstateModel):
     quantity: int = Field(default=1, ge=1)
 
 
+class Capacity(EstateModel):
+    """What a model can do, so a replacement can be compared with what it replaces: more
+    cores, memory or disk is better; ``power_w`` (rated draw) is shown, never compared."""
+
+    cores: int | None = Field(default=None, ge=1)
+    memory_gb: int | None = Field(default=None, ge=1)
+    disk_gb: int | None = Field(default=None, ge=0)
+    power_w: int | None = Field(default=None, ge=1)
+
+
 class HardwareModel(EstateModel):
     id: Id
     vendor: NonEmpty
     name: NonEmpty
     form_factor: str | None = None
+    capacity: Capacity | None = None
     parts: list[PartUse] = Field(min_length=1)
 
 
@@ -290,6 +317,9 @@ class Depot(EstateModel):
     name: NonEmpty
     site: Id | None = None
     location: str | None = None
+    reaches: dict[Id, DurationOrZero] = Field(
+        default={}, description="How fast a part from here reaches each site (a depot on a "
+                                "site reaches that site at once).")
 
 
 class StockEntry(EstateModel):
@@ -320,12 +350,18 @@ class Commitment(EstateModel):
                                   description="Keep one spare per this many hosts using it.")
     delivery: Duration
     channel: SupplyChannel
+    lead_time: Duration | None = Field(
+        default=None, description="vendor/distributor only: the supplier's contracted lead "
+                                  "time (default: the delivery time itself).")
 
     @model_validator(mode="after")
     def _one_minimum(self) -> Commitment:
         if (self.min_stock is None) == (self.per_hosts is None):
             raise ValueError("give exactly one of min_stock (absolute) or per_hosts "
                              "(one spare per N hosts using the part)")
+        if self.lead_time is not None and self.channel is SupplyChannel.depot:
+            raise ValueError("lead_time is for vendor or distributor channels; a depot "
+                             "commitment is met by stock")
         return self
 
 
@@ -356,7 +392,7 @@ class Check(EstateModel):
     _params: Any = PrivateAttr(default=None)
 
     @property
-    def parsed_params(self) -> Any:
+    def parsed_params(self) -> ParamsModel | None:
         """The params validated against the kind's ``Params`` model (set by the loader)."""
         return self._params
 
@@ -435,6 +471,22 @@ SiteHours = Annotated[
 ]
 
 
+class EquipmentFinding(EstateModel):
+    """How a spare-part or lifecycle finding is rated: its severity, and its deadline (default:
+    the rectification deadline of that severity)."""
+
+    severity: Severity
+    deadline: Duration | None = None
+
+
+class EquipmentPolicy(EstateModel):
+    """Findings of ``patrol spares check`` and ``patrol lifecycle check``."""
+
+    shortfall: EquipmentFinding = EquipmentFinding(severity=Severity.high)
+    end_of_life: EquipmentFinding = EquipmentFinding(severity=Severity.medium)
+    warranty: EquipmentFinding = EquipmentFinding(severity=Severity.low)
+
+
 class ServicePolicy(EstateModel):
     """policies/service.yaml"""
 
@@ -446,6 +498,7 @@ class ServicePolicy(EstateModel):
     response_times: PerCriticality
     service_hours: dict[Id, SiteHours] = Field(
         default={}, description="Per site id: '24x7' or service hours (the default is 24x7).")
+    equipment: EquipmentPolicy = EquipmentPolicy()
 
 
 # --- waivers --------------------------------------------------------------------------------
@@ -490,7 +543,7 @@ _PERCENT = r"^(100|[1-9][0-9]?)%$"
 Percent = Annotated[str, Field(pattern=_PERCENT)]
 
 
-def _check_wave(value: Any) -> Any:
+def _check_wave(value: object) -> int | str:
     if isinstance(value, bool):
         raise ValueError("a wave is a host count, a percentage like \"25%\", or \"rest\"")
     if isinstance(value, int):
@@ -512,7 +565,7 @@ Wave = Annotated[
 ]
 
 
-def _check_limit(value: Any) -> Any:
+def _check_limit(value: object) -> int | str:
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return value
     if isinstance(value, str) and re.match(_PERCENT, value):
@@ -564,7 +617,7 @@ class PlanCheck(EstateModel):
     _params: Any = PrivateAttr(default=None)
 
     @property
-    def parsed_params(self) -> Any:
+    def parsed_params(self) -> ParamsModel | None:
         return self._params
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
 
@@ -47,10 +47,13 @@ class EnvSecret(BaseModel):
         return os.environ.get(self.env)
 
     def ansible_value(self) -> str:
-        return "{{ lookup('env', '%s') }}" % self.env  # noqa: UP031 - Jinja braces
+        """Patrol's own template (the name is validated), the one string Ansible renders."""
+        from ..ansible_data import Template
+
+        return Template("{{ lookup('env', '%s') }}" % self.env)  # noqa: UP031 - Jinja braces
 
 
-def _validate(value: Any) -> VaultSecret | EnvSecret:
+def _validate(value: object) -> VaultSecret | EnvSecret:
     if isinstance(value, (VaultSecret, EnvSecret)):
         return value
     if isinstance(value, VaultValue):
@@ -70,7 +73,7 @@ def _validate(value: Any) -> VaultSecret | EnvSecret:
                      "or {env: VARIABLE_NAME}")
 
 
-def _serialize(value: VaultSecret | EnvSecret) -> Any:
+def _serialize(value: VaultSecret | EnvSecret) -> str | dict[str, str]:
     if isinstance(value, VaultSecret):
         return "<vault>"
     return {"env": value.env}

@@ -13,9 +13,10 @@ Whitespace-separated terms are ANDed; a term is ``key=v1,v2`` (any of the values
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any, Protocol, TypeVar
 
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
@@ -35,6 +36,9 @@ class _HostLike(Protocol):
     site: str
     environment: Any
     tags: list[str]
+
+
+H = TypeVar("H", bound=_HostLike)
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,7 @@ class Selector:
     def matches(self, host: _HostLike) -> bool:
         return all(term.matches(host) for term in self.terms)
 
-    def select(self, hosts: Any) -> list[Any]:
+    def select(self, hosts: Iterable[H]) -> list[H]:
         """The matching hosts, sorted by name."""
         return sorted((h for h in hosts if self.matches(h)), key=lambda h: h.name)
 

@@ -1,8 +1,7 @@
 """Incident listings: text for a terminal, JSON for tools, Markdown for reports and comments.
 
 Every clock is shown as of ``now``: due and time left, met (on time or late by), or breached
-by. Free text (summaries, names) is escaped for the format: ``runner.progress.printable`` on a
-terminal, ``runner.plan.render_markdown.text`` in Markdown.
+by. Free text (summaries, names, owners) is escaped for the format by ``runner.escape``.
 """
 
 from __future__ import annotations
@@ -69,24 +68,26 @@ def render(rows: list[Row], fmt: str, now: datetime) -> str:
     t = totals(rows)
     summary = f"{len(rows)} incident(s): " + ", ".join(f"{v} {k}" for k, v in t.items() if v)
     if fmt == "markdown":
-        from ..plan.render_markdown import code, text
+        from ..escape import markdown as text
+        from ..escape import markdown_code
 
         lines = ["| incident | state | level | hosts | owner | response | on-site | summary |",
                  "|---|---|---|---|---|---|---|---|"]
         for inc, st in rows:
-            lines.append(f"| {code(inc.id)} | {inc.state.value} | {inc.level} | "
+            iid = markdown_code(inc.id).replace("|", "\\|")  # a table cell ends at any |
+            lines.append(f"| {iid} | {inc.state.value} | {inc.level} | "
                          f"{text(', '.join(inc.hosts))} | {text(inc.owner)} | "
                          f"{clock_text(st['response'])} | {clock_text(st['on_site'])} | "
                          f"{text(inc.summary)} |")
         return "\n".join([*lines, "", f"**{summary}** (as of {iso(now)})"]) + "\n"
-    from ..progress import printable
+    from ..escape import terminal
 
     out = []
     for inc, st in rows:
         out.append(f"{inc.id:<14} {inc.state.value:<10} {inc.level:<8} "
                    f"response {clock_text(st['response']):<20} "
                    f"on-site {clock_text(st['on_site']):<20} "
-                   f"{printable(','.join(inc.hosts))}  {printable(inc.owner)}  "
-                   f"{printable(inc.summary)}")
+                   f"{terminal(','.join(inc.hosts))}  {terminal(inc.owner)}  "
+                   f"{terminal(inc.summary)}")
     out.append(f"{summary} (as of {iso(now)})")
     return "\n".join(out) + "\n"

@@ -8,11 +8,14 @@ compared whole (``tags: [pci] → [pci, gdpr]``).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from .model import FieldChange
+
+if TYPE_CHECKING:
+    from ..estate.secrets import EnvSecret, VaultSecret
 
 SECRET_CHANGED = "(secret changed)"
 _ABSENT = object()
@@ -50,7 +53,7 @@ def diff_fields(old: BaseModel | None, new: BaseModel | None, *,
     return out
 
 
-def _secret(obj: BaseModel | None) -> Any:
+def _secret(obj: BaseModel | None) -> VaultSecret | EnvSecret | None:
     """The one secret an estate object may hold: a host's become password."""
     return getattr(getattr(obj, "connection", None), "become_password", None)
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 from ..estate import Estate, Host
 from . import waivers
 from .fields import diff_fields
-from .model import ADDED, CHANGED, REMOVED, Change, Detail
+from .keyed import keyed_changes
+from .model import ADDED, CHANGED, REMOVED, Change, Detail, FieldChange
 
 SELECTED_BY = ("name", "role", "site", "environment", "tags")  # what selectors look at
 
@@ -25,20 +26,16 @@ def summary(host: Host) -> str:
 
 
 def diff(base: Estate, head: Estate) -> list[Change]:
-    out = []
-    for name in sorted(base.hosts.keys() | head.hosts.keys()):
-        old, new = base.hosts.get(name), head.hosts.get(name)
-        if old is new:
-            continue
-        if old is None:
-            out.append(Change(name, ADDED, group=new.site, summary=summary(new)))
-        elif new is None:
-            out.append(Change(name, REMOVED, group=old.site, summary=summary(old)))
-        elif old != new:
-            fields = diff_fields(old, new)
-            if fields:
-                out.append(Change(name, CHANGED, fields, group=new.site,
-                                  details=_moves(base, old, head, new, fields)))
+    def changed(name: str, old: Host, new: Host) -> Change | None:
+        fields = diff_fields(old, new)
+        return Change(name, CHANGED, fields, group=new.site,
+                      details=_moves(base, old, head, new, fields)) if fields else None
+
+    out = keyed_changes(
+        base.hosts, head.hosts,
+        added=lambda name, new: Change(name, ADDED, group=new.site, summary=summary(new)),
+        removed=lambda name, old: Change(name, REMOVED, group=old.site, summary=summary(old)),
+        changed=changed)
     return sorted(out, key=lambda c: (c.group or "", c.key))
 
 
@@ -57,7 +54,8 @@ def memberships(estate: Estate, host: Host) -> set[str]:
     return out
 
 
-def _moves(base: Estate, old: Host, head: Estate, new: Host, fields: list) -> list[Detail]:
+def _moves(base: Estate, old: Host, head: Estate, new: Host, fields: list[FieldChange],
+           ) -> list[Detail]:
     if not any(f.field.split(".")[0] in SELECTED_BY for f in fields):
         return []
     before, after = memberships(base, old), memberships(head, new)

@@ -3,26 +3,23 @@ service policy, each added, removed or changed field by field."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+
+from pydantic import BaseModel
 
 from ..estate import Estate
 from .fields import diff_fields
+from .keyed import keyed_changes
 from .model import ADDED, CHANGED, REMOVED, Change
 
 
-def diff_by_key(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
-    out = []
-    for k in sorted(old.keys() | new.keys()):
-        a, b = old.get(k), new.get(k)
-        if a is b:
-            continue
-        if a is None:
-            out.append(Change(k, ADDED, diff_fields(None, b, skip=("id",))))
-        elif b is None:
-            out.append(Change(k, REMOVED))
-        elif fields := diff_fields(a, b):
-            out.append(Change(k, CHANGED, fields))
-    return out
+def diff_by_key(old: Mapping[str, BaseModel], new: Mapping[str, BaseModel]) -> list[Change]:
+    return keyed_changes(
+        old, new,
+        added=lambda k, b: Change(k, ADDED, diff_fields(None, b, skip=("id",))),
+        removed=lambda k, a: Change(k, REMOVED),
+        changed=lambda k, a, b: Change(k, CHANGED, fields) if (fields := diff_fields(a, b))
+        else None)
 
 
 def sites(base: Estate, head: Estate) -> list[Change]:

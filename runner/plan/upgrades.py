@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..estate import Estate, UpgradePlan, Window
 from ..upgrade.waves import split_waves
 from .fields import diff_fields
+from .keyed import keyed_changes
 from .model import ADDED, CHANGED, REMOVED, Change, Detail
 
 
@@ -44,28 +45,30 @@ def _summary(plan: UpgradePlan) -> str:
 
 
 def diff(base: Estate, head: Estate) -> list[Change]:
-    out = []
-    for stem in sorted(base.upgrades.keys() | head.upgrades.keys()):
-        old, new = base.upgrades.get(stem), head.upgrades.get(stem)
-        if old is None:
-            targets = _targets(head, new)
-            out.append(Change(stem, ADDED, impact={"hosts": len(targets)}, summary=_summary(new),
-                              details=_waves(targets, new)))
-        elif new is None:
-            out.append(Change(stem, REMOVED, impact={"hosts": len(_targets(base, old))},
-                              summary=_summary(old)))
-        else:
-            if old is new and not _moved(base, head, new):
-                continue
-            fields = diff_fields(old, new) if old is not new else []
-            before, after = _targets(base, old), _targets(head, new)
-            if not fields and before == after:
-                continue
-            impact = {"hosts": len(after)}
-            if before != after:
-                impact.update(hosts_before=len(before),
-                              hosts_joining=len(set(after) - set(before)),
-                              hosts_leaving=len(set(before) - set(after)))
-            out.append(Change(stem, CHANGED, fields, impact=impact, summary=_summary(new),
-                              details=_waves(after, new)))
-    return out
+    def added(stem: str, new: UpgradePlan) -> Change:
+        targets = _targets(head, new)
+        return Change(stem, ADDED, impact={"hosts": len(targets)}, summary=_summary(new),
+                      details=_waves(targets, new))
+
+    def removed(stem: str, old: UpgradePlan) -> Change:
+        return Change(stem, REMOVED, impact={"hosts": len(_targets(base, old))},
+                      summary=_summary(old))
+
+    def changed(stem: str, old: UpgradePlan, new: UpgradePlan) -> Change | None:
+        if old is new and not _moved(base, head, new):
+            return None
+        fields = diff_fields(old, new) if old is not new else []
+        before, after = _targets(base, old), _targets(head, new)
+        if not fields and before == after:
+            return None
+        impact = {"hosts": len(after)}
+        if before != after:
+            impact.update(hosts_before=len(before),
+                          hosts_joining=len(set(after) - set(before)),
+                          hosts_leaving=len(set(before) - set(after)))
+        return Change(stem, CHANGED, fields, impact=impact, summary=_summary(new),
+                      details=_waves(after, new))
+
+    # same_too: a plan whose YAML did not change still moves when its targets do
+    return keyed_changes(base.upgrades, head.upgrades,
+                         added=added, removed=removed, changed=changed, same_too=True)

@@ -11,6 +11,7 @@ from datetime import date
 
 from ..estate import Estate, Waiver
 from .fields import diff_fields
+from .keyed import keyed_changes
 from .model import ADDED, CHANGED, REMOVED, Change
 
 MAX_DAYS = 90
@@ -52,27 +53,21 @@ def _flags(old: Waiver | None, new: Waiver, today: date) -> list[str]:
 
 
 def diff(base: Estate, head: Estate, *, today: date) -> list[Change]:
-    a = {key(w): w for w in base.waivers}
-    b = {key(w): w for w in head.waivers}
-    out = []
-    for k in sorted(a.keys() | b.keys()):
-        old, new = a.get(k), b.get(k)
-        if old is new:
-            continue
-        if old is None:
-            out.append(Change(k, ADDED, impact={"hosts": _hosts(head, new)},
-                              flags=_flags(None, new, today), summary=summary(new)))
-        elif new is None:
-            out.append(Change(k, REMOVED, impact={"hosts": _hosts(base, old)},
-                              summary=summary(old)))
-        elif old != new:
-            fields = diff_fields(old, new)
-            if not fields:
-                continue
-            status = (EXTENDED if new.expires > old.expires
-                      else SHORTENED if new.expires < old.expires else CHANGED)
-            impact = {"hosts": _hosts(head, new)}
-            if status != CHANGED:
-                impact["days"] = (new.expires - old.expires).days
-            out.append(Change(k, status, fields, impact=impact, flags=_flags(old, new, today)))
-    return out
+    def changed(k: str, old: Waiver, new: Waiver) -> Change | None:
+        fields = diff_fields(old, new)
+        if not fields:
+            return None
+        status = (EXTENDED if new.expires > old.expires
+                  else SHORTENED if new.expires < old.expires else CHANGED)
+        impact = {"hosts": _hosts(head, new)}
+        if status != CHANGED:
+            impact["days"] = (new.expires - old.expires).days
+        return Change(k, status, fields, impact=impact, flags=_flags(old, new, today))
+
+    return keyed_changes(
+        {key(w): w for w in base.waivers}, {key(w): w for w in head.waivers},
+        added=lambda k, new: Change(k, ADDED, impact={"hosts": _hosts(head, new)},
+                                    flags=_flags(None, new, today), summary=summary(new)),
+        removed=lambda k, old: Change(k, REMOVED, impact={"hosts": _hosts(base, old)},
+                                      summary=summary(old)),
+        changed=changed)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from lxml import etree
 
 from runner import archive
 from runner.inspect import inspect
@@ -123,6 +124,8 @@ def test_stopped_sshd_is_unreachable_and_others_still_complete(lab, estate, tmp_
     assert suites[f"daily.{down}"].get("errors") == "1"
     assert suites[f"daily.{up}"].get("tests") == "11"
     assert suites[f"daily.{up}"].get("failures") == "0"
+    schema = etree.XMLSchema(etree.parse(str(ROOT / "tests/schemas/junit-10.xsd")))
+    assert schema.validate(etree.parse(str(junit))), schema.error_log
 
 
 def test_drift_names_host_package_declared_and_installed(lab, estate):

@@ -230,7 +230,7 @@ def test_signals_while_writing_finish_the_record_and_exit_130(lab, tmp_path, mon
     monkeypatch.setattr(archive, "atomic_write", write_then_signal)
     handler = signal.getsignal(signal.SIGINT)
     code = inspect_command(root=estate, checklist="daily", limit=OTHER, junit=None,
-                           commit=True, push=False)
+                           commit=True, push=False, lab=True)
     assert code == 130
     assert signal.getsignal(signal.SIGINT) is handler  # ours restored, not ansible-runner's
     assert git(estate, "rev-parse", "HEAD~1") == head

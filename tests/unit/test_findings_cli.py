@@ -66,9 +66,15 @@ def test_filters_by_state_host_selector_and_overdue(estate):
 
 
 def test_markdown_escapes_table_cells(estate):
+    store = findings_store.load(estate)
+    piped = store["web-01/daily.disk-space"]
+    piped.reason = "/srv|x 91% used | limit 85%"
+    findings_store.save(estate, store)
     md = patrol(estate, "findings", "--format", "markdown").stdout
     assert md.startswith("| finding | state | severity | due | reason |")
-    assert "`web-01/daily.disk-space`" in md
+    row = next(line for line in md.splitlines() if "`web-01/daily.disk-space`" in line)
+    assert row.endswith(r"| /srv\|x 91% used \| limit 85% |")
+    assert len(row.replace(r"\|", "").split("|")) == 7  # six unescaped pipes, five cells
 
 
 def test_bad_state_and_selector_are_usage_errors(estate):

@@ -11,11 +11,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import typer
 import yaml
 from typer.testing import CliRunner
 
-from runner import archive
-from runner.cli import _add_subapps, app
+from runner import archive, cli_incidents
+from runner.cli import findings_app
 from runner.commands import findings as findings_cmd
 from runner.commands import incidents as cmd
 from runner.errors import PatrolError
@@ -24,7 +25,9 @@ from runner.incidents import store
 from tests.conftest import git
 
 T0 = datetime(2026, 11, 25, 6, 15, tzinfo=UTC)  # Wednesday
-_add_subapps()
+app = typer.Typer()  # the commands under test, without touching runner.cli's app
+app.add_typer(findings_app, name="findings")
+cli_incidents.mount(app)
 PATROL = str(Path(sys.executable).parent / "patrol")
 
 

@@ -71,3 +71,19 @@ LAB_USERS = ("runner/lab/", "runner/commands/lab.py", "runner/commands/demo.py")
 def test_production_code_never_imports_the_lab() -> None:
     assert {p for p in importers("runner.lab") if not p.startswith(LAB_USERS)} == set()
     assert "runner/commands/lab.py" in importers("runner.lab")  # the reader sees real imports
+
+
+def test_no_check_kind_imports_another_kind() -> None:
+    """What kinds share lives in runner/checks/helpers.py (or base, _mounts), not in a kind."""
+    from runner.checks import KINDS
+
+    kinds = {f"runner.checks.{name}" for name in KINDS}
+    crossing = {}
+    for name in sorted(kinds):
+        path = RUNNER / "checks" / f"{name.rpartition('.')[2]}.py"
+        others = (imported(path.read_text(), name) & kinds) - {name}
+        if others:
+            crossing[name] = sorted(others)
+    assert crossing == {}
+    assert "runner.checks.helpers" in imported(
+        (RUNNER / "checks" / "drift.py").read_text(), "runner.checks.drift")  # the reader sees it

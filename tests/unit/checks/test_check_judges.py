@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from runner.checks import (
+    KINDS,
     certificate_expiry,
     drift,
     file_freshness,
@@ -34,22 +35,7 @@ class StubHost:
     software: dict[str, str] = field(default_factory=dict)
 
 
-ALL_KINDS = [
-    certificate_expiry,
-    drift,
-    file_freshness,
-    file_mode,
-    filesystem_usage,
-    inode_usage,
-    listening_ports,
-    load_per_cpu,
-    memory_available,
-    package_version,
-    pending_upgrades,
-    reboot_required,
-    service_running,
-    sshd_config,
-]
+ALL_KINDS = [KINDS[name] for name in sorted(KINDS)]
 
 MINIMAL_PARAMS = {
     "certificate_expiry": {"path": "/etc/ssl/patrol/lab.pem"},
@@ -93,7 +79,7 @@ def test_nothing_measured_is_an_error(kind):
 
 @pytest.mark.parametrize("kind", ALL_KINDS, ids=lambda k: k.NAME)
 def test_every_kind_documents_a_yaml_example(kind):
-    assert f"kind: {kind.NAME}" in (kind.__doc__ or "")
+    assert f"kind: {kind.NAME}" in kind.doc
 
 
 # --- filesystem_usage / inode_usage ------------------------------------------------------

@@ -4,6 +4,7 @@ the same code path as over SSH, minus the SSH."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from pathlib import Path
 import ansible_runner
 import pytest
 
-from runner.checks import judge_all, plan_measurements
+from runner.checks import judge_all, kind_names, plan_measurements
 from runner.results import Status
 
 REPO = Path(__file__).resolve().parents[3]
@@ -62,6 +63,25 @@ def run_inspect_play(tmp_path: Path, measurements: list[dict], *, check: bool = 
     return results[0]
 
 
+def has_apt_pkg() -> bool:
+    return subprocess.run([PYTHON, "-c", "import apt_pkg"], capture_output=True).returncode == 0
+
+
+def expected_sshd() -> tuple[Status, str]:
+    """The sshd verdict this machine must give, and a part of its reason. ``sshd -T`` needs
+    the binary, root (to read the host keys) and the privilege separation directory
+    /run/sshd (made by the ssh service, absent where sshd never ran); when it runs, the
+    test's params allow no value sshd can report, so the check fails."""
+    sshd = shutil.which("sshd") or "/usr/sbin/sshd"
+    if not Path(sshd).exists():
+        return Status.ERROR, "sshd is not installed"
+    if not Path("/run/sshd").is_dir():
+        return Status.ERROR, "Missing privilege separation directory: /run/sshd"
+    if os.geteuid() != 0:
+        return Status.ERROR, "sshd -T failed"
+    return Status.FAIL, "permitrootlogin"
+
+
 @pytest.fixture
 def backup_marker(tmp_path):
     marker = tmp_path / "patrol-last-backup"
@@ -86,10 +106,11 @@ def test_inspect_play_measures_and_judges_a_checklist_in_one_task(tmp_path, back
         ("reboot", "reboot_required", {}),
         ("ports", "listening_ports", {"forbidden": [1]}),
         ("mode", "file_mode", {"path": str(backup_marker), "max_mode": "0777"}),
-        ("sshd", "sshd_config", {}),
+        ("sshd", "sshd_config", {"permit_root_login": ["patrol-no-such-value"]}),
         ("cert", "certificate_expiry", {"path": str(tmp_path / "absent.pem")}),
         ("fresh", "file_freshness", {"path": str(backup_marker), "max_age_hours": 1}),
     ]
+    assert sorted(kind for _, kind, _ in checks) == kind_names()  # every kind, end to end
     planned = plan_measurements(checks, host)
     res = run_inspect_play(tmp_path, planned)
     assert res["changed"] is False
@@ -106,9 +127,11 @@ def test_inspect_play_measures_and_judges_a_checklist_in_one_task(tmp_path, back
         Status.FAIL if Path("/var/run/reboot-required").exists() else Status.PASS
     )
     # python3-apt may be missing where the tests run; then it is this check's error only
-    assert status["upgrades"] in (Status.PASS, Status.ERROR)
-    # sshd -T needs root and /run/sshd: pass/fail on a real server, error here otherwise
-    assert status["sshd"] in (Status.PASS, Status.FAIL, Status.ERROR)
+    assert status["upgrades"] is (Status.PASS if has_apt_pkg() else Status.ERROR)
+    sshd_status, sshd_reason = expected_sshd()
+    assert (status["sshd"], sshd_reason in results["sshd"].reason) == (sshd_status, True), (
+        results["sshd"]
+    )
 
 
 def test_inspect_play_runs_in_check_mode(tmp_path):

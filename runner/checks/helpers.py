@@ -1,0 +1,43 @@
+"""Helpers check kinds share, so that no kind imports another kind."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from ..results import Result, Status
+from .base import Measured
+
+PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9+.-]+(:[a-z0-9-]+)?$")
+
+
+def measured_error(measured: Measured) -> Result | None:
+    """The module reports a failed read as ``{"error": "..."}``; judges share this guard."""
+    if isinstance(measured, dict) and "error" in measured:
+        return Result(Status.ERROR, None, str(measured["error"]))
+    if measured is None:
+        return Result(Status.ERROR, None, "nothing was measured")
+    return None
+
+
+def absolute_path(value: str) -> str:
+    """Validator for host paths: absolute and normalised, so checklists say what they mean."""
+    if not isinstance(value, str) or not value.startswith("/"):
+        raise ValueError(f"must be an absolute path, got {value!r}")
+    return value
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def check_package_names(names: list[str]) -> None:
+    """Validator for Debian package names (package_version and drift name packages)."""
+    for name in names:
+        if not PACKAGE_NAME.match(name):
+            raise ValueError(f"{name!r} is not a Debian package name")
+
+
+def iso(epoch: int) -> str:
+    """A host's epoch seconds as the UTC ISO timestamp the records use."""
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
