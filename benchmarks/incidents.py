@@ -10,7 +10,8 @@ still paused), then times, median of N runs each:
   incident file, compute both clocks as of now, filter, render), output discarded;
 - the same listing through the CLI (``patrol incidents --state ...``), as a user waits for it;
 - the baseline: only reading the same files with plain ``yaml.safe_load`` (PyYAML's pure-Python
-  loader), no clocks and no output.
+  loader), no clocks and no output;
+- for the file format's sake: the same documents as block YAML, only parsed, with the C loader.
 
 Prints the medians and the ratio listing / baseline; exits 1 when the in-process listing misses
 the target.
@@ -34,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # not this folder: benchmarks/inspect.py would shadow the stdlib's
 
-from runner.archive import dump_json_yaml
+from runner.archive import dump_json_yaml, dump_yaml, load_document, load_yaml
 from runner.commands.incidents import listing
 from runner.incidents import lifecycle, store
 
@@ -114,16 +115,24 @@ def main() -> int:
             for p in files:
                 yaml.safe_load(p.read_bytes())
 
+        as_block = [dump_yaml(load_document(p.read_bytes())) for p in files]
+
+        def block_c_loader() -> None:  # what block-YAML files would cost, even with libyaml
+            for data in as_block:
+                load_yaml(data)
+
         in_process()  # warm the estate cache and the page cache once
         cpu: list[float] = []
         listed = statistics.median(timed(in_process, cpu) for _ in range(args.runs))
         via_cli = statistics.median(timed(cli) for _ in range(args.runs))
         base = statistics.median(timed(baseline) for _ in range(max(1, args.runs // 2)))
+        block = statistics.median(timed(block_c_loader) for _ in range(max(1, args.runs // 2)))
     print(f"listing in process (median of {args.runs}): {listed:.3f} s wall, "
           f"{statistics.median(cpu):.3f} s CPU  (target <= {TARGET_S} s)")
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"patrol incidents, every state, text (median of {args.runs}): {via_cli:.3f} s")
     print(f"baseline, yaml.safe_load of the same files: {base:.3f} s")
+    print(f"the same documents as block YAML, parsed only (C loader): {block:.3f} s")
     print(f"ratio listing / baseline: {listed / base:.2f}")
     return 0 if listed <= TARGET_S else 1
 
