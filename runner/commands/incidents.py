@@ -64,9 +64,10 @@ def _step(root: Path, clock: Clock, at_text: str | None, label: str, act: Act) -
 
     for w in warnings:
         print(f"patrol: warning: {terminal(w)}", file=sys.stderr)
-    print(f"{inc.id} {step['event']}: {inc.state.value}; " + "; ".join(
-        f"{c.replace('_', '-')} due {iso(s.due) if s.due else 'paused'}"
-        for c, s in now.items() if s.stopped_at is None))
+    running = [f"{c.replace('_', '-')} due {iso(s.due) if s.due else '(paused)'}"
+               for c, s in now.items() if s.stopped_at is None]
+    print(f"{inc.id} {step['event']}: {inc.state.value}; "
+          + ("; ".join(running) or "both clocks stopped"))
     print(f"record {change.record_path}\ncommit {change.commit}")
     return int(Exit.OK)
 
