@@ -1,10 +1,11 @@
 """JUnit XML so CI systems show each host's checks as test cases.
 
-The shape is Jenkins' ``junit-10.xsd`` (tests/schemas/), which GitLab, GitHub actions and
-junitparser also read: totals and ``time`` on ``<testsuites>`` and each ``<testsuite>``, a
-``time`` on every case, and the reason both in the ``message`` attribute (Jenkins) and as the
-element's text (GitLab shows that). Free text is made XML 1.0-safe (``runner.escape``): one
-escape sequence in a reason must not make a CI parser reject the whole file.
+The shape is the JUnit XML that Jenkins, GitLab, GitHub test-report actions and junitparser
+read (tests/schemas/junit.xsd states it strictly): totals and ``time`` on ``<testsuites>``
+and each ``<testsuite>``, a ``time`` on every case, and the reason both in the ``message``
+attribute (Jenkins) and as the element's text (GitLab shows that). Free text is made XML
+1.0-safe (``runner.escape``): one escape sequence in a reason must not make a CI parser
+reject the whole file.
 """
 
 from __future__ import annotations
