@@ -305,42 +305,56 @@ def commit(root: Path, paths: Iterable[str], summary: str, run_id: str, *,
     return sha
 
 
+@dataclass(frozen=True)
+class Change:
+    """A change recorded outside an inspection (an incident step, an assignment, an
+    escalation): its run id, record and commit."""
+
+    run_id: str
+    record_path: str
+    record_sha256: str
+    commit: str | None
+
+
+def record_change(ctx: RunContext, opened: Opened, label: str, kind: str,
+                  own: Mapping[str, Any], paths: Iterable[str], summary: str, *,
+                  commit_it: bool = True) -> Change:
+    """Seal a record of one change onto the chain (after the documents in ``paths`` were
+    written) and commit record and documents together, signed: one change, one record, one
+    commit. Every run that is not an inspection, an upgrade or a spares run (an incident
+    step, an assignment, an escalation, a cadence breach) records through here."""
+    from .archive.records import FORMAT
+
+    root = opened.reports_root(ctx)
+    begun = begin(ctx, label, opened.started)
+    previous = archive.latest_record(root)
+    body: dict[str, Any] = {"format": FORMAT, "kind": kind, "run": begun.run_id,
+                            **header(ctx, begun, ctx.now(), {})}
+    body["previous"] = {"record": previous[0], "sha256": previous[1]} if previous else None
+    clash = sorted(set(own) & set(body))
+    assert not clash, f"a change's own keys may not replace the record header's: {clash}"
+    body.update(own)
+    rel, digest = write_record(root, begun.run_id, opened.started, body)
+    sha = None
+    if commit_it:
+        sha = commit(root, [rel, *paths], summary, begun.run_id, estate=begun.estate_commit,
+                     record=(rel, digest), sign=opened.signing_key)
+    return Change(begun.run_id, rel, digest, sha)
+
+
 def record_findings(ctx: RunContext, opened: Opened, kind: str, store: dict[str, Any],
                     moves: list[Any], summary: str, *,
                     extra: dict[str, Any] | None = None) -> str | None:
-    """A run that only moves findings (escalation, waiver lapse, cadence breach): when any
-    finding moved, a sealed record names each one and both are written (spooled when that
-    fails) and committed together. Nothing moved: no record; a spooled earlier run that
-    pre-flight put back is committed under its own record. Returns the commit (or None)."""
-    from .archive.records import findings_record
-
+    """A run that only moves findings (a cadence breach): when a finding file changes, a
+    sealed record naming each one (``record_change``), committed with them; a spooled run
+    that pre-flight put back is committed the same way. Returns the commit (or None)."""
     root = opened.reports_root(ctx)
-    ids = {m.finding for m in moves}
-    if not ids:
-        return commit_restored(root, opened)
-    begun = begin(ctx, kind, opened.started)
-    body = findings_record(run_id=begun.run_id, kind=kind,
-                           header=header(ctx, begun, ctx.now(), {}),
-                           previous=archive.latest_record(root),
-                           findings=findings_store.entries(moves, store, set()), extra=extra)
-    docs = findings_store.documents(store, ids)
-    rel, digest = write_record(root, begun.run_id, begun.started, body, docs)
-    return commit(root, [rel, *docs], summary, begun.run_id, estate=begun.estate_commit,
-                  record=(rel, digest), sign=opened.signing_key)
-
-
-def commit_restored(root: Path, opened: Opened) -> str | None:
-    """Commit what pre-flight put back from the spool, under the newest record among it."""
-    records = sorted(p for p in opened.restored if p.startswith(archive.RUNS + "/"))
-    tip = archive.latest_record(root)
-    if not records or tip is None or tip[0] not in records:
+    changed = findings_store.save(root, store, {m.finding for m in moves})
+    changed += [r for r in opened.restored if r not in changed]
+    if not changed:
         return None
-    doc = archive.load_yaml((root / tip[0]).read_bytes()) or {}
-    return commit(root, opened.restored, f"{doc.get('kind', 'run')}: kept from the spool",
-                  str(doc.get("run")), estate=(doc.get("estate") or {}).get("commit"),
-                  record=tip, sign=opened.signing_key)
-
-
+    own = {**(extra or {}), "findings": findings_store.entries(moves, store, set())}
+    return record_change(ctx, opened, kind, kind, own, changed, summary).commit
 
 
 def refuse_estate_edit_on_archive_branch(opened: Opened, what: str) -> None:

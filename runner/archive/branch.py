@@ -93,3 +93,10 @@ def foreign_commits(root: Path, rev_: str) -> list[tuple[str, list[str]]]:
         if outside:
             out.append((sha, outside))
     return out
+
+
+def reports_root(root: Path) -> Path:
+    """Where the estate's archive is read: the archive branch's worktree when the service
+    policy names one, else the estate root itself."""
+    branch = configured(root)
+    return records_root(root, branch) if branch else root
