@@ -5,10 +5,10 @@ What it proves, commit by commit (first-parent order, oldest first): every commi
 one or more sealed records, chained onto the record before them, whose hash, run id and estate
 commit are the ones its trailers name; no record is ever modified or deleted; the estate commit
 exists and is an ancestor; every finding file it changes is named by a record it adds, in the
-state that record says; and, where ``policies/service.yaml`` as of the parent commit requires
-signatures, the commit is signed by a key listed in ``policies/allowed_signers`` as of that
-parent. What it cannot prove: that the measured values were true, or that a holder of a listed
-key did not write a false record.
+state that record says, and every incident file by a record naming the incident; and, where
+``policies/service.yaml`` as of the parent commit requires signatures, the commit is signed by
+a key listed in ``policies/allowed_signers`` as of that parent. What it cannot prove: that the
+measured values were true, or that a holder of a listed key did not write a false record.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from .chain import record_hash, record_is_intact
 from .files import REPORTS, RUNS, load_yaml
 
 FINDINGS = f"{REPORTS}/findings/"
+INCIDENTS = f"{REPORTS}/incidents/"
 SERVICE = "policies/service.yaml"
 SIGNERS = "policies/allowed_signers"
 _ZERO = "0" * 40
@@ -85,6 +86,15 @@ def _named_findings(head: dict[str, Any]) -> dict[str, str]:
     for item in head.get("findings") or []:
         if isinstance(item, dict) and item.get("finding"):
             out[str(item["finding"])] = str(item.get("to"))
+    return out
+
+
+def _named_incidents(head: dict[str, Any]) -> set[str]:
+    """Incidents a record names: an incident step's own, or a list (escalation, inspect)."""
+    out = {str(head["incident"])} if head.get("incident") else set()
+    for item in head.get("incidents") or []:
+        if isinstance(item, dict) and item.get("incident"):
+            out.add(str(item["incident"]))
     return out
 
 
@@ -272,8 +282,15 @@ def _check_commit(root: Path, c: history.Commit, data: dict[str, bytes], out: Ve
                                                                estate_ref or c.sha)):
             add(Break(c.sha, out.tip.path or "-", f"estate commit {estate} is not an ancestor"))
     named: dict[str, str] = {}
+    incidents: set[str] = set()
     for h in heads.values():
         named.update(_named_findings(h))
+        incidents |= _named_incidents(h)
+    for ch in c.changes:
+        if ch.path.startswith(INCIDENTS):
+            iid = ch.path.rsplit("/", 1)[-1].removesuffix(".yaml")
+            if iid not in incidents:
+                add(Break(c.sha, ch.path, "incident changed without a record naming it"))
     for ch in c.changes:
         if not ch.path.startswith(FINDINGS):
             continue

@@ -319,3 +319,13 @@ def test_without_a_key_a_run_commits_unsigned_and_says_so_once(archive):
     assert r.stderr.count("committed unsigned") == 1, r.stderr
     assert git(archive, "log", "-1", "--format=%G?") == "N"
     assert verify(archive).ok  # signatures are not required by this estate
+
+
+def test_an_incident_changed_without_a_record_naming_it_is_named(archive):
+    inc = archive / "reports/incidents/2026/INC-2026-0001.yaml"
+    inc.parent.mkdir(parents=True)
+    inc.write_text("id: INC-2026-0001\nstate: resolved\n")
+    patrol_commit(archive, run_id="20261120T060000Z-seed-000009",
+                  extra=["reports/incidents/2026/INC-2026-0001.yaml"])
+    assert any("INC-2026-0001.yaml: incident changed without a record naming it" in b
+               for b in breaks(archive))
