@@ -50,12 +50,28 @@ def log(root: Path, since: str | None, until: str | None, host: str | None,
         checklist: str | None, fmt: str) -> int:
     from ..archive.timeline import render, timeline
 
+    for flag, value in (("--since", since), ("--until", until)):
+        _date(flag, value)
     hosts = _hosts(root, host) if host else None
     rev, _ = _archive_rev(root)
     events = timeline(root, rev=rev, since=since, until=until, hosts=hosts,
                       checklist=checklist) if rev else []
     print(render(events, fmt), end="")
     return int(Exit.OK)
+
+
+def _date(flag: str, value: str | None) -> None:
+    """--since/--until compare with ISO times: anything else is a usage error, not a silently
+    empty timeline."""
+    from datetime import datetime
+
+    if value is None:
+        return
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise PatrolError(f"{flag} {value!r}: expected an ISO date like 2026-11-03 or "
+                          "2026-11-03T06:00:00Z") from None
 
 
 def host_log(root: Path, host: str, fmt: str) -> int:

@@ -329,3 +329,13 @@ def test_an_incident_changed_without_a_record_naming_it_is_named(archive):
                   extra=["reports/incidents/2026/INC-2026-0001.yaml"])
     assert any("INC-2026-0001.yaml: incident changed without a record naming it" in b
                for b in breaks(archive))
+
+
+def test_audit_log_filters_by_date_and_refuses_a_date_it_cannot_read(archive):
+    everything = patrol(archive, "audit", "log", "--format", "json")
+    later = patrol(archive, "audit", "log", "--until", "2026-01-01", "--format", "json")
+    import json
+
+    assert len(json.loads(later.stdout)["events"]) < len(json.loads(everything.stdout)["events"])
+    bad = patrol(archive, "audit", "log", "--since", "yesterday")
+    assert bad.returncode == 2 and "expected an ISO date" in bad.stderr
