@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from runner import archive
 from runner.archive import evidence as evidence_mod
 from runner.archive.records import run_record
-from runner.archive.status import read_status, write_status
+from runner.archive.status import read_status, status_files
 from runner.results import HostResult, Result, Status
 from runner.run import commit, write_record
 
@@ -81,9 +81,10 @@ def build(root: Path, full_precision: bool) -> list[int]:
         body = run_record(run_id=run_id, kind="inspect", header=header, results=results,
                           summary={"hosts": HOSTS}, previous=archive.latest_record(root),
                           extra={"findings": []})
-        rel, digest = write_record(root, run_id, started, body)
         old = read_status(root, results)
-        written = [rel, *write_status(root, "daily", run_id, results, old)]
+        status = status_files("daily", run_id, results, old)
+        rel, digest = write_record(root, run_id, started, body, status)  # as inspect writes
+        written = [rel, *status]
         with contextlib.redirect_stderr(io.StringIO()):  # "committed unsigned", 30 times
             commit(root, written, f"inspect(daily): day {day}", run_id, estate=estate,
                    record=(rel, digest))
