@@ -109,45 +109,34 @@ class Blobs:
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def read(self, shas: Iterable[str]) -> dict[str, bytes]:
-        wanted = sorted(set(shas))
+    def _batch(self, names: Iterable[str]) -> dict[str, bytes | None]:
+        """Object name (a sha, or ``<rev>:<path>``) -> its bytes, None when missing."""
+        wanted = sorted(set(names))
         if not wanted:
             return {}
-        out = git(self.root, "cat-file", "--batch", input="".join(f"{s}\n" for s in wanted)
-                  .encode())
-        blobs: dict[str, bytes] = {}
+        out = git(self.root, "cat-file", "--batch",
+                  input="".join(f"{n}\n" for n in wanted).encode())
+        found: dict[str, bytes | None] = {}
         pos = 0
-        for sha in wanted:
+        for name in wanted:
             eol = out.index(b"\n", pos)
             header = out[pos:eol].split()
-            if header[-1] == b"missing":
+            if header[-1] in (b"missing", b"ambiguous"):
+                found[name] = None
                 pos = eol + 1
                 continue
             size = int(header[2])
-            blobs[sha] = out[eol + 1:eol + 1 + size]
+            found[name] = out[eol + 1:eol + 1 + size]
             pos = eol + 1 + size + 1
-        return blobs
+        return found
+
+    def read(self, shas: Iterable[str]) -> dict[str, bytes]:
+        """Blobs by sha (missing ones left out)."""
+        return {k: v for k, v in self._batch(shas).items() if v is not None}
 
     def at(self, specs: Iterable[str]) -> dict[str, bytes | None]:
         """Blobs named ``<rev>:<path>``; None when the path is not there."""
-        wanted = sorted(set(specs))
-        if not wanted:
-            return {}
-        out = git(self.root, "cat-file", "--batch", input="".join(f"{s}\n" for s in wanted)
-                  .encode())
-        result: dict[str, bytes | None] = {}
-        pos = 0
-        for spec in wanted:
-            eol = out.index(b"\n", pos)
-            header = out[pos:eol].split()
-            if header[-1] == b"missing" or header[-1] == b"ambiguous":
-                result[spec] = None
-                pos = eol + 1
-                continue
-            size = int(header[2])
-            result[spec] = out[eol + 1:eol + 1 + size]
-            pos = eol + 1 + size + 1
-        return result
+        return self._batch(specs)
 
 
 def exists(root: Path, sha: str) -> bool:

@@ -27,7 +27,6 @@ FINDINGS = f"{REPORTS}/findings/"
 INCIDENTS = f"{REPORTS}/incidents/"
 SERVICE = "policies/service.yaml"
 SIGNERS = "policies/allowed_signers"
-_ZERO = "0" * 40
 _HEAD_END = re.compile(rb"^(?:checks|hosts|waves|evidence):", re.M)
 
 
