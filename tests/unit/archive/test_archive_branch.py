@@ -95,3 +95,16 @@ def test_verify_refuses_anything_but_records_on_the_archive_branch(remote, tmp_p
     b = clone(remote, tmp_path / "b")
     v = patrol(b, "audit", "verify")
     assert v.returncode == 1 and "outside reports/" in v.stdout and "README.md" in v.stdout
+
+
+def test_verify_with_an_archive_branch_still_refuses_hand_edits_to_reports_on_main(remote,
+                                                                                  tmp_path):
+    a = clone(remote, tmp_path / "a")
+    assert patrol(a, "lifecycle", "check", "--push").returncode in (0, 1)
+    assert patrol(a, "audit", "verify").returncode == 0
+    (a / "reports").mkdir(exist_ok=True)
+    (a / "reports/notes.yaml").write_text("by: hand\n")
+    git(a, "add", "reports/notes.yaml")
+    git(a, "commit", "-q", "-m", "a PR that touches reports/")
+    v = patrol(a, "audit", "verify")
+    assert v.returncode == 1 and "reports/notes.yaml" in v.stdout and "not a Patrol" in v.stdout
