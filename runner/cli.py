@@ -28,7 +28,7 @@ from .commands import validate as validate_cmd
 from .errors import Exit, PatrolError
 
 app = typer.Typer(
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash and zsh
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     help="Patrol: the estate as YAML in Git, inspections and upgrades through Ansible.",
@@ -40,6 +40,23 @@ EstateOpt = Annotated[
 LabOpt = Annotated[bool, typer.Option(
     "--lab", help="Reach the estate's hosts through the lab (patrol lab up): its addresses, key "
     "and ssh options.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from .version import versions
+
+        typer.echo(versions())
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True,
+        help="Print the versions of Patrol, ansible-core and Python, and exit.")] = False,
+) -> None:
+    """Patrol: the estate as YAML in Git, inspections and upgrades through Ansible."""
 
 
 def _root(root: Path) -> Path:
