@@ -75,12 +75,22 @@ class Format(StrEnum):
     text = "text"
     json = "json"
     github = "github"
+    gitlab = "gitlab"
+    sarif = "sarif"
 
 
 class ReportFormat(StrEnum):
     text = "text"
     json = "json"
     markdown = "markdown"
+
+
+class PlanFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    gitlab = "gitlab"
+    sarif = "sarif"
 
 
 @app.command()
@@ -132,7 +142,8 @@ def plan(
                                       "target branch).")],
     head: Annotated[str, typer.Option("--head", help="Revision to compare to (read from Git; "
                                       "the working tree is not read).")] = "HEAD",
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.text,
+    fmt: Annotated[PlanFormat, typer.Option("--format", "-f", help="gitlab and sarif: the "
+                                            "head's problems only.")] = PlanFormat.text,
     estate: EstateOpt = Path("."),
 ) -> None:
     """What a change means: the semantic diff of the estate between two Git revisions.

@@ -40,7 +40,11 @@ def test_every_cadence_is_scheduled_and_pushed_back():
     assert "patrol inspect" in script and "--push" in script
     gl = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text())
     assert "--push" in "\n".join(gl["inspect"]["script"])
-    assert "patrol validate --format github" in gl["validate"]["script"]
+    validate = gl["validate"]
+    assert "patrol validate --format gitlab > gl-code-quality-report.json || true" in \
+        validate["script"]
+    assert validate["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
+    assert validate["script"][-1] == "patrol validate"  # its exit code is the job's
 
 
 def test_pull_requests_are_planned_and_the_plan_is_posted():
