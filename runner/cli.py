@@ -18,6 +18,7 @@ import typer
 from .commands import compliance as compliance_cmd
 from .commands import demo as demo_cmd
 from .commands import findings as findings_cmd
+from .commands import init as init_cmd
 from .commands import inspect as inspect_cmd
 from .commands import inventory as inventory_cmd
 from .commands import lab as lab_cmd
@@ -100,6 +101,14 @@ def validate(
 ) -> None:
     """Validate every estate file and the references between them; report all errors."""
     _exit(validate_cmd.run(root=_root(path), fmt=fmt.value))
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="New (or empty) directory for the estate.")],
+) -> None:
+    """Start a new estate repository: sample estate, CI templates, pre-commit; it validates."""
+    _exit(init_cmd.run(dest=directory))
 
 
 @app.command()

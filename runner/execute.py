@@ -22,7 +22,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-PLAYBOOKS = Path(__file__).resolve().parent.parent / "playbooks"
+from .resources import package_dir
+
+PLAYBOOKS = package_dir("playbooks")  # shipped in the package: an installed Patrol has them
 
 
 class HostState(StrEnum):
@@ -103,7 +105,7 @@ HostCallback = Callable[[str, HostOutcome], None]
 
 # What a play inherits from our environment: where home and the SSH agent are, the locale,
 # and the user's own Ansible settings. Nothing else: CI tokens and secrets stay with us.
-INHERITED = frozenset({"HOME", "USER", "LOGNAME", "LANG", "TZ", "TMPDIR", "SSH_AUTH_SOCK"})
+INHERITED = frozenset({"HOME", "USER", "LOGNAME", "LANG", "TZ", "TMPDIR", "SSH_AUTH_SOCK", "PATH"})
 INHERITED_PREFIXES = ("LC_", "ANSIBLE_")
 SECRET_WORDS = ("PASS", "TOKEN", "SECRET")
 
