@@ -22,6 +22,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from .errors import Exit, PatrolError
 from .resources import package_dir
 
 PLAYBOOKS = package_dir("playbooks")  # shipped in the package: an installed Patrol has them
@@ -176,7 +177,11 @@ def run_play(
     second) and ``deadline`` (seconds from the start) stop the play early; see the module
     docstring.
     """
-    from ansible_runner.interface import init_runner
+    try:
+        from ansible_runner.interface import init_runner
+    except ImportError:
+        raise PatrolError("running plays needs Ansible, which this install of Patrol lacks: "
+                          "pip install 'patrol[ansible]'", exit_code=Exit.ENVIRONMENT) from None
 
     from .private_dir import private_dir
 

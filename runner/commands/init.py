@@ -28,8 +28,10 @@ _RENAMED = {
     "gitignore": ".gitignore",
 }
 _CI_FILES = (".github/workflows", ".gitlab-ci.yml")
-# How Patrol's own repository installs itself in CI: `pip install [-q] -e .`
-_SOURCE_INSTALL = re.compile(r"\bpip install((?: -q)?) -e \.(?=\s|$)", re.MULTILINE)
+# How Patrol's own repository installs itself in CI: `pip install [-q] -e .` (validation) or
+# `-e '.[ansible]'` (running plays).
+_SOURCE_INSTALL = re.compile(r"\bpip install((?: -q)?) -e (?:\.|'\.\[(\w+)\]')(?=\s|$)",
+                             re.MULTILINE)
 
 
 def _version() -> str:
@@ -41,7 +43,11 @@ def _version() -> str:
 
 def _as_a_tool(text: str) -> str:
     """A CI template for an estate repository: install Patrol, not the repository itself."""
-    return _SOURCE_INSTALL.sub(rf'pip install\1 "patrol=={_version()}"', text)
+    def tool(match: re.Match[str]) -> str:
+        extra = f"[{match[2]}]" if match[2] else ""
+        return f'pip install{match[1]} "patrol{extra}=={_version()}"'
+
+    return _SOURCE_INSTALL.sub(tool, text)
 
 
 def scaffold(dest: Path) -> list[Path]:

@@ -35,7 +35,7 @@ def test_a_wheel_installed_patrol_inspects_the_lab_from_its_own_estate_repositor
     (wheel,) = wheels.glob("patrol-*.whl")
     venv = tmp_path / "tool"
     assert _run(sys.executable, "-m", "venv", str(venv), cwd=tmp_path).returncode == 0
-    installed = _run(str(venv / "bin/pip"), "install", "-q", str(wheel), cwd=tmp_path)
+    installed = _run(str(venv / "bin/pip"), "install", "-q", f"{wheel}[ansible]", cwd=tmp_path)
     assert installed.returncode == 0, installed.stderr
 
     env = {"PATH": f"{venv / 'bin'}:/usr/sbin:/usr/bin:/sbin:/bin", "HOME": str(tmp_path),

@@ -42,12 +42,14 @@ def test_the_ci_templates_install_patrol_as_a_tool(tmp_path: Path) -> None:
     scaffold(tmp_path)
     from importlib import metadata
 
-    pinned = f'"patrol=={metadata.version("patrol")}"'
-    for rel in (".github/workflows/inspect.yml", ".github/workflows/validate.yml",
-                ".gitlab-ci.yml"):
+    version = metadata.version("patrol")
+    for rel, pinned in ((".github/workflows/inspect.yml", "patrol[ansible]"),
+                        (".github/workflows/validate.yml", "patrol"),
+                        (".gitlab-ci.yml", "patrol"), (".gitlab-ci.yml", "patrol[ansible]")):
         text = (tmp_path / rel).read_text()
-        assert "-e ." not in text, rel
-        assert f"pip install {pinned}" in text or f"pip install -q {pinned}" in text, rel
+        assert "-e " not in text, rel
+        assert (f'pip install "{pinned}=={version}"' in text
+                or f'pip install -q "{pinned}=={version}"' in text), (rel, pinned)
         assert yaml.safe_load(text), rel
     check = _run(str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows",
                  str(tmp_path / ".github/workflows/inspect.yml"),
