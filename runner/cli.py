@@ -22,8 +22,10 @@ from .commands import init as init_cmd
 from .commands import inspect as inspect_cmd
 from .commands import inventory as inventory_cmd
 from .commands import lab as lab_cmd
+from .commands import lifecycle as lifecycle_cmd
 from .commands import plan as plan_cmd
 from .commands import schema as schema_cmd
+from .commands import spares as spares_cmd
 from .commands import upgrade as upgrade_cmd
 from .commands import validate as validate_cmd
 from .errors import Exit, PatrolError
@@ -157,7 +159,8 @@ def plan(
 ) -> None:
     """What a change means: the semantic diff of the estate between two Git revisions.
 
-    Exit 0 when the head estate is valid, 1 when it is not (its errors come first).
+    Exit 0 when the head estate is valid, 1 when it is not (its errors come first) or the
+    change leaves a spare-part commitment short at a site.
     """
     _exit(plan_cmd.run(root=_root(estate), base=base, head=head, fmt=fmt.value))
 
@@ -225,8 +228,82 @@ def upgrade(
                           lab=lab))
 
 
+# --- spare parts and equipment lifecycle (runner/commands/spares.py, lifecycle.py) --------
+spares_app = typer.Typer(no_args_is_help=False, help="Spare-part coverage and stock movements.")
+lifecycle_app = typer.Typer(no_args_is_help=False, help="Warranties, end of life, replacements.")
+CommitOpt = Annotated[bool, typer.Option("--commit/--no-commit", help="Commit the record.")]
+ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (ticket, fault, delivery).")]
+DepotOpt = Annotated[str, typer.Option("--depot", help="The depot the part moves at.")]
+PushOpt = Annotated[bool, typer.Option(help="Push the commit (re-made on a moved tip, never "
+                                            "forced).")]
+
+
+@spares_app.callback(invoke_without_command=True)
+def spares(
+    ctx: typer.Context,
+    site: Annotated[str | None, typer.Option(help="Site ids or globs, comma-separated.")] = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.text,
+    estate: EstateOpt = Path("."),
+) -> None:
+    """Coverage per site and part: required, reachable in time, shortfall (exit 1 if short)."""
+    if ctx.invoked_subcommand is None:
+        _exit(spares_cmd.run(root=_root(estate), site=site, fmt=fmt.value))
+
+
+@spares_app.command("use")
+def spares_use(
+    part: Annotated[str, typer.Argument(help="The part used.")], depot: DepotOpt,
+    host: Annotated[str, typer.Option("--host", help="The host it went into.")],
+    reason: ReasonOpt,
+    quantity: Annotated[int, typer.Option(help="How many.")] = 1,
+    commit: CommitOpt = True, estate: EstateOpt = Path("."),
+) -> None:
+    """Take parts out of a depot for a host: edit inventory/spares.yaml, record, commit."""
+    _exit(spares_cmd.move(root=_root(estate), action="use", part=part, depot=depot, host=host,
+                          quantity=quantity, reason=reason, commit=commit))
+
+
+@spares_app.command("receive")
+def spares_receive(
+    part: Annotated[str, typer.Argument(help="The part received.")], depot: DepotOpt,
+    quantity: Annotated[int, typer.Option(help="How many arrived.")], reason: ReasonOpt,
+    commit: CommitOpt = True, estate: EstateOpt = Path("."),
+) -> None:
+    """Add parts received at a depot: edit inventory/spares.yaml, record, commit."""
+    _exit(spares_cmd.move(root=_root(estate), action="receive", part=part, depot=depot,
+                          host=None, quantity=quantity, reason=reason, commit=commit))
+
+
+@spares_app.command("check")
+def spares_check(now: NowOpt = None, commit: CommitOpt = True, push: PushOpt = False,
+                 estate: EstateOpt = Path(".")) -> None:
+    """Open findings for commitments short at a site, close those covered again."""
+    _exit(spares_cmd.check(root=_root(estate), now=now, commit=commit, push=push))
+
+
+@lifecycle_app.callback(invoke_without_command=True)
+def lifecycle(
+    ctx: typer.Context,
+    horizon: Annotated[str, typer.Option(help="How far ahead to look.")] = "180d",
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.text,
+    estate: EstateOpt = Path("."),
+) -> None:
+    """Warranties and end of life within the horizon, the retire-before list, replacements."""
+    if ctx.invoked_subcommand is None:
+        _exit(lifecycle_cmd.run(root=_root(estate), horizon=horizon, fmt=fmt.value))
+
+
+@lifecycle_app.command("check")
+def lifecycle_check(now: NowOpt = None, commit: CommitOpt = True, push: PushOpt = False,
+                    estate: EstateOpt = Path(".")) -> None:
+    """Open findings for hosts past end of life or out of warranty, close the rest."""
+    _exit(lifecycle_cmd.check(root=_root(estate), now=now, commit=commit, push=push))
+
+
 def _add_subapps() -> None:
     app.add_typer(findings_app, name="findings")
+    app.add_typer(spares_app, name="spares")
+    app.add_typer(lifecycle_app, name="lifecycle")
     app.add_typer(lab_cmd.app, name="lab", help="The local test fleet of SSH hosts.")
 
 
@@ -236,7 +313,9 @@ def main() -> None:
     try:
         app(standalone_mode=True)
     except PatrolError as exc:
-        typer.echo(f"patrol: {exc}", err=True)
+        from .escape import terminal_lines
+
+        typer.echo(f"patrol: {terminal_lines(exc)}", err=True)
         sys.exit(int(exc.exit_code))
     except KeyboardInterrupt:
         typer.echo("patrol: interrupted", err=True)

@@ -22,6 +22,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from .ansible_data import as_data, inventory_as_data
 from .errors import Exit, PatrolError
 from .resources import package_dir
 
@@ -175,7 +176,8 @@ def run_play(
     per host wins, so multi-task plays report their final state; a failure or an
     unreachable result is never overwritten by a later ok. ``cancel`` (polled five times a
     second) and ``deadline`` (seconds from the start) stop the play early; see the module
-    docstring.
+    docstring. Every variable and extravar is handed over as data (``runner.ansible_data``):
+    estate text is never an Ansible template.
     """
     try:
         from ansible_runner.interface import init_runner
@@ -230,9 +232,10 @@ def run_play(
             private_data_dir=pdd,
             project_dir=str(PLAYBOOKS),
             playbook=str(PLAYBOOKS / playbook),
-            inventory=static_inventory(inventory) if "_meta" in inventory else inventory,
+            inventory=inventory_as_data(
+                static_inventory(inventory) if "_meta" in inventory else inventory),
             limit=",".join(limit) if limit else None,
-            extravars=extravars or {},
+            extravars=as_data(extravars or {}),
             envvars=_envvars(timeout, forks, os.path.join(pdd, "cp")),
             forks=forks,
             cmdline="--check --diff" if check_mode else None,
@@ -252,3 +255,23 @@ def run_play(
         if limit and not outcomes and not stopped:
             outcome.error = _stdout_tail(r)
         return outcome
+
+
+def secret_usable(secret: Any, env: Mapping[str, str] | None = None) -> bool:
+    """Whether Ansible could read an estate secret now: an ``{env: VAR}`` that is set, or a
+    ``!vault`` value the vault password (``ANSIBLE_VAULT_PASSWORD_FILE``) decrypts."""
+    env = os.environ if env is None else env
+    name = getattr(secret, "env", None)
+    if name is not None:
+        return bool(env.get(name))
+    password_file = env.get("ANSIBLE_VAULT_PASSWORD_FILE")
+    if not password_file:
+        return False
+    from ansible.parsing.vault import VaultLib, VaultSecret
+
+    try:
+        password = Path(password_file).expanduser().read_bytes().strip()
+        VaultLib([("default", VaultSecret(password))]).decrypt(secret.ciphertext)
+    except Exception:  # any failure means Ansible could not read it either
+        return False
+    return True

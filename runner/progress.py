@@ -1,4 +1,8 @@
-"""Live per-host progress: rich on a terminal, plain lines in CI or a pipe."""
+"""Live per-host progress: rich on a terminal, plain lines in CI or a pipe.
+
+Reasons and messages are free text from hosts and the estate: every line shows their control
+characters as visible escapes (``runner.escape.terminal``), never raw.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import os
 import sys
 from typing import TextIO
 
+from .escape import terminal
 from .results import HostResult, Status
 
 _MARK = {
@@ -44,20 +49,21 @@ class Progress:
             self._line(f"{hr.host:<16} NOT MEASURED {hr.message}", "yellow")
             return
         if not hr.reachable:
-            self._line(f"{hr.host:<16} UNREACHABLE  {hr.message}", "bold red")
+            self._line(f"{terminal(hr.host):<16} UNREACHABLE  {terminal(hr.message)}", "bold red")
             return
         counts: dict[Status, int] = {}
         for r in hr.checks.values():
             counts[r.status] = counts.get(r.status, 0) + 1
         parts = [f"{counts[s]} {s.value}" for s in Status if counts.get(s)]
         verdict = "ok" if hr.passed else "FAILING"
-        self._line(f"{hr.host:<16} {verdict:<12} {', '.join(parts)}", None if hr.passed else "red")
+        self._line(f"{terminal(hr.host):<16} {verdict:<12} {', '.join(parts)}",
+                   None if hr.passed else "red")
         for cid in sorted(hr.checks):
             r = hr.checks[cid]
             if r.status is Status.PASS:
                 continue
             label, style = _MARK[r.status]
-            self._line(f"    {label:<6} {cid}: {r.reason}", style)
+            self._line(f"    {label:<6} {terminal(cid)}: {terminal(r.reason)}", style)
 
     def text(self, text: str) -> None:
-        self._line(text)
+        self._line(terminal(text))

@@ -43,6 +43,7 @@ from . import (
     reboot_required,
     service_running,
     sshd_config,
+    sshd_reload,
 )
 from .base import DEFAULT_TIMEOUT, CheckKind, HostLike, Measured, Measurement, ParamsModel
 
@@ -64,6 +65,7 @@ KINDS: dict[str, CheckKind[Any]] = {
         listening_ports.KIND,
         file_mode.KIND,
         sshd_config.KIND,
+        sshd_reload.KIND,
         certificate_expiry.KIND,
         file_freshness.KIND,
     )

@@ -1,9 +1,13 @@
-"""What filesystem and inode usage share: mount selection params and df-style percentages."""
+"""What filesystem and inode usage share: mount selection params and df-style percentages.
+
+The verdict compares the exact fraction used with the limit as written (85.2 % used passes
+``max_percent: 85.5``); only the shown value is rounded, up, at the limit's precision."""
 
 from __future__ import annotations
 
 import math
 from fnmatch import fnmatchcase
+from fractions import Fraction
 
 from pydantic import Field, field_validator
 
@@ -32,12 +36,35 @@ def selected(mount: str, params: MountParams) -> bool:
     )
 
 
-def percent(used: int, avail: int) -> int | None:
-    """df's Use%: used / (used + avail), rounded up; None when the filesystem has no size."""
+def percent(used: int, avail: int) -> Fraction | None:
+    """Exact % used, used / (used + avail) as df computes it before rounding, as a fraction
+    (no float noise at the limit); None when the filesystem has no size."""
     total = used + avail
     if total <= 0:
         return None
-    return math.ceil(used * 100 / total)
+    return Fraction(used * 100, total)
+
+
+def exact_limit(limit: float) -> Fraction:
+    """The limit as written: 85.1 is 851/10, not the float nearest to it."""
+    return Fraction(repr(limit))
+
+
+def decimals(limit: float) -> int:
+    """How many decimals the limit is written with (85 -> 0, 85.5 -> 1, at most 4)."""
+    denominator = exact_limit(limit).denominator
+    for places in range(5):
+        if 10**places % denominator == 0:
+            return places
+    return 4
+
+
+def shown(exact: Fraction, places: int) -> float | int:
+    """The exact % rounded *up* at the limit's precision, as df rounds Use% up: then the
+    shown number is above the limit exactly when the exact value is, so a reason never
+    says "86%" for a pass or "85%" for a fail. With a whole-number limit this is df's Use%."""
+    up = math.ceil(exact * 10**places)
+    return up if places == 0 else round(up / 10**places, places)
 
 
 def fmt_limit(limit: float) -> str:
@@ -45,11 +72,12 @@ def fmt_limit(limit: float) -> str:
 
 
 def judge_mounts(measured: Measured, params: MountParams, *, inodes: bool) -> Result:
-    """Judge per-mount usage: the value maps each selected mount to its % used."""
+    """Judge per-mount usage: the exact % is compared with the limit; the value maps each
+    selected mount to its % rounded up at the limit's precision (df's Use% for whole limits)."""
     if (err := measured_error(measured)) is not None:
         return err
     what = "inodes used" if inodes else "used"
-    usage: dict[str, int] = {}
+    exact: dict[str, Fraction] = {}
     unreadable: list[str] = []
     for mount in sorted(measured):
         fs = measured[mount]
@@ -64,19 +92,21 @@ def judge_mounts(measured: Measured, params: MountParams, *, inodes: bool) -> Re
             else percent(fs["used"], fs["avail"])
         )
         if pct is not None:
-            usage[mount] = pct
+            exact[mount] = pct
+    places = decimals(params.max_percent)
+    usage = {m: shown(pct, places) for m, pct in exact.items()}
     if unreadable:
         return Result(Status.ERROR, usage, "cannot read " + "; ".join(unreadable))
     if not usage:
         return Result(Status.ERROR, usage, "no mounted filesystem matches include/exclude")
-    over = [m for m in usage if usage[m] > params.max_percent]
+    over = [m for m in exact if exact[m] > exact_limit(params.max_percent)]
     limit = fmt_limit(params.max_percent)
     if over:
-        over.sort(key=lambda m: (-usage[m], m))
+        over.sort(key=lambda m: (-exact[m], m))
         return Result(
             Status.FAIL,
             usage,
             "; ".join(f"{m} {usage[m]}% {what}, limit {limit}" for m in over),
         )
-    top = max(usage, key=lambda m: (usage[m], m == "/", m))
+    top = max(exact, key=lambda m: (exact[m], m == "/", m))
     return Result(Status.PASS, usage, f"max {usage[top]}% {what} ({top}), limit {limit}")

@@ -3,7 +3,9 @@ at least ``min_days`` more days.
 
 The probe returns notAfter and the host's current time (no openssl binary needed), so
 the judge reads no clock. The value is the notAfter date (stable from run to run); fewer
-than ``min_days`` days left fails, exactly ``min_days`` passes. A missing file fails.
+than ``min_days`` days left fails, exactly ``min_days`` passes (like ``openssl x509
+-checkend``). A missing file fails. The reason counts whole days, and hours under three
+days ("2 days 23 hours left", "expired 2026-01-05 (1 day 4 hours ago)").
 
 ```yaml
 - id: lab-certificate
@@ -21,7 +23,7 @@ from pydantic import Field, field_validator
 
 from ..results import Result, Status
 from .base import HostLike, Kind, Measured, Measurement, ParamsModel
-from .helpers import absolute_path, iso, measured_error
+from .helpers import absolute_path, duration, iso, measured_error, plural
 
 NAME = "certificate_expiry"
 
@@ -50,8 +52,13 @@ def judge(measured: Measured, params: Params, host: HostLike | None = None) -> R
     days = seconds_left / 86400
     date = iso(not_after)[:10]
     if seconds_left < 0:
-        return Result(Status.FAIL, value, f"{params.path} expired {date} ({-days:.0f} days ago)")
-    text = f"{params.path} expires {date} ({int(days)} days left, minimum {params.min_days})"
+        return Result(
+            Status.FAIL, value, f"{params.path} expired {date} ({duration(-seconds_left)} ago)"
+        )
+    text = (
+        f"{params.path} expires {date} ({duration(seconds_left)} left, "
+        f"minimum {plural(params.min_days, 'day')})"
+    )
     return Result(Status.FAIL if days < params.min_days else Status.PASS, value, text)
 
 

@@ -3,7 +3,8 @@ against what dpkg says is installed.
 
 ``packages`` optionally restricts the comparison to some of the declared packages
 (a listed package the host does not declare is ignored). The value maps each compared
-package to its installed version (``null`` when not installed); a failing reason names
+package to its installed version (``null`` when not installed, ``{version, state}`` when dpkg
+left it unpacked or half-configured, see ``package_version``); a failing reason names
 package, declared and installed version, and nothing host-specific, so it is the same
 finding text on every host that drifts the same way.
 
@@ -22,7 +23,7 @@ from pydantic import field_validator
 
 from ..results import Result, Status
 from .base import HostLike, Kind, Measured, Measurement, ParamsModel
-from .helpers import check_package_names, measured_error
+from .helpers import broken_state, check_package_names, measured_error
 
 NAME = "drift"
 
@@ -62,6 +63,8 @@ def judge(measured: Measured, params: Params, host: HostLike) -> Result:
         have = installed[name]
         if have is None:
             drifted.append(f"{name} declared {version}, not installed")
+        elif (broken := broken_state(have)) is not None:
+            drifted.append(f"{name} declared {version}, {broken}")
         elif have != version:
             drifted.append(f"{name} declared {version}, installed {have}")
     if drifted:

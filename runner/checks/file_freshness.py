@@ -3,7 +3,9 @@
 
 The probe returns the file's mtime and the host's current time, so the judge reads no
 clock. The value is the mtime (it changes only when the file does); older than
-``max_age_hours`` fails, exactly that age passes. A missing file fails.
+``max_age_hours`` fails, exactly that age passes. A missing file fails, and so does one
+modified in the future (by the host's own clock): a clock set wrong or a restore that kept
+future timestamps, either way the marker proves nothing about the last backup.
 
 ```yaml
 - id: backup-fresh
@@ -21,7 +23,7 @@ from pydantic import Field, field_validator
 
 from ..results import Result, Status
 from .base import HostLike, Kind, Measured, Measurement, ParamsModel
-from .helpers import absolute_path, iso, measured_error
+from .helpers import absolute_path, duration, iso, measured_error
 
 NAME = "file_freshness"
 
@@ -46,7 +48,12 @@ def judge(measured: Measured, params: Params, host: HostLike | None = None) -> R
     value = {"mtime": iso(mtime)}
     age_hours = (now - mtime) / 3600
     if age_hours < 0:
-        return Result(Status.PASS, value, f"{params.path} modified in the future ({iso(mtime)})")
+        return Result(
+            Status.FAIL,
+            value,
+            f"{params.path} modified in the future: clock or restore problem "
+            f"({iso(mtime)}, {duration(mtime - now)} ahead of the host's clock)",
+        )
     text = f"{params.path} modified {age_hours:.1f} h ago, limit {params.max_age_hours:g} h"
     return Result(Status.FAIL if age_hours > params.max_age_hours else Status.PASS, value, text)
 

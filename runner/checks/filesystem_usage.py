@@ -2,9 +2,11 @@
 
 Pseudo filesystems (proc, sysfs, cgroup, devpts, mqueue, squashfs, ...) are skipped by the
 probe by fstype; tmpfs and overlay count. A mount fails when its usage is above
-``max_percent`` (exactly at the limit passes). Globs match the mount point. A selected
-mount that cannot be read (stale NFS, permission) makes the check an error: exclude it
-to skip it. The value maps each selected mount to its % used (integer, rounded up).
+``max_percent`` (exactly at the limit passes), the exact usage compared, not a rounded one.
+Globs match the mount point. A selected mount that cannot be read (stale NFS, permission)
+makes the check an error: exclude it to skip it. The value maps each selected mount to its
+% used rounded up at the limit's precision: df's Use% for a whole-number limit, one decimal
+for ``max_percent: 85.5``.
 
 ```yaml
 - id: disk-space

@@ -41,3 +41,40 @@ def check_package_names(names: list[str]) -> None:
 def iso(epoch: int) -> str:
     """A host's epoch seconds as the UTC ISO timestamp the records use."""
     return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def duration(seconds: float) -> str:
+    """A span for a reason: whole days from three days up, days and hours below (where
+    "2 days" would hide that it is almost 3), minutes under an hour."""
+    seconds = int(seconds)
+    days, rest = divmod(seconds, 86400)
+    hours = rest // 3600
+    if days >= 3:
+        return plural(days, "day")
+    if days:
+        return plural(days, "day") + (f" {plural(hours, 'hour')}" if hours else "")
+    if hours:
+        return plural(hours, "hour")
+    if seconds >= 60:
+        return plural(seconds // 60, "minute")
+    return "less than a minute"
+
+
+# What each dpkg state short of configured means, for the reason.
+STATE_TEXT = {
+    "unpacked": "unpacked, not configured",
+    "half-configured": "half-configured: its configuration failed",
+    "half-installed": "half-installed: its installation or removal was interrupted",
+}
+
+
+def broken_state(entry: object) -> str | None:
+    """A package dpkg left part-way, as a reason says it ("1.1.0-1 unpacked, not configured");
+    None for a configured or absent one.
+
+    The probe gives a version string (configured), None (not installed) or
+    ``{"version", "state"}`` for a package in between."""
+    if not isinstance(entry, dict):
+        return None
+    state = str(entry.get("state", "unknown"))
+    return f"{entry.get('version') or '?'} {STATE_TEXT.get(state, state)}"

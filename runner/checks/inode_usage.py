@@ -1,7 +1,9 @@
 """Inode usage: % of inodes used per mount point, like ``df -i``'s IUse%.
 
 Same probe (one statvfs pass) as ``filesystem_usage``; filesystems without an inode
-limit (btrfs reports 0 inodes) are skipped. Exactly at ``max_percent`` passes.
+limit (btrfs reports 0 inodes) are skipped. Exactly at ``max_percent`` passes; the exact
+usage is compared and the value rounded up at the limit's precision (``df -i``'s IUse% for
+a whole-number limit).
 
 ```yaml
 - id: inodes

@@ -1,8 +1,10 @@
 """Listening ports: TCP ports in LISTEN state (IPv4 and IPv6, any address), read from
 /proc/net/tcp{,6} with no ss/netstat dependency.
 
-Fails when an ``expected`` port is not listening or a ``forbidden`` one is. The value is
-the sorted list of listening ports.
+Fails when an ``expected`` port is not listening or a ``forbidden`` one is, or, given an
+allow-list ``only``, when any port outside it is listening (``ss -ltn`` shows every one).
+``expected`` ports must be in ``only``; ``forbidden`` ports are implied by it. The value
+is the sorted list of listening ports.
 
 ```yaml
 - id: ports
@@ -11,6 +13,13 @@ the sorted list of listening ports.
   params:
     expected: [22]
     forbidden: [23, 3306]
+
+- id: ports-allowed
+  kind: listening_ports
+  severity: high
+  params:
+    expected: [22]
+    only: [22, 443]      # anything else listening fails
 ```
 """
 
@@ -32,14 +41,24 @@ Port = Annotated[int, Field(ge=1, le=65535)]
 class Params(ParamsModel):
     expected: list[Port] = Field(default_factory=list)
     forbidden: list[Port] = Field(default_factory=list)
+    only: list[Port] | None = Field(
+        None, description="Allow-list: any other listening port fails ([] allows none)."
+    )
 
     @model_validator(mode="after")
     def _disjoint(self) -> Params:
         both = sorted(set(self.expected) & set(self.forbidden))
         if both:
             raise ValueError(f"ports both expected and forbidden: {both}")
-        if not self.expected and not self.forbidden:
-            raise ValueError("give expected and/or forbidden ports")
+        if self.only is not None:
+            outside = sorted(set(self.expected) - set(self.only))
+            if outside:
+                raise ValueError(f"expected ports not in only: {outside}")
+            allowed_forbidden = sorted(set(self.forbidden) & set(self.only))
+            if allowed_forbidden:
+                raise ValueError(f"ports both in only and forbidden: {allowed_forbidden}")
+        if not self.expected and not self.forbidden and self.only is None:
+            raise ValueError("give expected, forbidden and/or only ports")
         return self
 
 
@@ -55,6 +74,14 @@ def judge(measured: Measured, params: Params, host: HostLike | None = None) -> R
     bad = sorted(p for p in set(params.forbidden) if p in listening)
     problems = [f"expected port {p} not listening" for p in missing]
     problems += [f"forbidden port {p} listening" for p in bad]
+    if params.only is not None:
+        allowed = sorted(set(params.only))
+        unexpected = [p for p in listening if p not in allowed and p not in bad]
+        if unexpected:
+            ports = ", ".join(map(str, unexpected))
+            only = ", ".join(map(str, allowed)) or "none"
+            word = "port" if len(unexpected) == 1 else "ports"
+            problems.append(f"unexpected {word} {ports} listening (only {only} allowed)")
     if problems:
         return Result(Status.FAIL, listening, "; ".join(problems))
     parts = []
@@ -62,6 +89,10 @@ def judge(measured: Measured, params: Params, host: HostLike | None = None) -> R
         parts.append("listening on " + ", ".join(map(str, sorted(set(params.expected)))))
     if params.forbidden:
         parts.append("none of " + ", ".join(map(str, sorted(set(params.forbidden)))))
+    if params.only is not None:
+        parts.append(
+            "only " + (", ".join(map(str, sorted(set(params.only)))) or "none") + " allowed"
+        )
     return Result(Status.PASS, listening, "; ".join(parts))
 
 

@@ -1,7 +1,11 @@
 """Package version: each listed package is installed, at exactly the given version if one
 is given (``null`` means any version). Read from dpkg's status database.
 
-The value maps each package to its installed version (``null`` when not installed).
+The value maps each package to its installed version (``null`` when not installed). A
+package waiting on dpkg triggers (``iW``/``it``, what an interrupted apt run leaves) is
+installed; one dpkg left unpacked, half-installed or half-configured is neither installed
+nor absent: its value is ``{version, state}`` and the check fails saying so
+("patrol-agent 1.1.0-1 unpacked, not configured").
 
 ```yaml
 - id: openssh-installed
@@ -20,7 +24,7 @@ from pydantic import Field, field_validator
 
 from ..results import Result, Status
 from .base import HostLike, Kind, Measured, Measurement, ParamsModel
-from .helpers import check_package_names, measured_error
+from .helpers import broken_state, check_package_names, measured_error
 
 NAME = "package_version"
 
@@ -59,6 +63,8 @@ def judge(measured: Measured, params: Params, host: HostLike | None = None) -> R
         have = installed[name]
         if have is None:
             problems.append(f"{name} not installed")
+        elif (broken := broken_state(have)) is not None:
+            problems.append(f"{name} {broken}")
         elif wanted is not None and have != wanted:
             problems.append(f"{name} {have} installed, expected {wanted}")
     if problems:

@@ -6,8 +6,11 @@ inspection does not change the host); ``refresh: true`` runs ``apt-get update`` 
 (never in check mode). A candidate is a security upgrade when an index offering it has an
 archive/suite ending in ``-security`` or a label containing ``Security``.
 Fails when the count is above ``max`` or the security count above ``security_max``.
-The value keeps the counts and the security candidates (name -> version, first 20 by
-name), not every package: a stale host would otherwise bloat every run record.
+A held package (``apt-mark hold``) is not pending: ``apt-get upgrade`` keeps it back, so it
+counts against neither limit and is reported on its own ("1 held back: patrol-agent"),
+security or not. The value keeps the counts and the security and held candidates
+(name -> version, first 20 by name each), not every package: a stale host would otherwise
+bloat every run record.
 
 ```yaml
 - id: upgrades
@@ -54,15 +57,26 @@ def _names(names: list[str], limit: int = 5) -> str:
 def judge(measured: Measured, params: Params, host: HostLike | None = None) -> Result:
     if (err := measured_error(measured)) is not None:
         return err
-    packages: dict[str, dict[str, Any]] = measured["packages"]
-    names = sorted(packages)
-    security = [n for n in names if packages[n].get("security")]
+    candidates: dict[str, dict[str, Any]] = measured["packages"]
+    held = sorted(n for n in candidates if candidates[n].get("held"))
+    names = sorted(n for n in candidates if not candidates[n].get("held"))
+    security = [n for n in names if candidates[n].get("security")]
     # Compact for the record: counts, plus the security candidates (at most VALUE_LIMIT).
-    value = {
+    value: dict[str, Any] = {
         "count": len(names),
         "security_count": len(security),
-        "security": {n: packages[n]["candidate"] for n in security[:VALUE_LIMIT]},
+        "security": {n: candidates[n]["candidate"] for n in security[:VALUE_LIMIT]},
     }
+    held_text = ""
+    if held:
+        value["held_count"] = len(held)
+        value["held"] = {n: candidates[n]["candidate"] for n in held[:VALUE_LIMIT]}
+        held_security = [n for n in held if candidates[n].get("security")]
+        held_text = (
+            f"; {len(held)} held back"
+            + (f" ({len(held_security)} security)" if held_security else "")
+            + f": {_names(held)}"
+        )
     total_over = len(names) > params.max
     security_over = len(security) > params.security_max
     if total_over or security_over:
@@ -73,13 +87,15 @@ def judge(measured: Measured, params: Params, host: HostLike | None = None) -> R
             f" (limit {params.security_max})" if security_over else ""
         )
         return Result(
-            Status.FAIL, value, f"{total}, {sec}: {_names(security if security_over else names)}"
+            Status.FAIL,
+            value,
+            f"{total}, {sec}: {_names(security if security_over else names)}{held_text}",
         )
     return Result(
         Status.PASS,
         value,
         f"{plural(len(names), 'pending upgrade')}, {len(security)} security "
-        f"(limits {params.max} / {params.security_max} security)",
+        f"(limits {params.max} / {params.security_max} security){held_text}",
     )
 
 

@@ -3,7 +3,8 @@
 Ansible uses it through ``inventory/patrol-inventory`` (an inventory script):
 ``ansible-inventory -i inventory/patrol-inventory --list``. With ``--lab`` (the script passes
 it when ``PATROL_LAB=1``), lab hosts that are up get the lab's connection vars; without it the
-estate's own addresses and connection settings stand.
+estate's own addresses and connection settings stand. Every variable is printed as
+``{"__ansible_unsafe": text}`` (``runner.ansible_data``): Ansible never templates estate text.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from ..errors import Exit, PatrolError
 
 
 def inventory_for(root: Path, lab: bool = False) -> dict[str, Any]:
-    """The estate at ``root`` as dynamic-inventory data (also the collection plugin's source).
+    """The estate at ``root`` as dynamic-inventory JSON data, every estate string wrapped as
+    never-templated data (``runner.ansible_data``); also the collection plugin's source.
 
     PatrolError (usage) when ``root`` is not an estate, (failed) when the estate is invalid,
     with its problems in the message.
     """
+    from ..ansible_data import inventory_as_data
     from ..clock import utc_now
     from ..estate.files import NotAnEstate
     from ..estate.loader import load_estate
@@ -36,7 +39,7 @@ def inventory_for(root: Path, lab: bool = False) -> dict[str, Any]:
         lines = [str(p) for p in problems]
         raise PatrolError("\n".join([*lines, "the estate is invalid; run `patrol validate`"]),
                           exit_code=Exit.FAILED)
-    return build_inventory(estate, connections(lab))
+    return inventory_as_data(build_inventory(estate, connections(lab)))
 
 
 def run(root: Path = Path("."), list_: bool = False, host: str | None = None,

@@ -11,7 +11,8 @@ characters, lists truncated with "… and N more") and ``json``; ``gitlab`` and 
 the head estate's problems as a GitLab Code Quality report or SARIF (see ``patrol validate``).
 
 Exit 0 when the head estate is valid, whatever changed; 1 when the head is invalid (its
-validation errors come first in the output); 2 for an unknown revision or a root outside Git.
+validation errors come first in the output) or the change leaves a spare-part commitment
+short at a site (or shorter than it was); 2 for an unknown revision or a root outside Git.
 """
 
 from __future__ import annotations
@@ -42,4 +43,5 @@ def run(root: Path = Path("."), base: str = "HEAD~1", head: str = "HEAD", fmt: s
         print(render_problems(plan.problems, fmt, files=0))
     else:
         print(render(plan, fmt), end="" if fmt == "markdown" else "\n")
-    return int(Exit.FAILED if plan.errors else Exit.OK)
+    short = any(c.status == "short" for c in plan.sections.get("shortfalls", []))
+    return int(Exit.FAILED if plan.errors or short else Exit.OK)

@@ -13,10 +13,11 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import Exit, Problem
+from ..escape import terminal, visible
 
 
 def _github_escape(text: str, *, prop: bool = False) -> str:
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    text = visible(text, keep="\r\n").replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if prop:
         text = text.replace(":", "%3A").replace(",", "%2C")
     return text
@@ -48,7 +49,7 @@ def render(problems: list[Problem], fmt: str, *, files: int) -> str:
             for p in problems
         ]
         return "\n".join(lines)
-    lines = [str(p) for p in problems]
+    lines = [terminal(p) for p in problems]  # a key or value may hold escape sequences
     verdict = "estate is valid" if errors == 0 else "estate is invalid"
     lines.append(f"{verdict}: {errors} error{'s' * (errors != 1)}, "
                  f"{warnings} warning{'s' * (warnings != 1)} in {files} file{'s' * (files != 1)}")

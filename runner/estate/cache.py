@@ -22,7 +22,7 @@ from pathlib import Path
 from ..errors import Problem
 
 _PACKAGES = ("pydantic", "pydantic-core", "ruamel.yaml", "rapidyaml")
-_CODE_DIRS = ("estate", "checks")
+_CODE_DIRS = ("estate", "checks", "spares")
 
 
 @cache

@@ -6,7 +6,8 @@ at least one host; no two hosts share a name or an address; ids are unique; ever
 model, a stock entry or a commitment names exists.
 
 ``check`` runs one rule function per estate kind (``_RULES``: hosts, sites, depots, models,
-stock, commitments, checklists, upgrade plans, waivers); the loader sorts what they report.
+stock, commitments, checklists, upgrade plans, waivers, equipment); the loader sorts what they
+report.
 """
 
 from __future__ import annotations
@@ -298,9 +299,57 @@ def _waivers(r: _Report, s: _Scope) -> None:
         _waiver_expiry(r, waiver, s.today)
 
 
+def _equipment(r: _Report, s: _Scope) -> None:
+    """Depot reaches, one stock line per part and depot, replacements no weaker than what
+    they replace (``runner.spares.lifecycle``), and hosts past end of life (a warning)."""
+    from ..spares.lifecycle import COMPARED, compare, replaced_model
+
+    estate = s.estate
+    if "sites" not in s.failed_kinds:
+        for depot in estate.depots.values():
+            for site in sorted(set(depot.reaches) - set(estate.sites)):
+                r.at(depot, "reaches", site, key=True,
+                     message=f"depot {depot.id}: reaches unknown site '{site}' "
+                             f"(known: {_known(estate.sites)})")
+    seen: dict[tuple[str, str], Any] = {}
+    for entry in estate.stock:
+        first = seen.setdefault((entry.part, entry.depot), entry)
+        if first is not entry:
+            where = first.source.locate() if first.source else "?"
+            r.at(entry, "part", message=f"stock: {entry.part} at {entry.depot} is listed twice "
+                                        f"(first at {where}); keep one line per part and depot")
+    for host in s.hosts:
+        hw, rep = host.hardware, host.hardware.replaces
+        if hw.end_of_life < s.today:
+            r.at(hw, "end_of_life", severity="warning",
+                 message=f"host {host.name}: past its end of life ({hw.end_of_life}); retire "
+                         "or replace it")
+        if rep is None or "models" in s.failed_kinds:
+            continue
+        old_id = replaced_model(estate, host)
+        if rep.model is not None and rep.model not in estate.models:
+            r.at(rep, "model", message=f"host {host.name}: replaces model '{rep.model}', which "
+                                       f"is not defined (known: {_known(estate.models)})")
+        elif old_id is None and rep.host not in s.invalid_hosts:
+            r.at(rep, "host", message=f"host {host.name}: replaces host '{rep.host}', which is "
+                                      "not in the inventory; name its model too "
+                                      "(replaces: {host: ..., model: ...})")
+        elif old_id is not None and old_id in estate.models and hw.model in estate.models:
+            weaker, comparable = compare(estate.models[old_id], estate.models[hw.model])
+            if weaker:
+                dims = ", ".join(f"{d} {a} → {b}" for d, a, b in weaker)
+                r.at(rep, message=f"host {host.name}: replacement model {hw.model} is weaker "
+                                  f"than the {old_id} it replaces ({dims})")
+            elif not comparable:
+                r.at(rep, severity="warning",
+                     message=f"host {host.name}: cannot compare {hw.model} with {old_id}: give "
+                             f"both models a capacity ({', '.join(COMPARED)})")
+
+
 # One rule per estate kind; each skips the references whose other side failed to load.
 _RULES: tuple[Callable[[_Report, _Scope], None], ...] = (
     _hosts, _sites, _depots, _models, _stock, _commitments, _checklists, _upgrades, _waivers,
+    _equipment,
 )
 
 

@@ -19,14 +19,14 @@ POSITIVE_PATTERN = r"^([0-9]+[mhdw])*0*[1-9][0-9]*[mhdw]([0-9]+[mhdw])*$"
 _PART = re.compile(r"([0-9]+)([mhdw])")
 
 
-def parse_duration(text: str) -> timedelta:
+def parse_duration(text: str, *, allow_zero: bool = False) -> timedelta:
     """``"1d12h"`` -> ``timedelta(days=1, hours=12)``; ValueError with the expected form."""
     if not isinstance(text, str) or not re.fullmatch(PATTERN, text):
         raise ValueError(f"{text!r} is not a duration; expected e.g. '30m', '4h', '3d', '2w'")
     delta = timedelta()
     for number, unit in _PART.findall(text):
         delta += timedelta(**{_UNITS[unit]: int(number)})
-    if delta <= timedelta():
+    if delta <= timedelta() and not (allow_zero and delta == timedelta()):
         raise ValueError(f"{text!r} is zero; a duration must be positive")
     return delta
 
@@ -54,4 +54,20 @@ Duration = Annotated[
     PlainSerializer(format_duration, return_type=str),
     WithJsonSchema({"type": "string", "pattern": POSITIVE_PATTERN,
                     "description": "A duration such as 30m, 4h, 3d or 2w."}),
+]
+
+
+def _validate_zero(value: Any) -> timedelta:
+    if isinstance(value, timedelta):
+        return value
+    return parse_duration(value, allow_zero=True)
+
+
+# a delay that may be none at all, e.g. how fast a depot on a site reaches that site: ``0h``
+DurationOrZero = Annotated[
+    timedelta,
+    BeforeValidator(_validate_zero),
+    PlainSerializer(format_duration, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": PATTERN,
+                    "description": "A duration such as 0h, 30m, 4h or 3d (zero allowed)."}),
 ]

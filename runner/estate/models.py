@@ -28,7 +28,7 @@ from pydantic import (
 )
 
 from . import timezones
-from .duration import Duration
+from .duration import Duration, DurationOrZero
 from .secrets import Secret
 from .selector import SelectorField
 
@@ -188,12 +188,27 @@ class SitesFile(EstateModel):
 # --- hosts ----------------------------------------------------------------------------------
 
 
+class Replacement(EstateModel):
+    """What a host replaces: the old host's name, its model, or both (the model is needed to
+    compare once the old host has left the inventory)."""
+
+    host: HostName | None = None
+    model: Id | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> Replacement:
+        if self.host is None and self.model is None:
+            raise ValueError("name the host or the model replaced (or both)")
+        return self
+
+
 class Hardware(EstateModel):
     model: Id
     serial: NonEmpty
     purchased: date
     warranty_end: date
     end_of_life: date
+    replaces: Replacement | None = None
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Hardware:
@@ -263,11 +278,22 @@ class PartUse(EstateModel):
     quantity: int = Field(default=1, ge=1)
 
 
+class Capacity(EstateModel):
+    """What a model can do, so a replacement can be compared with what it replaces: more
+    cores, memory or disk is better; ``power_w`` (rated draw) is shown, never compared."""
+
+    cores: int | None = Field(default=None, ge=1)
+    memory_gb: int | None = Field(default=None, ge=1)
+    disk_gb: int | None = Field(default=None, ge=0)
+    power_w: int | None = Field(default=None, ge=1)
+
+
 class HardwareModel(EstateModel):
     id: Id
     vendor: NonEmpty
     name: NonEmpty
     form_factor: str | None = None
+    capacity: Capacity | None = None
     parts: list[PartUse] = Field(min_length=1)
 
 
@@ -286,6 +312,9 @@ class Depot(EstateModel):
     name: NonEmpty
     site: Id | None = None
     location: str | None = None
+    reaches: dict[Id, DurationOrZero] = Field(
+        default={}, description="How fast a part from here reaches each site (a depot on a "
+                                "site reaches that site at once).")
 
 
 class StockEntry(EstateModel):
@@ -316,12 +345,18 @@ class Commitment(EstateModel):
                                   description="Keep one spare per this many hosts using it.")
     delivery: Duration
     channel: SupplyChannel
+    lead_time: Duration | None = Field(
+        default=None, description="vendor/distributor only: the supplier's contracted lead "
+                                  "time (default: the delivery time itself).")
 
     @model_validator(mode="after")
     def _one_minimum(self) -> Commitment:
         if (self.min_stock is None) == (self.per_hosts is None):
             raise ValueError("give exactly one of min_stock (absolute) or per_hosts "
                              "(one spare per N hosts using the part)")
+        if self.lead_time is not None and self.channel is SupplyChannel.depot:
+            raise ValueError("lead_time is for vendor or distributor channels; a depot "
+                             "commitment is met by stock")
         return self
 
 
@@ -409,6 +444,22 @@ class PerCriticality(EstateModel):
     low: ResponseTime
 
 
+class EquipmentFinding(EstateModel):
+    """How a spare-part or lifecycle finding is rated: its severity, and its deadline (default:
+    the rectification deadline of that severity)."""
+
+    severity: Severity
+    deadline: Duration | None = None
+
+
+class EquipmentPolicy(EstateModel):
+    """Findings of ``patrol spares check`` and ``patrol lifecycle check``."""
+
+    shortfall: EquipmentFinding = EquipmentFinding(severity=Severity.high)
+    end_of_life: EquipmentFinding = EquipmentFinding(severity=Severity.medium)
+    warranty: EquipmentFinding = EquipmentFinding(severity=Severity.low)
+
+
 class ServicePolicy(EstateModel):
     """policies/service.yaml"""
 
@@ -418,6 +469,7 @@ class ServicePolicy(EstateModel):
     unreachable_after_runs: int = Field(ge=1)
     cadence: CadenceLimits
     response_times: PerCriticality
+    equipment: EquipmentPolicy = EquipmentPolicy()
 
 
 # --- waivers --------------------------------------------------------------------------------

@@ -47,7 +47,10 @@ class EnvSecret(BaseModel):
         return os.environ.get(self.env)
 
     def ansible_value(self) -> str:
-        return "{{ lookup('env', '%s') }}" % self.env  # noqa: UP031 - Jinja braces
+        """Patrol's own template (the name is validated), the one string Ansible renders."""
+        from ..ansible_data import Template
+
+        return Template("{{ lookup('env', '%s') }}" % self.env)  # noqa: UP031 - Jinja braces
 
 
 def _validate(value: object) -> VaultSecret | EnvSecret:
@@ -91,3 +94,12 @@ Secret = Annotated[
         ],
     }),
 ]
+
+
+def secret_fields(host: object) -> dict[str, VaultSecret | EnvSecret]:
+    """A host's secret fields that are set, by name (today: ``connection.become_password``)."""
+    conn = getattr(host, "connection", None)
+    if conn is None:
+        return {}
+    return {name: value for name in ("become_password",)
+            if isinstance(value := getattr(conn, name, None), (VaultSecret, EnvSecret))}

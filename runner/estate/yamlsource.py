@@ -282,7 +282,7 @@ class _Builder:
 def careful_load(text: str) -> tuple[Any, Positions]:
     """Parse ``text`` with ruamel.yaml's parser; raise YamlError (all positioned) on failure."""
     from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     yaml = YAML(typ="rt", pure=True)
     builder = _Builder()
@@ -295,11 +295,44 @@ def careful_load(text: str) -> tuple[Any, Positions]:
         context = f" ({exc.context})" if exc.context else ""
         syntax = SourceError(line, col, f"YAML syntax: {problem}{context}")
         raise YamlError([*builder.errors, syntax]) from None
+    except YAMLError as exc:  # a reader error (a character YAML does not allow) has no mark
+        index = getattr(exc, "position", None)
+        line, col = position_of(text, index) if isinstance(index, int) else (1, 1)
+        reason = getattr(exc, "reason", None) or str(exc).splitlines()[0]
+        raise YamlError([*builder.errors, SourceError(line, col, f"YAML syntax: {reason}")]
+                        ) from None
     except RecursionError:
         raise YamlError([SourceError(1, 1, "YAML nested too deeply")]) from None
     if builder.errors:
         raise YamlError(builder.errors)
     return root, builder.pos
+
+
+# YAML's printable set (1.2, 5.1): anything else (C0/C1 controls, DEL, U+FFFE/FFFF, lone
+# surrogates) is an error on every read path. rapidyaml accepts some of these and each Python
+# reader rejects them differently, so one check before all of them gives one answer.
+_NON_PRINTABLE = re.compile(
+    "[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
+
+
+def position_of(text: str, index: int) -> Pos:
+    """1-based line and column (in characters) of ``text[index]``."""
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def check_printable(text: str) -> None:
+    """A YamlError at the first character YAML does not allow in a file."""
+    bad = _NON_PRINTABLE.search(text)
+    if bad is not None:
+        line, column = position_of(text, bad.start())
+        raise YamlError([SourceError(
+            line, column, f"YAML syntax: non-printable character U+{ord(bad.group()):04X} is "
+                          "not allowed; remove it, or write it as an escape in a double-quoted "
+                          "string")])
 
 
 def decode(data: bytes) -> str:
@@ -315,6 +348,8 @@ def decode(data: bytes) -> str:
                                      "estate files must be UTF-8")]) from None
     if text.startswith("\ufeff"):
         text = text[1:]
+    if data.translate(None, _PRINTABLE_ASCII):  # 10x quicker than the regex on ASCII files
+        check_printable(text)
     return text
 
 
@@ -329,18 +364,12 @@ def fast_positions(data: bytes) -> Positions:
 
         loader_cls = yaml.CSafeLoader
     except (ImportError, AttributeError):
-        try:
-            return careful_load(decode(data))[1]
-        except YamlError:
-            return Positions()
+        return _careful_positions(data)
     pos = Positions()
     try:
         root = yaml.compose(data, Loader=loader_cls)
     except yaml.YAMLError:
-        try:
-            return careful_load(decode(data))[1]
-        except YamlError:
-            return pos
+        return _careful_positions(data)
     stack: list[tuple[Any, Path_]] = [(root, ())] if root is not None else []
     while stack:
         node, path = stack.pop()
@@ -353,6 +382,14 @@ def fast_positions(data: bytes) -> Positions:
         elif isinstance(node, yaml.SequenceNode):
             stack.extend((item, (*path, i)) for i, item in enumerate(node.value))
     return pos
+
+
+def _careful_positions(data: bytes) -> Positions:
+    """Positions from the careful path; none (so errors land on 1:1) if it cannot read them."""
+    try:
+        return careful_load(decode(data))[1]
+    except YamlError:
+        return Positions()
 
 
 def child(data: Any, part: str | int) -> tuple[bool, Any]:

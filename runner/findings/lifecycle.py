@@ -41,6 +41,7 @@ class Opening:
     value: Any
     reason: str
     severity_follows: bool = False  # a re-opened finding takes this severity (else keeps its own)
+    deadline: timedelta | None = None  # its own deadline (default: the severity's)
 
 
 @dataclass
@@ -63,7 +64,7 @@ def raise_finding(findings: dict[str, Finding], fid: str, o: Opening, step: Step
     f = findings.get(fid)
     now, run = step.now, step.run
     if f is None:
-        due = due_date(now, step.ctx.policy.deadlines[o.severity], tz)
+        due = due_date(now, o.deadline or step.ctx.policy.deadlines[o.severity], tz)
         f = Finding(fid, o.kind, o.subject, o.checklist, o.check, o.severity, State.OPEN, now,
                     due, run, o.value, o.reason)
         f.log(now, "opened", run, due=f.due)
@@ -74,7 +75,7 @@ def raise_finding(findings: dict[str, Finding], fid: str, o: Opening, step: Step
             f.severity = o.severity  # the checklist may have raised it since
         f.state = State.OPEN
         f.opened_at, f.opened_run = now, run
-        f.due = due_date(now, step.ctx.policy.deadlines[f.severity], tz)
+        f.due = due_date(now, o.deadline or step.ctx.policy.deadlines[f.severity], tz)
         f.closed_at = f.closed_run = None
         f.value, f.reason = o.value, o.reason
         f.occurrences += 1

@@ -24,8 +24,8 @@ LADDER = (State.OPEN, State.WARNED, State.OVERDUE, State.PENALISED)
 @dataclass
 class Finding:
     id: str
-    kind: str  # check | unreachable | cadence
-    subject: str  # host name, or checklist for cadence findings
+    kind: str  # check | unreachable | cadence | spares | lifecycle
+    subject: str  # host name; checklist for cadence findings; site for spares findings
     checklist: str
     check: str
     severity: str
@@ -64,6 +64,8 @@ def finding_id(kind: str, subject: str, checklist: str, check: str) -> str:
         return f"_cadence/{checklist}"
     if kind == "unreachable":
         return f"{subject}/unreachable"
+    if kind == "spares":  # subject: a site; check: a part
+        return f"_spares/{subject}.{check}"
     return f"{subject}/{checklist}.{check}"
 
 

@@ -34,6 +34,8 @@ def make_plan(root: Path, base: str, head: str = "HEAD", *, today: date) -> Plan
         "commitments": spares.commitments(a, b),
         "stock": spares.stock(a, b),
         "coverage": spares.coverage(a, b),
+        "shortfalls": spares.shortfalls(a, b),
+        "lifecycle": spares.lifecycle(a, b, today),
         "sites": other.sites(a, b),
         "models": other.models(a, b),
         "parts": other.parts(a, b),

@@ -26,6 +26,8 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("commitments", "Spare-part commitments"),
     ("stock", "Spare-part stock"),
     ("coverage", "Models no longer covered by a commitment"),
+    ("shortfalls", "Spare-part coverage per site"),
+    ("lifecycle", "Equipment lifecycle"),
     ("sites", "Sites"),
     ("models", "Hardware models"),
     ("parts", "Spare parts"),

@@ -108,7 +108,8 @@ def section_nodes(plan: Plan, key: str, style: Style) -> list[Node]:
 
 NOUNS = {"hosts": "sites", "checklists": "checklists", "waivers": "waivers",
          "upgrades": "upgrade plans", "commitments": "commitments", "stock": "stock entries",
-         "coverage": "models", "sites": "sites", "models": "models", "parts": "parts",
+         "coverage": "models", "shortfalls": "commitments", "lifecycle": "hosts",
+         "sites": "sites", "models": "models", "parts": "parts",
          "depots": "depots", "service": "changes"}
 
 

@@ -9,28 +9,14 @@ is a marker CI uses to find and update its earlier comment.
 
 from __future__ import annotations
 
-import re
-
+from ..escape import markdown as text
+from ..escape import markdown_code as code
 from . import outline
 from .model import SECTIONS, Plan
 from .render_text import NO_CHANGES
 
 MAX_CHARS = 65_535
 MARKER = "<!-- patrol-plan -->"
-
-
-def code(text: str) -> str:
-    text = " ".join(str(text).split("\n"))
-    fence = "``" if "`" in text else "`"
-    pad = " " if fence == "``" else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
-def text(value: str) -> str:
-    """Free text that renders as itself: Markdown punctuation escaped, no @-mentions."""
-    value = " ".join(str(value).split("\n"))
-    value = re.sub(r"([\\`*_{}\[\]<>#|~])", r"\\\1", value)
-    return re.sub(r"(?<![\w.])@", "@\u2060", value)  # a word joiner: @team pings nobody
 
 
 STYLE = outline.Style(code=code, text=text, warn="⚠️")

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from ..escape import terminal_lines
 from . import outline
 from .model import Plan
 
@@ -33,4 +34,4 @@ def render(plan: Plan) -> str:
         lines.append("")
         lines.append(heading)
         lines.extend(outline.emit(nodes, None, bullet="", indent="  ", depth=1, noun=noun))
-    return "\n".join(lines)
+    return terminal_lines("\n".join(lines))  # estate text may hold escape sequences

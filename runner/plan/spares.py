@@ -7,6 +7,8 @@ commitment at the head but did not lack one at the base (or the model was not in
 
 from __future__ import annotations
 
+from datetime import date
+
 from ..estate import Commitment, Estate, format_duration
 from .fields import diff_fields
 from .keyed import keyed_changes
@@ -75,4 +77,66 @@ def coverage(base: Estate, head: Estate) -> list[Change]:
         if newly:
             out.append(Change(model_id, "uncovered", impact={"hosts": hosts},
                               summary="no commitment for " + ", ".join(sorted(newly))))
+    return out
+
+
+def _added_hosts(base: Estate, head: Estate, site: str, part: str) -> list[str]:
+    models = {m.id for m in head.models.values() if any(u.part == part for u in m.parts)}
+    return [f"{h.name} ({h.hardware.model})" for h in head.hosts.values()
+            if h.site == site and h.hardware.model in models
+            and (h.name not in base.hosts or base.hosts[h.name].site != site
+                 or base.hosts[h.name].hardware.model != h.hardware.model)]
+
+
+def shortfalls(base: Estate, head: Estate) -> list[Change]:
+    """Commitments a change makes short (or shorter) at a site, and those it covers again.
+    A ``short`` change makes ``patrol plan`` exit 1."""
+    from ..spares.coverage import coverage
+
+    a = {(x.site, x.part): x for x in coverage(base).lines}
+    b = {(x.site, x.part): x for x in coverage(head).lines}
+    out = []
+    for key in sorted(a.keys() | b.keys()):
+        old, new = a.get(key), b.get(key)
+        name = f"{key[0]}: {key[1]}"
+        if new is not None and new.short and (old is None or new.shortfall > old.shortfall):
+            was = old.required if old else 0
+            within = f"reachable within {format_duration(new.delivery)}"
+            if old is not None and old.reachable != new.reachable:
+                text = f"{old.reachable} → {new.reachable} {within}"
+            else:
+                text = f"{new.reachable} {within}"
+            if was != new.required:
+                added = _added_hosts(base, head, *key)
+                cause = f"adds host {', '.join(added)}: " if added else ""
+                text = f"{cause}commitment {was} → {new.required} ({new.rule}), {text}"
+            else:
+                text = f"{text}, commitment {new.required} ({new.rule})"
+            out.append(Change(name, "short", summary=f"{text}: SHORT by {new.shortfall}"))
+        elif old is not None and old.short and (new is None or new.shortfall < old.shortfall):
+            left = f"still short by {new.shortfall}" if new and new.short else "covered"
+            out.append(Change(name, "covered" if left == "covered" else "less short",
+                              summary=f"was short by {old.shortfall}, now {left}"))
+    return out
+
+
+def lifecycle(base: Estate, head: Estate, today: date) -> list[Change]:
+    """Replacements that became weaker than what they replace, and hosts that are past their
+    end of life at the head but were not at the base."""
+    from ..spares.lifecycle import comparison
+
+    out = []
+    for name in sorted(head.hosts):
+        new, old = head.hosts[name], base.hosts.get(name)
+        c = comparison(head, new)
+        before = comparison(base, old) if old is not None else None
+        if c is not None and c.weaker and (before is None or before.weaker != c.weaker):
+            dims = ", ".join(f"{d} {x} → {y}" for d, x, y in c.weaker)
+            what = c.replaces_host or c.replaces_model
+            out.append(Change(name, "weaker", summary=f"replaces {what} ({c.replaces_model}) "
+                              f"by a weaker model {c.model}: {dims}"))
+        eol = new.hardware.end_of_life
+        if eol < today and (old is None or old.hardware.end_of_life >= today):
+            out.append(Change(name, "past end of life",
+                              summary=f"end of life {eol.isoformat()} has passed"))
     return out

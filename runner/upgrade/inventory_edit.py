@@ -95,6 +95,21 @@ def _only_version_lines(old: str, new: str, packages: set[str]) -> bool:
 
 
 _SCALAR = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*'|[^\s#][^#\n]*?(?=\s+#|\s*$)")
+# a plain scalar inside a flow collection ends at ',', ']' or '}' too
+_FLOW_SCALAR = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*'"
+                          r"|[^\s#,\[\]{}][^#\n,\[\]{}]*?(?=\s+#|\s*[,\]}]|\s*$)")
+
+
+def replace_scalar(text: str, line: int, col: int, token: str, *, flow: bool = False) -> str:
+    """``text`` with the scalar at (line, col) (0-based, as ruamel reports) replaced by
+    ``token`` verbatim; every other byte stays. ``flow``: the scalar sits in ``{...}``/``[...]``."""
+    lines = text.splitlines(keepends=True)
+    src = lines[line]
+    match = (_FLOW_SCALAR if flow else _SCALAR).match(src, col)
+    if match is None:
+        raise PatrolError(f"cannot edit the value at line {line + 1}", exit_code=Exit.FAILED)
+    lines[line] = f"{src[:col]}{token}{src[match.end():]}"
+    return "".join(lines)
 
 
 def _in_place(text: str, edits: list[tuple[int, int, str]]) -> str:

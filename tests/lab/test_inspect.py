@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from lxml import etree
 
 from runner import archive
 from runner.inspect import inspect
@@ -48,7 +49,7 @@ def test_clean_daily_inspection_passes_on_every_host(lab, estate):
                for n, hr in run.results.items() if not hr.passed}
     assert failing == {}
     assert sorted(run.results) == lab.names
-    assert all(len(hr.checks) == 11 for hr in run.results.values())
+    assert all(len(hr.checks) == 12 for hr in run.results.values())
     message = git(estate, "log", "-1", "--format=%B")
     assert message.startswith(f"inspect(daily): {len(lab.names)}/{len(lab.names)} hosts pass")
     assert f"Patrol-Run: {run.run_id}" in message
@@ -121,8 +122,10 @@ def test_stopped_sshd_is_unreachable_and_others_still_complete(lab, estate, tmp_
     assert status["reachable"] is False and status["unreachable_runs"] == 1
     suites = {s.get("name"): s for s in ET.parse(junit).getroot()}
     assert suites[f"daily.{down}"].get("errors") == "1"
-    assert suites[f"daily.{up}"].get("tests") == "11"
+    assert suites[f"daily.{up}"].get("tests") == "12"
     assert suites[f"daily.{up}"].get("failures") == "0"
+    schema = etree.XMLSchema(etree.parse(str(ROOT / "tests/schemas/junit.xsd")))
+    assert schema.validate(etree.parse(str(junit))), schema.error_log
 
 
 def test_drift_names_host_package_declared_and_installed(lab, estate):

@@ -135,3 +135,33 @@ def test_github_workflows_pass_actionlint():
         pytest.skip("actionlint is not installed (pip install -e .[dev] installs it)")
     proc = subprocess.run([exe, *map(str, _workflows())], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_spares_and_lifecycle_checks_run_daily_and_push():
+    wf = yaml.safe_load((ROOT / ".github" / "workflows" / "inspect.yml").read_text())
+    step = next(s for s in wf["jobs"]["inspect"]["steps"]
+                if "patrol spares check" in s.get("run", ""))
+    assert step["if"] == "${{ !cancelled() && steps.pick.outputs.checklist == 'daily' }}"
+    assert "patrol spares check --push" in step["run"]
+    assert "patrol lifecycle check --push" in step["run"]
+    gl = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text())
+    job = gl["spares-lifecycle"]
+    script = "\n".join(job["script"])
+    assert "patrol spares check --push" in script and "patrol lifecycle check --push" in script
+    assert job["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "schedule" && '
+                                  '$PATROL_CHECKLIST == "daily"'}]
+
+
+def test_the_ci_check_commands_parse_with_the_real_cli():
+    from typer.testing import CliRunner
+
+    from runner.cli import app, lifecycle_app, spares_app
+
+    if not any(g.typer_instance is spares_app for g in app.registered_groups):
+        app.add_typer(spares_app, name="spares")
+        app.add_typer(lifecycle_app, name="lifecycle")
+    for command in (["spares", "check", "--help"], ["lifecycle", "check", "--help"]):
+        result = CliRunner().invoke(app, command)
+        assert result.exit_code == 0, result.output
+        for option in ("--now", "--commit", "--push"):
+            assert option in result.output

@@ -55,29 +55,20 @@ def _vaulted(ciphertext):
     return EncryptedString(ciphertext=ciphertext)
 
 
-def _value(value):
-    """Estate text as data: never a template, so Ansible does not evaluate "{{ ... }}" in it.
-
-    ansible-core 2.19 and later treat what a plugin sets as untrusted already; before that,
-    values are wrapped as unsafe. A {"__ansible_vault": ...} value becomes a vaulted variable.
-    """
-    if isinstance(value, dict):
-        if set(value) == {"__ansible_vault"}:
-            return _vaulted(value["__ansible_vault"])
-        return {key: _value(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_value(item) for item in value]
+def _data(text):
+    """Estate text: never a template. ansible-core 2.19 and later treat what a plugin sets as
+    untrusted already; before that, it is wrapped as unsafe."""
     try:
         from ansible.template import trust_as_template  # noqa: F401 - 2.19: untrusted already
     except ImportError:
         from ansible.utils.unsafe_proxy import wrap_var
 
-        return wrap_var(value)
-    return value
+        return wrap_var(text)
+    return text
 
 
 def _template(text):
-    """The one template Patrol hands Ansible: {env: VAR} secrets, ``lookup('env', VAR)``."""
+    """One of Patrol's own templates (the lookup('env', VAR) of an {env: VAR} secret)."""
     try:
         from ansible.template import trust_as_template
     except ImportError:
@@ -85,10 +76,23 @@ def _template(text):
     return trust_as_template(text)
 
 
-def _host_var(key, value):
-    if key == "ansible_become_password" and isinstance(value, str):
-        return _template(value)  # built by Patrol from a validated variable name
-    return _value(value)
+def _value(value):
+    """Patrol's inventory JSON as Ansible reads it from the inventory script.
+
+    Estate text comes as {"__ansible_unsafe": text} and stays data; {"__ansible_vault": ...} is
+    a vaulted value; a plain string is a template Patrol wrote (runner/ansible_data.py).
+    """
+    if isinstance(value, dict):
+        if set(value) == {"__ansible_unsafe"}:
+            return _data(value["__ansible_unsafe"])
+        if set(value) == {"__ansible_vault"}:
+            return _vaulted(value["__ansible_vault"])
+        return {key: _value(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_value(item) for item in value]
+    if isinstance(value, str):
+        return _template(value)
+    return value
 
 
 class InventoryModule(BaseInventoryPlugin):
@@ -129,4 +133,4 @@ class InventoryModule(BaseInventoryPlugin):
         for host, variables in sorted(data["_meta"]["hostvars"].items()):
             self.inventory.add_host(host)
             for key, value in variables.items():
-                self.inventory.set_variable(host, key, _host_var(key, value))
+                self.inventory.set_variable(host, key, _value(value))

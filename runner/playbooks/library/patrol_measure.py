@@ -12,10 +12,13 @@ python3-apt for the ``apt_upgrades`` probe (its absence becomes that probe's err
 from __future__ import annotations
 
 import calendar
+import glob
 import grp
+import ipaddress
 import json
 import os
 import pwd
+import re
 import select
 import shutil
 import signal
@@ -32,8 +35,8 @@ module: patrol_measure
 short_description: Read everything a Patrol checklist needs from a host in one call
 description:
   - Runs a list of read-only probes (filesystems, meminfo, loadavg, services, packages,
-    apt upgrades, reboot marker, listening ports, file stat, sshd -T, certificate) and
-    returns every value keyed by the measurement id.
+    apt upgrades, reboot marker, listening ports, file stat, sshd -T per connection, sshd's
+    reload state, certificate) and returns every value keyed by the measurement id.
   - A probe that fails yields C({"error": "..."}) as its value; the task itself does not fail.
   - Each probe runs in a child process of its own with a timeout; a probe that hangs (a stale
     NFS mount, a stuck init script) is killed with everything it started and yields
@@ -225,9 +228,25 @@ def probe_service_status(names):
     return result
 
 
+# dpkg's package states (the Status field's last word), worst to best; "config-files" and
+# "not-installed" mean the package is not installed (only its conffiles may remain).
+_DPKG_NOT_INSTALLED = ("not-installed", "config-files")
+# Configured: the package works; triggers-awaited/-pending (iW/it) is what an interrupted apt
+# run leaves and does not make the installed version any less installed.
+_DPKG_CONFIGURED = ("installed", "triggers-pending", "triggers-awaited")
+_DPKG_RANK = {"half-installed": 1, "unpacked": 2, "half-configured": 3}
+
+
+def _dpkg_rank(state):
+    if state in _DPKG_CONFIGURED:
+        return 9
+    return _DPKG_RANK.get(state, 0)
+
+
 def read_dpkg_status(path="/var/lib/dpkg/status"):
-    """Package -> version of every installed package (also ``name:arch`` keys)."""
-    installed = {}
+    """Package -> ``{"version", "state"}`` for every package dpkg has on disk in any state
+    but not-installed (also ``name:arch`` keys; the plain name keeps the most installed)."""
+    packages = {}
     with open(path, encoding="utf-8", errors="replace") as fh:
         stanza = {}
         for line in [*fh, "\n"]:
@@ -236,19 +255,37 @@ def read_dpkg_status(path="/var/lib/dpkg/status"):
                     key, _, value = line.partition(":")
                     stanza[key] = value.strip()
                 continue
-            if stanza.get("Status", "").split()[-1:] == ["installed"] and "Package" in stanza:
-                name, version = stanza["Package"], stanza.get("Version", "")
-                installed.setdefault(name, version)
+            state = (stanza.get("Status", "").split() or [""])[-1]
+            if "Package" in stanza and state and state != "not-installed":
+                name = stanza["Package"]
+                entry = {"version": stanza.get("Version", ""), "state": state}
+                if name not in packages or _dpkg_rank(state) > _dpkg_rank(packages[name]["state"]):
+                    packages[name] = entry
                 if stanza.get("Architecture"):
-                    installed[f"{name}:{stanza['Architecture']}"] = version
+                    packages[f"{name}:{stanza['Architecture']}"] = entry
             stanza = {}
-    return installed
+    return packages
 
 
 def probe_packages(names, status_file="/var/lib/dpkg/status"):
-    """Installed version of each named package, or None when it is not installed."""
-    installed = read_dpkg_status(status_file)
-    return {name: installed.get(name) for name in names}
+    """Each named package's installed version, as ``dpkg-query -W`` and ``dpkg -l`` see it.
+
+    A configured package (ii, or iW/it waiting on triggers) is its version string; one that
+    is not installed (or only its config files remain) is None; one dpkg left unpacked,
+    half-installed or half-configured (a failed or interrupted install) is
+    ``{"version": ..., "state": ...}``, so no reader mistakes it for installed or absent.
+    """
+    packages = read_dpkg_status(status_file)
+    result = {}
+    for name in names:
+        entry = packages.get(name)
+        if entry is None or entry["state"] in _DPKG_NOT_INSTALLED:
+            result[name] = None
+        elif entry["state"] in _DPKG_CONFIGURED:
+            result[name] = entry["version"]
+        else:
+            result[name] = dict(entry)
+    return result
 
 
 def _is_security(package_file):
@@ -289,6 +326,8 @@ def probe_apt_upgrades(refresh=False, check_mode=False):
             "installed": current.ver_str,
             "candidate": candidate.ver_str,
             "security": any(_is_security(pf) for pf, _index in candidate.file_list),
+            # apt-mark hold: apt-get upgrade keeps it back, so it is not pending like the rest
+            "held": pkg.selected_state == apt_pkg.SELSTATE_HOLD,
         }
     return {"packages": upgradable, "refreshed": refreshed}
 
@@ -373,19 +412,229 @@ def parse_sshd_t(text):
     return config
 
 
-def probe_sshd_config(keys):
-    """The effective sshd settings (``sshd -T``, needs root) for the given keywords."""
+def _sshd_binary():
     try:
         sshd = _which("sshd")
     except ProbeError:
         sshd = "/usr/sbin/sshd"
     if not os.path.exists(sshd):
         raise ProbeError("sshd is not installed")
-    rc, out, err = _run([sshd, "-T"])
+    return sshd
+
+
+def _sshd_t(sshd, extra=(), config_file=None):
+    argv = [sshd, "-T", *extra]
+    if config_file is not None:
+        argv += ["-f", config_file]
+    rc, out, err = _run(argv)
     if rc != 0:
-        raise ProbeError(f"sshd -T failed (exit {rc}): {_last_line(err) or _last_line(out)}")
-    config = parse_sshd_t(out)
-    return {key.lower(): config.get(key.lower()) for key in keys}
+        what = " ".join(["sshd -T", *extra])
+        raise ProbeError(f"{what} failed (exit {rc}): {_last_line(err) or _last_line(out)}")
+    return parse_sshd_t(out)
+
+
+def local_addresses(fib_trie="/proc/net/fib_trie", if_inet6="/proc/net/if_inet6"):
+    """The host's own IPv4 and IPv6 addresses (no ip(8) needed): the ``/32 host LOCAL``
+    entries of the kernel's FIB and the global/loopback entries of if_inet6."""
+    addresses = set()
+    try:
+        with open(fib_trie, encoding="ascii") as fh:
+            previous = ""
+            for line in fh:
+                text = line.strip()
+                if text.startswith("/32 host LOCAL") and previous:
+                    addresses.add(previous)
+                previous = text[4:] if text.startswith(("|-- ", "+-- ")) else ""
+    except FileNotFoundError:
+        pass
+    try:
+        with open(if_inet6, encoding="ascii") as fh:
+            for line in fh:
+                fields = line.split()
+                if len(fields) < 4 or fields[3] == "20":  # 0x20: link-local, needs a scope
+                    continue
+                hexaddr = fields[0]
+                addresses.add(str(ipaddress.IPv6Address(bytes.fromhex(hexaddr))))
+    except FileNotFoundError:
+        pass
+    return sorted(addresses, key=lambda a: (":" in a, ipaddress.ip_address(a)))
+
+
+# A client address from nowhere the host is (documentation ranges, RFC 5737 / 3849): stands
+# for "anyone else" against Match Address blocks that open something to the world.
+_ELSEWHERE = {4: "203.0.113.1", 6: "2001:db8::1"}
+
+
+def _split_listen(value):
+    """``0.0.0.0:22`` / ``[::]:22`` / ``10.0.0.1:2222`` -> (address, port)."""
+    if value.startswith("["):
+        addr, _, port = value[1:].partition("]:")
+    else:
+        addr, _, port = value.rpartition(":")
+    return addr, int(port)
+
+
+def default_connections(settings, addresses):
+    """root connecting to every address sshd listens on: from an address of that network
+    (the host's own address stands for its network) and, to a non-loopback one, from
+    elsewhere. ``settings`` is ``sshd -T``'s output, ``addresses`` the host's own."""
+    targets = set()
+    for listen in (settings.get("listenaddress") or "").split():
+        try:
+            addr, port = _split_listen(listen)
+            ip = ipaddress.ip_address(addr)
+        except ValueError:
+            continue
+        if ip.is_unspecified:
+            for own in addresses:
+                if ipaddress.ip_address(own).version == ip.version:
+                    targets.add((own, port))
+        else:
+            targets.add((str(ip), port))
+    connections = []
+    for laddr, lport in sorted(targets, key=lambda t: (":" in t[0], t[0], t[1])):
+        ip = ipaddress.ip_address(laddr)
+        clients = [laddr] if ip.is_loopback else [laddr, _ELSEWHERE[ip.version]]
+        for addr in clients:
+            connections.append(
+                {"user": "root", "host": addr, "addr": addr, "laddr": laddr, "lport": lport}
+            )
+    return connections
+
+
+def connection_spec(conn):
+    """An ``sshd -T -C`` connection spec; user, host and addr are required by sshd."""
+    parts = [f"user={conn['user']}", f"host={conn.get('host') or conn['addr']}",
+             f"addr={conn['addr']}"]  # fmt: skip
+    if conn.get("laddr"):
+        parts.append(f"laddr={conn['laddr']}")
+    if conn.get("lport"):
+        parts.append(f"lport={conn['lport']}")
+    return ",".join(parts)
+
+
+def _config_words(line):
+    """One sshd_config line -> (keyword lowercased, arguments); "Keyword=value" works too."""
+    text = line.strip()
+    if not text or text.startswith("#"):
+        return "", ""
+    match = re.match(r"([^\s=]+)\s*(?:=\s*|\s+)?(.*)$", text)
+    return (match.group(1).lower(), match.group(2).strip()) if match else ("", "")
+
+
+def read_sshd_config_files(path="/etc/ssh/sshd_config", base_dir="/etc/ssh"):
+    """sshd's config files in read order (``Include`` expanded), the directories its
+    ``Include`` globs search (a file removed from one changes the config too) and the
+    ``Match`` blocks: ``[{"criteria", "file", "line", "settings": {keyword: value}}]``,
+    first value wins."""
+    files, dirs, matches = [], [], []
+
+    def read(name, match, depth):
+        if depth > 16 or name in files:
+            return
+        try:
+            with open(name, encoding="utf-8", errors="replace") as fh:
+                lines = fh.read().splitlines()
+        except OSError:
+            return
+        files.append(name)
+        for number, line in enumerate(lines, 1):
+            keyword, args = _config_words(line)
+            if keyword == "match":
+                match = {"criteria": args, "file": name, "line": number, "settings": {}}
+                matches.append(match)
+            elif keyword == "include":
+                for pattern in args.split():
+                    pattern = pattern if pattern.startswith("/") else f"{base_dir}/{pattern}"
+                    folder = os.path.dirname(pattern)
+                    magic = glob.has_magic(os.path.basename(pattern))
+                    if magic and os.path.isdir(folder) and folder not in dirs:
+                        dirs.append(folder)
+                    for included in sorted(glob.glob(pattern)):
+                        read(included, match, depth + 1)
+            elif keyword and match is not None:
+                match["settings"].setdefault(keyword, args)
+
+    read(path, None, 0)
+    return files, dirs, matches
+
+
+def probe_sshd_config(keys, connections=(), config_file=None):
+    """The effective sshd settings (``sshd -T``, needs root) for the given keywords: the
+    defaults outside any Match block, and per connection (``sshd -T -C``) what sshd would
+    apply to it, for root on every address sshd listens on plus the ``connections`` given.
+    With the ``Match`` blocks of the config files, so a verdict can name the one that
+    changes a setting."""
+    sshd = _sshd_binary()
+    keys = [key.lower() for key in keys]
+    settings = _sshd_t(sshd, config_file=config_file)
+    wanted = default_connections(settings, local_addresses())
+    for conn in connections or ():
+        conn = {k: v for k, v in dict(conn).items() if v not in (None, "")}
+        conn.setdefault("host", conn["addr"])
+        if "lport" not in conn:
+            ports = (settings.get("port") or "22").split()
+            conn["lport"] = int(ports[0])
+        wanted.append(conn)
+    measured, seen = [], set()
+    for conn in wanted:
+        spec = connection_spec(conn)
+        if spec in seen:
+            continue
+        seen.add(spec)
+        effective = _sshd_t(sshd, ["-C", spec], config_file=config_file)
+        measured.append({**conn, "settings": {key: effective.get(key) for key in keys}})
+    _files, _dirs, matches = read_sshd_config_files(config_file or "/etc/ssh/sshd_config")
+    return {
+        "settings": {key: settings.get(key) for key in keys},
+        "connections": measured,
+        "matches": [
+            {**m, "settings": {k: v for k, v in m["settings"].items() if k in keys}}
+            for m in matches
+            if any(k in keys for k in m["settings"])
+        ],
+    }
+
+
+def _process_alive(pid):
+    try:
+        with open(f"/proc/{pid}/comm", encoding="utf-8", errors="replace") as fh:
+            return fh.read().strip().startswith("sshd")
+    except OSError:
+        return False
+
+
+def probe_sshd_reload(config_file="/etc/ssh/sshd_config", pid_file=None):
+    """When the running sshd last read its config, and when its config files last changed.
+
+    sshd rewrites its pid file each time it (re)starts, a SIGHUP reload included (it
+    re-executes itself), so the pid file's mtime is when the running daemon read its
+    config; a config file newer than that is not in force yet (a reload is pending).
+    """
+    if pid_file is None:
+        pid_file = _sshd_t(_sshd_binary()).get("pidfile") or "/run/sshd.pid"
+    files, dirs, _matches = read_sshd_config_files(config_file)
+    if not files:
+        raise ProbeError(f"{config_file}: cannot read the sshd config")
+    mtimes = {name: os.stat(name).st_mtime for name in [*files, *dirs]}
+    newest = max(mtimes, key=lambda name: (mtimes[name], name))
+    started = pid = None
+    try:
+        with open(pid_file, encoding="ascii", errors="replace") as fh:
+            pid = int(fh.read().split()[0])
+        if _process_alive(pid):
+            started = os.stat(pid_file).st_mtime
+        else:
+            pid = None
+    except (OSError, ValueError, IndexError):
+        pid = None
+    return {
+        "config_file": newest,
+        "config_mtime": round(mtimes[newest], 3),
+        "pid_file": pid_file,
+        "pid": pid,
+        "started": None if started is None else round(started, 3),
+    }
 
 
 def probe_certificate(path):
@@ -417,6 +666,7 @@ PROBES = {
     "listening_ports": probe_listening_ports,
     "stat": probe_stat,
     "sshd_config": probe_sshd_config,
+    "sshd_reload": probe_sshd_reload,
     "certificate": probe_certificate,
 }
 
@@ -431,7 +681,8 @@ _PUBLIC_ARGS = {
     "reboot_required": set(),
     "listening_ports": set(),
     "stat": {"path"},
-    "sshd_config": {"keys"},
+    "sshd_config": {"keys", "connections"},
+    "sshd_reload": set(),
     "certificate": {"path"},
 }
 

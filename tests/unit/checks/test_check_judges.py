@@ -473,6 +473,8 @@ def test_file_missing_fails():
 
 
 def judge_sshd(measured, **params):
+    """Settings outside Match blocks, no connection that Match blocks change."""
+    measured = {"settings": measured, "connections": [], "matches": []}
     return sshd_config.judge(measured, sshd_config.Params(**params), StubHost())
 
 
@@ -540,7 +542,7 @@ def test_certificate_exactly_min_days_left_passes():
     assert result.status is Status.PASS
     assert result.value == {"not_after": "2027-02-14T08:00:00Z", "subject": "lab"}
     assert result.reason == (
-        "/etc/ssl/patrol/lab.pem expires 2027-02-14 (30 days left, minimum 30)"
+        "/etc/ssl/patrol/lab.pem expires 2027-02-14 (30 days left, minimum 30 days)"
     )
 
 
@@ -585,8 +587,13 @@ def test_freshness_one_second_older_fails():
     assert result.reason == ("/var/backups/patrol-last-backup modified 26.0 h ago, limit 26 h")
 
 
-def test_freshness_future_mtime_passes():
-    assert judge_fresh(NOW + 60).status is Status.PASS
+def test_freshness_future_mtime_fails_as_a_clock_or_restore_problem():
+    result = judge_fresh(NOW + 2 * 3600)
+    assert result.status is Status.FAIL
+    assert result.reason == (
+        "/var/backups/patrol-last-backup modified in the future: clock or restore problem "
+        "(2027-01-15T10:00:00Z, 2 hours ahead of the host's clock)"
+    )
 
 
 def test_freshness_missing_file_fails():

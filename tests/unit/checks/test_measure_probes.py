@@ -10,6 +10,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -110,16 +111,45 @@ def test_packages_match_dpkg_query(pm):
     assert measured == {"dpkg": expected, "patrol-no-such-package": None}
 
 
-def test_packages_only_count_installed_ones(pm, tmp_path):
+def test_packages_report_every_dpkg_state_faithfully(pm, tmp_path):
     status = tmp_path / "status"
     status.write_text(
         "Package: gone\nStatus: deinstall ok config-files\nVersion: 1.0\n\n"
         "Package: here\nStatus: install ok installed\nArchitecture: amd64\nVersion: 2:3.4-5\n"
         "Description: a thing\n continued line: not a field\n\n"
-        "Package: half\nStatus: install reinstreq half-installed\nVersion: 1\n"
+        "Package: half\nStatus: install reinstreq half-installed\nVersion: 1\n\n"
+        "Package: waits\nStatus: install ok triggers-awaited\nVersion: 9.2p1-2\n"
+        "Triggers-Awaited: man-db\n\n"
+        "Package: pending\nStatus: install ok triggers-pending\nVersion: 2.11\n"
+        "Triggers-Pending: /usr/share/man\n\n"
+        "Package: unpacked\nStatus: install ok unpacked\nVersion: 1.1.0-1\n\n"
+        "Package: failed\nStatus: install ok half-configured\nVersion: 3\n\n"
+        "Package: purged\nStatus: purge ok not-installed\n"
     )
-    measured = pm.probe_packages(["gone", "here", "here:amd64", "half"], status_file=str(status))
-    assert measured == {"gone": None, "here": "2:3.4-5", "here:amd64": "2:3.4-5", "half": None}
+    names = ["gone", "here", "here:amd64", "half", "waits", "pending", "unpacked", "failed",
+             "purged", "absent"]  # fmt: skip
+    assert pm.probe_packages(names, status_file=str(status)) == {
+        "gone": None,
+        "here": "2:3.4-5",
+        "here:amd64": "2:3.4-5",
+        "half": {"version": "1", "state": "half-installed"},
+        "waits": "9.2p1-2",
+        "pending": "2.11",
+        "unpacked": {"version": "1.1.0-1", "state": "unpacked"},
+        "failed": {"version": "3", "state": "half-configured"},
+        "purged": None,
+        "absent": None,
+    }
+
+
+def test_packages_plain_name_prefers_the_installed_architecture(pm, tmp_path):
+    status = tmp_path / "status"
+    status.write_text(
+        "Package: lib\nStatus: deinstall ok config-files\nArchitecture: i386\nVersion: 1\n\n"
+        "Package: lib\nStatus: install ok installed\nArchitecture: amd64\nVersion: 2\n"
+    )
+    measured = pm.probe_packages(["lib", "lib:i386", "lib:amd64"], status_file=str(status))
+    assert measured == {"lib": "2", "lib:i386": None, "lib:amd64": "2"}
 
 
 # --- apt upgrades -------------------------------------------------------------------------
@@ -289,9 +319,130 @@ def test_sshd_probe_returns_settings_or_an_error_value(pm):
     measured = pm.measure_one("sshd_config", {"keys": ["PermitRootLogin"]})
     can_run = Path("/run/sshd").is_dir() and os.geteuid() == 0
     if can_run:
-        assert set(measured) == {"permitrootlogin"}
+        assert set(measured["settings"]) == {"permitrootlogin"}
     else:  # e.g. "Missing privilege separation directory: /run/sshd"
         assert measured["error"].startswith("sshd -T failed")
+
+
+def test_local_addresses_read_the_fib_and_if_inet6(pm, tmp_path):
+    fib = tmp_path / "fib_trie"
+    fib.write_text(
+        "Main:\n  +-- 0.0.0.0/0 3 0 5\n     |-- 10.123.0.0\n        /24 link UNICAST\n"
+        "Local:\n  +-- 0.0.0.0/0 3 0 5\n     +-- 10.123.0.0/24 2 0 2\n"
+        "        |-- 10.123.0.31\n           /32 host LOCAL\n"
+        "        |-- 10.123.0.255\n           /32 link BROADCAST\n"
+        "        |-- 127.0.0.1\n           /32 host LOCAL\n"
+        "        |-- 10.123.0.31\n           /32 host LOCAL\n"
+    )
+    inet6 = tmp_path / "if_inet6"
+    inet6.write_text(
+        "00000000000000000000000000000001 01 80 10 80       lo\n"
+        "fe800000000000000000000000000001 02 40 20 80     eth0\n"
+        "20010db8000000000000000000000031 02 40 00 80     eth0\n"
+    )
+    assert pm.local_addresses(str(fib), str(inet6)) == [
+        "10.123.0.31", "127.0.0.1", "::1", "2001:db8::31"]  # fmt: skip
+    assert pm.local_addresses(str(tmp_path / "no"), str(tmp_path / "no6")) == []
+
+
+def test_local_addresses_of_this_machine_include_loopback(pm):
+    assert "127.0.0.1" in pm.local_addresses()
+
+
+def test_default_connections_cover_every_listening_address_from_near_and_far(pm):
+    settings = {"listenaddress": "0.0.0.0:22 [::1]:2222", "port": "22 2222"}
+    conns = pm.default_connections(settings, ["10.123.0.31", "127.0.0.1", "::1"])
+    assert [pm.connection_spec(c) for c in conns] == [
+        "user=root,host=10.123.0.31,addr=10.123.0.31,laddr=10.123.0.31,lport=22",
+        "user=root,host=203.0.113.1,addr=203.0.113.1,laddr=10.123.0.31,lport=22",
+        "user=root,host=127.0.0.1,addr=127.0.0.1,laddr=127.0.0.1,lport=22",
+        "user=root,host=::1,addr=::1,laddr=::1,lport=2222",
+    ]
+
+
+def test_sshd_config_files_expand_includes_and_collect_match_blocks(pm, tmp_path):
+    confd = tmp_path / "sshd_config.d"
+    confd.mkdir()
+    main = tmp_path / "sshd_config"
+    main.write_text(
+        "Include sshd_config.d/*.conf\n"
+        "PermitRootLogin no\n"
+        "# Match User nobody\n"
+        "Match User backup\n"
+        "    PasswordAuthentication=yes\n"
+        "    PasswordAuthentication no\n"
+    )
+    (confd / "20-lab.conf").write_text(
+        "Match Address 10.123.0.0/24,!10.123.0.1\n  PermitRootLogin yes\n"
+    )
+    (confd / "10-first.conf").write_text("PasswordAuthentication no\n")
+    files, dirs, matches = pm.read_sshd_config_files(str(main), base_dir=str(tmp_path))
+    assert files == [str(main), str(confd / "10-first.conf"), str(confd / "20-lab.conf")]
+    assert dirs == [str(confd)]
+    assert matches == [
+        {"criteria": "Address 10.123.0.0/24,!10.123.0.1", "file": str(confd / "20-lab.conf"),
+         "line": 1, "settings": {"permitrootlogin": "yes"}},
+        {"criteria": "User backup", "file": str(main), "line": 4,
+         "settings": {"passwordauthentication": "yes"}},
+    ]  # fmt: skip
+
+
+@pytest.fixture
+def fake_sshd(tmp_path):
+    """A live process whose name (comm) is sshd: a copy of sleep under that name."""
+    binary = tmp_path / "sshd"
+    shutil.copy(shutil.which("sleep"), binary)
+    proc = subprocess.Popen([str(binary), "60"])
+    comm = Path(f"/proc/{proc.pid}/comm")
+    for _ in range(200):  # Popen may return (vfork) before the kernel renames the child
+        if comm.read_text().strip() == "sshd":
+            break
+        time.sleep(0.01)
+    yield proc.pid
+    proc.kill()
+    proc.wait()
+
+
+def test_sshd_reload_compares_config_mtimes_with_the_pid_file(pm, tmp_path, fake_sshd):
+    extra = tmp_path / "extra.conf"
+    extra.write_text("PermitRootLogin no\n")
+    config = tmp_path / "sshd_config"
+    config.write_text(f"Include {extra}\n")  # absolute: relative ones are under /etc/ssh
+    pid_file = tmp_path / "sshd.pid"
+    pid_file.write_text(f"{fake_sshd}\n")
+    os.utime(config, (1_700_000_000, 1_700_000_000))
+    os.utime(extra, (1_700_000_100, 1_700_000_100))  # the included file changed last
+    os.utime(pid_file, (1_700_000_050, 1_700_000_050))
+    measured = pm.probe_sshd_reload(str(config), str(pid_file))
+    assert measured == {"config_file": str(extra), "config_mtime": 1_700_000_100.0,
+                        "pid_file": str(pid_file), "pid": fake_sshd,
+                        "started": 1_700_000_050.0}  # fmt: skip
+
+
+def test_sshd_reload_sees_a_drop_in_removed_from_an_include_dir(pm, tmp_path, fake_sshd):
+    confd = tmp_path / "sshd_config.d"
+    confd.mkdir()
+    config = tmp_path / "sshd_config"
+    config.write_text(f"Include {confd}/*.conf\n")
+    pid_file = tmp_path / "sshd.pid"
+    pid_file.write_text(f"{fake_sshd}\n")
+    for path in (config, confd, pid_file):
+        os.utime(path, (1_700_000_000, 1_700_000_000))
+    assert pm.probe_sshd_reload(str(config), str(pid_file))["config_mtime"] == 1_700_000_000
+    os.utime(confd, (1_700_000_200, 1_700_000_200))  # as rm of a .conf in it would
+    measured = pm.probe_sshd_reload(str(config), str(pid_file))
+    assert (measured["config_file"], measured["config_mtime"]) == (str(confd), 1_700_000_200)
+
+
+def test_sshd_reload_without_a_live_sshd_has_no_start_time(pm, tmp_path):
+    config = tmp_path / "sshd_config"
+    config.write_text("Port 22\n")
+    pid_file = tmp_path / "sshd.pid"
+    pid_file.write_text(f"{os.getpid()}\n")  # alive, but not an sshd
+    measured = pm.probe_sshd_reload(str(config), str(pid_file))
+    assert (measured["pid"], measured["started"]) == (None, None)
+    assert pm.probe_sshd_reload(str(config), str(tmp_path / "none.pid"))["started"] is None
+    assert "error" in pm.measure_one("sshd_reload", {"config_file": "/x"})  # not public
 
 
 # --- certificate --------------------------------------------------------------------------

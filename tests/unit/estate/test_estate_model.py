@@ -59,7 +59,7 @@ def test_service_policy_durations_are_timedeltas() -> None:
 def test_checks_carry_their_validated_params() -> None:
     daily = ESTATE.checklists["daily"]
     kinds = [c.kind for c in daily.checks]
-    assert "pending_upgrades" not in kinds and len(kinds) == 11
+    assert "pending_upgrades" not in kinds and len(kinds) == 12
     assert daily.checks[0].parsed_params.max_percent == 85
     weekly = ESTATE.checklists["weekly"]
     backup = next(c for c in weekly.checks if c.kind == "file_freshness")

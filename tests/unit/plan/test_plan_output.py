@@ -155,3 +155,14 @@ def test_markdown_shows_free_text_as_written_and_pings_nobody(estate_repo):
     out = render(estate_repo.plan(), "markdown")
     assert r"\<b\>\*Nightly\*\</b\> @" + "\u2060ops" in out
     assert "anna.schmidt@customer.example.com" in out  # an address is no mention
+
+
+def test_text_plan_shows_control_characters_as_escapes(estate_repo):
+    estate_repo.write("inventory/hosts/bulk.yaml", _hosts(1, "OLD"))
+    estate_repo.commit()
+    estate_repo.write("inventory/hosts/bulk.yaml", _hosts(1, "OLD").replace(
+        "serial: OLD00000", 'serial: "NEW\\e[2J\\a"'))
+    estate_repo.commit()
+    out = render(estate_repo.plan(), "text")
+    assert "\x1b" not in out and "\x07" not in out
+    assert "NEW\\x1b[2J\\x07" in out

@@ -127,7 +127,7 @@ def test_commitment_and_stock_changes_and_uncovered_models(estate_repo):
     estate_repo.replace(commitments, "{part: hpe-psu-500w, min_stock: 2, delivery: 4h",
                         "{part: hpe-psu-500w, min_stock: 3, delivery: 2h")
     estate_repo.replace(commitments, "  - {part: dell-perc-h740p, min_stock: 1, delivery: 2d, "
-                        "channel: distributor}\n", "")
+                        "channel: distributor, lead_time: 1d}\n", "")
     estate_repo.replace("inventory/spares.yaml", "{part: dimm-32g-ddr4, depot: hz-dc1-cage, "
                         "quantity: 4}", "{part: dimm-32g-ddr4, depot: hz-dc1-cage, quantity: 1}")
     estate_repo.commit()

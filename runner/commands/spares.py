@@ -1,0 +1,81 @@
+"""`patrol spares`: the coverage table; `spares use` / `spares receive`: stock movements;
+`spares check`: shortfalls as findings.
+
+Exit codes: 0 every commitment covered (or the movement/check done and nothing short);
+1 a commitment is short, the estate is invalid, or a use asks for more than the depot holds;
+2 a bad request (unknown part, depot, host or site; quantity below 1; empty reason).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import Exit, PatrolError
+
+if TYPE_CHECKING:
+    from ..spares.runs import Outcome
+
+
+def _sites(estate: object, sel: str | None) -> set[str] | None:
+    """``--site``: comma-separated site ids or globs (None: every site)."""
+    if not sel:
+        return None
+    known = sorted(estate.sites)  # type: ignore[attr-defined]
+    out = {s for pattern in sel.split(",") for s in fnmatch.filter(known, pattern.strip())}
+    if not out:
+        raise PatrolError(f"--site {sel!r}: no site matches (known: {', '.join(known)})")
+    return out
+
+
+def run(root: Path, site: str | None, fmt: str, today: date | None = None) -> int:
+    from ..clock import utc_now
+    from ..run import load_valid_estate
+    from ..spares.coverage import coverage
+    from ..spares.render import render_coverage
+
+    estate = load_valid_estate(root, today or utc_now().date())
+    cov = coverage(estate, _sites(estate, site))
+    print(render_coverage(cov, fmt), end="")
+    return int(Exit.FAILED if cov.short else Exit.OK)
+
+
+def move(root: Path, action: str, part: str, depot: str, quantity: int, reason: str,
+         host: str | None, commit: bool) -> int:
+    from ..run import RunContext
+    from ..spares.runs import move_stock
+
+    out = move_stock(RunContext.here(root), action, part, depot, quantity=quantity,
+                     reason=reason, host=host, commit=commit)
+    m = out.movement
+    assert m is not None
+    print(f"{m.part} at {m.depot}: {m.before} → {m.after}; record {out.record}")
+    if out.commit:
+        print(f"commit {out.commit}")
+    return int(Exit.OK)
+
+
+def check(root: Path, now: str | None, commit: bool, push: bool = False) -> int:
+    from ..clock import utc_now
+    from ..run import RunContext, trusted_moment
+    from ..spares.runs import spares_check
+    from .findings import parse_now
+
+    at = parse_now(now)
+    trusted_moment(at if now is not None else None, commit, utc_now(), "--no-commit")
+    out = spares_check(RunContext.here(root, clock=lambda: at), commit, push)
+    return report(out, "commitment(s) short")
+
+
+def report(out: Outcome, what: str) -> int:
+    """Print a check's transitions, record and commit; exit 1 when it found problems."""
+    for t in out.transitions:
+        print(f"{t.finding}: {t.before or 'new'} -> {t.after}")
+    print(f"record {out.record}" if out.record else
+          "--no-commit: a preview, nothing was written under reports/")
+    if out.commit:
+        print(f"commit {out.commit}")
+    print(f"{out.problems} {what}")
+    return int(Exit.FAILED if out.problems else Exit.OK)

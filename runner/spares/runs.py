@@ -1,0 +1,149 @@
+"""The runs of this package, on the run skeleton (``runner/run.py``): a stock movement
+(edit ``inventory/spares.yaml``, record, commit) and the two checks (coverage or lifecycle ->
+findings -> record -> commit). Each holds the run lock and refuses an invalid estate before it
+changes anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from .. import archive
+from ..errors import PatrolError
+from ..findings import store as findings_store
+from ..findings.model import Transition
+from ..findings.policy import host_zones, policy_of
+from ..run import RunContext, begin, header, lock_and_load, sealed_record, write_record
+from ..run import commit as commit_run
+from . import records
+from .coverage import coverage
+from .findings import apply_lifecycle, apply_shortfalls
+from .lifecycle import lifecycle
+from .movements import STOCK_FILE, Movement, edit_stock, movement
+
+
+@dataclass
+class Outcome:
+    """What a run did, for the command to print."""
+
+    run_id: str
+    record: str
+    commit: str | None = None
+    movement: Movement | None = None
+    transitions: list[Transition] = field(default_factory=list)
+    problems: int = 0  # short commitments, or hosts past a date
+
+
+def move_stock(ctx: RunContext, action: str, part: str, depot: str, *, quantity: int,
+               reason: str, host: str | None, commit: bool) -> Outcome:
+    """Use or receive parts: check, edit the one quantity line, record, commit (with
+    ``commit=False`` the edit and record stay for the user, or the next run, to commit)."""
+    with lock_and_load(ctx, archive.Intent(writes=True, commits=commit),
+                       reaches_hosts=False) as opened:
+        m = movement(opened.estate, action, part, depot, quantity=quantity, reason=reason,
+                     host=host)
+        path = ctx.root / STOCK_FILE
+        text = path.read_text(encoding="utf-8")
+        new = edit_stock(text, m)  # may refuse: before anything is written
+        begun = begin(ctx, f"spares-{action}", opened.started)
+        if commit and begun.estate_dirty:  # the commit must hold this movement and no more
+            raise PatrolError("the estate has uncommitted changes; commit or stash them first "
+                              "(or use --no-commit)")
+        archive.atomic_write(path, new.encode("utf-8"))
+        body = records.movement_record(m, begun.run_id, header(ctx, begun, ctx.now(),
+                                                               {"action": action}),
+                                       archive.latest_record(ctx.root))
+        rel, digest = write_record(ctx.root, begun.run_id, begun.started, body)
+        out = Outcome(begun.run_id, rel, movement=m)
+        if commit:
+            out.commit = commit_run(ctx.root, [STOCK_FILE, rel], m.summary(), begun.run_id,
+                                    estate=begun.estate_commit, record=digest)
+        return out
+
+
+@dataclass(frozen=True)
+class Judged:
+    """A check's verdict: findings moved, how many problems, the commit summary, and the
+    record body given its run id, header and previous record."""
+
+    moves: list[Transition]
+    problems: int
+    summary: str
+    record: Callable[[str, dict[str, Any], tuple[str, str] | None], dict[str, Any]]
+
+
+Judge = Callable[[Any, dict[str, Any], str, datetime], Judged]
+
+
+def _check(ctx: RunContext, label: str, judge: Judge, commit: bool, push: bool) -> Outcome:
+    """Judge, write the record and the moved findings, commit; with ``push``, push, and when
+    another run pushed first, judge and record again on its tip (never a force push).
+    ``commit=False`` is a preview: judged and reported, nothing written."""
+    intent = archive.Intent(writes=commit, commits=commit, push=push and commit)
+    with lock_and_load(ctx, intent, reaches_hosts=False) as opened:
+        begun = begin(ctx, label, opened.started)
+        out = Outcome(begun.run_id, "")
+
+        def attempt() -> str:
+            store = findings_store.load(ctx.root)  # as the (possibly new) tip has them
+            j = judge(opened.estate, store, begun.run_id, begun.started)
+            body = j.record(begun.run_id, header(ctx, begun, ctx.now(), {}),
+                            archive.latest_record(ctx.root))
+            rel, data, digest = sealed_record(begun.run_id, begun.started, body)
+            out.transitions, out.problems = j.moves, j.problems
+            if not commit:
+                return ""
+            out.record = rel
+            changed = archive.write_or_spool(ctx.root, {rel: data, **findings_store.documents(
+                store, {t.finding for t in j.moves})}, begun.run_id)
+            out.commit = commit_run(ctx.root, [rel, *changed], j.summary, begun.run_id,
+                                    estate=begun.estate_commit, record=digest)
+            return out.commit
+
+        attempt()
+        if push and commit:
+            out.commit = archive.push(ctx.root, attempt)
+        return out
+
+
+def spares_check(ctx: RunContext, commit: bool, push: bool = False) -> Outcome:
+    """Open a finding per commitment short at a site, close those covered again."""
+
+    def judge(estate: Any, store: dict[str, Any], run_id: str, now: datetime) -> Judged:
+        cov = coverage(estate)
+        zones = {s: str(site.timezone) for s, site in estate.sites.items()}
+        moves = apply_shortfalls(store, cov, run=run_id, now=now,
+                                 policy=policy_of(estate.service),
+                                 equipment=estate.service.equipment, site_tz=zones)
+        short = cov.short
+
+        def record(run: str, head: dict[str, Any], prev: Any) -> dict[str, Any]:
+            return records.spares_check_record(run, head, prev, cov.lines, short, moves)
+
+        return Judged(moves, len(short),
+                      f"spares check: {len(short)} of {len(cov.lines)} commitments short", record)
+
+    return _check(ctx, "spares-check", judge, commit, push)
+
+
+def lifecycle_check(ctx: RunContext, commit: bool, push: bool = False) -> Outcome:
+    """Open a finding per host past end of life or out of warranty, close the rest."""
+
+    def judge(estate: Any, store: dict[str, Any], run_id: str, now: datetime) -> Judged:
+        life = lifecycle(estate, now.date(), timedelta(0))
+        past = life.past
+        moves = apply_lifecycle(store, life, run=run_id, now=now,
+                                policy=policy_of(estate.service),
+                                equipment=estate.service.equipment, host_tz=host_zones(estate))
+
+        def record(run: str, head: dict[str, Any], prev: Any) -> dict[str, Any]:
+            return records.lifecycle_check_record(run, head, prev, past, moves)
+
+        eol = sum(e.what == "end_of_life" for e in past)
+        return Judged(moves, len(past), f"lifecycle check: {eol} host(s) past end of life, "
+                                        f"{len(past) - eol} out of warranty", record)
+
+    return _check(ctx, "lifecycle-check", judge, commit, push)
