@@ -65,8 +65,11 @@ def _stdout_tail(r: Any, lines: int = 15) -> str:
 
 
 def ansible_version() -> str:
-    from ansible.release import __version__
-
+    """ansible-core's version for records; runs that need no play work without Ansible."""
+    try:
+        from ansible.release import __version__
+    except ImportError:
+        return "not installed"
     return str(__version__)
 
 
