@@ -41,7 +41,8 @@ def test_every_cadence_is_scheduled_and_pushed_back():
     wf = _inspect_workflow()
     crons = [s["cron"] for s in wf[True]["schedule"]]  # YAML 1.1 reads `on` as True
     table = json.loads(wf["env"]["PATROL_SCHEDULES"])
-    assert sorted(crons) == sorted(table)  # the one table names every schedule, no other
+    escalation = "*/15 * * * *"  # its own job (tested below), not an inspection
+    assert sorted(c for c in crons if c != escalation) == sorted(table)  # one table, no other
     assert sorted(table.values()) == sorted(
         p.stem for p in (ROOT / "policies" / "inspections").glob("*.yaml"))
     script = "\n".join(step.get("run", "") for step in wf["jobs"]["inspect"]["steps"])
@@ -135,6 +136,31 @@ def test_github_workflows_pass_actionlint():
         pytest.skip("actionlint is not installed (pip install -e .[dev] installs it)")
     proc = subprocess.run([exe, *map(str, _workflows())], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_escalation_runs_every_15_minutes_and_pushes_back():
+    wf = yaml.safe_load((ROOT / ".github" / "workflows" / "inspect.yml").read_text())
+    assert "*/15 * * * *" in [s["cron"] for s in wf[True]["schedule"]]
+    job = wf["jobs"]["escalate"]
+    assert job["if"] == "github.event.schedule == '*/15 * * * *'"
+    assert wf["jobs"]["inspect"]["if"] == "github.event.schedule != '*/15 * * * *'"
+    script = "\n".join(s.get("run", "") for s in job["steps"])
+    assert "patrol findings escalate --push" in script
+    gl = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text())
+    assert gl["escalate"]["rules"] == [
+        {"if": '$CI_PIPELINE_SOURCE == "schedule" && $PATROL_ESCALATE'}]
+    assert "patrol findings escalate --push" in gl["escalate"]["script"]
+    assert "*/15 * * * *" in (ROOT / ".gitlab-ci.yml").read_text()
+
+
+def test_the_ci_escalate_command_parses_with_the_real_cli():
+    from typer.testing import CliRunner
+
+    from runner.cli import findings_app
+
+    result = CliRunner().invoke(findings_app, ["escalate", "--help"])
+    assert result.exit_code == 0
+    assert "--push" in result.output
 
 
 def test_spares_and_lifecycle_checks_run_daily_and_push():
