@@ -335,3 +335,10 @@ def clone(source: Path, dest: Path) -> Path:
 def show_stat(root: Path, sha: str) -> str:
     """``git show --stat`` of a commit, for people reading the demo's output."""
     return str(_repo(root).git.show("--stat", "--format=medium", sha))
+
+
+def init_repository(root: Path) -> None:
+    """``git init`` (branch ``main``) for a new estate repository; nothing is committed."""
+    import git
+
+    git.Repo.init(root, initial_branch="main")
