@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import archive, checks
 from .archive import safe_file_name
@@ -48,6 +48,14 @@ from .run import (
 from .run import commit as commit_run
 from .run import header as run_header
 
+if TYPE_CHECKING:
+    from .checks import PlannedMeasurement
+    from .checks.base import ParamsModel
+    from .estate import Estate
+    from .estate.models import Check, Checklist, Host
+    from .execute import HostOutcome
+    from .findings.model import Transition
+
 Play = Callable[..., Any]  # runner.execute.run_play's signature
 NEEDS_SECRETS: frozenset[str] = frozenset()  # inspect.yml uses no become: no secret is read
 
@@ -59,10 +67,10 @@ class Selection:
     """The checklist, its hosts and, per host, the checks that apply and what to measure."""
 
     checklist_name: str
-    checklist: Any
-    hosts: list[Any]
-    checks: dict[str, list[Any]]  # host -> checks
-    measurements: dict[str, list[dict[str, Any]]]  # host -> module input
+    checklist: Checklist
+    hosts: list[Host]
+    checks: dict[str, list[Check]]  # host -> checks
+    measurements: dict[str, list[PlannedMeasurement]]  # host -> module input
 
 
 @dataclass
@@ -75,14 +83,14 @@ class InspectRun:
     record_sha256: str
     commit: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
-    findings: list[Any] = field(default_factory=list)
+    findings: list[Transition] = field(default_factory=list)
     incidents: list[str] = field(default_factory=list)  # opened by this run (via monitoring)
     measured: dict[str, HostResult] = field(default_factory=dict)
     ended: str = ""  # "interrupted" or "deadline" when the play was stopped early
     interrupted: str = ""  # a signal ("SIGINT", "SIGTERM") arrived during the run: exit 130
 
 
-def _check_params(check: Any) -> Any:
+def _check_params(check: Check) -> ParamsModel:
     """The params the loader already validated; validating again per host is wasted work."""
     parsed = getattr(check, "parsed_params", None)
     if parsed is not None:
@@ -90,7 +98,7 @@ def _check_params(check: Any) -> Any:
     return checks.get(check.kind).Params.model_validate(check.params or {})
 
 
-def select(estate: Any, checklist_name: str, limit: str | None) -> Selection:
+def select(estate: Estate, checklist_name: str, limit: str | None) -> Selection:
     """Hosts of the checklist narrowed by ``limit``; per host, the checks that apply."""
     from .estate.selector import parse_selector
 
@@ -112,8 +120,8 @@ def select(estate: Any, checklist_name: str, limit: str | None) -> Selection:
         raise PatrolError(f"checklist {checklist_name!r} with --limit {limit!r} selects no hosts")
     for host in hosts:  # refuse before measuring, not after, a name unfit for reports/
         safe_file_name(host.name)
-    per_host: dict[str, list[Any]] = {}
-    measurements: dict[str, list[dict[str, Any]]] = {}
+    per_host: dict[str, list[Check]] = {}
+    measurements: dict[str, list[PlannedMeasurement]] = {}
     for host in hosts:
         applicable = [c for c in checklist.checks if c.hosts is None or c.hosts.matches(host)]
         per_host[host.name] = applicable
@@ -124,7 +132,7 @@ def select(estate: Any, checklist_name: str, limit: str | None) -> Selection:
     return Selection(checklist_name, checklist, hosts, per_host, measurements)
 
 
-def judge_host(sel: Selection, host: Any, outcome: Any) -> HostResult:
+def judge_host(sel: Selection, host: Host, outcome: HostOutcome | None) -> HostResult:
     """One host's module output -> a verdict per check (unreachable is never a fail)."""
     from .execute import HostState
 
@@ -158,7 +166,7 @@ def play_deadline(sel: Selection, forks: int, connect_timeout: int) -> int:
     return batches * (connect_timeout + per_host + PLAY_OVERHEAD)
 
 
-def build_inventory(estate: Any, sel: Selection,
+def build_inventory(estate: Estate, sel: Selection,
                     connections: Mapping[str, Mapping[str, Any]] | None = None
                     ) -> dict[str, Any]:
     """The estate's inventory with each selected host's measurements; ``connections`` (host
@@ -226,7 +234,7 @@ def inspect(
         waivers = context_of(estate)
         results: dict[str, HostResult] = {}
 
-        def arrived(name: str, outcome: Any) -> None:
+        def arrived(name: str, outcome: HostOutcome | None) -> None:
             host = hosts_by_name.get(name)
             if host is None:
                 return
@@ -302,7 +310,7 @@ def write_run(
     run: InspectRun,
     header: dict[str, Any],
     started: datetime,
-    estate: Any,
+    estate: Estate,
     now: datetime,
 ) -> list[str]:
     """Judge findings and write the run's files, the record first and status and findings
@@ -318,7 +326,7 @@ def run_files(
     run: InspectRun,
     header: dict[str, Any],
     started: datetime,
-    estate: Any,
+    estate: Estate,
     now: datetime,
 ) -> dict[str, bytes]:
     """Judge findings and compute every file the run writes (path -> bytes, record first),
