@@ -32,6 +32,7 @@ from .git import (
     clone,
     commit,
     estate_commit,
+    file_history,
     push,
     read_tree,
     repo_subdir,
@@ -43,7 +44,8 @@ from .git import (
 
 __all__ = [
     "REPORTS", "RUNS", "ChainBreak", "atomic_write", "clone", "commit", "dump_yaml",
-    "estate_commit", "latest_record", "list_records", "load_yaml", "push", "read_documents",
+    "estate_commit", "file_history", "latest_record", "list_records", "load_yaml", "push",
+    "read_documents",
     "read_tree", "record_hash", "record_is_intact", "record_path", "repo_subdir", "resolve_rev",
     "run_lock", "safe_file_name", "seal", "show_stat", "trailers", "verify_chain",
     "write_documents",

@@ -1,0 +1,72 @@
+"""What the archive holds for a report, read once: the run records of the month and the one
+before it, every finding, and the committed history of the waivers file. Everything goes
+through ``runner.archive``; nothing here reaches a host."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .. import archive
+from ..clock import parse_iso
+from ..findings import store as findings_store
+from ..findings.model import Finding
+from .period import Month
+
+WAIVERS_FILE = "policies/waivers.yaml"
+
+
+@dataclass(frozen=True)
+class Record:
+    """A run record as the report needs it: its kind, when it finished, the document."""
+
+    path: str
+    kind: str
+    started: datetime
+    finished: datetime
+    doc: dict[str, Any]
+
+
+@dataclass
+class Sources:
+    month: Month
+    records: list[Record]  # the month's and the previous month's, by start time
+    findings: dict[str, Finding]
+    waiver_history: list[tuple[datetime, list[dict[str, Any]]]] = field(default_factory=list)
+
+    def of(self, kind: str, month: Month | None = None) -> list[Record]:
+        """Records of ``kind`` that finished in ``month`` (default: the report's)."""
+        m = month or self.month
+        return [r for r in self.records if r.kind == kind and m.contains(r.finished)]
+
+
+def read_records(root: Path, months: list[Month]) -> list[Record]:
+    """Run records filed under the given months, sorted by start time then path."""
+    out: list[Record] = []
+    for m in months:
+        base = root / archive.RUNS / f"{m.year:04d}" / f"{m.month:02d}"
+        for p in sorted(base.glob("*.yaml")):
+            doc = archive.load_yaml(p.read_bytes()) or {}
+            if not isinstance(doc, dict) or not doc.get("started"):
+                continue
+            started = parse_iso(str(doc["started"]))
+            finished = parse_iso(str(doc.get("finished") or doc["started"]))
+            out.append(Record(p.relative_to(root).as_posix(), str(doc.get("kind", "")),
+                              started, finished, doc))
+    return sorted(out, key=lambda r: (r.started, r.path))
+
+
+def waiver_history(root: Path) -> list[tuple[datetime, list[dict[str, Any]]]]:
+    """Each committed version of the waivers file: (commit time, its waivers)."""
+    out = []
+    for at, data in archive.file_history(root, WAIVERS_FILE):
+        doc = archive.load_yaml(data) if data else None
+        out.append((at, list((doc or {}).get("waivers") or [])))
+    return out
+
+
+def load(root: Path, month: Month) -> Sources:
+    return Sources(month, read_records(root, [month.previous(), month]),
+                   findings_store.load(root), waiver_history(root))
