@@ -3,7 +3,7 @@
 - each finding that reached ``penalised`` in the month: the points of its severity, charged to
   its host's site and owner (a spare-part finding: its site, no owner);
 - each cadence breach opened in the month: ``cadence_breach`` points per (site, owner) of the
-  hosts in breach — a breached clock for those hosts;
+  hosts in breach — a breached clock for those hosts (and so for a penalised cadence finding);
 - incident clocks (``response_breach``, ``on_site_breach``) once incidents are tracked.
 Totals per site and per owner, sorted by points then name.
 """
@@ -49,18 +49,24 @@ def _where(kind: str, subject: str, hosts: dict[str, Any]) -> tuple[str, str]:
     return (str(h.site), str(h.owner)) if h is not None else ("", NO_OWNER)
 
 
+def _groups(e: Event, hosts: dict[str, Any]) -> list[tuple[str, str]]:
+    """Where a finding's points go: a cadence finding's hosts in breach by (site, owner)."""
+    if e.kind != "cadence":
+        return [_where(e.kind, e.subject, hosts)]
+    late = e.value if isinstance(e.value, list) else []
+    return sorted({_where("check", str(h), hosts) for h in late}) or [("", NO_OWNER)]
+
+
 def build(events: list[Event], hosts: dict[str, Any], penalties: Any) -> Assessment:
     out = Assessment()
     points = {str(getattr(k, "value", k)): int(v) for k, v in penalties.penalised.items()}
     for e in events:
         if e.event == "penalised":
-            site, owner = _where(e.kind, e.subject, hosts)
-            out.items.append(Item(e.finding, "penalised", e.severity, site, owner, e.at,
-                                  points.get(e.severity, 0)))
+            for site, owner in _groups(e, hosts):
+                out.items.append(Item(e.finding, "penalised", e.severity, site, owner, e.at,
+                                      points.get(e.severity, 0)))
         elif e.kind == "cadence" and e.event in ("opened", "reopened"):
-            late = e.value if isinstance(e.value, list) else []
-            groups = sorted({_where("check", str(h), hosts) for h in late})
-            for site, owner in groups or [("", NO_OWNER)]:
+            for site, owner in _groups(e, hosts):
                 out.items.append(Item(e.finding, "cadence_breach", e.severity, site, owner,
                                       e.at, int(penalties.cadence_breach)))
     site_t: Counter[str] = Counter()

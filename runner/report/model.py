@@ -69,7 +69,8 @@ def _charts(ins: inspections.Inspections, fnd: findings_section.Findings,
                      and first <= e.at.date() <= last)
         closed = sum(1 for e in fnd.events if e.event == "closed"
                      and first <= e.at.date() <= last)
-        weeks.append((f"{first.day}–{last.day}", opened, closed))
+        label = str(first.day) if first == last else f"{first.day}–{last.day}"
+        weeks.append((label, opened, closed))
     weekly = charts.paired_bars(weeks, ("opened", "closed"))
     hours = [(r.severity, (r.median or timedelta(0)).total_seconds() / 3600,
               (r.p90 or timedelta(0)).total_seconds() / 3600) for r in fnd.rectification]
