@@ -249,3 +249,23 @@ def run_play(
         if limit and not outcomes and not stopped:
             outcome.error = _stdout_tail(r)
         return outcome
+
+
+def secret_usable(secret: Any, env: Mapping[str, str] | None = None) -> bool:
+    """Whether Ansible could read an estate secret now: an ``{env: VAR}`` that is set, or a
+    ``!vault`` value the vault password (``ANSIBLE_VAULT_PASSWORD_FILE``) decrypts."""
+    env = os.environ if env is None else env
+    name = getattr(secret, "env", None)
+    if name is not None:
+        return bool(env.get(name))
+    password_file = env.get("ANSIBLE_VAULT_PASSWORD_FILE")
+    if not password_file:
+        return False
+    from ansible.parsing.vault import VaultLib, VaultSecret
+
+    try:
+        password = Path(password_file).expanduser().read_bytes().strip()
+        VaultLib([("default", VaultSecret(password))]).decrypt(secret.ciphertext)
+    except Exception:  # any failure means Ansible could not read it either
+        return False
+    return True

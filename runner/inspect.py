@@ -11,6 +11,12 @@ play that outlives its deadline (``play_deadline``) is stopped too. Either way t
 answered are judged, the others are recorded as not measured (their status files, findings
 and unreachable counters untouched), and the record says how the run ended (``ended``).
 An interrupted run commits and the command exits 130.
+
+Nothing measured is lost: the run skeleton's pre-flight refuses, before any host is touched,
+a checkout that could not keep the results; the run's files are computed before any is
+written, and a write that still fails sends them all to the spool in ``.git/`` (the next run
+commits them). With ``commit=False`` the run is a preview: judged and returned, nothing
+written. The run's plays use no secret field (``NEEDS_SECRETS``).
 """
 
 from __future__ import annotations
@@ -25,20 +31,28 @@ from typing import Any
 from . import archive, checks
 from .archive import safe_file_name
 from .archive.records import run_record, unreachable_runs
-from .archive.status import read_status, write_status
+from .archive.status import read_status, status_files
 from .clock import Clock, utc_now
 from .errors import Exit, PatrolError
 from .findings import as_shown, context_of
 from .interrupt import Interrupt, signals_stop
 from .results import HostResult, Result, Status, not_measured, summarise
-from .run import RunContext, begin, load_valid_estate, lock_and_load, write_record
+from .run import (
+    RunContext,
+    begin,
+    load_valid_estate,
+    lock_and_load,
+    require_secrets,
+    sealed_record,
+)
 from .run import commit as commit_run
 from .run import header as run_header
 
 Play = Callable[..., Any]  # runner.execute.run_play's signature
+NEEDS_SECRETS: frozenset[str] = frozenset()  # inspect.yml uses no become: no secret is read
 
 __all__ = ["InspectRun", "Selection", "build_inventory", "commit_summary", "inspect",
-           "judge_host", "load_valid_estate", "select", "write_run"]
+           "judge_host", "load_valid_estate", "run_files", "select", "write_run"]
 
 @dataclass
 class Selection:
@@ -84,6 +98,9 @@ def select(estate: Any, checklist_name: str, limit: str | None) -> Selection:
         known = ", ".join(sorted(estate.checklists)) or "none"
         raise PatrolError(f"unknown checklist {checklist_name!r}; known: {known}")
     hosts = estate.select(checklist.hosts)
+    if limit is not None and not limit.strip():
+        raise PatrolError("--limit '': give a host selector (e.g. role=web), or leave --limit "
+                          "out to inspect every host of the checklist")
     if limit:
         try:
             narrow = parse_selector(limit)
@@ -191,10 +208,13 @@ def inspect(
         from .execute import run_play as play
     stop = interrupt or Interrupt()
     message = "interrupt: stopping Ansible, then recording what was measured"
-    with lock_and_load(ctx) as opened, (signals_stop(stop, say, message) if interrupt is None
-                                        else contextlib.nullcontext()):
+    intent = archive.Intent(writes=commit, commits=commit, push=push and commit)
+    with lock_and_load(ctx, intent) as opened, (signals_stop(stop, say, message)
+                                                if interrupt is None
+                                                else contextlib.nullcontext()):
         estate = opened.estate
         sel = select(estate, checklist_name, limit)
+        require_secrets(sel.hosts, NEEDS_SECRETS)
         if on_start:
             on_start(sel)
         begun = begin(ctx, checklist_name, opened.started)
@@ -254,11 +274,13 @@ def inspect(
         run.ended = stopped
         run.measured = copy.deepcopy(results)  # as judged, before waivers relabel anything
         run.timings["ansible"] = float(getattr(outcome, "ansible_seconds", 0.0))
+        run.timings["preflight"] = opened.preflight_seconds
 
         def write_and_commit() -> str | None:
-            written = write_run(root, run, header, started, estate, finished)
-            if not commit:
+            if not commit:  # a preview: judged, nothing written
+                run_files(root, run, header, started, estate, finished)
                 return None
+            written = write_run(root, run, header, started, estate, finished)
             return commit_run(root, written, commit_summary(run), run.run_id,
                               estate=begun.estate_commit, record=run.record_sha256)
 
@@ -279,8 +301,24 @@ def write_run(
     estate: Any,
     now: datetime,
 ) -> list[str]:
-    """Judge findings, then write the record first and status and findings after it: a kill
-    in between leaves a complete record, and the next run rewrites the rest."""
+    """Judge findings and write the run's files, the record first and status and findings
+    after it (a kill in between leaves a complete record, and the next run rewrites the
+    rest); a failed write spools them all. Returns every path to commit."""
+    files = run_files(root, run, header, started, estate, now)
+    archive.write_or_spool(root, files, run.run_id)
+    return list(files)
+
+
+def run_files(
+    root: Path,
+    run: InspectRun,
+    header: dict[str, Any],
+    started: datetime,
+    estate: Any,
+    now: datetime,
+) -> dict[str, bytes]:
+    """Judge findings and compute every file the run writes (path -> bytes, record first),
+    writing nothing; ``run`` gets its findings, summary, record path and hash."""
     from . import findings as fnd
     from .findings import store as findings_store
 
@@ -313,12 +351,11 @@ def write_run(
             {"finding": t.finding, "from": t.before, "to": t.after} for t in transitions
         ]},
     )
-    rel, digest = write_record(root, run.run_id, started, body)
+    rel, data, digest = sealed_record(run.run_id, started, body)
     run.record_path, run.record_sha256 = rel, digest
-    written = [rel, *write_status(root, run.checklist, run.run_id, run.results, old_status)]
     changed = {fid for fid, f in store.items() if findings_store.to_doc(f) != before.get(fid)}
-    written += findings_store.save(root, store, changed)
-    return written
+    return {rel: data, **status_files(run.checklist, run.run_id, run.results, old_status),
+            **findings_store.documents(store, changed)}
 
 
 def commit_summary(run: InspectRun) -> str:

@@ -4,30 +4,44 @@ A run is made in one order, here and nowhere else:
 
 1. ``RunContext``: the clock, ``today`` (for validation: waivers expire), the run-id factory,
    and who triggered it (CI variables or the local user, read once at the boundary).
-2. ``lock_and_load``: take the checkout's run lock, read the clock once (the run's start;
-   ``today`` is its UTC date), load the estate as of that day and refuse an invalid one
-   before any host is touched.
+2. ``lock_and_load``: check the tools (``git``, ``ssh``), take the checkout's run lock, read
+   the clock once (the run's start; ``today`` is its UTC date), load the estate as of that
+   day and refuse an invalid one, then the archive's pre-flight (``archive.preflight``: a
+   spooled run put back, ``reports/`` whole and writable with room, HEAD on a branch) — all
+   before any host is touched, so a run never measures what it could not keep.
 3. ``begin``: the start time, the run id and the estate commit, captured *before* the run
    changes anything (an upgrade rewrites the inventory; the record must name the estate it
    was made from, not the one it left behind).
 4. ``header`` / ``write_record`` / ``commit``: the record header every kind shares, the seal
-   over the record, the atomic write, and the commit with its ``Patrol-*`` trailers.
+   over the record, the write (spooled in ``.git/`` when it fails), and the commit with its
+   ``Patrol-*`` trailers.
+
+Time you can trust: a record's times are the machine's clock. ``--now`` moves the clock for
+previews and tests, so ``trusted_moment`` refuses a ``--now`` more than ``DRIFT`` from the
+real clock for any run that would write (the user adds ``--no-commit``, or ``--check``).
+
+Secrets: a run declares the secret fields its plays use (``needs_secrets``); only those must
+resolve before measuring (``require_secrets``). No Patrol play uses become, so today none is
+needed and an undecryptable ``!vault`` value costs an inspection nothing.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from . import archive
 from .clock import Clock, iso, stamp, utc_now
 from .errors import Exit, PatrolError
+from .findings import store as findings_store
 from .findings.waivers import RUN_TOLERATED
 from .trigger import local_identity, trigger_from
 
@@ -87,20 +101,78 @@ def today(at: datetime) -> date:
     return at.astimezone(UTC).date()
 
 
+# tool -> the Debian package that provides it, so the error says what to install
+TOOLS = {"git": "git", "ssh": "openssh-client"}
+
+
+def require_tools(names: Iterable[str], which: Callable[[str], str | None] = shutil.which
+                  ) -> None:
+    """Refuse (exit 3) before anything runs when a tool the run needs is missing."""
+    missing = sorted({TOOLS[n] for n in names if which(n) is None})
+    if missing:
+        raise PatrolError(f"missing tools: apt-get install {' '.join(missing)}",
+                          exit_code=Exit.ENVIRONMENT)
+
+
+DRIFT = timedelta(minutes=5)
+
+
+def trusted_moment(at: datetime | None, writes: bool, real: datetime, preview: str) -> None:
+    """A run that writes keeps the machine's time: refuse a ``--now`` more than ``DRIFT``
+    from the real clock unless the run writes nothing (``preview`` names the flag for that)."""
+    if at is None or not writes or abs(at - real) <= DRIFT:
+        return
+    raise PatrolError(
+        f"--now {iso(at)} is {abs(at - real).total_seconds() / 3600:.1f} h from this "
+        f"machine's clock ({iso(real)}): a "
+        f"record keeps the real time, so --now is for previews; add {preview} (nothing is "
+        "written) or leave --now out", exit_code=Exit.USAGE)
+
+
 @dataclass(frozen=True)
 class Opened:
-    """A run holding the lock: the valid estate and the instant the run started."""
+    """A run holding the lock: the valid estate, the instant the run started, and the files
+    of a spooled earlier run that pre-flight put back (this run's commit carries them)."""
 
     estate: Any
     started: datetime
+    restored: list[str] = field(default_factory=list)
+    preflight_seconds: float = 0.0  # what the archive's pre-flight cost (benchmarks report it)
 
 
 @contextmanager
-def lock_and_load(ctx: RunContext) -> Iterator[Opened]:
-    """Hold the run lock for the whole run; read the clock once and load the estate."""
+def lock_and_load(ctx: RunContext, intent: archive.Intent | None = None, *,
+                  reaches_hosts: bool = True) -> Iterator[Opened]:
+    """Check tools, hold the run lock for the whole run, read the clock once, load the
+    estate and run the archive's pre-flight for ``intent`` (see the module docstring)."""
+    intent = intent or archive.Intent()
+    require_tools(("git", "ssh") if reaches_hosts else ("git",))
     with archive.run_lock(ctx.root):
         started = ctx.now()
-        yield Opened(load_valid_estate(ctx.root, today(started)), started)
+        estate = load_valid_estate(ctx.root, today(started))
+        t0 = time.perf_counter()
+        restored = archive.preflight(ctx.root, intent, len(estate.hosts))
+        findings_store.load(ctx.root)  # every finding whole, or one error naming its file
+        yield Opened(estate, started, restored, time.perf_counter() - t0)
+
+
+def require_secrets(hosts: Iterable[Any], needed: Iterable[str],
+                    usable: Callable[[Any], bool] | None = None) -> None:
+    """Each secret field the run's plays use (``needed``) resolves on every host it will
+    reach; otherwise one error naming the hosts and fields, before measuring. Fields the run
+    does not use are never read, so an undecryptable ``!vault`` there costs nothing."""
+    from .estate.secrets import secret_fields
+
+    if usable is None:
+        from .execute import secret_usable as usable
+    wanted = set(needed)
+    bad = [f"{host.name}: connection.{name}" for host in hosts
+           for name, value in secret_fields(host).items()
+           if name in wanted and not usable(value)]
+    if bad:
+        raise PatrolError("secrets this run needs cannot be read (an unset {env: VAR}, or a "
+                          "!vault value without its vault password): " + "; ".join(bad),
+                          exit_code=Exit.FAILED)
 
 
 @dataclass(frozen=True)
@@ -139,12 +211,19 @@ def header(ctx: RunContext, begun: Begun, finished: datetime,
     }
 
 
-def write_record(root: Path, run_id: str, started: datetime, body: dict[str, Any]
-                 ) -> tuple[str, str]:
-    """Seal the record body and write it; returns (root-relative path, hash)."""
+def sealed_record(run_id: str, started: datetime, body: dict[str, Any]
+                  ) -> tuple[str, bytes, str]:
+    """The record body sealed: (root-relative path, bytes, hash)."""
     data, digest = archive.seal(archive.dump_yaml(body))
-    rel = archive.record_path(run_id, started.year, started.month)
-    archive.atomic_write(root / rel, data)
+    return archive.record_path(run_id, started.year, started.month), data, digest
+
+
+def write_record(root: Path, run_id: str, started: datetime, body: dict[str, Any],
+                 more: Mapping[str, bytes] | None = None) -> tuple[str, str]:
+    """Seal the record body and write it first, then ``more`` files (path -> bytes); all go
+    to the spool when a write fails. Returns (root-relative path, hash)."""
+    rel, data, digest = sealed_record(run_id, started, body)
+    archive.write_or_spool(root, {rel: data, **(more or {})}, run_id)
     return rel, digest
 
 

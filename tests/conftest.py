@@ -64,6 +64,17 @@ def commit_all(root: Path, message: str = "estate") -> str:
     return git(root, "rev-parse", "HEAD")
 
 
+def remote_and_clones(seed: Path, where: Path) -> tuple[Path, Path, Path]:
+    """A bare remote cloned from ``seed`` and two clones of it (``a``, ``b``) under ``where``:
+    two checkouts that push to one archive."""
+    bare = where / "remote.git"
+    git(where, "clone", "-q", "--bare", str(seed), str(bare))
+    a, b = where / "a", where / "b"
+    for clone in (a, b):
+        git(where, "clone", "-q", str(bare), str(clone))
+    return bare, a, b
+
+
 @pytest.fixture
 def estate_repo(tmp_path: Path) -> Path:
     """The sample estate committed in a throwaway repository: runs never touch the checkout."""

@@ -3,13 +3,16 @@
 Modules: ``files`` (deterministic YAML, atomic writes), ``chain`` (seal, tip, verify),
 ``git`` (the run lock, estate commit, commit with trailers, push; the only module in Patrol
 that imports git), ``records`` and ``upgrade_record`` (the run record documents, pure),
-``status`` (host status files). This module is the surface the rest of Patrol uses.
+``status`` (host status files), ``spool`` (results kept in ``.git/`` when ``reports/`` cannot
+take them), ``preflight`` (what a run checks before it measures). This module is the surface
+the rest of Patrol uses.
 """
 
 from __future__ import annotations
 
 from .chain import (
     ChainBreak,
+    check_record,
     latest_record,
     list_records,
     record_hash,
@@ -23,8 +26,10 @@ from .files import (
     RUNS,
     atomic_write,
     dump_yaml,
+    is_temp,
     load_yaml,
     read_documents,
+    read_yaml_file,
     safe_file_name,
     write_documents,
 )
@@ -33,6 +38,7 @@ from .git import (
     commit,
     estate_commit,
     file_history,
+    git_dir,
     push,
     read_tree,
     repo_subdir,
@@ -41,12 +47,14 @@ from .git import (
     show_stat,
     trailers,
 )
+from .preflight import Intent, preflight
+from .spool import write_or_spool
 
 __all__ = [
-    "REPORTS", "RUNS", "ChainBreak", "atomic_write", "clone", "commit", "dump_yaml",
-    "estate_commit", "file_history", "latest_record", "list_records", "load_yaml", "push",
-    "read_documents",
-    "read_tree", "record_hash", "record_is_intact", "record_path", "repo_subdir", "resolve_rev",
-    "run_lock", "safe_file_name", "seal", "show_stat", "trailers", "verify_chain",
-    "write_documents",
+    "REPORTS", "RUNS", "ChainBreak", "Intent", "atomic_write", "check_record", "clone", "commit",
+    "dump_yaml", "estate_commit", "file_history", "git_dir", "is_temp", "latest_record",
+    "list_records", "load_yaml", "preflight", "push", "read_documents", "read_tree",
+    "read_yaml_file", "record_hash", "record_is_intact", "record_path", "repo_subdir",
+    "resolve_rev", "run_lock", "safe_file_name", "seal", "show_stat", "trailers", "verify_chain",
+    "write_documents", "write_or_spool",
 ]

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .files import RUNS, load_yaml
+from ..errors import Exit, PatrolError
+from .files import RUNS, is_temp, load_yaml
 
 _SEAL = re.compile(rb"\nsha256: ([0-9a-f]{64})\n\Z")
 
@@ -36,6 +37,19 @@ def record_is_intact(data: bytes) -> bool:
         return False
     body = data[: m.start() + 1]
     return hashlib.sha256(body).hexdigest() == m.group(1).decode()
+
+
+def check_record(rel: str, data: bytes) -> None:
+    """A whole, sealed record, or one error at ``file:line`` (a record is never edited)."""
+    m = _SEAL.search(data)
+    if not m:
+        raise PatrolError("not a sealed Patrol record (no final sha256 line): truncated or "
+                          "not written by Patrol", exit_code=Exit.FAILED, file=rel,
+                          line=data.count(b"\n") or 1, column=1)
+    if not record_is_intact(data):
+        raise PatrolError("the record's seal does not match its bytes: it was edited after "
+                          "it was written; restore it from Git", exit_code=Exit.FAILED,
+                          file=rel, line=data.count(b"\n", 0, m.start()) + 2, column=1)
 
 
 def record_path(run_id: str, year: int, month: int) -> str:
@@ -80,10 +94,13 @@ def latest_record(root: Path) -> tuple[str, str] | None:
     recent: dict[str, bytes] = {}
     for month in months:
         for rec in month.glob("*.yaml"):
-            recent[rec.relative_to(root).as_posix()] = rec.read_bytes()
+            if not is_temp(rec.name):
+                recent[rec.relative_to(root).as_posix()] = rec.read_bytes()
         if len(recent) and month is not months[0]:
             break
-    sealed = {rel: data for rel, data in recent.items() if record_hash(data)}
+    for rel in sorted(recent):  # a run appends to the chain only after checking its end
+        check_record(rel, recent[rel])
+    sealed = recent
     if not sealed:
         return None
     referenced = {_claimed_previous(data) for data in sealed.values()}

@@ -18,6 +18,7 @@ from ..errors import Exit, PatrolError
 
 REPORTS = "reports"
 RUNS = f"{REPORTS}/runs"
+TEMP_SUFFIX = ".tmp"  # atomic_write's temp files: ``.NAME.XXXX.tmp``, never swept, Git-ignored
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 
@@ -52,7 +53,7 @@ def atomic_write(path: Path, data: bytes) -> bool:
     except FileNotFoundError:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp's 0600 would hide records from readers
         with os.fdopen(fd, "wb") as fh:
@@ -71,6 +72,43 @@ def load_yaml(data: bytes) -> Any:
     return yaml.load(data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
+def is_temp(rel: str) -> bool:
+    """A temp file an interrupted ``atomic_write`` left: never read, never committed."""
+    name = rel.rsplit("/", 1)[-1]
+    return name.startswith(".") and name.endswith(TEMP_SUFFIX)
+
+
+_MARKER = re.compile(rb"^(<<<<<<<|=======|>>>>>>>|\|\|\|\|\|\|\|)( |$)", re.M)
+
+
+def read_yaml_file(root: Path, rel: str) -> dict[str, Any]:
+    """A Patrol document under ``reports/`` as a mapping, or one clear error at ``file:line``.
+
+    Files there can be changed by hand or by a merge; whatever is wrong with one (conflict
+    markers, an empty file, a YAML error, a list where a mapping belongs) is a PatrolError
+    naming the file and line, never a traceback.
+    """
+    data = (root / rel).read_bytes()
+    marker = _MARKER.search(data)
+    if marker:
+        line = data.count(b"\n", 0, marker.start()) + 1
+        raise PatrolError("unresolved merge conflict marker: resolve it, then commit",
+                          exit_code=Exit.FAILED, file=rel, line=line, column=1)
+    try:
+        doc = load_yaml(data)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or "not valid YAML"
+        raise PatrolError(f"not valid YAML: {problem}", exit_code=Exit.FAILED, file=rel,
+                          line=mark.line + 1 if mark else 1,
+                          column=mark.column + 1 if mark else 1) from None
+    if not isinstance(doc, dict):
+        what = "empty" if doc is None else f"a {type(doc).__name__}"
+        raise PatrolError(f"{what}; expected a Patrol document (a mapping)",
+                          exit_code=Exit.FAILED, file=rel, line=1, column=1)
+    return doc
+
+
 def safe_file_name(name: str) -> str:
     """Host names become file names: refuse anything that could escape the directory."""
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,252}", name) or ".." in name:
@@ -86,9 +124,11 @@ def write_documents(root: Path, docs: dict[str, Any]) -> list[str]:
     return [rel for rel, doc in docs.items() if atomic_write(root / rel, dump_yaml(doc))]
 
 
-def read_documents(root: Path, directory: str) -> list[Any]:
-    """Every YAML document under ``directory`` (root-relative), in path order."""
+def read_documents(root: Path, directory: str) -> dict[str, dict[str, Any]]:
+    """Every YAML document under ``directory`` (root-relative), by root-relative path in path
+    order; a file that is not a whole Patrol document is a PatrolError at ``file:line``."""
     base = root / directory
     if not base.is_dir():
-        return []
-    return [load_yaml(p.read_bytes()) for p in sorted(base.rglob("*.yaml"))]
+        return {}
+    paths = sorted(p.relative_to(root).as_posix() for p in base.rglob("*.yaml"))
+    return {rel: read_yaml_file(root, rel) for rel in paths if not is_temp(rel)}

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Exit, PatrolError
-from .files import REPORTS
+from .chain import check_record
+from .files import REPORTS, RUNS, is_temp, read_yaml_file
 
 # -- locking ---------------------------------------------------------------------------------
 
@@ -52,6 +53,69 @@ def _repo(root: Path) -> Any:
             f"{root} is not inside a Git repository; the archive needs one (git init)",
             exit_code=Exit.USAGE,
         ) from None
+
+
+def git_dir(root: Path) -> Path:
+    """The repository's Git directory (where the run lock and the spool live)."""
+    return Path(_repo(root).git_dir)
+
+
+def _prefix(repo: Any, root: Path) -> Path:
+    top = Path(repo.working_tree_dir).resolve()
+    return Path(root).resolve().relative_to(top)
+
+
+def reports_changes(root: Path) -> list[tuple[str, str]]:
+    """Uncommitted changes under ``reports/``: (porcelain XY code, root-relative path)."""
+    repo = _repo(root)
+    rel_root = _prefix(repo, root)
+    reports = (rel_root / REPORTS).as_posix()
+    out = []
+    for line in repo.git.status("--porcelain", "--untracked-files=all", "--no-renames",
+                                "-z", "--", reports).split("\0"):
+        if len(line) > 3:
+            path = Path(line[3:])
+            out.append((line[:2], (path.relative_to(rel_root) if rel_root.parts else path)
+                        .as_posix()))
+    return out
+
+
+def _is_patrol_file(rel: str) -> bool:
+    """Where Patrol writes: records, host status, findings (YAML only, never temp files)."""
+    parts = rel.split("/")
+    if is_temp(rel) or not rel.endswith(".yaml") or parts[0] != REPORTS:
+        return False
+    if rel.startswith(RUNS + "/"):
+        return len(parts) == 5
+    return len(parts) >= 3 and parts[1] in ("status", "findings")
+
+
+def sweepable(root: Path) -> list[str]:
+    """What an earlier run left uncommitted under ``reports/`` and the next commit carries:
+    only whole Patrol files. A committed record modified or deleted, or a file that is not a
+    whole Patrol document, is refused with its name (records are append-only)."""
+    out = []
+    for code, rel in reports_changes(root):
+        if not _is_patrol_file(rel):
+            continue
+        new = code[0] in "?A"  # untracked, or staged as a new file: not in HEAD
+        if rel.startswith(RUNS + "/") and not new:
+            what = "deleted" if "D" in code else "modified"
+            raise PatrolError(
+                f"a committed run record was {what}; records are append-only, so no run "
+                f"commits that: restore it with `git checkout HEAD -- {rel}`",
+                exit_code=Exit.FAILED, file=rel, line=1, column=1)
+        if "D" in code:
+            raise PatrolError(
+                "a Patrol file was deleted outside Patrol; restore it with "
+                f"`git checkout HEAD -- {rel}`", exit_code=Exit.FAILED, file=rel, line=1,
+                column=1)
+        if rel.startswith(RUNS + "/"):
+            check_record(rel, (Path(root) / rel).read_bytes())
+        else:
+            read_yaml_file(Path(root), rel)
+        out.append(rel)
+    return out
 
 
 def estate_commit(root: Path) -> tuple[str | None, bool]:
@@ -113,16 +177,16 @@ def commit(root: Path, paths: Iterable[str], summary: str, body_trailers: dict[s
     """Stage ``paths`` (relative to root) and commit them; returns the sha.
 
     Only Patrol's files are committed, even if the user has other staged changes: these
-    paths plus anything under reports/ that an earlier --no-commit or killed run left
-    uncommitted, so the archive in Git never misses a record the chain points at.
+    paths plus the whole Patrol files under reports/ that an earlier run left uncommitted
+    (killed before its commit, a failed commit, a spool put back, ``upgrade --no-commit``),
+    so the archive in Git never misses a record the chain points at (``sweepable``).
     """
+    import git
+
     repo = _repo(root)
-    top = Path(repo.working_tree_dir).resolve()
-    rel_root = Path(root).resolve().relative_to(top)
-    reports = (rel_root / REPORTS).as_posix()
-    leftovers = [line[3:].strip('"') for line in repo.git.status(
-        "--porcelain", "--untracked-files=all", "--no-renames", "--", reports).splitlines()]
-    full = sorted({(rel_root / p).as_posix() for p in paths} | set(leftovers))
+    rel_root = _prefix(repo, root)
+    leftovers = sweepable(root)
+    full = sorted({(rel_root / p).as_posix() for p in [*paths, *leftovers]})
     repo.git.add("-A", "--", *full)
     message = f"{summary}\n\n{trailers(body_trailers)}\n"
     env = {}
@@ -131,35 +195,76 @@ def commit(root: Path, paths: Iterable[str], summary: str, body_trailers: dict[s
         # a fresh CI machine has no identity; the archive still needs an author
         env = {"GIT_AUTHOR_NAME": "Patrol", "GIT_AUTHOR_EMAIL": "patrol@localhost",
                "GIT_COMMITTER_NAME": "Patrol", "GIT_COMMITTER_EMAIL": "patrol@localhost"}
-    repo.git.commit("-q", "--no-verify", "-m", message, "--", *full, env=env or None)
+    try:
+        repo.git.commit("-q", "--no-verify", "-m", message, "--", *full, env=env or None)
+    except git.GitCommandError as exc:
+        raise PatrolError(
+            f"git commit failed: {(exc.stderr or '').strip() or exc}; the run's files are "
+            "written under reports/ and the next run commits them", exit_code=Exit.FAILED
+        ) from None
     return repo.head.commit.hexsha
+
+
+def push_target(root: Path) -> tuple[str, str]:
+    """(remote, branch) a push goes to; refused before measuring on a detached HEAD or
+    without a remote."""
+    repo = _repo(root)
+    if repo.head.is_detached:
+        raise PatrolError("cannot --push from a detached HEAD: check out the branch the "
+                          "archive lives on (git switch BRANCH)", exit_code=Exit.USAGE)
+    try:
+        remote = repo.remote()
+    except ValueError:
+        raise PatrolError("cannot --push: this repository has no remote", exit_code=Exit.USAGE
+                          ) from None
+    return remote.name, repo.active_branch.name
+
+
+def require_branch(root: Path) -> None:
+    """A run commits onto a branch: on a detached HEAD its commit would belong to nothing."""
+    repo = _repo(root)
+    if repo.head.is_valid() and repo.head.is_detached:
+        at = repo.head.commit.hexsha[:12]
+        raise PatrolError(f"HEAD is detached (at {at}): a run commits its record onto a "
+                          "branch; check one out (git switch BRANCH) or use --no-commit",
+                          exit_code=Exit.USAGE)
 
 
 def push(root: Path, reapply: Callable[[], str], attempts: int = 5) -> str:
     """Push HEAD; when the remote moved, move onto it and re-make our commit, never force.
 
     ``reapply`` rewrites and recommits the run on top of the new tip (so the record chains
-    onto whatever the other run pushed) and returns the new sha.
+    onto whatever the other run pushed) and returns the new sha. The run's commit is never
+    discarded: until the push succeeds it is also kept as ``refs/patrol/unpushed/<branch>``;
+    when the move conflicts, the branch is put back on it and the error says how to
+    reconcile (exit 1). Files an earlier run left that the commit swept in are put back
+    before the run is re-made, so the re-made commit carries them again.
     """
     import git
 
     repo = _repo(root)
-    try:
-        branch = repo.active_branch.name
-        remote = repo.remote()
-    except (TypeError, ValueError):
-        raise PatrolError("cannot push: detached HEAD or no remote", exit_code=Exit.USAGE) from None
+    remote, branch = push_target(root)
+    keep = f"refs/patrol/unpushed/{branch}"
     sha = repo.head.commit.hexsha
     for _ in range(attempts):
         try:
-            repo.git.push(remote.name, f"HEAD:refs/heads/{branch}")
+            repo.git.push(remote, f"HEAD:refs/heads/{branch}")
+            repo.git.update_ref("-d", keep)
             return sha
         except git.GitCommandError as exc:
             if "rejected" not in str(exc) and "fetch first" not in str(exc):
                 raise PatrolError(
-                    f"git push failed: {exc.stderr.strip()}", exit_code=Exit.FAILED
-                ) from None
-        repo.git.fetch(remote.name, branch)
+                    f"git push failed: {(exc.stderr or '').strip()}; the run is committed "
+                    f"locally ({sha[:12]} on {branch}): push it with `git push`",
+                    exit_code=Exit.FAILED) from None
+        repo.git.update_ref(keep, sha)
+        try:
+            repo.git.fetch(remote, branch)
+        except git.GitCommandError as exc:
+            raise PatrolError(f"git fetch failed: {(exc.stderr or '').strip()}; the run is "
+                              f"committed locally ({sha[:12]} on {branch})",
+                              exit_code=Exit.FAILED) from None
+        swept = _swept_files(repo, sha)
         # set our run commit aside, move any other local commits onto the remote tip, then
         # re-make the run there so its record chains onto whatever the other run pushed
         repo.git.reset("--keep", "HEAD~1")
@@ -167,12 +272,35 @@ def push(root: Path, reapply: Callable[[], str], attempts: int = 5) -> str:
             repo.git.rebase("FETCH_HEAD")
         except git.GitCommandError:
             repo.git.rebase("--abort")
+            repo.git.reset("--keep", sha)  # the run's commit back on the branch, as it was
             raise PatrolError(
-                "cannot push: local commits conflict with the remote; rebase by hand",
-                exit_code=Exit.FAILED,
-            ) from None
+                f"cannot push: local commits conflict with {remote}/{branch}. The run is "
+                f"committed locally ({sha[:12]} on {branch}); reconcile with `git pull "
+                f"--rebase {remote} {branch}` (resolve, `git rebase --continue`), then "
+                "`git push`", exit_code=Exit.FAILED) from None
+        for path, data in swept.items():
+            if not path.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
         sha = reapply()
-    raise PatrolError(f"git push still rejected after {attempts} attempts", exit_code=Exit.FAILED)
+    raise PatrolError(f"git push still rejected after {attempts} attempts; the run is "
+                      f"committed locally ({sha[:12]} on {branch})", exit_code=Exit.FAILED)
+
+
+def _swept_files(repo: Any, sha: str) -> dict[Path, bytes]:
+    """Run records the commit ``sha`` added besides its own (named by its ``Patrol-Run``
+    trailer), as bytes: an earlier run's, swept in, that must survive the re-made commit."""
+    run_id = repo.git.log("-1", "--format=%(trailers:key=Patrol-Run,valueonly)", sha).strip()
+    added = repo.git.diff_tree("--no-commit-id", "--name-only", "--diff-filter=A", "-r",
+                               f"{sha}~1", sha).splitlines()
+    out: dict[Path, bytes] = {}
+    for path in added:
+        name = Path(path).name
+        if f"/{RUNS}/" not in f"/{path}" or name == f"{run_id}.yaml" or is_temp(name):
+            continue
+        out[Path(repo.working_tree_dir) / path] = (
+            repo.commit(sha).tree / path).data_stream.read()
+    return out
 
 
 def clone(source: Path, dest: Path) -> Path:

@@ -8,17 +8,22 @@ from ..errors import Exit
 
 
 def run(root: Path, now: str | None, commit: bool) -> int:
-    from ..clock import stamp
+    """Open, escalate or close cadence findings and commit them; ``--no-commit`` previews,
+    writing nothing."""
+    from ..archive import Intent, write_or_spool
+    from ..clock import stamp, utc_now
     from ..findings import store as findings_store
     from ..findings.cadence import apply_breaches, cadence_breaches, expected, last_runs
     from ..findings.policy import policy_of
-    from ..run import RunContext, lock_and_load
+    from ..run import RunContext, lock_and_load, trusted_moment
     from ..run import commit as commit_run
     from .findings import parse_now
 
     at = parse_now(now)
+    trusted_moment(at if now is not None else None, commit, utc_now(), "--no-commit")
     ctx = RunContext.here(root, clock=lambda: at)
-    with lock_and_load(ctx) as opened:
+    with lock_and_load(ctx, Intent(writes=commit, commits=commit),
+                       reaches_hosts=False) as opened:
         estate = opened.estate
         policy = policy_of(estate.service)
         wanted = expected(estate)
@@ -30,10 +35,13 @@ def run(root: Path, now: str | None, commit: bool) -> int:
             print(f"BREACH {b.checklist} ({b.cadence}, limit {b.limit}): "
                   + ", ".join(f"{h} last {t:%Y-%m-%dT%H:%MZ}" if t else f"{h} never"
                               for h, t in b.hosts.items()))
-        changed = findings_store.save(root, store, {m.finding for m in moves})
-        if changed and commit:
-            summary = f"compliance: {len(breaches)} checklist(s) in breach"
-            sha = commit_run(root, changed, summary, f"compliance-{stamp(at)}")
-            print(f"commit {sha}")
+        run_id = f"compliance-{stamp(at)}"
+        if commit:
+            changed = write_or_spool(root, findings_store.documents(
+                store, {m.finding for m in moves}), run_id)
+            if changed or opened.restored:
+                summary = f"compliance: {len(breaches)} checklist(s) in breach"
+                sha = commit_run(root, changed, summary, run_id)
+                print(f"commit {sha}")
         print(f"{len(breaches)} checklist(s) in breach of cadence")
     return int(Exit.FAILED if breaches else Exit.OK)

@@ -21,8 +21,11 @@ _SEVERITIES = ("critical", "high", "medium", "low")
 def parse_now(text: str | None) -> datetime:
     from datetime import UTC
 
-    if not text:
+    if text is None:
         return datetime.now(UTC)
+    if not text.strip():
+        raise PatrolError("--now '': give an ISO time like 2026-11-25T06:00:00Z, or leave "
+                          "--now out for the machine's clock")
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
         if value.tzinfo is not None and not 1970 <= value.astimezone(UTC).year <= 9000:
@@ -117,25 +120,31 @@ def run(root: Path, states: list[str] | None, host: str | None, overdue: bool, f
 
 
 def escalate(root: Path, now: str | None, commit: bool) -> int:
-    """Lapse expired waivers and escalate, committing the moved findings."""
-    from ..clock import stamp
+    """Lapse expired waivers and escalate, committing the moved findings (``--no-commit``:
+    a preview that writes nothing)."""
+    from ..archive import Intent, write_or_spool
+    from ..clock import stamp, utc_now
     from ..findings import context_of, refresh_waivers
     from ..findings import store as findings_store
-    from ..run import RunContext, lock_and_load
+    from ..run import RunContext, lock_and_load, trusted_moment
     from ..run import commit as commit_run
 
     at = parse_now(now)
+    trusted_moment(at if now is not None else None, commit, utc_now(), "--no-commit")
     ctx = RunContext.here(root, clock=lambda: at)
-    with lock_and_load(ctx) as opened:
+    with lock_and_load(ctx, Intent(writes=commit, commits=commit),
+                       reaches_hosts=False) as opened:
         estate = opened.estate
         store = findings_store.load(root)
         moves = refresh_waivers(store, at, context_of(estate))
-        changed = findings_store.save(root, store, {m.finding for m in moves})
         for m in moves:
             print(f"{m.finding}: {m.before} -> {m.after}")
-        if changed and commit:
-            sha = commit_run(root, changed, f"findings: {len(moves)} escalated",
-                             f"escalate-{stamp(at)}")
-            print(f"commit {sha}")
+        run_id = f"escalate-{stamp(at)}"
+        if commit:
+            changed = write_or_spool(root, findings_store.documents(
+                store, {m.finding for m in moves}), run_id)
+            if changed or opened.restored:
+                sha = commit_run(root, changed, f"findings: {len(moves)} escalated", run_id)
+                print(f"commit {sha}")
     print(f"{len(moves)} transition(s)")
     return int(Exit.OK)

@@ -40,7 +40,10 @@ def run(
             raise PatrolError(f"--junit {junit}: {exc.strerror}; the run itself is recorded"
                               ) from None
     progress.text(commit_summary(result))
-    progress.text(f"record {result.record_path} sha256:{result.record_sha256[:16]}")
+    if not commit:
+        progress.text("--no-commit: a preview, nothing was written under reports/")
+    else:
+        progress.text(f"record {result.record_path} sha256:{result.record_sha256[:16]}")
     if result.commit:
         progress.text(f"commit {result.commit}")
     if result.interrupted:

@@ -79,15 +79,13 @@ def _commit(root: Path, m: Any, lang: str, push: bool) -> int:
     from ..run import commit as commit_run
 
     ctx = RunContext.here(root)
-    with lock_and_load(ctx) as opened:
+    with lock_and_load(ctx, archive.Intent(push=push), reaches_hosts=False) as opened:
         begun = begin(ctx, f"report-{m}", opened.started)
         report = model.build(root, opened.estate, m)
         files = {f"{MONTHLY_DIR}/{m}.html": render.render(report, "html", lang),
                  f"{MONTHLY_DIR}/{m}.md": render.render(report, "markdown", lang)}
 
         def attempt() -> str:
-            for rel, text in files.items():
-                archive.atomic_write(root / rel, text.encode("utf-8"))
             body: dict[str, Any] = {"format": FORMAT, "kind": "monthly-report",
                                     "run": begun.run_id}
             body.update(header(ctx, begun, ctx.now(), {"month": str(m), "lang": lang}))
@@ -95,7 +93,8 @@ def _commit(root: Path, m: Any, lang: str, push: bool) -> int:
             body["previous"] = {"record": prev[0], "sha256": prev[1]} if prev else None
             body["files"] = {rel: "sha256:" + hashlib.sha256(text.encode()).hexdigest()
                              for rel, text in files.items()}
-            rel, digest = write_record(root, begun.run_id, begun.started, body)
+            rel, digest = write_record(root, begun.run_id, begun.started, body,
+                                       {p: text.encode("utf-8") for p, text in files.items()})
             print(f"record {rel}")
             return commit_run(root, [rel, *files], f"report: monthly {m} ({lang})",
                               begun.run_id, estate=begun.estate_commit, record=digest)

@@ -58,11 +58,13 @@ def move(root: Path, action: str, part: str, depot: str, quantity: int, reason: 
 
 
 def check(root: Path, now: str | None, commit: bool, push: bool = False) -> int:
-    from ..run import RunContext
+    from ..clock import utc_now
+    from ..run import RunContext, trusted_moment
     from ..spares.runs import spares_check
     from .findings import parse_now
 
     at = parse_now(now)
+    trusted_moment(at if now is not None else None, commit, utc_now(), "--no-commit")
     out = spares_check(RunContext.here(root, clock=lambda: at), commit, push)
     return report(out, "commitment(s) short")
 
@@ -71,7 +73,8 @@ def report(out: Outcome, what: str) -> int:
     """Print a check's transitions, record and commit; exit 1 when it found problems."""
     for t in out.transitions:
         print(f"{t.finding}: {t.before or 'new'} -> {t.after}")
-    print(f"record {out.record}")
+    print(f"record {out.record}" if out.record else
+          "--no-commit: a preview, nothing was written under reports/")
     if out.commit:
         print(f"commit {out.commit}")
     print(f"{out.problems} {what}")

@@ -19,13 +19,16 @@ from ..errors import Exit
 
 def run(root: Path, plan: str, check: bool, now: str | None, commit: bool,
         lab: bool = False) -> int:
+    from ..clock import utc_now
     from ..progress import Progress
+    from ..run import trusted_moment
     from ..upgrade.run import commit_summary, upgrade
     from .findings import parse_now
     from .lab import connections
 
     progress = Progress()
-    fixed = parse_now(now) if now else None
+    fixed = parse_now(now) if now is not None else None
+    trusted_moment(fixed, not check, utc_now(), "--check")
 
     def clock() -> datetime:
         return fixed if fixed is not None else parse_now(None)

@@ -94,3 +94,12 @@ Secret = Annotated[
         ],
     }),
 ]
+
+
+def secret_fields(host: object) -> dict[str, VaultSecret | EnvSecret]:
+    """A host's secret fields that are set, by name (today: ``connection.become_password``)."""
+    conn = getattr(host, "connection", None)
+    if conn is None:
+        return {}
+    return {name: value for name in ("become_password",)
+            if isinstance(value := getattr(conn, name, None), (VaultSecret, EnvSecret))}

@@ -34,7 +34,7 @@ def last_runs(root: Path, now: datetime, horizon: timedelta) -> dict[tuple[str, 
     out: dict[tuple[str, str], datetime] = {}
     for month in sorted(months):
         for rec in sorted((root / archive.RUNS / month).glob("*.yaml")):
-            doc: dict[str, Any] = archive.load_yaml(rec.read_bytes()) or {}
+            doc: dict[str, Any] = archive.read_yaml_file(root, rec.relative_to(root).as_posix())
             if doc.get("kind") != "inspect" or not doc.get("finished"):
                 continue
             finished = parse_iso(doc["finished"])

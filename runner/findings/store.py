@@ -12,6 +12,7 @@ from typing import Any
 from .. import archive
 from ..archive.records import plain
 from ..clock import iso, parse_iso
+from ..errors import Exit, PatrolError
 from .model import Finding, State
 
 DIR = f"{archive.REPORTS}/findings"
@@ -82,11 +83,23 @@ def path_of(fid: str) -> str:
 
 
 def load(root: Path) -> dict[str, Finding]:
+    """Every finding; a file that is not a whole finding is one error naming it."""
     out: dict[str, Finding] = {}
-    for doc in archive.read_documents(root, DIR):
-        f = from_doc(doc)
+    for rel, doc in archive.read_documents(root, DIR).items():
+        try:
+            f = from_doc(doc)
+        except (KeyError, TypeError, ValueError) as exc:
+            what = f"missing key {exc}" if isinstance(exc, KeyError) else str(exc)
+            raise PatrolError(f"not a Patrol finding: {what}", exit_code=Exit.FAILED,
+                              file=rel, line=1, column=1) from None
         out[f.id] = f
     return out
+
+
+def documents(findings: dict[str, Finding], ids: set[str] | None = None) -> dict[str, bytes]:
+    """The files of findings (only ``ids`` if given): root-relative path -> bytes."""
+    return {path_of(fid): archive.dump_yaml(to_doc(findings[fid]))
+            for fid in sorted(ids if ids is not None else findings)}
 
 
 def save(root: Path, findings: dict[str, Finding], ids: set[str] | None = None) -> list[str]:

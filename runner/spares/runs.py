@@ -16,7 +16,7 @@ from ..errors import PatrolError
 from ..findings import store as findings_store
 from ..findings.model import Transition
 from ..findings.policy import host_zones, policy_of
-from ..run import RunContext, begin, header, lock_and_load, write_record
+from ..run import RunContext, begin, header, lock_and_load, sealed_record, write_record
 from ..run import commit as commit_run
 from . import records
 from .coverage import coverage
@@ -39,8 +39,10 @@ class Outcome:
 
 def move_stock(ctx: RunContext, action: str, part: str, depot: str, *, quantity: int,
                reason: str, host: str | None, commit: bool) -> Outcome:
-    """Use or receive parts: check, edit the one quantity line, record, commit."""
-    with lock_and_load(ctx) as opened:
+    """Use or receive parts: check, edit the one quantity line, record, commit (with
+    ``commit=False`` the edit and record stay for the user, or the next run, to commit)."""
+    with lock_and_load(ctx, archive.Intent(writes=True, commits=commit),
+                       reaches_hosts=False) as opened:
         m = movement(opened.estate, action, part, depot, quantity=quantity, reason=reason,
                      host=host)
         path = ctx.root / STOCK_FILE
@@ -78,8 +80,10 @@ Judge = Callable[[Any, dict[str, Any], str, datetime], Judged]
 
 def _check(ctx: RunContext, label: str, judge: Judge, commit: bool, push: bool) -> Outcome:
     """Judge, write the record and the moved findings, commit; with ``push``, push, and when
-    another run pushed first, judge and record again on its tip (never a force push)."""
-    with lock_and_load(ctx) as opened:
+    another run pushed first, judge and record again on its tip (never a force push).
+    ``commit=False`` is a preview: judged and reported, nothing written."""
+    intent = archive.Intent(writes=commit, commits=commit, push=push and commit)
+    with lock_and_load(ctx, intent, reaches_hosts=False) as opened:
         begun = begin(ctx, label, opened.started)
         out = Outcome(begun.run_id, "")
 
@@ -88,11 +92,13 @@ def _check(ctx: RunContext, label: str, judge: Judge, commit: bool, push: bool) 
             j = judge(opened.estate, store, begun.run_id, begun.started)
             body = j.record(begun.run_id, header(ctx, begun, ctx.now(), {}),
                             archive.latest_record(ctx.root))
-            rel, digest = write_record(ctx.root, begun.run_id, begun.started, body)
-            changed = findings_store.save(ctx.root, store, {t.finding for t in j.moves})
-            out.record, out.transitions, out.problems = rel, j.moves, j.problems
+            rel, data, digest = sealed_record(begun.run_id, begun.started, body)
+            out.transitions, out.problems = j.moves, j.problems
             if not commit:
                 return ""
+            out.record = rel
+            changed = archive.write_or_spool(ctx.root, {rel: data, **findings_store.documents(
+                store, {t.finding for t in j.moves})}, begun.run_id)
             out.commit = commit_run(ctx.root, [rel, *changed], j.summary, begun.run_id,
                                     estate=begun.estate_commit, record=digest)
             return out.commit

@@ -39,7 +39,7 @@ from .. import archive
 from ..clock import Clock, iso, utc_now
 from ..errors import Exit, PatrolError
 from ..interrupt import Interrupt, signals_stop
-from ..run import Begun, RunContext, begin, lock_and_load, write_record
+from ..run import Begun, RunContext, begin, lock_and_load, require_secrets, write_record
 from ..run import commit as commit_run
 from ..run import header as run_header
 from .model import (
@@ -64,6 +64,8 @@ from .plays import (
 )
 from .waves import exceeds, split_labelled
 from .window import describe, is_open, next_open, zone_for
+
+NEEDS_SECRETS: frozenset[str] = frozenset()  # upgrade.yml uses no become: no secret is read
 
 __all__ = ["Interrupt", "Outcome", "OutsideWindow", "UpgradeRun", "commit_summary", "upgrade"]
 
@@ -139,12 +141,16 @@ def upgrade(
     root = rc.root
     if play is None:
         from ..execute import run_play as play
-    with lock_and_load(rc) as opened:
+    # an upgrade changes hosts, so its record is written even with commit=False (the next
+    # run commits it); only --check writes nothing
+    intent = archive.Intent(writes=not check, commits=commit and not check)
+    with lock_and_load(rc, intent) as opened:
         estate = opened.estate
         stem, plan = find_plan(estate, plan_name)
         targeted = {h.name: h for h in estate.select(plan.targets)}
         if not targeted:
             raise PatrolError(f"upgrade plan {stem!r} targets no hosts", exit_code=Exit.USAGE)
+        require_secrets(targeted.values(), NEEDS_SECRETS)
         own = Interrupt()
         ctx = Context(estate, plan, stem, targeted, play, say, interrupt or own, forks, timeout,
                       dict(connections or {}))
@@ -178,7 +184,12 @@ def upgrade(
             _waves(ctx, run, zones, rc.clock)
             with own.shielded():
                 finished = rc.now()
-                written = _inventory_follows(root, run, targeted)
+                try:
+                    written = _inventory_follows(root, run, targeted)
+                except (OSError, PatrolError) as exc:  # the record matters more: keep it
+                    written = []
+                    say(f"warning: the inventory could not follow the upgrade ({exc}); the "
+                        "record keeps the installed versions: update inventory/hosts by hand")
                 _record(rc, run, ctx.plan, begun, finished, commit, written)
         run.timings["total"] = time.perf_counter() - t0
         return run

@@ -217,7 +217,9 @@ def test_signals_while_writing_finish_the_record_and_exit_130(lab, tmp_path, mon
 
     estate = estate_with(tmp_path / "estate", sshd_timeout=10)
     head = git(estate, "rev-parse", "HEAD")
-    real = archive.atomic_write
+    from runner.archive import spool
+
+    real = spool.atomic_write  # every file a run writes goes through write_or_spool
     sent = []
 
     def write_then_signal(path, data):
@@ -227,7 +229,7 @@ def test_signals_while_writing_finish_the_record_and_exit_130(lab, tmp_path, mon
             os.kill(os.getpid(), signal.SIGINT)
         return real(path, data)
 
-    monkeypatch.setattr(archive, "atomic_write", write_then_signal)
+    monkeypatch.setattr(spool, "atomic_write", write_then_signal)
     handler = signal.getsignal(signal.SIGINT)
     code = inspect_command(root=estate, checklist="daily", limit=OTHER, junit=None,
                            commit=True, push=False, lab=True)

@@ -8,7 +8,7 @@ import pytest
 
 from runner import archive
 from runner.errors import PatrolError
-from tests.conftest import git
+from tests.conftest import git, remote_and_clones
 
 
 def _repo(path: Path) -> Path:
@@ -63,13 +63,8 @@ def test_second_run_in_same_checkout_is_refused_while_first_holds_lock(tmp_path)
 
 
 def test_push_moves_onto_remote_and_rechains_record(tmp_path):
-    origin = _repo(tmp_path / "seed")
-    bare = tmp_path / "remote.git"
-    git(tmp_path, "clone", "-q", "--bare", str(origin), str(bare))
-    a = tmp_path / "a"
-    b = tmp_path / "b"
+    bare, a, b = remote_and_clones(_repo(tmp_path / "seed"), tmp_path)
     for c in (a, b):
-        git(tmp_path, "clone", "-q", str(bare), str(c))
         git(c, "config", "user.email", "t@example.com")
         git(c, "config", "user.name", "t")
 
@@ -94,12 +89,7 @@ def test_push_moves_onto_remote_and_rechains_record(tmp_path):
 
 
 def test_a_run_that_started_earlier_but_pushed_later_is_the_chain_tip(tmp_path):
-    origin = _repo(tmp_path / "seed")
-    bare = tmp_path / "remote.git"
-    git(tmp_path, "clone", "-q", "--bare", str(origin), str(bare))
-    a, b = tmp_path / "a", tmp_path / "b"
-    for c in (a, b):
-        git(tmp_path, "clone", "-q", str(bare), str(c))
+    _bare, a, b = remote_and_clones(_repo(tmp_path / "seed"), tmp_path)
 
     def run_in(clone: Path, run_id: str) -> None:
         def write_commit() -> str:

@@ -36,6 +36,9 @@ def patrol(estate_repo: Path):
     ["inspect", "daily", "--limit", "name=nothing-matches-*", "--estate", ESTATE],
     ["upgrade", "no-such-plan", "--estate", ESTATE],
     ["compliance", "--now", "not-a-time", "--estate", ESTATE],
+    ["inspect", "daily", "--limit", "", "--estate", ESTATE],
+    ["upgrade", "patrol-agent-1.1", "--now", "", "--estate", ESTATE],
+    ["upgrade", "patrol-agent-1.1", "--now", "2020-01-01T00:00:00Z", "--estate", ESTATE],
     ["inspect"],
 ])
 def test_usage_errors_exit_2_with_one_clean_message(patrol, args):

@@ -84,18 +84,39 @@ def test_bad_state_and_selector_are_usage_errors(estate):
         assert "Traceback" not in r.stderr and r.stderr.startswith("patrol: ")
 
 
-def test_escalate_moves_findings_and_commits_with_transition_times(estate):
-    r = patrol(estate, "findings", "escalate", "--now", "2026-11-23T06:00:00Z")
+def test_escalate_moves_findings_and_commits_at_the_real_time(estate):
+    before = datetime.now(UTC).replace(microsecond=0)
+    r = patrol(estate, "findings", "escalate")
     assert r.returncode == 0, r.stderr
     assert "web-01/daily.disk-space: open -> penalised" in r.stdout
     f = findings_store.load(estate)["web-01/daily.disk-space"]
     assert f.state is State.PENALISED
-    assert f.history[-1] == {"at": datetime(2026, 11, 23, 6, 0, tzinfo=UTC), "event": "penalised"}
+    assert f.history[-1]["event"] == "penalised"
+    assert before <= f.history[-1]["at"] <= datetime.now(UTC)  # the machine's clock
     assert "db-01/daily.sshd-config: overdue -> penalised" in r.stdout
     assert git(estate, "log", "-1", "--format=%s") == "findings: 2 escalated"
-    again = patrol(estate, "findings", "escalate", "--now", "2026-11-24T06:00:00Z")
+    again = patrol(estate, "findings", "escalate")
     assert "0 transition(s)" in again.stdout
     assert git(estate, "log", "-1", "--format=%s") == "findings: 2 escalated"
+
+
+def test_escalate_with_a_moved_clock_is_a_preview_that_writes_nothing(estate):
+    head = git(estate, "rev-parse", "HEAD")
+    refused = patrol(estate, "findings", "escalate", "--now", "2026-11-23T06:00:00Z")
+    assert refused.returncode == 2 and "add --no-commit" in refused.stderr
+    preview = patrol(estate, "findings", "escalate", "--now", "2026-11-23T06:00:00Z",
+                     "--no-commit")
+    assert preview.returncode == 0, preview.stderr
+    assert "web-01/daily.disk-space: open -> penalised" in preview.stdout
+    assert findings_store.load(estate)["web-01/daily.disk-space"].state is State.OPEN
+    assert git(estate, "rev-parse", "HEAD") == head
+    assert git(estate, "status", "--porcelain", "--untracked-files=all") == ""
+
+
+def test_an_empty_now_is_a_usage_error(estate):
+    for args in (["findings", "escalate", "--now", ""], ["compliance", "--now", " "]):
+        r = patrol(estate, *args)
+        assert r.returncode == 2 and "--now ''" in r.stderr, (args, r.stderr)
 
 
 def test_bad_now_is_a_usage_error(estate):
@@ -114,17 +135,24 @@ def _record(root: Path, checklist: str, finished: datetime, hosts: dict[str, obj
 
 def test_compliance_reports_each_late_checklist_once(estate):
     names = ["app-01", "app-02", "backup-01", "db-01", "db-02", "mon-01", "web-01", "web-02"]
-    now = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    now = datetime.now(UTC).replace(microsecond=0)
     _record(estate, "daily", now - timedelta(hours=20), dict.fromkeys(names, "pass"))
     _record(estate, "weekly", now - timedelta(days=6),
             {**dict.fromkeys(names, "pass"), "db-02": {"reachable": False, "message": "x"}})
     _record(estate, "monthly", now - timedelta(days=20), dict.fromkeys(names, "pass"))
-    r = patrol(estate, "compliance", "--now", "2026-11-25T12:00:00Z", "--no-commit")
+    commit_all(estate, "records")
+    r = patrol(estate, "compliance")
     # weekly: db-02 was unreachable, so its last completed weekly run is missing
     assert r.returncode == 1, r.stdout + r.stderr
     assert "BREACH weekly" in r.stdout and "db-02 never" in r.stdout
     assert "BREACH daily" not in r.stdout and "BREACH monthly" not in r.stdout
     cadence = findings_store.load(estate)["_cadence/weekly"]
     assert cadence.kind == "cadence" and cadence.value == ["db-02"]
-    later = patrol(estate, "compliance", "--now", "2026-11-27T12:00:00Z", "--no-commit")
-    assert "BREACH daily" in later.stdout  # 68 h since the last daily run
+    assert git(estate, "log", "-1", "--format=%s") == "compliance: 1 checklist(s) in breach"
+    head = git(estate, "rev-parse", "HEAD")
+    later = (now + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    preview = patrol(estate, "compliance", "--now", later, "--no-commit")
+    assert "BREACH daily" in preview.stdout  # 68 h since the last daily run
+    assert "_cadence/daily" not in findings_store.load(estate)  # a preview writes nothing
+    assert git(estate, "rev-parse", "HEAD") == head
+    assert git(estate, "status", "--porcelain", "--untracked-files=all") == ""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -63,10 +63,29 @@ def _patrol(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           text=True, timeout=120, stdin=subprocess.DEVNULL)
 
 
-def test_lifecycle_check_opens_findings_records_and_commits(estate_repo: Path):
+def _lifecycle_check_at(root: Path, at: datetime, push: bool = False):
+    """A committed lifecycle check at ``at`` (the CLI keeps the real clock for commits)."""
+    from runner.run import RunContext
+    from runner.spares.runs import lifecycle_check
+
+    return lifecycle_check(RunContext.here(root, clock=lambda: at), True, push)
+
+
+def test_lifecycle_check_previews_with_a_moved_clock_and_writes_nothing(estate_repo: Path):
     r = _patrol(estate_repo, "lifecycle", "check", "--now", "2027-05-01T06:00:00Z")
+    assert r.returncode == 2 and "add --no-commit" in r.stderr
+    r = _patrol(estate_repo, "lifecycle", "check", "--now", "2027-05-01T06:00:00Z",
+                "--no-commit")
     assert r.returncode == 1, r.stderr
     assert "mon-01/lifecycle.warranty: new -> open" in r.stdout
+    assert git(estate_repo, "status", "--porcelain", "--untracked-files=all") == ""
+
+
+def test_lifecycle_check_opens_findings_records_and_commits(estate_repo: Path):
+    out = _lifecycle_check_at(estate_repo, datetime(2027, 5, 1, 6, 0, tzinfo=UTC))
+    assert out.problems == 1
+    assert [(t.finding, t.before, t.after) for t in out.transitions] == [
+        ("mon-01/lifecycle.warranty", None, "open")]
     assert git(estate_repo, "log", "-1", "--format=%s") == (
         "lifecycle check: 0 host(s) past end of life, 1 out of warranty")
     finding = (estate_repo / "reports/findings/mon-01/lifecycle.warranty.yaml").read_text()
@@ -97,10 +116,8 @@ def test_a_pushed_check_is_made_again_on_a_tip_another_run_moved(estate_repo: Pa
         git(tmp_path, "clone", "-q", str(bare), str(c))
         git(c, "config", "user.email", "t@example.com")
         git(c, "config", "user.name", "t")
-    assert _patrol(a, "lifecycle", "check", "--push",
-                   "--now", "2027-05-01T06:00:00Z").returncode == 1
-    r = _patrol(b, "lifecycle", "check", "--push", "--now", "2027-05-02T06:00:00Z")
-    assert r.returncode == 1, r.stderr
+    assert _lifecycle_check_at(a, datetime(2027, 5, 1, 6, 0, tzinfo=UTC), push=True).problems
+    assert _lifecycle_check_at(b, datetime(2027, 5, 2, 6, 0, tzinfo=UTC), push=True).problems
     log = git(bare, "log", "--format=%s", "main").splitlines()
     assert len(log) == 3 and all(s.startswith("lifecycle check") for s in log[:2])
     git(a, "pull", "-q")

@@ -3,6 +3,7 @@ interrupts, records and the inventory commit, without hosts (the lab tests do it
 
 from __future__ import annotations
 
+import os
 import subprocess
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -314,3 +315,19 @@ def test_an_upgrade_of_an_edited_estate_records_it_dirty(estate: Path) -> None:
     first.write_text(first.read_text() + "\n")
     run = upgrade(estate, "test", now=lambda: NOW, play=fleet(), interrupt=lambda: False)
     assert record_of(estate, run)["estate"]["dirty"] is True
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mounts need root")
+def test_an_inventory_that_cannot_follow_still_leaves_the_upgrade_recorded(estate: Path) -> None:
+    from tests.unit.test_keeping_results import bind, set_read_only
+
+    said: list[str] = []
+    hosts = estate / "inventory" / "hosts"
+    with bind(hosts):
+        set_read_only(hosts, True)
+        run = upgrade(estate, "test", now=lambda: NOW, play=fleet(), interrupt=lambda: False,
+                      say=said.append)
+    assert any("the inventory could not follow the upgrade" in line for line in said)
+    assert record_of(estate, run)["hosts"]["app-01"]["after"] == {"patrol-agent": "1.1.0-1"}
+    assert git_show_names(estate) == [run.record_path]
+    assert archive.verify_chain(estate) == []

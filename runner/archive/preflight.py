@@ -1,0 +1,95 @@
+"""Pre-flight: what the archive needs from this checkout, checked before any host is touched.
+
+A run that measures and then cannot keep its results has wasted the measuring (and, for an
+upgrade, changed hosts without a record). So before measuring, under the run lock:
+
+1. a spooled run (``spool.py``) goes back under ``reports/`` first, so this run builds on it;
+2. every file under ``reports/`` the run reads or its commit would carry is whole and Patrol's
+   (``check_reports``): a conflict marker, an empty or invalid file, a committed record
+   modified or deleted is one error at ``file:line`` (exit 1);
+3. for a run that writes: ``reports/`` takes a file and has room for the run's files, and
+   the Git directory holds that much in reserve for the spool (exit 3 when not);
+4. for a run that commits: HEAD is on a branch; with ``--push``, there is a remote (exit 2).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import Exit, PatrolError
+from . import status
+from .chain import latest_record
+from .files import REPORTS, TEMP_SUFFIX
+from .git import git_dir, push_target, require_branch, sweepable
+from .spool import reserve, restore
+
+# the bytes a run writes, generously: a record line and a status file per host, a margin
+PER_HOST = 8 * 1024
+BASE = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Intent:
+    """What a run will do with the archive, so pre-flight checks exactly that."""
+
+    writes: bool = True  # writes files under reports/ (False: a preview writes nothing)
+    commits: bool = True  # commits them
+    push: bool = False  # pushes the commit
+
+
+def needed_bytes(hosts: int) -> int:
+    return BASE + PER_HOST * hosts
+
+
+def check_reports(root: Path) -> None:
+    """Every file under ``reports/`` that the run reads or would commit is whole and
+    Patrol's; otherwise one PatrolError naming ``file:line`` (see the module docstring)."""
+    sweepable(root)  # uncommitted: records sealed, nothing committed edited or deleted
+    status.check_all(root)  # findings: the run skeleton loads them whole
+    latest_record(root)  # the newest records, whose end the run's record links to
+
+
+def check_writable(root: Path, hosts: int) -> None:
+    """``reports/`` takes a file and has room for the run's files, and the Git directory
+    holds the spool's room in reserve (so even a disk that fills while measuring keeps the
+    results)."""
+    need = needed_bytes(hosts)
+    reports = root / REPORTS
+    where = reports
+    try:
+        reports.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".patrol-probe.", suffix=TEMP_SUFFIX, dir=reports)
+        try:
+            os.write(fd, b"\n")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+            os.unlink(probe)
+        if shutil.disk_usage(reports).free < need:
+            raise PatrolError(f"{reports}: {shutil.disk_usage(reports).free // 1024} KiB free, "
+                              f"the run needs about {need // 1024} KiB for its records; "
+                              "nothing was measured", exit_code=Exit.ENVIRONMENT)
+        where = git_dir(root)
+        reserve(root, need)
+    except OSError as exc:
+        raise PatrolError(f"{where} is not writable ({exc.strerror}): the run could not "
+                          "keep its results; nothing was measured",
+                          exit_code=Exit.ENVIRONMENT) from None
+
+
+def preflight(root: Path, intent: Intent, hosts: int) -> list[str]:
+    """Run the checks the ``intent`` calls for (module docstring); returns the paths of a
+    spooled run put back under ``reports/`` (the run's commit carries them)."""
+    if intent.commits:
+        require_branch(root)
+        if intent.push:
+            push_target(root)
+    restored = restore(root) if intent.writes else []
+    check_reports(root)
+    if intent.writes:
+        check_writable(root, hosts)
+    return restored

@@ -1,0 +1,121 @@
+"""Every exit path keeps a run's results, on the lab: a disk that fills while Ansible runs, a
+read-only reports/, a detached HEAD, a push that conflicts with a bare remote, a corrupt file
+under reports/. Mounts are real (the tests run as root, like every lab test)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from runner import archive
+from runner.errors import Exit, PatrolError
+from runner.inspect import inspect
+from tests.conftest import commit_all, copy_estate, git, remote_and_clones
+from tests.unit.test_keeping_results import bind, set_read_only, tmpfs
+
+ROOT = Path(__file__).resolve().parents[2]
+PATROL = str(Path(sys.executable).parent / "patrol")
+HOST = "web-01"
+pytestmark = pytest.mark.lab
+
+
+@pytest.fixture
+def estate(tmp_path: Path) -> Path:
+    dest = copy_estate(tmp_path / "estate")
+    daily = dest / "policies/inspections/daily.yaml"  # the machine's load is not under test
+    daily.write_text(daily.read_text().replace("      max: 2.0\n", "      max: 1000.0\n"))
+    commit_all(dest)
+    return dest
+
+
+def patrol(estate: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([PATROL, *args, "--estate", str(estate)], capture_output=True,
+                          text=True, timeout=600, cwd=ROOT)
+
+
+def test_a_disk_that_fills_while_measuring_spools_and_the_next_run_commits(lab, estate):
+    reports = estate / "reports"
+    head = git(estate, "rev-parse", "HEAD")
+    with tmpfs(reports, "2m"):
+        def fill(_result) -> None:  # the disk fills up while Ansible runs
+            subprocess.run(["dd", "if=/dev/zero", f"of={reports}/filler", "bs=64k"],
+                           capture_output=True)
+
+        with pytest.raises(PatrolError) as caught:
+            inspect(estate, "daily", limit=HOST, connections=lab.ansible_vars(), on_host=fill)
+        assert caught.value.exit_code == Exit.FAILED
+        assert "No space left on device" in str(caught.value)
+        spool = Path(str(caught.value).split("kept in ")[1].split(" ")[0])
+        assert spool.parent == estate / ".git" / "patrol-spool"
+    assert git(estate, "rev-parse", "HEAD") == head
+    spooled = next((spool / "files" / "reports/runs").rglob("*.yaml"))
+    record = yaml.safe_load(spooled.read_bytes())
+    assert record["hosts"] == {HOST: "pass"}  # the measured results, whole and sealed
+    nxt = patrol(estate, "inspect", "daily", "--limit", HOST, "--lab")
+    assert nxt.returncode == 0, nxt.stdout + nxt.stderr
+    committed = git(estate, "show", "--name-only", "--format=", "HEAD").split()
+    assert spooled.relative_to(spool / "files").as_posix() in committed
+    assert not spool.exists()
+    assert archive.verify_chain(estate) == []
+
+
+def test_a_read_only_reports_dir_is_refused_before_any_host_is_touched(lab, estate):
+    reports = estate / "reports"
+    with bind(reports):
+        set_read_only(reports, True)
+        r = patrol(estate, "inspect", "daily", "--limit", HOST, "--lab")
+    assert r.returncode == 3, r.stdout + r.stderr
+    assert r.stderr == (f"patrol: {reports} is not writable (Read-only file system): the run "
+                        "could not keep its results; nothing was measured\n")
+    assert "measuring" not in r.stdout
+
+
+def test_a_detached_head_is_refused_before_measuring(lab, estate):
+    git(estate, "checkout", "-q", "--detach")
+    for args in ([], ["--push"]):
+        r = patrol(estate, "inspect", "daily", "--limit", HOST, "--lab", *args)
+        assert r.returncode == 2, (args, r.stdout + r.stderr)
+        assert "detached" in r.stderr and "measuring" not in r.stdout
+    assert git(estate, "status", "--porcelain", "--untracked-files=all") == ""
+
+
+def test_a_push_conflict_keeps_the_run_committed_locally(lab, estate, tmp_path):
+    _bare, a, b = remote_and_clones(estate, tmp_path)
+    first = patrol(a, "inspect", "daily", "--limit", HOST, "--lab")  # committed, not pushed
+    assert first.returncode == 0, first.stderr
+    pushed = patrol(b, "inspect", "daily", "--limit", HOST, "--lab", "--push")
+    assert pushed.returncode == 0, pushed.stderr
+    r = patrol(a, "inspect", "daily", "--limit", HOST, "--lab", "--push")
+    assert r.returncode == 1, r.stdout + r.stderr
+    head = git(a, "rev-parse", "HEAD")
+    assert f"committed locally ({head[:12]} on main)" in r.stderr
+    assert "git pull --rebase origin main" in r.stderr
+    assert git(a, "log", "-1", "--format=%s").startswith("inspect(daily): 1/1 hosts pass")
+    assert git(a, "rev-list", "--count", "origin/main..HEAD") == "2"  # both runs kept
+    assert archive.verify_chain(a) == []
+
+
+def test_a_corrupt_status_file_is_one_error_before_measuring(lab, estate):
+    first = patrol(estate, "inspect", "daily", "--limit", HOST, "--lab")
+    assert first.returncode == 0, first.stderr
+    status = estate / "reports/status" / f"{HOST}.yaml"
+    status.write_text(status.read_text() + "=======\nhost: other\n>>>>>>> theirs\n")
+    lines = status.read_text().count("\n")
+    r = patrol(estate, "inspect", "daily", "--limit", HOST, "--lab")
+    assert r.returncode == 1
+    assert r.stderr == (f"patrol: reports/status/{HOST}.yaml:{lines - 2}:1: unresolved merge "
+                        "conflict marker: resolve it, then commit\n")
+    assert "measuring" not in r.stdout
+
+
+def test_the_pre_flight_costs_at_most_2_percent_of_a_daily_run(lab, estate):
+    inspect(estate, "daily", connections=lab.ansible_vars())  # status and a record to read
+    runs = [inspect(estate, "daily", connections=lab.ansible_vars()) for _ in range(2)]
+    ratio = min(r.timings["preflight"] / r.timings["total"] for r in runs)
+    print(f"pre-flight: {[round(r.timings['preflight'] * 1000, 1) for r in runs]} ms of "
+          f"{[round(r.timings['total'], 2) for r in runs]} s, ratio {100 * ratio:.2f} %")
+    assert ratio <= 0.02
