@@ -119,8 +119,29 @@ def _commit_at(root: Path, message: str, at: datetime) -> None:
     subprocess.run(["git", "commit", "-q", "-m", message], cwd=root, check=True, env=env)
 
 
+def compliance_at(root: Path, at: datetime) -> None:
+    """What `patrol compliance` does, at a past moment (the command keeps the real clock when
+    it commits): cadence breaches -> findings -> written and committed."""
+    from runner.archive import write_or_spool
+    from runner.findings import store as findings_store
+    from runner.findings.cadence import apply_breaches, cadence_breaches, expected, last_runs
+    from runner.findings.policy import policy_of
+    from runner.run import commit, load_valid_estate
+
+    estate = load_valid_estate(root, at.date())
+    policy = policy_of(estate.service)
+    wanted = expected(estate)
+    breaches = cadence_breaches(wanted, last_runs(root, at, max(policy.cadence_limits.values())),
+                                at, policy)
+    store = findings_store.load(root)
+    moves = apply_breaches(store, breaches, sorted(wanted), at, policy)
+    run_id = f"compliance-{at:%Y%m%dT%H%M%SZ}"
+    changed = write_or_spool(root, findings_store.documents(store, {m.finding for m in moves}),
+                             run_id)
+    commit(root, changed, f"compliance: {len(breaches)} checklist(s) in breach", run_id)
+
+
 def build_month(dest: Path) -> Path:
-    from runner.commands import compliance
     from runner.inspect import inspect
     from runner.spares.runs import move_stock
     from runner.upgrade.run import upgrade
@@ -150,7 +171,7 @@ def build_month(dest: Path) -> Path:
         fleet.sshd_down = {"web-01"} if 15 <= d <= 24 else set()
         fleet.unreachable = {"mon-01"} if d in (27, 28) else set()
         if d == 10:
-            compliance.run(root, "2026-11-10T05:00:00Z", commit=True)
+            compliance_at(root, datetime(2026, 11, 10, 5, 0, tzinfo=UTC))
         if d == 14:
             (root / "policies" / "waivers.yaml").write_text("waivers:\n" + WAIVER)
             _commit_at(root, "Waive web-01's sshd check until the 20th",
