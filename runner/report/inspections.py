@@ -7,7 +7,8 @@ Rules:
   checklist finished in it (weekly: in the Monday-to-Sunday week).
 - A run is *late* when it finished longer after the checklist's previous run than the
   service policy's cadence limit allows (the previous month's runs count as previous runs).
-- A host is covered in a period when a run of the checklist in that period reached it.
+- A host is covered in a period when a run of the checklist in that period reached it; the
+  report lists the ``GAPS`` least covered (host, checklist) pairs and counts them all.
 - The daily pass rate is passed checks over checks measured (pass, fail, error, waived,
   unreachable) of the inspection runs that finished that day; a day without runs has none.
 """
@@ -24,6 +25,7 @@ from .sources import Record, Sources
 
 CADENCES = ("daily", "weekly", "monthly")
 _MEASURED = ("pass", "fail", "error", "waived", "unreachable")
+GAPS = 50  # the report lists the least covered hosts; a fleet that missed a run lists all
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,8 @@ class Inspections:
     late_runs: list[LateRun] = field(default_factory=list)
     hosts_total: int = 0
     hosts_fully_covered: int = 0
-    gaps: list[HostGap] = field(default_factory=list)  # hosts below full coverage
+    gaps: list[HostGap] = field(default_factory=list)  # the least covered first, GAPS at most
+    gaps_total: int = 0  # (host, checklist) pairs below full coverage
     daily: list[DayRate] = field(default_factory=list)
     runs: int = 0
     checks_passed: int = 0
@@ -160,6 +163,8 @@ def build(src: Sources, month: Month, expected: dict[str, tuple[str, list[str]]]
     out.hosts_total = len(hosts)
     out.hosts_fully_covered = len(hosts - {g.host for g in out.gaps})
     out.gaps.sort(key=lambda g: (g.covered / g.due if g.due else 1, g.host, g.checklist))
+    out.gaps_total = len(out.gaps)
+    del out.gaps[GAPS:]
     per_day: dict[date, list[int]] = defaultdict(lambda: [0, 0])
     for r in this:
         p, m = _counts(r)

@@ -116,3 +116,24 @@ def test_paired_bars_scale_to_the_largest_value():
     tallest = max(c.bars, key=lambda b: b.h)
     assert tallest.value == 3 and tallest.series == "closed"
     assert [b.h for b in c.bars if b.value == 0] == [0]
+
+
+def test_every_label_in_the_templates_has_a_chinese_translation():
+    import re as _re
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    from runner.report import render
+    from runner.report.i18n import LOCALE_DIR
+
+    templates = Path(render.__file__).parent / "templates"
+    used = {m for p in templates.glob("*.j2")
+            for m in _re.findall(r'_\("((?:[^"\\]|\\.)*)"', p.read_text())}
+    used |= set(render.TERMS.values())
+    assert len(used) > 100
+    with (LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / "patrol.po").open("rb") as fh:
+        catalog = read_po(fh)
+    translated = {m.id: m.string for m in catalog if m.id and m.string}
+    assert sorted(used - set(translated)) == []
+    assert all(_re.search(r"[\u4e00-\u9fff]", translated[m]) for m in used)
