@@ -40,6 +40,7 @@ TERMS = {
     "completed": "completed", "halted": "halted", "interrupted": "interrupted",
     "use": "used", "receive": "received",
     "warranty": "warranty ends", "end_of_life": "end of life", "waiver": "waiver expires",
+    "site": "each site's local time",
 }
 _EXT = {"html": "html.j2", "markdown": "md.j2"}
 
