@@ -234,3 +234,23 @@ def test_a_month_without_runs_says_so_rather_than_failing(month, estate):
 
 
 __all__ = ["EVIL", "timedelta"]
+
+
+def test_json_is_the_data_with_its_derived_figures(report):
+    import json
+
+    data = json.loads(render(report, "json", "en"))
+    assert data["month"] == "2026-11"
+    assert data["assessment"]["total"] == report.assessment.total
+    assert data["inspections"]["cadences"][0]["missed"] == 1
+    assert "charts" not in data  # drawing is the templates' business
+
+
+def test_the_work_plan_command_prints_that_month_alone(month, tmp_path):
+    from runner.commands import report as report_cmd
+
+    out = tmp_path / "plan.md"
+    assert report_cmd.workplan(month, "2027-02", "markdown", "zh-CN", out) == 0
+    tables = _tables(out.read_text(encoding="utf-8"))
+    assert out.read_text(encoding="utf-8").startswith("## 2027年2月工作计划表")
+    assert len(tables["计划巡检"]) - 1 == 28  # one row a day; February 2027 has 28
