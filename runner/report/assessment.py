@@ -4,13 +4,15 @@
   its host's site and owner (a spare-part finding: its site, no owner);
 - each cadence breach opened in the month: ``cadence_breach`` points per (site, owner) of the
   hosts in breach — a breached clock for those hosts (and so for a penalised cadence finding);
-- incident clocks (``response_breach``, ``on_site_breach``) once incidents are tracked.
+- each incident clock breached (``response_breach``, ``on_site_breach``): charged to the
+  incident's site and owner.
 Totals per site and per owner, sorted by points then name.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -57,8 +59,13 @@ def _groups(e: Event, hosts: dict[str, Any]) -> list[tuple[str, str]]:
     return sorted({_where("check", str(h), hosts) for h in late}) or [("", NO_OWNER)]
 
 
-def build(events: list[Event], hosts: dict[str, Any], penalties: Any) -> Assessment:
+def build(events: list[Event], hosts: dict[str, Any], penalties: Any,
+          incident_breaches: Sequence[Any] = ()) -> Assessment:
     out = Assessment()
+    for b in incident_breaches:
+        reason = f"{b.clock}_breach"
+        out.items.append(Item(b.incident, reason, b.severity, b.site, b.owner, b.breached,
+                              int(getattr(penalties, reason, 0))))
     points = {str(getattr(k, "value", k)): int(v) for k, v in penalties.penalised.items()}
     for e in events:
         if e.event == "penalised":
@@ -69,6 +76,7 @@ def build(events: list[Event], hosts: dict[str, Any], penalties: Any) -> Assessm
             for site, owner in _groups(e, hosts):
                 out.items.append(Item(e.finding, "cadence_breach", e.severity, site, owner,
                                       e.at, int(penalties.cadence_breach)))
+    out.items.sort(key=lambda i: (i.at, i.finding, i.reason, i.site, i.owner))
     site_t: Counter[str] = Counter()
     owner_t: Counter[str] = Counter()
     for i in out.items:

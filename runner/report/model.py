@@ -44,10 +44,11 @@ class MonthlyReport:
 
 def _headline(src: sources_mod.Sources, month: Month, estate: Any, limits: dict[str, timedelta],
               expected: dict[str, tuple[str, list[str]]]
-              ) -> tuple[dict[str, Any], tuple[Any, Any, Any, Any]]:
+              ) -> tuple[dict[str, Any], tuple[Any, Any, Any, Any, Any]]:
     ins = inspections.build(src, month, expected, limits)
     fnd = findings_section.build(src.findings, month)
-    ass = assessment.build(fnd.events, estate.hosts, estate.service.penalties)
+    inc = incidents.build(src.incidents, month)
+    ass = assessment.build(fnd.events, estate.hosts, estate.service.penalties, inc.breaches)
     upg = upgrades.build(src.of("upgrade", month))
     due = sum(c.due for c in ins.cadences)
     values = {
@@ -57,7 +58,7 @@ def _headline(src: sources_mod.Sources, month: Month, estate: Any, limits: dict[
         "still_open": fnd.still_open, "late_closes": len(fnd.late),
         "penalty_points": ass.total, "hosts_upgraded": upg.hosts_upgraded,
     }
-    return values, (ins, fnd, ass, upg)
+    return values, (ins, fnd, ass, upg, inc)
 
 
 def _charts(ins: inspections.Inspections, fnd: findings_section.Findings,
@@ -82,7 +83,7 @@ def build(root: Path, estate: Any, month: Month) -> MonthlyReport:
     src = sources_mod.load(root, month)
     policy = policy_of(estate.service)
     expected = expected_checklists(estate)
-    now, (ins, fnd, ass, upg) = _headline(src, month, estate, policy.cadence_limits, expected)
+    now, (ins, fnd, ass, upg, inc) = _headline(src, month, estate, policy.cadence_limits, expected)
     before, _ = _headline(src, month.previous(), estate, policy.cadence_limits, expected)
     return MonthlyReport(
         month=month,
@@ -94,7 +95,7 @@ def build(root: Path, estate: Any, month: Month) -> MonthlyReport:
         findings=fnd,
         waivers=waivers_section.build(src.waiver_history, estate.waivers, month),
         assessment=ass,
-        incidents=incidents.build(),
+        incidents=inc,
         upgrades=upg,
         spares=spares.build(estate, src.of("spares-movement"), month),
         audit=audit.build(),

@@ -41,6 +41,7 @@ TERMS = {
     "use": "used", "receive": "received",
     "warranty": "warranty ends", "end_of_life": "end of life", "waiver": "waiver expires",
     "site": "each site's local time",
+    "response": "remote response", "on_site": "on site",
 }
 _EXT = {"html": "html.j2", "markdown": "md.j2"}
 

@@ -35,6 +35,7 @@ class Sources:
     records: list[Record]  # the month's and the previous month's, by start time
     findings: dict[str, Finding]
     waiver_history: list[tuple[datetime, list[dict[str, Any]]]] = field(default_factory=list)
+    incidents: list[Any] | None = None  # None: incidents are not in the archive yet
 
     def of(self, kind: str, month: Month | None = None) -> list[Record]:
         """Records of ``kind`` that finished in ``month`` (default: the report's)."""

@@ -137,3 +137,34 @@ def test_every_label_in_the_templates_has_a_chinese_translation():
     translated = {m.id: m.string for m in catalog if m.id and m.string}
     assert sorted(used - set(translated)) == []
     assert all(_re.search(r"[\u4e00-\u9fff]", translated[m]) for m in used)
+
+
+def incident(iid: str, opened: datetime, response: tuple, on_site: tuple, severity="high"):
+    from types import SimpleNamespace as NS
+
+    def clock(c: tuple) -> NS:
+        return NS(met_at=c[0], breached_at=c[1])
+
+    return NS(id=iid, opened_at=opened, severity=severity, site="hz-dc1", owner="ops@x",
+              summary="disk <b>full</b>", clocks={"response": clock(response),
+                                                  "on_site": clock(on_site)})
+
+
+def test_incident_clocks_are_met_breached_or_running_and_breaches_cost_points():
+    from runner.report import incidents
+
+    incs = [incident("INC-1", at(2), (at(2, hour=7), None), (None, at(3))),
+            incident("INC-2", at(20), (None, at(20, hour=9)), (None, None), "critical"),
+            incident("INC-0", at(30, 10), (None, at(30, 10, 9)), (None, None))]  # October
+    out = incidents.build(incs, NOV)
+    assert out.tracked and out.opened == 2
+    assert out.by_severity == {"critical": 1, "high": 1, "medium": 0, "low": 0}
+    lines = {c.clock: (c.met, c.breached, c.running) for c in out.clocks}
+    assert lines == {"response": (1, 1, 0), "on_site": (0, 1, 1)}
+    assert [(b.incident, b.clock) for b in out.breaches] == [("INC-1", "on_site"),
+                                                             ("INC-2", "response")]
+    pen = Penalties({}, 0)
+    pen.response_breach, pen.on_site_breach = 3, 5  # type: ignore[attr-defined]
+    a = assessment.build([], {}, pen, out.breaches)
+    assert a.total == 8 and a.by_owner == [("ops@x", 8)]
+    assert incidents.build(None, NOV).tracked is False

@@ -254,3 +254,24 @@ def test_the_work_plan_command_prints_that_month_alone(month, tmp_path):
     tables = _tables(out.read_text(encoding="utf-8"))
     assert out.read_text(encoding="utf-8").startswith("## 2027年2月工作计划表")
     assert len(tables["计划巡检"]) - 1 == 28  # one row a day; February 2027 has 28
+
+
+def test_tracked_incidents_render_in_both_languages(report):
+    import dataclasses
+    from types import SimpleNamespace as NS
+
+    from runner.report import incidents
+
+    inc = NS(id="INC-2026-0001", opened_at=datetime(2026, 11, 5, 8, tzinfo=UTC),
+             severity="high", site="hz-dc1", owner="ops-team@example.com", summary=EVIL,
+             clocks={"response": NS(met_at=None, breached_at=datetime(2026, 11, 5, 9,
+                                                                      tzinfo=UTC)),
+                     "on_site": NS(met_at=datetime(2026, 11, 5, 12, tzinfo=UTC),
+                                   breached_at=None)})
+    with_incidents = dataclasses.replace(report, incidents=incidents.build([inc], NOV))
+    html = render(with_incidents, "html", "zh-CN")
+    assert "INC-2026-0001" in html and "&lt;script&gt;" in html
+    words = {w for text in _labels(html) for w in re.findall(r"[A-Za-z]{2,}", text)}
+    assert words <= {"UTC"}
+    md = render(with_incidents, "markdown", "en")
+    assert _tables(md)["Clocks breached"][1][:2] == ["INC-2026-0001", "remote response"]
