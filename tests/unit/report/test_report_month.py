@@ -275,3 +275,19 @@ def test_tracked_incidents_render_in_both_languages(report):
     assert words <= {"UTC"}
     md = render(with_incidents, "markdown", "en")
     assert _tables(md)["Clocks breached"][1][:2] == ["INC-2026-0001", "remote response"]
+
+
+def test_an_audit_result_renders_its_breaks(report):
+    import dataclasses
+    from types import SimpleNamespace as NS
+
+    from runner.report import audit
+
+    found = NS(commits=41, records=38, signed=0, breaks=[
+        NS(commit="a" * 40, path="reports/runs/2026/11/x.yaml", message="seal <mismatch>")])
+    html = render(dataclasses.replace(report, audit=audit.build(found)), "html", "zh-CN")
+    assert "已校验：41次提交" in html and "seal &lt;mismatch&gt;" in html
+    words = {w for text in _labels(html) for w in re.findall(r"[A-Za-z]{2,}", text)}
+    assert words <= {"UTC"}
+    clean = audit.build(NS(commits=3, records=3, signed=3, breaks=[]))
+    assert clean.intact and not audit.build(None).intact
