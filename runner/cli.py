@@ -140,22 +140,35 @@ def findings(
     host: Annotated[str | None, typer.Option(help="Host selector.")] = None,
     overdue: Annotated[bool, typer.Option(help="Only overdue or penalised findings.")] = False,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.text,
+    owner: Annotated[str | None, typer.Option(help="Only this owner's findings.")] = None,
     estate: EstateOpt = Path("."),
 ) -> None:
     """List findings (active ones unless --state says otherwise) with totals."""
     if ctx.invoked_subcommand is None:
         _exit(findings_cmd.run(root=_root(estate), states=state, host=host, overdue=overdue,
-                              fmt=fmt.value))
+                               fmt=fmt.value, owner=owner))
+
+
+@findings_app.command("assign")
+def findings_assign(
+    finding: Annotated[str, typer.Argument(help="Finding id, e.g. web-01/daily.ssh.")],
+    to: Annotated[str, typer.Option("--to", help="Who answers for it now.")],
+    estate: EstateOpt = Path("."),
+) -> None:
+    """Give a finding a new owner (a sealed record and a commit)."""
+    _exit(findings_cmd.assign(root=_root(estate), fid=finding, to=to))
 
 
 @findings_app.command("escalate")
 def findings_escalate(
     now: NowOpt = None,
     commit: Annotated[bool, typer.Option("--commit/--no-commit")] = True,
+    push: Annotated[bool, typer.Option(help="Push the commit (rebasing, never forcing).")] = False,
     estate: EstateOpt = Path("."),
 ) -> None:
-    """Lapse expired waivers and move findings to warned / overdue / penalised."""
-    _exit(findings_cmd.escalate(root=_root(estate), now=now, commit=commit))
+    """Lapse expired waivers, move findings to warned / overdue / penalised, and warn or
+    breach incident clocks (the one escalation CI runs every 15 minutes)."""
+    _exit(findings_cmd.escalate(root=_root(estate), now=now, commit=commit, push=push))
 
 
 @app.command()
@@ -316,6 +329,9 @@ def _add_subapps() -> None:
     app.add_typer(lifecycle_app, name="lifecycle")
     app.add_typer(report_app, name="report")
     app.add_typer(lab_cmd.app, name="lab", help="The local test fleet of SSH hosts.")
+    from . import cli_incidents
+
+    cli_incidents.mount(app)
 
 
 def main() -> None:

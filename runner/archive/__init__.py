@@ -25,10 +25,13 @@ from .files import (
     REPORTS,
     RUNS,
     atomic_write,
+    dump_json_yaml,
     dump_yaml,
     is_temp,
+    load_document,
     load_yaml,
     read_documents,
+    read_documents_by_dir,
     read_yaml_file,
     safe_file_name,
     write_documents,
@@ -51,10 +54,11 @@ from .preflight import Intent, preflight
 from .spool import write_or_spool
 
 __all__ = [
-    "REPORTS", "RUNS", "ChainBreak", "Intent", "atomic_write", "check_record", "clone", "commit",
-    "dump_yaml", "estate_commit", "file_history", "git_dir", "is_temp", "latest_record",
-    "list_records", "load_yaml", "preflight", "push", "read_documents", "read_tree",
-    "read_yaml_file", "record_hash", "record_is_intact", "record_path", "repo_subdir",
-    "resolve_rev", "run_lock", "safe_file_name", "seal", "show_stat", "trailers", "verify_chain",
-    "write_documents", "write_or_spool",
+    "REPORTS", "RUNS", "ChainBreak", "Intent", "atomic_write", "check_record", "clone",
+    "commit", "dump_json_yaml", "dump_yaml", "estate_commit", "file_history", "git_dir",
+    "is_temp", "latest_record", "list_records", "load_document", "load_yaml", "preflight",
+    "push", "read_documents", "read_documents_by_dir", "read_tree", "read_yaml_file",
+    "record_hash", "record_is_intact", "record_path", "repo_subdir", "resolve_rev", "run_lock",
+    "safe_file_name", "seal", "show_stat", "trailers", "verify_chain", "write_documents",
+    "write_or_spool",
 ]

@@ -67,6 +67,24 @@ def atomic_write(path: Path, data: bytes) -> bool:
     return True
 
 
+def dump_json_yaml(data: Any) -> bytes:
+    """Deterministic YAML in its JSON form (JSON is YAML: any YAML reader reads it), for
+    documents read by the thousand: PyYAML builds ~0.3 ms of Python objects per small file,
+    json's C parser ~0.01 ms (10,000 incident files: 3-5 s against 0.1 s)."""
+    import json
+
+    return (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode()
+
+
+def load_document(data: bytes) -> Any:
+    """A document either writer made: JSON-form YAML through json, anything else as YAML."""
+    if data[:1] == b"{":
+        import json
+
+        return json.loads(data)
+    return load_yaml(data)
+
+
 def load_yaml(data: bytes) -> Any:
     """Read back what Patrol wrote (plain data): the C loader, safe tags only."""
     return yaml.load(data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
@@ -132,3 +150,27 @@ def read_documents(root: Path, directory: str) -> dict[str, dict[str, Any]]:
         return {}
     paths = sorted(p.relative_to(root).as_posix() for p in base.rglob("*.yaml"))
     return {rel: read_yaml_file(root, rel) for rel in paths if not is_temp(rel)}
+
+
+def read_documents_by_dir(root: Path, directory: str) -> list[Any]:
+    """Every document in the folders right under ``directory`` (``YYYY/<id>.yaml``), in path
+    order: scandir, not rglob, for folders of thousands of small files. A file that does not
+    read as a mapping is re-read carefully for its ``file:line`` error."""
+    base = root / directory
+    if not base.is_dir():
+        return []
+    out = []
+    for sub in sorted(e.path for e in os.scandir(base) if e.is_dir()):
+        for path in sorted(e.path for e in os.scandir(sub) if e.name.endswith(".yaml")):
+            if is_temp(path):
+                continue
+            with open(path, "rb") as fh:
+                data = fh.read()
+            try:
+                doc = load_document(data)
+            except ValueError:
+                doc = None
+            if not isinstance(doc, dict):
+                doc = read_yaml_file(root, Path(path).relative_to(root).as_posix())
+            out.append(doc)
+    return out

@@ -6,8 +6,9 @@ import json
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from ..clock import iso
 from ..errors import Exit, PatrolError
 
 if TYPE_CHECKING:  # runner.findings is imported when a findings command runs, not by the CLI
@@ -39,8 +40,32 @@ def parse_now(text: str | None) -> datetime:
     return value.astimezone(UTC)
 
 
+def host_selector(text: str | None) -> Any:
+    """``--host``'s selector (None when not given); a bad one is a usage error."""
+    from ..estate.selector import parse_selector
+
+    if not text:
+        return None
+    try:
+        return parse_selector(text)
+    except ValueError as exc:
+        raise PatrolError(f"--host {text!r}: {exc}") from None
+
+
+def check_states(states: list[str] | None, known: list[str]) -> None:
+    for s in states or []:
+        if s not in known:
+            raise PatrolError(f"--state {s!r}: expected one of {', '.join(known)}")
+
+
+def owner_of(f: Finding, estate: Any | None) -> str | None:
+    """Who answers for a finding: its owner, else its host's (findings opened before owners)."""
+    host = estate.hosts.get(f.subject) if estate is not None else None
+    return f.owner or getattr(host, "owner", None)
+
+
 def select(findings: dict[str, Finding], states: list[str] | None, host_sel: Selector | None,
-           overdue: bool, estate: Estate | None) -> list[Finding]:
+           overdue: bool, estate: Estate | None, owner: str | None = None) -> list[Finding]:
     from ..findings import ACTIVE, State
 
     wanted = {State(s) for s in states} if states else set(ACTIVE)
@@ -49,7 +74,7 @@ def select(findings: dict[str, Finding], states: list[str] | None, host_sel: Sel
     out = []
     for fid in sorted(findings):
         f = findings[fid]
-        if f.state not in wanted:
+        if f.state not in wanted or (owner is not None and owner_of(f, estate) != owner):
             continue
         if host_sel is not None:
             host = estate.hosts.get(f.subject) if estate and f.kind != "cadence" else None
@@ -87,64 +112,117 @@ def render(items: list[Finding], fmt: str) -> str:
             f"{k}: {v}" for k, v in {**t["by_state"], **t["by_severity"]}.items() if v)]
         return "\n".join(lines) + "\n"
     lines = [f"{terminal(f.id):<40} {f.state.value:<10} {terminal(f.severity):<8} "
-             f"due {to_doc(f)['due']}  {terminal(f.reason)}" for f in items]
+             f"due {to_doc(f)['due']}  {terminal(f.owner or '-')}  {terminal(f.reason)}"
+             for f in items]
     lines.append(f"{len(items)} finding(s): " + ", ".join(
         f"{v} {k}" for k, v in t["by_state"].items() if v) + " | " + ", ".join(
         f"{v} {k}" for k, v in t["by_severity"].items() if v))
     return "\n".join(lines) + "\n"
 
 
-def run(root: Path, states: list[str] | None, host: str | None, overdue: bool, fmt: str) -> int:
+def run(root: Path, states: list[str] | None, host: str | None, overdue: bool, fmt: str,
+        owner: str | None = None) -> int:
     from ..clock import utc_now
-    from ..estate.selector import parse_selector
     from ..findings import State
     from ..findings import store as findings_store
     from ..run import load_valid_estate
 
     if not (root / "inventory").is_dir() and not (root / "policies").is_dir():
         raise PatrolError(f"{root} is not an estate: it has neither inventory/ nor policies/")
-    host_sel = None
-    estate = None
-    if host:
-        try:
-            host_sel = parse_selector(host)
-        except ValueError as exc:
-            raise PatrolError(f"--host {host!r}: {exc}") from None
-        estate = load_valid_estate(root, utc_now().date())
-    for s in states or []:
-        if s not in {x.value for x in State}:
-            raise PatrolError(f"--state {s!r}: expected one of {', '.join(x.value for x in State)}")
-    items = select(findings_store.load(root), states, host_sel, overdue, estate)
+    host_sel = host_selector(host)
+    estate = load_valid_estate(root, utc_now().date()) if host or owner else None
+    check_states(states, [x.value for x in State])
+    items = select(findings_store.load(root), states, host_sel, overdue, estate, owner)
     print(render(items, fmt), end="")
     return int(Exit.OK)
 
 
-def escalate(root: Path, now: str | None, commit: bool) -> int:
-    """Lapse expired waivers and escalate, committing the moved findings (``--no-commit``:
-    a preview that writes nothing)."""
-    from ..archive import Intent, write_or_spool
-    from ..clock import stamp, utc_now
+def escalate(root: Path, now: str | None, commit: bool, push: bool = False,
+             clock: Any = None) -> int:
+    """Lapse expired waivers, escalate findings and incident clocks (warned at ``warn_at``,
+    breached at 100 %); one sealed record and one commit for whatever moved
+    (``--no-commit``: a preview that writes nothing). ``clock``: the machine's, unless a
+    test fixes it; ``--now`` may only differ from it in a preview."""
+    from .. import archive
+    from ..clock import utc_now
     from ..findings import context_of, refresh_waivers
     from ..findings import store as findings_store
-    from ..run import RunContext, lock_and_load, trusted_moment
-    from ..run import commit as commit_run
+    from ..incidents import escalation
+    from ..incidents import store as incident_store
+    from ..incidents.policy import calendars, dues
+    from ..run import RunContext, lock_and_load, record_change, trusted_moment
 
-    at = parse_now(now)
-    trusted_moment(at if now is not None else None, commit, utc_now(), "--no-commit")
+    real = (clock or utc_now)()
+    at = parse_now(now) if now is not None else real
+    trusted_moment(at if now is not None else None, commit, real, "--no-commit")
     ctx = RunContext.here(root, clock=lambda: at)
-    with lock_and_load(ctx, Intent(writes=commit, commits=commit),
-                       reaches_hosts=False) as opened:
-        estate = opened.estate
+    out: dict[str, Any] = {}
+
+    def once() -> str | None:
+        intent = archive.Intent(writes=commit, commits=commit)
+        with lock_and_load(ctx, intent, reaches_hosts=False) as opened:
+            estate = opened.estate
+            store = findings_store.load(root)
+            moves = refresh_waivers(store, at, context_of(estate))
+            incidents = incident_store.load(root)
+            cals = calendars(estate)
+            alarms = escalation.escalate(incidents, cals, at, estate.service.escalation.warn_at
+                                         / 100)
+            out.update(moves=moves, alarms=alarms)
+            if not commit:  # a preview: say what would move, write nothing
+                return None
+            changed = findings_store.save(root, store, {m.finding for m in moves})
+            touched = [incidents[i] for i in sorted({a.incident for a in alarms})]
+            changed += incident_store.save(root, touched, {i.id: dues(i, cals, at)
+                                                           for i in touched})
+            changed += [r for r in opened.restored if r not in changed]
+            if not changed:
+                return None
+            own = {"findings": [{"finding": m.finding, "from": m.before, "to": m.after}
+                                for m in moves],
+                   "incidents": [{"incident": a.incident, "clock": a.clock, "to": a.level,
+                                  "due": iso(a.due) if a.due else None} for a in alarms]}
+            summary = f"findings: {len(moves)} escalated" + (
+                f", incidents: {len(alarms)} clock(s) warned or breached" if alarms else "")
+            change = record_change(ctx, at, "escalate", "escalation", own, changed, summary,
+                                   commit_it=commit)
+            return change.commit
+
+    sha = once()
+    if sha and push:
+        sha = archive.push(root, lambda: once() or "")
+    for m in out["moves"]:
+        print(f"{m.finding}: {m.before} -> {m.after}")
+    for a in out["alarms"]:
+        print(f"{a.incident} {a.clock.replace('_', '-')}: {a.level} (due "
+              f"{iso(a.due) if a.due else '-'})")
+    if sha:
+        print(f"commit {sha}")
+    print(f"{len(out['moves'])} transition(s), {len(out['alarms'])} incident clock alarm(s)")
+    return int(Exit.OK)
+
+
+def assign(root: Path, fid: str, to: str, clock: Any = None) -> int:
+    """`patrol findings assign ID --to WHO`: a new owner, as a sealed record and a commit."""
+    from ..clock import utc_now
+    from ..findings import store as findings_store
+    from ..incidents.lifecycle import name
+    from ..run import RunContext, lock_and_load, record_change
+
+    to = name(to, "--to")
+    ctx = RunContext.here(root, clock=clock or utc_now)
+    with lock_and_load(ctx, reaches_hosts=False) as opened:
         store = findings_store.load(root)
-        moves = refresh_waivers(store, at, context_of(estate))
-        for m in moves:
-            print(f"{m.finding}: {m.before} -> {m.after}")
-        run_id = f"escalate-{stamp(at)}"
-        if commit:
-            changed = write_or_spool(root, findings_store.documents(
-                store, {m.finding for m in moves}), run_id)
-            if changed or opened.restored:
-                sha = commit_run(root, changed, f"findings: {len(moves)} escalated", run_id)
-                print(f"commit {sha}")
-    print(f"{len(moves)} transition(s)")
+        f = store.get(fid)
+        if f is None:
+            raise PatrolError(f"unknown finding {fid!r}: see `patrol findings --state ...`")
+        before = owner_of(f, opened.estate)
+        by = str(ctx.trigger().get("actor") or ctx.local)
+        f.owner = to
+        f.log(opened.started, "assigned", None, owner=to, previous_owner=before, by=by)
+        paths = findings_store.save(root, store, {fid})
+        own = {"finding": fid, "owner": to, "previous_owner": before, "by": by}
+        change = record_change(ctx, opened.started, "assign", "assignment", own, paths,
+                               f"findings: {fid} assigned to {to}")
+    print(f"{fid}: owner {before} -> {to}\ncommit {change.commit}")
     return int(Exit.OK)

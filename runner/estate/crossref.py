@@ -181,6 +181,14 @@ def _hosts(r: _Report, s: _Scope) -> None:
 def _sites(r: _Report, s: _Scope) -> None:
     for doc_obj in _file_objects(s.estate, SitesFile):
         _unique(r, doc_obj.sites, "id", "site id")
+    service = s.estate.service
+    if "sites" in s.failed_kinds or service is None:
+        return
+    for site_id in service.service_hours:
+        if site_id not in s.estate.sites:
+            r.at(service, "service_hours", site_id, key=True,
+                 message=f"service_hours: site '{site_id}' is not defined "
+                         f"(known: {_known(s.estate.sites)})")
 
 
 def _depots(r: _Report, s: _Scope) -> None:

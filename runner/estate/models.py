@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, time
 from enum import StrEnum
 from ipaddress import IPv4Address, IPv6Address, ip_address
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -21,9 +21,11 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     PlainSerializer,
     PrivateAttr,
+    Tag,
     WithJsonSchema,
     model_validator,
 )
@@ -447,6 +449,28 @@ class PerCriticality(EstateModel):
     low: ResponseTime
 
 
+class ServiceHours(EstateModel):
+    """When a site's response and on-site clocks run: days, start-end in the site's zone."""
+
+    days: list[Weekday] = Field(min_length=1)
+    start: TimeOfDay
+    end: TimeOfDay
+    holidays: list[date] = []
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ServiceHours:
+        if self.end <= self.start:
+            raise ValueError("service hours end must be after their start on the same day")
+        return self
+
+
+# '24x7' or service hours; told apart by type, so an error names only the form that was meant
+SiteHours = Annotated[
+    Annotated[Literal["24x7"], Tag("24x7")] | Annotated[ServiceHours, Tag("hours")],
+    Discriminator(lambda v: "24x7" if isinstance(v, str) else "hours"),
+]
+
+
 class EquipmentFinding(EstateModel):
     """How a spare-part or lifecycle finding is rated: its severity, and its deadline (default:
     the rectification deadline of that severity)."""
@@ -488,6 +512,8 @@ class ServicePolicy(EstateModel):
     unreachable_after_runs: int = Field(ge=1)
     cadence: CadenceLimits
     response_times: PerCriticality
+    service_hours: dict[Id, SiteHours] = Field(
+        default={}, description="Per site id: '24x7' or service hours (the default is 24x7).")
     equipment: EquipmentPolicy = EquipmentPolicy()
     penalties: PenaltyPoints = PenaltyPoints()
 

@@ -8,12 +8,12 @@ a finding, escalation (``escalation``) moves it up the ladder; files are the sto
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from ..clock import wall_to_utc
+from .. import service_hours
 from ..results import HostResult, Status
+from ..service_hours import Calendar
 from .escalation import escalate
 from .model import ACTIVE, Finding, State, Transition, finding_id
 from .policy import Context
@@ -22,11 +22,9 @@ from .waivers import active_waiver, apply_waiver, waived
 
 def due_date(opened_at: datetime, deadline: timedelta, tz: str) -> datetime:
     """Whole-day deadlines count calendar days on the site's wall clock (DST-safe, the rule
-    of ``runner.clock``); anything else is an exact duration."""
-    if deadline % timedelta(days=1) == timedelta(0):
-        local = opened_at.astimezone(ZoneInfo(tz))
-        return wall_to_utc(local.replace(tzinfo=None) + deadline, ZoneInfo(tz))
-    return (opened_at + deadline).astimezone(UTC)
+    of ``runner.clock``); anything else is an exact duration: ``runner.service_hours``'s 24×7
+    calendar, the one incident clocks run on too."""
+    return service_hours.add(Calendar(zone=tz), opened_at, deadline)
 
 
 @dataclass(frozen=True)
@@ -66,7 +64,8 @@ def raise_finding(findings: dict[str, Finding], fid: str, o: Opening, step: Step
     if f is None:
         due = due_date(now, o.deadline or step.ctx.policy.deadlines[o.severity], tz)
         f = Finding(fid, o.kind, o.subject, o.checklist, o.check, o.severity, State.OPEN, now,
-                    due, run, o.value, o.reason)
+                    due, run, o.value, o.reason,
+                    owner=getattr(step.ctx.hosts.get(o.subject), "owner", None))
         f.log(now, "opened", run, due=f.due)
         findings[fid] = f
         step.out.append(Transition(fid, None, State.OPEN.value, now))

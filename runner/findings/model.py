@@ -41,6 +41,7 @@ class Finding:
     waived_since: datetime | None = None
     waived_until: datetime | None = None  # the waiver's expiry: the clock resumes there
     occurrences: int = 1
+    owner: str | None = None  # who answers for it: the host's owner unless assigned
     history: list[dict[str, Any]] = field(default_factory=list)
 
     def log(self, at: datetime, event: str, run: str | None = None, **extra: Any) -> None:

@@ -42,6 +42,7 @@ def to_doc(f: Finding) -> dict[str, Any]:
         "checklist": f.checklist,
         "check": f.check,
         "severity": f.severity,
+        "owner": f.owner,
         "state": f.state.value,
         "opened_at": _ts(f.opened_at),
         "opened_run": f.opened_run,
@@ -74,7 +75,7 @@ def from_doc(doc: dict[str, Any]) -> Finding:
         closed_at=_parse_ts(doc.get("closed_at")), closed_run=doc.get("closed_run"),
         waiver=doc.get("waiver"), waived_since=_parse_ts(doc.get("waived_since")),
         waived_until=_parse_ts(doc.get("waived_until")),
-        occurrences=int(doc.get("occurrences", 1)), history=history,
+        occurrences=int(doc.get("occurrences", 1)), owner=doc.get("owner"), history=history,
     )
 
 

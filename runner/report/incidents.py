@@ -3,8 +3,8 @@ clock (remote response, on site) met in time or breached, with the breaches list
 
 A clock counts as breached when the incident's escalation recorded its breach
 (``breached_at``), met when it was met without one; a clock neither met nor breached yet is
-*running*. Until incidents are in the archive (``incidents`` is None) the section says so
-instead of showing zeros that would read as a perfect month.
+*running*. Without incidents to read (``incidents`` is None) the section says they are not
+tracked instead of showing zeros that would read as a perfect month.
 """
 
 from __future__ import annotations

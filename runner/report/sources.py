@@ -1,6 +1,6 @@
 """What the archive holds for a report, read once: the run records of the month and the one
-before it, every finding, and the committed history of the waivers file. Everything goes
-through ``runner.archive``; nothing here reaches a host."""
+before it, every finding, every incident, and the committed history of the waivers file.
+Everything goes through ``runner.archive``; nothing here reaches a host."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ class Sources:
     records: list[Record]  # the month's and the previous month's, by start time
     findings: dict[str, Finding]
     waiver_history: list[tuple[datetime, list[dict[str, Any]]]] = field(default_factory=list)
-    incidents: list[Any] | None = None  # None: incidents are not in the archive yet
+    incidents: list[Any] | None = None  # None: not tracked (a caller without incidents)
 
     def of(self, kind: str, month: Month | None = None) -> list[Record]:
         """Records of ``kind`` that finished in ``month`` (default: the report's)."""
@@ -68,6 +68,14 @@ def waiver_history(root: Path) -> list[tuple[datetime, list[dict[str, Any]]]]:
     return out
 
 
+def incidents(root: Path) -> list[Any]:
+    """Every incident in the archive (``reports/incidents/``), by id."""
+    from ..incidents import store as incidents_store
+
+    found = incidents_store.load(root)
+    return [found[i] for i in sorted(found)]
+
+
 def load(root: Path, month: Month) -> Sources:
     return Sources(month, read_records(root, [month.previous(), month]),
-                   findings_store.load(root), waiver_history(root))
+                   findings_store.load(root), waiver_history(root), incidents(root))

@@ -20,11 +20,19 @@ LAB_KEYS = ("ansible_ssh_private_key_file", "ansible_ssh_common_args", "ansible_
             "ansible_python_interpreter")
 
 
+def literal(value: object) -> object:
+    """Estate text reaches Ansible as ``{"__ansible_unsafe": text}``; the text it carries."""
+    if isinstance(value, dict) and set(value) == {"__ansible_unsafe"}:
+        return value["__ansible_unsafe"]
+    return value
+
+
 def hostvars(*args: str, env: dict[str, str] | None = None) -> dict[str, dict[str, object]]:
     r = subprocess.run(list(args), capture_output=True, text=True, timeout=60,
                        env={**os.environ, **(env or {})})
     assert r.returncode == 0, r.stdout + r.stderr
-    return json.loads(r.stdout)["_meta"]["hostvars"]
+    return {host: {k: literal(v) for k, v in hv.items()}
+            for host, hv in json.loads(r.stdout)["_meta"]["hostvars"].items()}
 
 
 @pytest.fixture

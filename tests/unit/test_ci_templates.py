@@ -34,7 +34,8 @@ def test_every_cadence_is_scheduled_and_pushed_back():
     crons = [s["cron"] for s in wf[True]["schedule"]]  # YAML 1.1 reads `on` as True
     script = "\n".join(step.get("run", "") for step in wf["jobs"]["inspect"]["steps"])
     for cron in crons:
-        assert cron in script  # each schedule maps to a checklist
+        if cron != "*/15 * * * *":  # the escalation's schedule (its own job, tested below)
+            assert cron in script  # each schedule maps to a checklist
     for checklist in ("daily", "weekly", "monthly"):
         assert f"c={checklist} ;;" in script
     assert "patrol inspect" in script and "--push" in script
@@ -77,6 +78,31 @@ def test_the_ci_plan_commands_parse_with_the_real_cli():
     assert result.exit_code == 0
     for option in ("--base", "--head", "--format", "--estate"):
         assert option in result.output
+
+
+def test_escalation_runs_every_15_minutes_and_pushes_back():
+    wf = yaml.safe_load((ROOT / ".github" / "workflows" / "inspect.yml").read_text())
+    assert "*/15 * * * *" in [s["cron"] for s in wf[True]["schedule"]]
+    job = wf["jobs"]["escalate"]
+    assert job["if"] == "github.event.schedule == '*/15 * * * *'"
+    assert wf["jobs"]["inspect"]["if"] == "github.event.schedule != '*/15 * * * *'"
+    script = "\n".join(s.get("run", "") for s in job["steps"])
+    assert "patrol findings escalate --push" in script
+    gl = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text())
+    assert gl["escalate"]["rules"] == [
+        {"if": '$CI_PIPELINE_SOURCE == "schedule" && $PATROL_ESCALATE'}]
+    assert "patrol findings escalate --push" in gl["escalate"]["script"]
+    assert "*/15 * * * *" in (ROOT / ".gitlab-ci.yml").read_text()
+
+
+def test_the_ci_escalate_command_parses_with_the_real_cli():
+    from typer.testing import CliRunner
+
+    from runner.cli import findings_app
+
+    result = CliRunner().invoke(findings_app, ["escalate", "--help"])
+    assert result.exit_code == 0
+    assert "--push" in result.output
 
 
 def test_spares_and_lifecycle_checks_run_daily_and_push():

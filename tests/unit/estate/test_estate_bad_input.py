@@ -216,3 +216,20 @@ def test_bad_selector_names_the_term(estate: SampleEstate) -> None:
     text = estate.replace(rel, "targets: role=web,app", "targets: rack=12")
     line, col = position(text, "rack=12")
     assert_reported(estate, f"{rel}:{line}:{col}: error: targets: unknown selector key 'rack'")
+
+
+def test_service_hours_end_after_they_start(estate: SampleEstate) -> None:
+    text = estate.replace(SERVICE, 'end: "18:00"', 'end: "08:00"')
+    line, col = position(text, "days: [mon")
+    out = assert_reported(estate, f"{SERVICE}:{line}:{col}: error: service_hours.hz-dc1: "
+                                  "service hours end must be after their start on the same day")
+    assert "Input should be '24x7'" not in out  # only the form that was meant is blamed
+
+
+def test_service_hours_name_real_sites(estate: SampleEstate) -> None:
+    text = estate.replace(SERVICE, "  fra-dc2: 24x7", "  ams-dc9: 24x7")
+    line, col = position(text, "ams-dc9")
+    run = estate.validate()
+    assert run.code == 1
+    assert (f"{SERVICE}:{line}:{col}: error: service_hours: site 'ams-dc9' is not defined "
+            "(known: fra-dc2, hz-dc1)") in run.out

@@ -13,7 +13,9 @@ November 2026 (and two daily runs at the end of October, for the previous-month 
   late on the 25th; its reason carries HTML, Markdown and a mention, which must stay inert;
 - mon-01 unreachable on the 27th and 28th (too few runs for a finding);
 - `patrol compliance` on the 10th at 05:00Z finds the daily checklist in breach;
-- an upgrade of db-01 and db-02 on the 18th; a spare part used on the 19th.
+- an upgrade of db-01 and db-02 on the 18th; a spare part used on the 19th;
+- an incident on web-02 on the 5th: answered within its hour, but the engineer arrived only
+  on the 9th, after escalation found the on-site clock breached on the 7th.
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ WAIVER = f"""\
     approved_by: li.wei@customer.example.com
     expires: 2026-11-20
 """
+INCIDENT = "INC-2026-0001"
 HOSTS = ["app-01", "app-02", "backup-01", "db-01", "db-02", "mon-01", "web-01", "web-02"]
 
 
@@ -141,7 +144,25 @@ def compliance_at(root: Path, at: datetime) -> None:
     commit(root, changed, f"compliance: {len(breaches)} checklist(s) in breach", run_id)
 
 
+def escalate_incidents_at(root: Path, at: datetime) -> None:
+    """What `patrol findings escalate` does to incident clocks, at a past moment."""
+    from runner.incidents import escalation
+    from runner.incidents import store as incident_store
+    from runner.incidents.policy import calendars, dues
+    from runner.run import commit, load_valid_estate
+
+    estate = load_valid_estate(root, at.date())
+    incidents = incident_store.load(root)
+    cals = calendars(estate)
+    alarms = escalation.escalate(incidents, cals, at, estate.service.escalation.warn_at / 100)
+    touched = [incidents[i] for i in sorted({a.incident for a in alarms})]
+    changed = incident_store.save(root, touched, {i.id: dues(i, cals, at) for i in touched})
+    commit(root, changed, f"escalate: {len(alarms)} incident clock(s)",
+           f"escalate-{at:%Y%m%dT%H%M%SZ}")
+
+
 def build_month(dest: Path) -> Path:
+    from runner.commands import incidents
     from runner.inspect import inspect
     from runner.spares.runs import move_stock
     from runner.upgrade.run import upgrade
@@ -182,6 +203,18 @@ def build_month(dest: Path) -> Path:
             run("weekly", day)
         if d == 1:
             run("monthly", day)
+        if d == 5:  # web-02's disk: answered in time, the engineer came too late
+            incidents.open_(root, ["web-02"], f"disk errors {EVIL}", "high", "noc@customer",
+                            "phone", None, clock=lambda: datetime(2026, 11, 5, 8, tzinfo=UTC))
+            incidents.respond(root, INCIDENT, "li.na", None, None,
+                              clock=lambda: datetime(2026, 11, 5, 8, 30, tzinfo=UTC))
+        if d == 7:
+            escalate_incidents_at(root, datetime(2026, 11, 7, 6, tzinfo=UTC))
+        if d == 9:
+            incidents.arrive(root, INCIDENT, "wang.wei", None,
+                             clock=lambda: datetime(2026, 11, 9, 2, tzinfo=UTC))
+            incidents.resolve(root, INCIDENT, "disk replaced", "wang.wei", None,
+                              clock=lambda: datetime(2026, 11, 9, 3, tzinfo=UTC))
         if d == 18:
             n += 1
             at = datetime(2026, 11, 18, 22, 0, tzinfo=UTC)

@@ -70,9 +70,24 @@ def test_penalty_points_come_from_the_service_policy(report, estate):
     sev = {str(getattr(k, "value", k)): v for k, v in p.penalised.items()}
     sites_in_breach = len({h.site for h in estate.hosts.values()})  # every host missed the 9th
     expected = (2 * sev["high"] + 2 * sev["critical"]  # web-02's agent, web-01's sshd (x2 lists)
-                + sites_in_breach * (p.cadence_breach + sev["high"]))  # the breach, penalised
+                + sites_in_breach * (p.cadence_breach + sev["high"])  # the breach, penalised
+                + p.on_site_breach)  # the engineer came late to web-02
     assert report.assessment.total == expected
     assert sum(points for _, points in report.assessment.by_site) == expected
+
+
+def test_the_incident_answered_in_time_but_reached_late(report):
+    inc = report.incidents
+    # ours, and one the inspections opened for each critical finding (web-01's sshd)
+    critical = {e.finding for e in report.findings.events
+                if e.severity == "critical" and e.event == "opened"}
+    assert inc.tracked and inc.opened == 1 + len(critical) and inc.by_severity["high"] == 1
+    lines = {c.clock: (c.met, c.breached, c.running) for c in inc.clocks}
+    assert lines == {"response": (1, 0, len(critical)), "on_site": (0, 1, len(critical))}
+    (b,) = inc.breaches
+    assert (b.incident, b.clock, b.breached) == ("INC-2026-0001", "on_site",
+                                                 datetime(2026, 11, 7, 6, tzinfo=UTC))
+    assert any(i.reason == "on_site_breach" for i in report.assessment.items)
 
 
 def test_the_upgrade_and_the_movement_are_in(report):
