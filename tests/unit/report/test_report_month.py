@@ -290,6 +290,8 @@ def test_tracked_incidents_render_in_both_languages(report):
     assert words <= {"UTC"}
     md = render(with_incidents, "markdown", "en")
     assert _tables(md)["Clocks breached"][1][:2] == ["INC-2026-0001", "remote response"]
+    assert _tables(md)["Incidents and support response"][0] == ["Clock", "Met in time", "Breached",
+                                                                 "Running"]
 
 
 def test_an_audit_result_renders_its_breaks(report):
