@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
 from .period import Month, week_start
 from .sources import Record, Sources
@@ -103,10 +102,6 @@ def periods(cadence: str, month: Month) -> list[date]:
     return month.days()
 
 
-def reached(entry: Any) -> bool:
-    return entry == "pass" or (isinstance(entry, dict) and bool(entry.get("reachable")))
-
-
 def _counts(rec: Record) -> tuple[int, int]:
     checks = (rec.doc.get("summary") or {}).get("checks") or {}
     measured = sum(int(checks.get(s, 0) or 0) for s in _MEASURED)
@@ -152,9 +147,8 @@ def build(src: Sources, month: Month, expected: dict[str, tuple[str, list[str]]]
             if not month.contains(r.finished):
                 continue
             key = period_key(cadence, r.finished.date())
-            for host, entry in (r.doc.get("hosts") or {}).items():
-                if reached(entry):
-                    covered[host].add(key)
+            for host in r.reached:
+                covered[host].add(key)
         for host in members:
             hosts.add(host)
             n = len(covered[host] & want)

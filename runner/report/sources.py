@@ -20,13 +20,46 @@ WAIVERS_FILE = "policies/waivers.yaml"
 
 @dataclass(frozen=True)
 class Record:
-    """A run record as the report needs it: its kind, when it finished, the document."""
+    """A run record as the report needs it: its kind, when it finished, the document without
+    its ``hosts`` section, and the hosts the run reached (read by ``reached_hosts``)."""
 
     path: str
     kind: str
     started: datetime
     finished: datetime
     doc: dict[str, Any]
+    reached: frozenset[str] = frozenset()
+
+
+_HOSTS = b"\nhosts:\n"
+
+
+def reached_hosts(section: bytes) -> frozenset[str]:
+    """The hosts a record's ``hosts:`` section says were reached, read line by line instead
+    of parsed: that section is most of a 1,000-host record, and the report needs one bit of
+    it per host. The record writer (``archive.records.run_record``) writes each host as
+    ``  name: pass`` or a mapping whose first key is ``reachable`` (or ``measured: false``)."""
+    out = set()
+    lines = section.split(b"\n")
+    for i, line in enumerate(lines):
+        if not line.startswith(b"  ") or line.startswith(b"   "):
+            continue
+        name, _, rest = line[2:].partition(b":")
+        rest = rest.strip()
+        ok = rest == b"pass" or (not rest and i + 1 < len(lines)
+                                  and lines[i + 1].strip() == b"reachable: true")
+        if ok:
+            out.add(name.strip().strip(b"'\"").decode())
+    return frozenset(out)
+
+
+def split_record(data: bytes) -> tuple[dict[str, Any], frozenset[str]]:
+    """(the record without ``hosts``, parsed; the hosts it reached)."""
+    cut = data.find(_HOSTS)
+    if cut < 0:
+        return archive.load_yaml(data) or {}, frozenset()
+    head = archive.load_yaml(data[: cut + 1]) or {}
+    return head, reached_hosts(data[cut + len(_HOSTS):])
 
 
 @dataclass
@@ -49,13 +82,13 @@ def read_records(root: Path, months: list[Month]) -> list[Record]:
     for m in months:
         base = root / archive.RUNS / f"{m.year:04d}" / f"{m.month:02d}"
         for p in sorted(base.glob("*.yaml")):
-            doc = archive.load_yaml(p.read_bytes()) or {}
+            doc, reached = split_record(p.read_bytes())
             if not isinstance(doc, dict) or not doc.get("started"):
                 continue
             started = parse_iso(str(doc["started"]))
             finished = parse_iso(str(doc.get("finished") or doc["started"]))
             out.append(Record(p.relative_to(root).as_posix(), str(doc.get("kind", "")),
-                              started, finished, doc))
+                              started, finished, doc, reached))
     return sorted(out, key=lambda r: (r.started, r.path))
 
 

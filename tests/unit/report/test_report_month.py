@@ -308,3 +308,22 @@ def test_an_audit_result_renders_its_breaks(report):
     assert words <= {"UTC"}
     clean = audit.build(NS(commits=3, records=3, signed=3, breaks=[]))
     assert clean.intact and not audit.build(None).intact
+
+
+def test_the_hosts_read_line_by_line_are_the_hosts_the_records_say_were_reached(month):
+    from runner.report.sources import split_record
+
+    records = sorted((month / "reports" / "runs").rglob("*.yaml"))
+    assert len(records) > 30
+    for path in records:
+        data = path.read_bytes()
+        full = archive.load_yaml(data)
+        head, reached = split_record(data)
+        hosts = full.get("hosts") or {}
+        expected = {h for h, e in hosts.items()
+                    if e == "pass" or (isinstance(e, dict) and e.get("reachable") is True)}
+        assert reached == expected, path.name
+        head.pop("sha256", None)
+        assert head == {k: v for k, v in full.items() if k not in ("hosts", "sha256")}
+    assert any("mon-01" not in split_record(p.read_bytes())[1] and "daily" in p.name
+               for p in records)  # the unreachable days are seen
