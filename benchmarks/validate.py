@@ -5,7 +5,7 @@
 Generates the estate in a temporary directory (the sample estate's policies and inventory, plus
 generated sites and hosts with ~20 fields each, nested hardware, os and software), then times:
 
-- ``patrol validate`` as a subprocess, median of N runs, with a cold cache (``.patrol/cache``
+- ``patrol validate`` as a subprocess, median of N runs, with a cold cache (``.git/patrol``
   removed before each run) and a warm one (kept from a previous run); wall and CPU time (CPU
   time shows the cost when other work shares the machine);
 - ruamel.yaml's round-trip loader loading the same files in this process (median of N).
@@ -83,6 +83,7 @@ def generate(root: Path, hosts: int, per_file: int) -> list[Path]:
                                                                      "host: backup-00005")
     (root / "policies/waivers.yaml").write_text(waivers)
     (root / "inventory/hosts").mkdir()
+    (root / ".git").mkdir()  # the validation cache lives in the estate repository's Git dir
     rng = random.Random(42)
     for start in range(0, hosts, per_file):
         body = "".join(host_yaml(i, rng) for i in range(start, min(start + per_file, hosts)))
@@ -94,7 +95,7 @@ def generate(root: Path, hosts: int, per_file: int) -> list[Path]:
 def time_validate(root: Path, *, cold: bool) -> tuple[float, float, int]:
     """Wall seconds, CPU seconds (user + system) and exit code of one `patrol validate`."""
     if cold:
-        shutil.rmtree(root / ".patrol", ignore_errors=True)
+        shutil.rmtree(root / ".git" / "patrol", ignore_errors=True)
     patrol = Path(sys.executable).parent / "patrol"
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()

@@ -18,6 +18,7 @@ import typer
 from .commands import compliance as compliance_cmd
 from .commands import demo as demo_cmd
 from .commands import findings as findings_cmd
+from .commands import init as init_cmd
 from .commands import inspect as inspect_cmd
 from .commands import inventory as inventory_cmd
 from .commands import lab as lab_cmd
@@ -31,7 +32,7 @@ from .commands import validate as validate_cmd
 from .errors import Exit, PatrolError
 
 app = typer.Typer(
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash and zsh
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     help="Patrol: the estate as YAML in Git, inspections and upgrades through Ansible.",
@@ -43,6 +44,23 @@ EstateOpt = Annotated[
 LabOpt = Annotated[bool, typer.Option(
     "--lab", help="Reach the estate's hosts through the lab (patrol lab up): its addresses, key "
     "and ssh options.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from .version import versions
+
+        typer.echo(versions())
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True,
+        help="Print the versions of Patrol, ansible-core and Python, and exit.")] = False,
+) -> None:
+    """Patrol: the estate as YAML in Git, inspections and upgrades through Ansible."""
 
 
 def _root(root: Path) -> Path:
@@ -61,12 +79,22 @@ class Format(StrEnum):
     text = "text"
     json = "json"
     github = "github"
+    gitlab = "gitlab"
+    sarif = "sarif"
 
 
 class ReportFormat(StrEnum):
     text = "text"
     json = "json"
     markdown = "markdown"
+
+
+class PlanFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    gitlab = "gitlab"
+    sarif = "sarif"
 
 
 @app.command()
@@ -76,6 +104,14 @@ def validate(
 ) -> None:
     """Validate every estate file and the references between them; report all errors."""
     _exit(validate_cmd.run(root=_root(path), fmt=fmt.value))
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="New (or empty) directory for the estate.")],
+) -> None:
+    """Start a new estate repository: sample estate, CI templates, pre-commit; it validates."""
+    _exit(init_cmd.run(dest=directory))
 
 
 @app.command()
@@ -118,7 +154,8 @@ def plan(
                                       "target branch).")],
     head: Annotated[str, typer.Option("--head", help="Revision to compare to (read from Git; "
                                       "the working tree is not read).")] = "HEAD",
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.text,
+    fmt: Annotated[PlanFormat, typer.Option("--format", "-f", help="gitlab and sarif: the "
+                                            "head's problems only.")] = PlanFormat.text,
     estate: EstateOpt = Path("."),
 ) -> None:
     """What a change means: the semantic diff of the estate between two Git revisions.

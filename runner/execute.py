@@ -23,8 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from .ansible_data import as_data, inventory_as_data
+from .errors import Exit, PatrolError
+from .resources import package_dir
 
-PLAYBOOKS = Path(__file__).resolve().parent.parent / "playbooks"
+PLAYBOOKS = package_dir("playbooks")  # shipped in the package: an installed Patrol has them
 
 
 class HostState(StrEnum):
@@ -63,8 +65,11 @@ def _stdout_tail(r: Any, lines: int = 15) -> str:
 
 
 def ansible_version() -> str:
-    from ansible.release import __version__
-
+    """ansible-core's version for records; runs that need no play work without Ansible."""
+    try:
+        from ansible.release import __version__
+    except ImportError:
+        return "not installed"
     return str(__version__)
 
 
@@ -105,7 +110,7 @@ HostCallback = Callable[[str, HostOutcome], None]
 
 # What a play inherits from our environment: where home and the SSH agent are, the locale,
 # and the user's own Ansible settings. Nothing else: CI tokens and secrets stay with us.
-INHERITED = frozenset({"HOME", "USER", "LOGNAME", "LANG", "TZ", "TMPDIR", "SSH_AUTH_SOCK"})
+INHERITED = frozenset({"HOME", "USER", "LOGNAME", "LANG", "TZ", "TMPDIR", "SSH_AUTH_SOCK", "PATH"})
 INHERITED_PREFIXES = ("LC_", "ANSIBLE_")
 SECRET_WORDS = ("PASS", "TOKEN", "SECRET")
 
@@ -177,7 +182,11 @@ def run_play(
     docstring. Every variable and extravar is handed over as data (``runner.ansible_data``):
     estate text is never an Ansible template.
     """
-    from ansible_runner.interface import init_runner
+    try:
+        from ansible_runner.interface import init_runner
+    except ImportError:
+        raise PatrolError("running plays needs Ansible, which this install of Patrol lacks: "
+                          "pip install 'patrol[ansible]'", exit_code=Exit.ENVIRONMENT) from None
 
     from .private_dir import private_dir
 

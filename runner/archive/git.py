@@ -337,3 +337,10 @@ def file_history(root: Path, rel: str) -> list[tuple[datetime, bytes]]:
             data = b""
         out.append((datetime.fromtimestamp(int(ts), UTC), bytes(data)))
     return out
+
+
+def init_repository(root: Path) -> None:
+    """``git init`` (branch ``main``) for a new estate repository; nothing is committed."""
+    import git
+
+    git.Repo.init(root, initial_branch="main")

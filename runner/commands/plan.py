@@ -7,7 +7,8 @@ affects, waivers (flagging long or unapproved ones), upgrade plans with their wa
 commitments and stock, models no longer covered, and the rest of the estate by id.
 
 Formats: ``text`` (everything), ``markdown`` (a pull-request comment, at most 65,535
-characters, lists truncated with "… and N more") and ``json``.
+characters, lists truncated with "… and N more") and ``json``; ``gitlab`` and ``sarif`` give
+the head estate's problems as a GitLab Code Quality report or SARIF (see ``patrol validate``).
 
 Exit 0 when the head estate is valid, whatever changed; 1 when the head is invalid (its
 validation errors come first in the output) or the change leaves a spare-part commitment
@@ -36,6 +37,11 @@ def run(root: Path = Path("."), base: str = "HEAD~1", head: str = "HEAD", fmt: s
     except PatrolError as exc:
         print(f"patrol plan: {exc}", file=sys.stderr)
         return int(exc.exit_code)
-    print(render(plan, fmt), end="" if fmt == "markdown" else "\n")
+    if fmt in ("gitlab", "sarif"):  # the head's problems, for the CI system's own report
+        from .validate import render_problems
+
+        print(render_problems(plan.problems, fmt, files=0))
+    else:
+        print(render(plan, fmt), end="" if fmt == "markdown" else "\n")
     short = any(c.status == "short" for c in plan.sections.get("shortfalls", []))
     return int(Exit.FAILED if plan.errors or short else Exit.OK)

@@ -2,12 +2,12 @@
 
 Exit 0 when the estate is valid (warnings allowed), 1 when it is not, 2 when PATH is not an
 estate. Output formats: ``text`` (``file:line:col: error: message``, then a count line),
-``json`` and ``github`` (workflow annotations).
+``github`` (workflow annotations), and for tools ``json`` (versioned, a rule id per problem),
+``gitlab`` (a Code Quality report) and ``sarif`` (SARIF 2.1.0, GitHub code scanning).
 """
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import date
 from pathlib import Path
@@ -23,20 +23,25 @@ def _github_escape(text: str, *, prop: bool = False) -> str:
     return text
 
 
+MACHINE_FORMATS = ("json", "gitlab", "sarif")
+
+
+def render_problems(problems: list[Problem], fmt: str, *, files: int) -> str:
+    """Problems for a tool: Patrol's JSON, a GitLab Code Quality report, or SARIF."""
+    from ..formats import gitlab, problems_json, sarif
+
+    if fmt == "gitlab":
+        return gitlab.render(problems)
+    if fmt == "sarif":
+        return sarif.render(problems)
+    return problems_json.render(problems, files=files)
+
+
 def render(problems: list[Problem], fmt: str, *, files: int) -> str:
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
-    if fmt == "json":
-        return json.dumps({
-            "valid": errors == 0,
-            "errors": errors,
-            "warnings": warnings,
-            "files": files,
-            "problems": [
-                {"file": p.file, "line": p.line, "column": p.column, "severity": p.severity,
-                 "message": p.message} for p in problems
-            ],
-        }, indent=2)
+    if fmt in MACHINE_FORMATS:
+        return render_problems(problems, fmt, files=files)
     if fmt == "github":
         lines = [
             f"::{p.severity} file={_github_escape(p.file, prop=True)},line={p.line},"

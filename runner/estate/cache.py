@@ -2,9 +2,10 @@
 
 The key covers everything the result depends on: every estate file's path and bytes, the day
 (waiver expiry warnings), the source of the estate and check-kind code, and the versions of
-Python and of the libraries that parse and validate. Entries live in ``<root>/.patrol/cache``
-(git-ignored); set ``PATROL_NO_CACHE=1`` to bypass. A cache that cannot be read or written is
-ignored: it only ever saves time.
+Python and of the libraries that parse and validate. Entries live in the estate repository's Git
+directory (``.git/patrol/``, beside the run lock), where they are never untracked files in the
+user's working tree; an estate outside Git is not cached. Set ``PATROL_NO_CACHE=1`` to bypass.
+A cache that cannot be read or written is ignored: it only ever saves time.
 """
 
 from __future__ import annotations
@@ -54,13 +55,39 @@ def enabled() -> bool:
     return os.environ.get("PATROL_NO_CACHE", "") in ("", "0")
 
 
-def _path(root: Path, cache_key: str) -> Path:
-    return root / ".patrol" / "cache" / f"validate-{cache_key[:32]}.json"
+def git_dir(root: Path) -> Path | None:
+    """The Git directory of the repository holding ``root``, found on the file system.
+
+    No Git process and no GitPython (validate stays light): the nearest ``.git`` directory, or
+    the directory a ``.git`` file names (``gitdir: ...``, a worktree or submodule).
+    """
+    for parent in (root.resolve(), *root.resolve().parents):
+        dot_git = parent / ".git"
+        if dot_git.is_dir():
+            return dot_git
+        if dot_git.is_file():
+            try:
+                text = dot_git.read_text(encoding="utf-8").strip()
+            except (OSError, UnicodeDecodeError):
+                return None
+            if not text.startswith("gitdir:"):
+                return None
+            target = Path(text.removeprefix("gitdir:").strip())
+            return target if target.is_absolute() else (parent / target).resolve()
+    return None
+
+
+def _path(root: Path, cache_key: str) -> Path | None:
+    base = git_dir(root)
+    return None if base is None else base / "patrol" / f"validate-{cache_key[:32]}.json"
 
 
 def load(root: Path, cache_key: str) -> list[Problem] | None:
+    path = _path(root, cache_key)
+    if path is None:
+        return None
     try:
-        entry = json.loads(_path(root, cache_key).read_text())
+        entry = json.loads(path.read_text())
         if entry.get("key") != cache_key:
             return None
         return [Problem(**p) for p in entry["problems"]]
@@ -70,6 +97,8 @@ def load(root: Path, cache_key: str) -> list[Problem] | None:
 
 def store(root: Path, cache_key: str, problems: list[Problem]) -> None:
     path = _path(root, cache_key)
+    if path is None:
+        return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         for old in path.parent.glob("validate-*.json"):  # keep one entry: the latest

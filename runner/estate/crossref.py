@@ -13,7 +13,7 @@ report.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, TypeVar
 
@@ -106,8 +106,8 @@ def _unique(report: _Report, items: Iterable[EstateModel], attr: str, what: str)
         value = getattr(item, attr)
         if value in seen:
             first = seen[value].source.locate() if seen[value].source else "?"
-            report.at(item, attr, message=f"duplicate {what} {str(value)!r} "
-                                          f"(first defined at {first})")
+            report.at(item, attr, code="duplicate", message=f"duplicate {what} {str(value)!r} "
+                                                            f"(first defined at {first})")
         else:
             seen[value] = item
 
@@ -119,8 +119,9 @@ def _check_params(report: _Report, check: Check | PlanCheck, owner: str) -> None
     try:
         module = checks.get(check.kind)
     except KeyError:
-        report.at(check, "kind", message=f"{owner}: unknown check kind '{check.kind}'; "
-                                         f"known kinds: {_known(names)}")
+        report.at(check, "kind", code="unknown-check-kind",
+                  message=f"{owner}: unknown check kind '{check.kind}'; "
+                          f"known kinds: {_known(names)}")
         return
     try:
         check._params = module.Params.model_validate(check.params)
@@ -138,14 +139,16 @@ def _check_params(report: _Report, check: Check | PlanCheck, owner: str) -> None
             msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
                 fields = ", ".join(module.Params.model_fields) or "none"
-                report.at(check, *path, key=True,
+                report.at(check, *path, key=True, code="check-params",
                           message=f"{owner}: params.{where}: unknown param for kind "
                                   f"'{check.kind}'; expected one of: {fields}")
             elif err["type"] == "missing":
-                report.at(check, *path, message=f"{owner}: params: missing required param "
-                                                f"'{where}' for kind '{check.kind}'")
+                report.at(check, *path, code="check-params",
+                          message=f"{owner}: params: missing required param "
+                                  f"'{where}' for kind '{check.kind}'")
             else:
-                report.at(check, *path, message=f"{owner}: params.{where}: {msg}")
+                report.at(check, *path, code="check-params",
+                          message=f"{owner}: params.{where}: {msg}")
 
 
 @dataclass(frozen=True)
@@ -366,10 +369,14 @@ def check(estate: Estate, *, today: date, failed_kinds: Iterable[str] = (),
     """
     hosts: list[Host] = getattr(estate, "_all_hosts", list(estate.hosts.values()))
     scope = _Scope(estate, today, set(failed_kinds), set(invalid_hosts), hosts)
-    report = _Report()
+    problems: list[Problem] = []
     for rule in _RULES:
+        report = _Report()
         rule(report, scope)
-    return report.problems
+        # A problem's rule id: its own code, else the rule family (e.g. "cross-file/hosts").
+        family = f"cross-file/{rule.__name__.strip('_')}"
+        problems.extend(p if p.code else replace(p, code=family) for p in report.problems)
+    return problems
 
 
 def _file_objects(estate: Estate, model: type[M]) -> list[M]:

@@ -13,12 +13,15 @@ from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 PATTERN = r"^([0-9]+[mhdw])+$"
+# The same language without zero (``0m``, ``0h0m``): at least one part has a non-zero digit.
+# No look-ahead, so every JSON Schema regex engine reads it.
+POSITIVE_PATTERN = r"^([0-9]+[mhdw])*0*[1-9][0-9]*[mhdw]([0-9]+[mhdw])*$"
 _PART = re.compile(r"([0-9]+)([mhdw])")
 
 
 def parse_duration(text: str, *, allow_zero: bool = False) -> timedelta:
     """``"1d12h"`` -> ``timedelta(days=1, hours=12)``; ValueError with the expected form."""
-    if not isinstance(text, str) or not re.fullmatch(PATTERN, text.strip()):
+    if not isinstance(text, str) or not re.fullmatch(PATTERN, text):
         raise ValueError(f"{text!r} is not a duration; expected e.g. '30m', '4h', '3d', '2w'")
     delta = timedelta()
     for number, unit in _PART.findall(text):
@@ -49,7 +52,7 @@ Duration = Annotated[
     timedelta,
     BeforeValidator(_validate),
     PlainSerializer(format_duration, return_type=str),
-    WithJsonSchema({"type": "string", "pattern": PATTERN,
+    WithJsonSchema({"type": "string", "pattern": POSITIVE_PATTERN,
                     "description": "A duration such as 30m, 4h, 3d or 2w."}),
 ]
 

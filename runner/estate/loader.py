@@ -135,9 +135,11 @@ def validation_problems(doc: Document, model: type[BaseModel], exc: ValidationEr
             expected = (f"; expected one of: {', '.join(allowed.model_fields)}"
                         if allowed is not None else "")
             message = f"{where}: unknown key '{loc[-1]}'{expected}"
+            code = "unknown-key"
         elif kind == "missing":
             line, col = doc.locate(path)
             message = f"{where + ': ' if where else ''}missing required key '{loc[-1]}'"
+            code = "missing-key"
         else:
             line, col = doc.locate(path)
             msg = err["msg"].removeprefix("Value error, ")
@@ -146,7 +148,8 @@ def validation_problems(doc: Document, model: type[BaseModel], exc: ValidationEr
                         if not isinstance(got, (dict, list)) and repr(got)[:40] not in msg
                         else "")
             message = f"{where or '(document)'}: {msg}{got_text}"
-        problems.append(Problem(doc.name, line, col, message))
+            code = "invalid-value"
+        problems.append(Problem(doc.name, line, col, message, code=code))
     return problems
 
 
@@ -218,17 +221,20 @@ def load_estate_files(files: dict[str, bytes], *, today: date,
         kind = classify(name)
         if kind is None:
             problems.append(Problem(name, 1, 1, "not an estate file (no file kind lives at this "
-                                    "path; estate files end in .yaml); ignored", "warning"))
+                                    "path; estate files end in .yaml); ignored", "warning",
+                                    "unknown-file"))
             continue
         try:
             doc = read_document(name, files[name])
         except YamlError as exc:
-            problems.extend(Problem(name, e.line, e.column, e.message) for e in exc.errors)
+            problems.extend(Problem(name, e.line, e.column, e.message, code="yaml")
+                            for e in exc.errors)
             continue
         if not isinstance(doc.value, dict):
             line, col = doc.locate(())
             problems.append(Problem(name, line, col, f"the document must be a mapping with the "
-                                    f"keys of a {kind.name} file (see schemas/{kind.schema_file})"))
+                                    f"keys of a {kind.name} file (see schemas/{kind.schema_file})",
+                                    code="not-a-mapping"))
             continue
         try:
             obj = kind.model.model_validate(doc.value)
@@ -247,7 +253,7 @@ def load_estate_files(files: dict[str, bytes], *, today: date,
         if kind.required and not any(_kind_matches(n, kind) for n in files):
             problems.append(Problem(kind.pattern, 1, 1,
                                     f"missing: the estate needs {kind.pattern} "
-                                    f"({kind.description})"))
+                                    f"({kind.description})", code="missing-file"))
 
     estate = crossref.assemble(parsed)
     problems.extend(crossref.check(estate, today=today, failed_kinds=failed,

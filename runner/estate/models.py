@@ -14,7 +14,6 @@ from datetime import date, time
 from enum import StrEnum
 from ipaddress import IPv4Address, IPv6Address, ip_address
 from typing import TYPE_CHECKING, Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AfterValidator,
@@ -30,6 +29,7 @@ from pydantic import (
     model_validator,
 )
 
+from . import timezones
 from .duration import Duration, DurationOrZero
 from .secrets import Secret
 from .selector import SelectorField
@@ -48,16 +48,12 @@ NonEmpty = Annotated[str, Field(min_length=1)]
 Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 
 
-def _check_timezone(name: str) -> str:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone {name!r}; expected an IANA name such as "
-                         "'Europe/Berlin'") from None
-    return name
-
-
-TimeZoneName = Annotated[str, AfterValidator(_check_timezone)]
+TimeZoneName = Annotated[
+    str,
+    AfterValidator(timezones.check),
+    WithJsonSchema({"type": "string", "enum": list(timezones.names()),
+                    "description": "An IANA time zone name, e.g. Europe/Berlin."}),
+]
 
 
 def _parse_address(value: object) -> IPv4Address | IPv6Address:
@@ -81,7 +77,8 @@ def _parse_address(value: object) -> IPv4Address | IPv6Address:
 IPAddress = Annotated[
     IPv4Address | IPv6Address,
     BeforeValidator(_parse_address),
-    WithJsonSchema({"type": "string", "format": "ipvanyaddress",
+    WithJsonSchema({"anyOf": [{"type": "string", "format": "ipv4"},
+                              {"type": "string", "format": "ipv6"}],
                     "description": "An IPv4 or IPv6 address."}),
 ]
 _HHMM = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
@@ -600,7 +597,7 @@ FailureLimit = Annotated[
 
 
 def _check_plan_timezone(value: str) -> str:
-    return value if value == "site" else _check_timezone(value)
+    return value if value == "site" else timezones.check(value)
 
 
 class Window(EstateModel):
@@ -610,7 +607,9 @@ class Window(EstateModel):
     start: TimeOfDay
     end: TimeOfDay
     timezone: Annotated[str, AfterValidator(_check_plan_timezone),
-                        Field(description="An IANA zone, or 'site' for each host's site zone.")]
+                        WithJsonSchema({"type": "string", "enum": ["site", *timezones.names()],
+                                        "description": "An IANA zone, or 'site' for each "
+                                                       "host's site zone."})]
 
     @model_validator(mode="after")
     def _not_empty(self) -> Window:

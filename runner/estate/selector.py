@@ -23,7 +23,13 @@ from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 KEYS = ("name", "role", "site", "environment", "tag")
 _ALIASES = {"env": "environment", "host": "name"}
 _GLOB = re.compile(r"[*?\[]")
-_VALUE = re.compile(r"^[A-Za-z0-9_.*?\[\]-]+$")
+_VALUE_CHARS = r"[A-Za-z0-9_.*?\[\]-]+"
+_VALUE = re.compile(f"^{_VALUE_CHARS}$")
+# The grammar above as one regular expression, for the JSON Schema (editors, check-jsonschema):
+# terms separated by whitespace, each an optional '!', an optional known key and '=', then
+# comma-separated values ('all' is a bare word). Key and value checks are the parser's, below.
+_TERM = (f"!?(?:(?:{'|'.join((*KEYS, *_ALIASES))})=)?{_VALUE_CHARS}(?:,{_VALUE_CHARS})*")
+PATTERN = rf"^\s*{_TERM}(?:\s+{_TERM})*\s*$"
 
 
 class SelectorError(ValueError):
@@ -131,7 +137,7 @@ SelectorField = Annotated[
     Selector,
     BeforeValidator(_validate),
     PlainSerializer(str, return_type=str),
-    WithJsonSchema({"type": "string", "minLength": 1,
+    WithJsonSchema({"type": "string", "minLength": 1, "pattern": PATTERN,
                     "description": "Host selector: space-separated terms, all must match; "
                                    "key=v1,v2 with key in name, role, site, environment (env), "
                                    "tag; a bare word is a name glob; 'all'; '!' negates.",

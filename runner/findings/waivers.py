@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from .policy import Context
 
 EXPIRED = "waiver-expired"
+EXPIRING = "waiver-expiring"
 RUN_TOLERATED = frozenset({EXPIRED})  # problem codes a scheduled run does not stop for
 WARN_DAYS = 14
 
@@ -88,7 +89,7 @@ def expiry_problem(check: str, expires: date, today: date) -> ExpiryProblem | No
                              f"waiver for {check} expired on {expires}; it no longer applies: "
                              "renew it with a new expiry or remove it")
     if expires - today <= timedelta(days=WARN_DAYS):
-        return ExpiryProblem("warning", "",
+        return ExpiryProblem("warning", EXPIRING,
                              f"waiver for {check} expires on {expires}, within {WARN_DAYS} days")
     return None
 

@@ -20,7 +20,7 @@ def as_dict(plan: Plan) -> dict[str, Any]:
         "valid": not plan.errors,
         "problems": [
             {"file": p.file, "line": p.line, "column": p.column, "severity": p.severity,
-             "message": p.message} for p in plan.problems
+             "rule": p.code or "estate", "message": p.message} for p in plan.problems
         ],
         "changes": not plan.empty,
         "counts": {key: plan.counts(key) for key in plan.sections if plan.sections[key]},

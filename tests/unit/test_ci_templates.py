@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,19 +33,27 @@ def test_gitlab_ci_matches_the_gitlab_schema():
     assert r.returncode == 0, r.stdout + r.stderr
 
 
+def _inspect_workflow() -> dict:
+    return yaml.safe_load((ROOT / ".github" / "workflows" / "inspect.yml").read_text())
+
+
 def test_every_cadence_is_scheduled_and_pushed_back():
-    wf = yaml.safe_load((ROOT / ".github" / "workflows" / "inspect.yml").read_text())
+    wf = _inspect_workflow()
     crons = [s["cron"] for s in wf[True]["schedule"]]  # YAML 1.1 reads `on` as True
+    table = json.loads(wf["env"]["PATROL_SCHEDULES"])
+    escalation = "*/15 * * * *"  # its own job (tested below), not an inspection
+    assert sorted(c for c in crons if c != escalation) == sorted(table)  # one table, no other
+    assert sorted(table.values()) == sorted(
+        p.stem for p in (ROOT / "policies" / "inspections").glob("*.yaml"))
     script = "\n".join(step.get("run", "") for step in wf["jobs"]["inspect"]["steps"])
-    for cron in crons:
-        if cron != "*/15 * * * *":  # the escalation's schedule (its own job, tested below)
-            assert cron in script  # each schedule maps to a checklist
-    for checklist in ("daily", "weekly", "monthly"):
-        assert f"c={checklist} ;;" in script
-    assert "patrol inspect" in script and "--push" in script
+    assert 'patrol inspect "$CHECKLIST" --push' in script
     gl = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text())
     assert "--push" in "\n".join(gl["inspect"]["script"])
-    assert "patrol validate --format github" in gl["validate"]["script"]
+    validate = gl["validate"]
+    assert "patrol validate --format gitlab > gl-code-quality-report.json || true" in \
+        validate["script"]
+    assert validate["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
+    assert validate["script"][-1] == "patrol validate"  # its exit code is the job's
 
 
 def test_pull_requests_are_planned_and_the_plan_is_posted():
@@ -78,6 +90,52 @@ def test_the_ci_plan_commands_parse_with_the_real_cli():
     assert result.exit_code == 0
     for option in ("--base", "--head", "--format", "--estate"):
         assert option in result.output
+
+
+def _workflows() -> list[Path]:
+    return sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+
+
+def test_no_expression_reaches_a_shell_line():
+    """Values go to `run:` through `env:`, never as `${{ }}` pasted into the script."""
+    for path in _workflows():
+        wf = yaml.safe_load(path.read_text())
+        for job in wf["jobs"].values():
+            for step in job["steps"]:
+                assert "${{" not in step.get("run", ""), (path.name, step)
+    for name, job in yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text()).items():
+        if isinstance(job, dict) and "script" in job:
+            assert "$[[" not in "\n".join(job["script"]), name
+
+
+def _pick(tmp_path: Path, scheduled: str, requested: str) -> tuple[int, str]:
+    """Run the workflow's own "Pick the checklist" script as the runner would (bash -e)."""
+    step = next(s for s in _inspect_workflow()["jobs"]["inspect"]["steps"]
+                if s.get("id") == "pick")
+    out = tmp_path / "output"
+    out.write_text("")
+    proc = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=tmp_path, capture_output=True,
+                          text=True, env={"PATH": os.environ["PATH"], "GITHUB_OUTPUT": str(out),
+                                          "SCHEDULED": scheduled, "REQUESTED": requested})
+    return proc.returncode, out.read_text()
+
+
+def test_the_checklist_picked_is_the_schedules_or_a_plain_name(tmp_path: Path):
+    assert _pick(tmp_path, "weekly", "") == (0, "checklist=weekly\n")
+    assert _pick(tmp_path, "", "monthly") == (0, "checklist=monthly\n")
+    assert _pick(tmp_path, "", "") == (0, "checklist=daily\n")
+    for hostile in ("daily\nchecklist=x", "$(touch pwned)", "../etc", "a b", "`id`"):
+        code, output = _pick(tmp_path, "", hostile)
+        assert (code, output) == (2, ""), hostile
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_github_workflows_pass_actionlint():
+    exe = shutil.which("actionlint", path=f"{Path(sys.executable).parent}:{os.environ['PATH']}")
+    if exe is None:
+        pytest.skip("actionlint is not installed (pip install -e .[dev] installs it)")
+    proc = subprocess.run([exe, *map(str, _workflows())], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def test_escalation_runs_every_15_minutes_and_pushes_back():

@@ -15,3 +15,11 @@ def test_the_play_inherits_only_what_it_needs():
     assert env == {"HOME": "/root", "PATH": "/venv/bin:/usr/bin", "LC_ALL": "C",
                    "ANSIBLE_CONFIG": "/etc/a.cfg", "ANSIBLE_LIBRARY": "/lib",
                    "AWX_ISOLATED_DATA_DIR": "/tmp/x"}
+
+
+def test_an_activated_venvs_path_reaches_the_play():
+    """PATH already starting with our bin dir is the same as ours, and must still be kept:
+    without it ansible-runner cannot find ansible-playbook (an installed, activated Patrol)."""
+    ours = {"HOME": "/root", "PATH": "/venv/bin:/usr/bin"}
+    env = play_env({**ours}, ours)
+    assert env["PATH"] == "/venv/bin:/usr/bin"

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from runner.estate import load_estate
+from tests.conftest import git
 
 from .conftest import REPO, SampleEstate, patrol, position
 
@@ -89,9 +90,13 @@ def test_sample_waiver_is_not_close_to_expiry_on_the_demo_day() -> None:
 
 
 def test_cached_result_is_reused_and_invalidated_by_any_change(estate: SampleEstate) -> None:
+    git(estate.root, "init", "-q")
     first = estate.validate()
     assert first.code == 0
-    assert list((estate.root / ".patrol/cache").glob("validate-*.json"))
+    assert list((estate.root / ".git/patrol").glob("validate-*.json"))
+    status = git(estate.root, "status", "--porcelain", "--untracked-files=all", "--ignored")
+    assert status and all(line[3:].startswith(("inventory/", "policies/"))
+                          for line in status.splitlines())  # nothing else in the work tree
     assert estate.validate().out == first.out
     estate.replace("inventory/hosts/fra-dc2.yaml", "role: db", "role: dbx")
     estate.replace("policies/service.yaml", "low: 30d", "low: 30 days")
@@ -103,11 +108,33 @@ def test_cached_result_is_reused_and_invalidated_by_any_change(estate: SampleEst
 
 
 def test_a_corrupt_cache_is_ignored(estate: SampleEstate) -> None:
+    git(estate.root, "init", "-q")
     estate.validate()
-    for entry in (estate.root / ".patrol/cache").glob("validate-*.json"):
+    entries = list((estate.root / ".git/patrol").glob("validate-*.json"))
+    assert entries
+    for entry in entries:
         entry.write_text("{not json")
     run = estate.validate()
     assert run.code == 0 and "Traceback" not in run.text
+
+
+def test_an_estate_outside_git_is_validated_without_leaving_files(estate: SampleEstate) -> None:
+    before = sorted(estate.root.rglob("*"))
+    assert estate.validate().code == 0
+    assert sorted(estate.root.rglob("*")) == before
+
+
+def test_a_worktree_caches_in_its_own_git_dir(tmp_path: Path) -> None:
+    from runner.estate.cache import git_dir
+
+    main = tmp_path / "main"
+    main.mkdir()
+    git(main, "init", "-q", "-b", "main")
+    git(main, "-c", "user.name=t", "-c", "user.email=t@e.invalid", "commit", "-q",
+        "--allow-empty", "-m", "x")
+    git(main, "worktree", "add", "-q", str(tmp_path / "wt"), "-b", "wt")
+    assert git_dir(main / "sub" / "dir") == (main / ".git").resolve()
+    assert git_dir(tmp_path / "wt") == (main / ".git/worktrees/wt").resolve()
 
 
 def test_an_expired_waiver_is_an_error_at_its_expiry() -> None:

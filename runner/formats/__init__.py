@@ -1,0 +1,41 @@
+"""Machine-readable reports of estate problems, for the tools that read them.
+
+One module per consumer: ``problems_json`` (Patrol's own JSON, versioned), ``gitlab`` (a GitLab
+Code Quality report) and ``sarif`` (SARIF 2.1.0, GitHub code scanning). Each is a pure function
+from problems to text; estate text only ever reaches the output through ``json.dumps``.
+
+Every problem carries a rule id (``Problem.code``): the table below names them, and the README
+documents it. Rules between files are ``cross-file/<kind>`` (``cross-file/hosts``, ...).
+"""
+
+from __future__ import annotations
+
+from ..errors import Problem
+
+RULES: dict[str, str] = {
+    "yaml": "The file is not YAML Patrol reads (syntax, duplicate key, tag, encoding, size).",
+    "not-a-mapping": "The document is not a mapping with the keys of its file kind.",
+    "unknown-key": "A key the file kind does not have.",
+    "missing-key": "A required key is missing.",
+    "invalid-value": "A value of the wrong type or form (date, address, duration, zone, ...).",
+    "unknown-file": "A file where no estate file kind lives.",
+    "missing-file": "A file the estate needs is missing.",
+    "duplicate": "Two objects share what must be unique (name, address, id).",
+    "unknown-check-kind": "A check names a check kind that does not exist.",
+    "check-params": "A check's params do not fit its kind.",
+    "waiver-expired": "A waiver has expired: renew or remove it.",
+    "waiver-expiring": "A waiver expires within 14 days.",
+}
+CROSS_FILE = "cross-file/"
+
+
+def rule_id(problem: Problem) -> str:
+    """The problem's rule id; ``estate`` for one made before rule ids existed (old caches)."""
+    return problem.code or "estate"
+
+
+def describe(rule: str) -> str:
+    if rule.startswith(CROSS_FILE):
+        return (f"A reference between files of the {rule.removeprefix(CROSS_FILE)} rules does "
+                "not hold (undefined site, model, host, check; a selector matching no host).")
+    return RULES.get(rule, "An estate problem.")

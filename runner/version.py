@@ -1,0 +1,22 @@
+"""`patrol --version`: Patrol's version and the Ansible and Python under it.
+
+Read from the installed distributions' metadata, so nothing heavy (Ansible) is imported.
+"""
+
+from __future__ import annotations
+
+import platform
+from importlib import metadata
+
+
+def _installed(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def versions() -> str:
+    """``patrol 0.1.0 (ansible-core 2.17.1, Python 3.11.2)``."""
+    return (f"patrol {_installed('patrol')} (ansible-core {_installed('ansible-core')}, "
+            f"Python {platform.python_version()})")

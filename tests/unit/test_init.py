@@ -1,0 +1,76 @@
+"""`patrol init`: a new estate repository from the package, valid at once, CI ready."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from runner.commands.init import scaffold
+from tests.conftest import ROOT
+
+BIN = Path(sys.executable).parent
+
+
+def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*args], cwd=cwd, capture_output=True, text=True, check=False,
+                          timeout=300, env={**os.environ, "PATH": f"{BIN}:{os.environ['PATH']}",
+                                            "PATROL_NO_CACHE": "1"})
+
+
+def test_init_writes_an_estate_repository_that_validates(tmp_path: Path) -> None:
+    repo = tmp_path / "estate"
+    run = _run(str(BIN / "patrol"), "init", str(repo), cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert (repo / ".git").is_dir()
+    for rel in ("inventory/sites.yaml", "policies/service.yaml", "schemas/hosts.schema.json",
+                ".github/workflows/inspect.yml", ".github/workflows/validate.yml",
+                ".gitlab-ci.yml", ".pre-commit-config.yaml", ".gitignore", "ansible.cfg",
+                "README.md"):
+        assert (repo / rel).is_file(), rel
+    assert os.access(repo / "inventory/patrol-inventory", os.X_OK)
+    validate = _run(str(BIN / "patrol"), "validate", cwd=repo)
+    assert validate.returncode == 0, validate.stdout + validate.stderr
+    hosts = _run(str(BIN / "ansible"), "all", "--list-hosts", cwd=repo)
+    assert hosts.returncode == 0 and "hosts (8):" in hosts.stdout, hosts.stderr
+
+
+def test_the_ci_templates_install_patrol_as_a_tool(tmp_path: Path) -> None:
+    scaffold(tmp_path)
+    from importlib import metadata
+
+    version = metadata.version("patrol")
+    for rel, pinned in ((".github/workflows/inspect.yml", "patrol[ansible]"),
+                        (".github/workflows/validate.yml", "patrol"),
+                        (".gitlab-ci.yml", "patrol"), (".gitlab-ci.yml", "patrol[ansible]")):
+        text = (tmp_path / rel).read_text()
+        assert "-e " not in text, rel
+        assert (f'pip install "{pinned}=={version}"' in text
+                or f'pip install -q "{pinned}=={version}"' in text), (rel, pinned)
+        assert yaml.safe_load(text), rel
+    check = _run(str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows",
+                 str(tmp_path / ".github/workflows/inspect.yml"),
+                 str(tmp_path / ".github/workflows/validate.yml"), cwd=tmp_path)
+    assert check.returncode == 0, check.stdout
+
+
+def test_the_sample_estate_in_the_package_is_the_repositorys(tmp_path: Path) -> None:
+    scaffold(tmp_path)
+    for part in ("inventory", "policies", "schemas"):
+        ours = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / part).rglob("*")
+                      if p.is_file())
+        theirs = sorted(p.relative_to(tmp_path).as_posix() for p in (tmp_path / part).rglob("*")
+                        if p.is_file())
+        assert theirs == ours
+        for rel in ours:
+            assert (tmp_path / rel).read_bytes() == (ROOT / rel).read_bytes(), rel
+
+
+def test_init_refuses_a_directory_that_holds_files(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    run = _run(str(BIN / "patrol"), "init", str(tmp_path), cwd=tmp_path)
+    assert run.returncode == 2 and "not empty" in run.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
