@@ -15,6 +15,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from .commands import audit as audit_cmd
 from .commands import compliance as compliance_cmd
 from .commands import demo as demo_cmd
 from .commands import findings as findings_cmd
@@ -360,7 +361,48 @@ def report_workplan(month: MonthArg, fmt: DocFormatOpt = DocFormat.markdown,
                               out=out))
 
 
+# --- the auditor's archive (runner/commands/audit.py) --------------------------------------
+audit_app = typer.Typer(no_args_is_help=True, help="The archive: verify it, read its timeline.")
+
+
+@audit_app.command("verify")
+def audit_verify(
+    since: Annotated[str | None, typer.Option("--since", help="Verify only commits after this "
+                                              "revision (e.g. the PR's target branch).")] = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.text,
+    estate: EstateOpt = Path("."),
+) -> None:
+    """Walk the history of reports/: seals, links, append-only, trailers, signatures. Exit 1
+    on any break, each naming the commit, the file and what is wrong."""
+    _exit(audit_cmd.verify(root=_root(estate), since=since, fmt=fmt.value))
+
+
+@audit_app.command("log")
+def audit_log(
+    since: Annotated[str | None, typer.Option(help="From this date (ISO).")] = None,
+    until: Annotated[str | None, typer.Option(help="Until this date (ISO).")] = None,
+    host: Annotated[str | None, typer.Option(help="A host name or selector.")] = None,
+    checklist: Annotated[str | None, typer.Option(help="Only this checklist.")] = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.text,
+    estate: EstateOpt = Path("."),
+) -> None:
+    """Runs, findings, waivers and upgrades from Git alone; every line names its commit."""
+    _exit(audit_cmd.log(root=_root(estate), since=since, until=until, host=host,
+                        checklist=checklist, fmt=fmt.value))
+
+
+@audit_app.command("host")
+def audit_host(
+    host: Annotated[str, typer.Argument(help="The host.")],
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.text,
+    estate: EstateOpt = Path("."),
+) -> None:
+    """One host's whole story: runs, findings, waivers, upgrades, estate changes."""
+    _exit(audit_cmd.host_log(root=_root(estate), host=host, fmt=fmt.value))
+
+
 def _add_subapps() -> None:
+    app.add_typer(audit_app, name="audit")
     app.add_typer(findings_app, name="findings")
     app.add_typer(spares_app, name="spares")
     app.add_typer(lifecycle_app, name="lifecycle")

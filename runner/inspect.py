@@ -214,6 +214,7 @@ def inspect(
                                                 if interrupt is None
                                                 else contextlib.nullcontext()):
         estate = opened.estate
+        records = opened.reports_root(ctx)
         sel = select(estate, checklist_name, limit)
         require_secrets(sel.hosts, NEEDS_SECRETS)
         if on_start:
@@ -279,16 +280,18 @@ def inspect(
 
         def write_and_commit() -> str | None:
             if not commit:  # a preview: judged, nothing written
-                run_files(root, run, header, started, estate, finished)
+                run_files(records, run, header, started, estate, finished)
                 return None
-            written = write_run(root, run, header, started, estate, finished)
-            return commit_run(root, written, commit_summary(run), run.run_id,
-                              estate=begun.estate_commit, record=run.record_sha256)
+            written = write_run(records, run, header, started, estate, finished)
+            return commit_run(records, written, commit_summary(run), run.run_id,
+                              estate=begun.estate_commit,
+                              record=(run.record_path, run.record_sha256),
+                              sign=opened.signing_key)
 
         with stop.shielded():  # a second signal now would cost the measured results
             run.commit = write_and_commit()
             if push and commit:
-                run.commit = archive.push(root, lambda: write_and_commit() or "")
+                run.commit = archive.push(records, lambda: write_and_commit() or "")
         run.interrupted = stop.signal
         run.timings["total"] = time.perf_counter() - t0
         return run
@@ -346,6 +349,7 @@ def run_files(
     incidents = incident_store.load(root)
     opened = auto.from_findings(incidents, store, transitions, estate, run.run_id, now)
     run.incidents = [i.id for i in opened]
+    changed = findings_store.changed_ids(store, before)
     previous = archive.latest_record(root)
     body = run_record(
         run_id=run.run_id,
@@ -354,14 +358,12 @@ def run_files(
         results=run.results,
         summary=run.summary,
         previous=previous,
-        extra={"findings": [
-            {"finding": t.finding, "from": t.before, "to": t.after} for t in transitions
-        ], **({"incidents": [{"incident": i.id, "finding": i.finding, "event": "opened"}
-                             for i in opened]} if opened else {})},
+        extra={"findings": findings_store.entries(transitions, store, changed),
+               **({"incidents": [{"incident": i.id, "finding": i.finding, "event": "opened"}
+                                 for i in opened]} if opened else {})},
     )
     rel, data, digest = sealed_record(run.run_id, started, body)
     run.record_path, run.record_sha256 = rel, digest
-    changed = {fid for fid, f in store.items() if findings_store.to_doc(f) != before.get(fid)}
     cals = calendars(estate)
     return {rel: data, **status_files(run.checklist, run.run_id, run.results, old_status),
             **findings_store.documents(store, changed),

@@ -7,14 +7,19 @@ A run is made in one order, here and nowhere else:
 2. ``lock_and_load``: check the tools (``git``, ``ssh``), take the checkout's run lock, read
    the clock once (the run's start; ``today`` is its UTC date), load the estate as of that
    day and refuse an invalid one, then the archive's pre-flight (``archive.preflight``: a
-   spooled run put back, ``reports/`` whole and writable with room, HEAD on a branch) — all
-   before any host is touched, so a run never measures what it could not keep.
+   spooled run put back, ``reports/`` whole and writable with room, HEAD on a branch, the
+   archive's tip verified since the last verified commit — a broken tip is refused with the
+   ``patrol audit verify`` message) and the signing key (refused when the service policy
+   requires signatures and there is none) — all before any host is touched, so a run never
+   measures what it could not keep. With an archive branch, ``reports/`` is that branch's
+   worktree (``Opened.records``), not the estate checkout's.
 3. ``begin``: the start time, the run id and the estate commit, captured *before* the run
    changes anything (an upgrade rewrites the inventory; the record must name the estate it
    was made from, not the one it left behind).
 4. ``header`` / ``write_record`` / ``commit``: the record header every kind shares, the seal
-   over the record, the write (spooled in ``.git/`` when it fails), and the commit with its
-   ``Patrol-*`` trailers.
+   over the record, the write (spooled in ``.git/`` when it fails), and the signed commit
+   with its ``Patrol-*`` trailers. Every kind of run goes through these (``record_findings``
+   for runs that only move findings): every Patrol commit adds a record.
 
 Time you can trust: a record's times are the machine's clock. ``--now`` moves the clock for
 previews and tests, so ``trusted_moment`` refuses a ``--now`` more than ``DRIFT`` from the
@@ -29,6 +34,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -138,6 +144,51 @@ class Opened:
     started: datetime
     restored: list[str] = field(default_factory=list)
     preflight_seconds: float = 0.0  # what the archive's pre-flight cost (benchmarks report it)
+    signing_key: str | None = None  # None: this run's commits are unsigned
+    records: Path | None = None  # whose reports/ the run reads and writes (the archive branch's)
+
+    def reports_root(self, ctx: RunContext) -> Path:
+        return self.records or ctx.root
+
+
+SIGNING_ENV = "PATROL_SIGNING_KEY"
+
+
+def signing_key(ctx: RunContext) -> str | None:
+    """The SSH key Patrol signs with: ``PATROL_SIGNING_KEY`` (CI, from a secret), else the
+    repository's own ``user.signingkey``."""
+    return ctx.env.get(SIGNING_ENV) or archive.config_value(ctx.root, "user.signingkey")
+
+
+def archive_policy(estate: Any) -> Any:
+    """``archive:`` of the service policy (require_signatures, branch)."""
+    return getattr(getattr(estate, "service", None), "archive", None)
+
+
+def records_root(ctx: RunContext, estate: Any) -> tuple[Path, str | None]:
+    """Where the run's records go: the estate's own reports/, or the archive branch's
+    worktree; and the estate revision a record's estate commit must be an ancestor of."""
+    from .archive import branch
+
+    policy = archive_policy(estate)
+    if policy is None or not policy.branch:
+        return ctx.root, None
+    return branch.records_root(ctx.root, policy.branch), archive.resolve_head(ctx.root)
+
+
+def signing(ctx: RunContext, estate: Any) -> str | None:
+    """The key this run signs with; refused when the policy requires one and none is set."""
+    key = signing_key(ctx)
+    policy = archive_policy(estate)
+    if key is None:
+        if policy is not None and policy.require_signatures:
+            raise PatrolError(
+                f"policies/service.yaml requires signed records, and no signing key is set "
+                f"({SIGNING_ENV} or git config user.signingkey); nothing was measured",
+                exit_code=Exit.FAILED)
+    elif not Path(key).expanduser().exists() and not key.startswith(("ssh-", "key::")):
+        raise PatrolError(f"signing key {key} does not exist", exit_code=Exit.ENVIRONMENT)
+    return key
 
 
 @contextmanager
@@ -151,9 +202,14 @@ def lock_and_load(ctx: RunContext, intent: archive.Intent | None = None, *,
         started = ctx.now()
         estate = load_valid_estate(ctx.root, today(started))
         t0 = time.perf_counter()
-        restored = archive.preflight(ctx.root, intent, len(estate.hosts))
-        findings_store.load(ctx.root)  # every finding whole, or one error naming its file
-        yield Opened(estate, started, restored, time.perf_counter() - t0)
+        records, estate_ref = records_root(ctx, estate)
+        restored = archive.preflight(records, intent, len(estate.hosts))
+        findings_store.load(records)  # every finding whole, or one error naming its file
+        if intent.writes:
+            archive.verify_tip(records, estate_ref)  # from the last verified commit on
+        key = signing(ctx, estate) if intent.commits else None
+        yield Opened(estate, started, restored, time.perf_counter() - t0, key,
+                     None if records == ctx.root else records)
 
 
 def require_secrets(hosts: Iterable[Any], needed: Iterable[str],
@@ -227,15 +283,26 @@ def write_record(root: Path, run_id: str, started: datetime, body: dict[str, Any
     return rel, digest
 
 
+_UNSIGNED_SAID: set[str] = set()
+
+
 def commit(root: Path, paths: Iterable[str], summary: str, run_id: str, *,
-           estate: str | None = None, record: str | None = None) -> str:
-    """Commit the run's files with its trailers (``Patrol-Run``, then the estate commit and
-    the record hash when the run wrote a record)."""
-    trailers = {"Patrol-Run": run_id}
-    if record is not None:
-        trailers["Patrol-Estate"] = estate or "none"
-        trailers["Patrol-Record"] = f"sha256:{record}"
-    return archive.commit(root, paths, summary, trailers)
+           estate: str | None, record: tuple[str, str], sign: str | None = None) -> str:
+    """Commit the run's files with its trailers (``Patrol-Run``, ``Patrol-Estate``,
+    ``Patrol-Record`` with the hash of ``record`` = (path, sha256)), signed with ``sign``.
+    Every Patrol commit adds a record: that is what ``patrol audit verify`` demands."""
+    from .archive import tip
+
+    if sign is None and run_id not in _UNSIGNED_SAID:  # once per run, even over push retries
+        _UNSIGNED_SAID.add(run_id)
+        print(f"patrol: no signing key ({SIGNING_ENV} or git config user.signingkey): "
+              f"{run_id} is committed unsigned", file=sys.stderr)
+    trailers = {"Patrol-Run": run_id, "Patrol-Estate": estate or "none",
+                "Patrol-Record": f"sha256:{record[1]}"}
+    parent = archive.resolve_head(root)
+    sha = archive.commit(root, paths, summary, trailers, sign_key=sign)
+    tip.advance(root, parent, sha, tip.Tip(record[0], record[1]))
+    return sha
 
 
 @dataclass(frozen=True)
@@ -249,24 +316,52 @@ class Change:
     commit: str | None
 
 
-def record_change(ctx: RunContext, started: datetime, label: str, kind: str,
+def record_change(ctx: RunContext, opened: Opened, label: str, kind: str,
                   own: Mapping[str, Any], paths: Iterable[str], summary: str, *,
                   commit_it: bool = True) -> Change:
     """Seal a record of one change onto the chain (after the documents in ``paths`` were
-    written) and commit record and documents together: one change, one record, one commit."""
+    written) and commit record and documents together, signed: one change, one record, one
+    commit. Every run that is not an inspection, an upgrade or a spares run (an incident
+    step, an assignment, an escalation, a cadence breach) records through here."""
     from .archive.records import FORMAT
 
-    begun = begin(ctx, label, started)
-    previous = archive.latest_record(ctx.root)
+    root = opened.reports_root(ctx)
+    begun = begin(ctx, label, opened.started)
+    previous = archive.latest_record(root)
     body: dict[str, Any] = {"format": FORMAT, "kind": kind, "run": begun.run_id,
                             **header(ctx, begun, ctx.now(), {})}
     body["previous"] = {"record": previous[0], "sha256": previous[1]} if previous else None
     clash = sorted(set(own) & set(body))
     assert not clash, f"a change's own keys may not replace the record header's: {clash}"
     body.update(own)
-    rel, digest = write_record(ctx.root, begun.run_id, started, body)
+    rel, digest = write_record(root, begun.run_id, opened.started, body)
     sha = None
     if commit_it:
-        sha = commit(ctx.root, [rel, *paths], summary, begun.run_id,
-                     estate=begun.estate_commit, record=digest)
+        sha = commit(root, [rel, *paths], summary, begun.run_id, estate=begun.estate_commit,
+                     record=(rel, digest), sign=opened.signing_key)
     return Change(begun.run_id, rel, digest, sha)
+
+
+def record_findings(ctx: RunContext, opened: Opened, kind: str, store: dict[str, Any],
+                    moves: list[Any], summary: str, *,
+                    extra: dict[str, Any] | None = None) -> str | None:
+    """A run that only moves findings (a cadence breach): when a finding file changes, a
+    sealed record naming each one (``record_change``), committed with them; a spooled run
+    that pre-flight put back is committed the same way. Returns the commit (or None)."""
+    root = opened.reports_root(ctx)
+    changed = findings_store.save(root, store, {m.finding for m in moves})
+    changed += [r for r in opened.restored if r not in changed]
+    if not changed:
+        return None
+    own = {**(extra or {}), "findings": findings_store.entries(moves, store, set())}
+    return record_change(ctx, opened, kind, kind, own, changed, summary).commit
+
+
+def refuse_estate_edit_on_archive_branch(opened: Opened, what: str) -> None:
+    """A run that edits the estate commits the edit with its record; with an archive branch
+    the two belong to different branches, and the estate edit needs a PR: refuse up front."""
+    if opened.records is not None:
+        raise PatrolError(f"{what} edits the estate and commits it with its record; with "
+                          "archive.branch set in policies/service.yaml that is not supported: "
+                          "run it with --no-commit and open a PR for the estate change",
+                          exit_code=Exit.USAGE)

@@ -64,6 +64,33 @@ def commit_all(root: Path, message: str = "estate") -> str:
     return git(root, "rev-parse", "HEAD")
 
 
+def patrol_commit(root: Path, kind: str = "seed", run_id: str = "20261101T000000Z-seed-000000",
+                  sign: str | None = None, extra: list[str] | None = None) -> str:
+    """Commit what a test crafted under ``reports/`` the way Patrol commits: a sealed record on
+    the chain naming every finding file, with the trailers (``patrol audit verify`` refuses
+    anything else under reports/)."""
+    from runner import archive
+    from runner.archive.records import findings_record
+    from runner.findings import store as findings_store
+    from runner.run import commit, write_record
+
+    if not (root / ".git").exists():
+        commit_all(root)
+    changed = [line[3:] for line in git(root, "status", "--porcelain", "--untracked-files=all",
+                                        "--", "reports/findings").splitlines()]
+    store = findings_store.load(root)
+    named = [{"finding": f.id, "from": None, "to": f.state.value} for f in store.values()
+             if findings_store.path_of(f.id) in changed]
+    estate = git(root, "rev-parse", "HEAD")
+    body = findings_record(run_id=run_id, kind=kind, header={"estate": {"commit": estate}},
+                           previous=archive.latest_record(root), findings=named)
+    from datetime import datetime
+    started = datetime.strptime(run_id[:16], "%Y%m%dT%H%M%SZ")
+    rel, digest = write_record(root, run_id, started, body)
+    return commit(root, [rel, *changed, *(extra or [])], f"{kind}: crafted by a test", run_id,
+                  estate=estate, record=(rel, digest), sign=sign)
+
+
 def remote_and_clones(seed: Path, where: Path) -> tuple[Path, Path, Path]:
     """A bare remote cloned from ``seed`` and two clones of it (``a``, ``b``) under ``where``:
     two checkouts that push to one archive."""

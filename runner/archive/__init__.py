@@ -4,8 +4,11 @@ Modules: ``files`` (deterministic YAML, atomic writes), ``chain`` (seal, tip, ve
 ``git`` (the run lock, estate commit, commit with trailers, push; the only module in Patrol
 that imports git), ``records`` and ``upgrade_record`` (the run record documents, pure),
 ``status`` (host status files), ``spool`` (results kept in ``.git/`` when ``reports/`` cannot
-take them), ``preflight`` (what a run checks before it measures). This module is the surface
-the rest of Patrol uses.
+take them), ``preflight`` (what a run checks before it measures), ``history`` (the history
+of ``reports/`` read with the git CLI), ``verify`` (``patrol audit verify``), ``tip`` (the
+cheap verification a run makes before it appends), ``evidence`` (measured values for passes),
+``timeline`` (``patrol audit log``), ``branch`` (the archive branch). This module is the
+surface the rest of Patrol uses.
 """
 
 from __future__ import annotations
@@ -39,26 +42,28 @@ from .files import (
 from .git import (
     clone,
     commit,
+    config_value,
     estate_commit,
     file_history,
     git_dir,
     push,
     read_tree,
     repo_subdir,
+    resolve_head,
     resolve_rev,
     run_lock,
     show_stat,
     trailers,
 )
-from .preflight import Intent, preflight
+from .preflight import Intent, preflight, verify_tip
 from .spool import write_or_spool
 
 __all__ = [
     "REPORTS", "RUNS", "ChainBreak", "Intent", "atomic_write", "check_record", "clone",
-    "commit", "dump_json_yaml", "dump_yaml", "estate_commit", "file_history", "git_dir",
-    "is_temp", "latest_record", "list_records", "load_document", "load_yaml", "preflight",
-    "push", "read_documents", "read_documents_by_dir", "read_tree", "read_yaml_file",
-    "record_hash", "record_is_intact", "record_path", "repo_subdir", "resolve_rev", "run_lock",
-    "safe_file_name", "seal", "show_stat", "trailers", "verify_chain", "write_documents",
-    "write_or_spool",
+    "commit", "config_value", "dump_json_yaml", "dump_yaml", "estate_commit", "file_history",
+    "git_dir", "is_temp", "latest_record", "list_records", "load_document", "load_yaml",
+    "preflight", "push", "read_documents", "read_documents_by_dir", "read_tree",
+    "read_yaml_file", "record_hash", "record_is_intact", "record_path", "repo_subdir",
+    "resolve_head", "resolve_rev", "run_lock", "safe_file_name", "seal", "show_stat",
+    "trailers", "verify_chain", "verify_tip", "write_documents", "write_or_spool",
 ]

@@ -162,6 +162,14 @@ def resolve_rev(root: Path, rev: str) -> str:
         raise PatrolError(f"unknown revision {rev!r}", exit_code=Exit.USAGE) from None
 
 
+def resolve_head(root: Path) -> str | None:
+    """HEAD's sha, None before the first commit."""
+    try:
+        return str(_repo(root).head.commit.hexsha)
+    except ValueError:
+        return None
+
+
 def repo_subdir(root: Path) -> str:
     """Where ``root`` lies inside its repository's working tree, as a POSIX prefix ("" at top)."""
     repo = _repo(root)
@@ -173,7 +181,16 @@ def trailers(values: dict[str, str]) -> str:
     return "\n".join(f"{k}: {v}" for k, v in values.items())
 
 
-def commit(root: Path, paths: Iterable[str], summary: str, body_trailers: dict[str, str]) -> str:
+def config_value(root: Path, key: str) -> str | None:
+    """A Git config value as the repository sees it (None when unset). The git CLI, not
+    GitPython's Repo: this runs in every run's pre-flight, where 30 ms count."""
+    from .history import git as run_git
+
+    return run_git(root, "config", "--get", key, check=False).decode().strip() or None
+
+
+def commit(root: Path, paths: Iterable[str], summary: str, body_trailers: dict[str, str],
+           sign_key: str | None = None) -> str:
     """Stage ``paths`` (relative to root) and commit them; returns the sha.
 
     Only Patrol's files are committed, even if the user has other staged changes: these
@@ -195,8 +212,12 @@ def commit(root: Path, paths: Iterable[str], summary: str, body_trailers: dict[s
         # a fresh CI machine has no identity; the archive still needs an author
         env = {"GIT_AUTHOR_NAME": "Patrol", "GIT_AUTHOR_EMAIL": "patrol@localhost",
                "GIT_COMMITTER_NAME": "Patrol", "GIT_COMMITTER_EMAIL": "patrol@localhost"}
+    signing = (["-c", "gpg.format=ssh", "-c", f"user.signingkey={sign_key}"] if sign_key
+               else [])
     try:
-        repo.git.commit("-q", "--no-verify", "-m", message, "--", *full, env=env or None)
+        repo.git.execute(["git", *signing, "commit", "-q", "--no-verify",
+                          "-S" if sign_key else "--no-gpg-sign", "-m", message, "--", *full],
+                         env={**os.environ, **env} if env else None)
     except git.GitCommandError as exc:
         raise PatrolError(
             f"git commit failed: {(exc.stderr or '').strip() or exc}; the run's files are "

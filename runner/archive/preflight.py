@@ -9,7 +9,12 @@ upgrade, changed hosts without a record). So before measuring, under the run loc
    modified or deleted is one error at ``file:line`` (exit 1);
 3. for a run that writes: ``reports/`` takes a file and has room for the run's files, and
    the Git directory holds that much in reserve for the spool (exit 3 when not);
-4. for a run that commits: HEAD is on a branch; with ``--push``, there is a remote (exit 2).
+4. for a run that commits: HEAD is on a branch; with ``--push``, there is a remote (exit 2);
+5. last, once the files are known to be whole (the run skeleton loads the findings first):
+   for a run that writes, ``verify_tip`` — the history since the last verified commit and
+   the uncommitted files under ``reports/`` pass ``patrol audit verify`` (``tip.check``); a
+   broken tip is refused with verify's message (exit 1), so a run never commits a tampered
+   file.
 """
 
 from __future__ import annotations
@@ -81,8 +86,22 @@ def check_writable(root: Path, hosts: int) -> None:
                           exit_code=Exit.ENVIRONMENT) from None
 
 
+def verify_tip(root: Path, estate_ref: str | None = None) -> None:
+    """Refuse a broken tip (edited, deleted or foreign files under reports/ since the last
+    Patrol commit, or a rewritten history) with ``patrol audit verify``'s message."""
+    from .tip import check
+
+    checked = check(root, estate_ref)
+    if checked.breaks:
+        lines = "\n".join(f"  {b.text()}" for b in checked.breaks[:20])
+        more = len(checked.breaks) - 20
+        raise PatrolError(
+            f"the archive is broken; nothing was measured (see `patrol audit verify`):\n{lines}"
+            + (f"\n  ... and {more} more" if more > 0 else ""), exit_code=Exit.FAILED)
+
+
 def preflight(root: Path, intent: Intent, hosts: int) -> list[str]:
-    """Run the checks the ``intent`` calls for (module docstring); returns the paths of a
+    """Run the checks 1-4 the ``intent`` calls for (module docstring); returns the paths of a
     spooled run put back under ``reports/`` (the run's commit carries them)."""
     if intent.commits:
         require_branch(root)

@@ -11,10 +11,12 @@ from typing import Any
 
 from ..clock import iso
 from ..results import HostResult, Result, Status
+from .evidence import evidence
 
 FORMAT = "patrol/run-record/v1"
 
-__all__ = ["FORMAT", "check_entry", "iso", "plain", "run_record", "status_doc", "unreachable_runs"]
+__all__ = ["FORMAT", "check_entry", "findings_record", "iso", "plain", "run_record", "status_doc",
+           "unreachable_runs"]
 
 
 def plain(value: Any) -> Any:
@@ -52,8 +54,9 @@ def run_record(
     """The record body (without its seal); key order fixed here, hosts and checks sorted.
 
     Exceptions carry status, measured value and reason; passing checks are listed by id
-    only, and a host whose every check passed is the single word ``pass``. That keeps a
-    clean 1,000-host run to tens of KB instead of megabytes of jittering values.
+    only, and a host whose every check passed is the single word ``pass``. ``evidence``
+    then keeps every check's measured value, passes too, one bucketed line per host
+    (``archive.evidence``), so the archive grows with what changed, not with the jitter.
     """
     severities: dict[str, str | None] = {}
     for hr in results.values():
@@ -89,6 +92,22 @@ def run_record(
         body.update(extra)
     body["checks"] = {cid: severities[cid] for cid in sorted(severities)}
     body["hosts"] = hosts
+    body["evidence"] = evidence(results)
+    return body
+
+
+def findings_record(*, run_id: str, kind: str, header: dict[str, Any],
+                    previous: tuple[str, str] | None, findings: list[dict[str, Any]],
+                    extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A run that only moves findings (escalation, waiver lapse, cadence breach): the record
+    that justifies each finding file it changes."""
+    body: dict[str, Any] = {"format": FORMAT, "kind": kind, "run": run_id}
+    body.update(header)
+    body["previous"] = {"record": previous[0], "sha256": previous[1]} if previous else None
+    body["summary"] = {"findings": len(findings)}
+    if extra:
+        body.update(extra)
+    body["findings"] = findings
     return body
 
 

@@ -8,15 +8,14 @@ from ..errors import Exit
 
 
 def run(root: Path, now: str | None, commit: bool) -> int:
-    """Open, escalate or close cadence findings and commit them; ``--no-commit`` previews,
-    writing nothing."""
-    from ..archive import Intent, write_or_spool
-    from ..clock import stamp, utc_now
+    """Open, escalate or close cadence findings: a sealed record names each, and both are
+    committed together; ``--no-commit`` previews, writing nothing."""
+    from ..archive import Intent
+    from ..clock import utc_now
     from ..findings import store as findings_store
     from ..findings.cadence import apply_breaches, cadence_breaches, expected, last_runs
     from ..findings.policy import policy_of
-    from ..run import RunContext, lock_and_load, trusted_moment
-    from ..run import commit as commit_run
+    from ..run import RunContext, lock_and_load, record_findings, trusted_moment
     from .findings import parse_now
 
     at = parse_now(now)
@@ -28,20 +27,21 @@ def run(root: Path, now: str | None, commit: bool) -> int:
         policy = policy_of(estate.service)
         wanted = expected(estate)
         horizon = max(policy.cadence_limits.values())
-        breaches = cadence_breaches(wanted, last_runs(root, at, horizon), at, policy)
-        store = findings_store.load(root)
+        records = opened.reports_root(ctx)
+        breaches = cadence_breaches(wanted, last_runs(records, at, horizon), at, policy)
+        store = findings_store.load(records)
         moves = apply_breaches(store, breaches, sorted(wanted), at, policy)
         for b in breaches:
             print(f"BREACH {b.checklist} ({b.cadence}, limit {b.limit}): "
                   + ", ".join(f"{h} last {t:%Y-%m-%dT%H:%MZ}" if t else f"{h} never"
                               for h, t in b.hosts.items()))
-        run_id = f"compliance-{stamp(at)}"
         if commit:
-            changed = write_or_spool(root, findings_store.documents(
-                store, {m.finding for m in moves}), run_id)
-            if changed or opened.restored:
-                summary = f"compliance: {len(breaches)} checklist(s) in breach"
-                sha = commit_run(root, changed, summary, run_id)
+            sha = record_findings(ctx, opened, "compliance", store, moves,
+                                  f"compliance: {len(breaches)} checklist(s) in breach",
+                                  extra={"breaches": [
+                                      {"checklist": b.checklist, "cadence": b.cadence,
+                                       "hosts": sorted(b.hosts)} for b in breaches]})
+            if sha:
                 print(f"commit {sha}")
         print(f"{len(breaches)} checklist(s) in breach of cadence")
     return int(Exit.FAILED if breaches else Exit.OK)

@@ -132,7 +132,7 @@ def run(root: Path, states: list[str] | None, host: str | None, overdue: bool, f
     host_sel = host_selector(host)
     estate = load_valid_estate(root, utc_now().date()) if host or owner else None
     check_states(states, [x.value for x in State])
-    items = select(findings_store.load(root), states, host_sel, overdue, estate, owner)
+    items = select(findings_store.load(_records(root)), states, host_sel, overdue, estate, owner)
     print(render(items, fmt), end="")
     return int(Exit.OK)
 
@@ -162,35 +162,35 @@ def escalate(root: Path, now: str | None, commit: bool, push: bool = False,
         intent = archive.Intent(writes=commit, commits=commit)
         with lock_and_load(ctx, intent, reaches_hosts=False) as opened:
             estate = opened.estate
-            store = findings_store.load(root)
+            records = opened.reports_root(ctx)
+            store = findings_store.load(records)
             moves = refresh_waivers(store, at, context_of(estate))
-            incidents = incident_store.load(root)
+            incidents = incident_store.load(records)
             cals = calendars(estate)
             alarms = escalation.escalate(incidents, cals, at, estate.service.escalation.warn_at
                                          / 100)
             out.update(moves=moves, alarms=alarms)
             if not commit:  # a preview: say what would move, write nothing
                 return None
-            changed = findings_store.save(root, store, {m.finding for m in moves})
+            changed = findings_store.save(records, store, {m.finding for m in moves})
             touched = [incidents[i] for i in sorted({a.incident for a in alarms})]
-            changed += incident_store.save(root, touched, {i.id: dues(i, cals, at)
+            changed += incident_store.save(records, touched, {i.id: dues(i, cals, at)
                                                            for i in touched})
             changed += [r for r in opened.restored if r not in changed]
             if not changed:
                 return None
-            own = {"findings": [{"finding": m.finding, "from": m.before, "to": m.after}
-                                for m in moves],
+            own = {"findings": findings_store.entries(moves, store, set()),
                    "incidents": [{"incident": a.incident, "clock": a.clock, "to": a.level,
                                   "due": iso(a.due) if a.due else None} for a in alarms]}
             summary = f"findings: {len(moves)} escalated" + (
                 f", incidents: {len(alarms)} clock(s) warned or breached" if alarms else "")
-            change = record_change(ctx, at, "escalate", "escalation", own, changed, summary,
-                                   commit_it=commit)
+            change = record_change(ctx, opened, "escalate", "escalation", own, changed,
+                                   summary, commit_it=commit)
             return change.commit
 
     sha = once()
     if sha and push:
-        sha = archive.push(root, lambda: once() or "")
+        sha = archive.push(_records(root), lambda: once() or "")
     for m in out["moves"]:
         print(f"{m.finding}: {m.before} -> {m.after}")
     for a in out["alarms"]:
@@ -212,7 +212,8 @@ def assign(root: Path, fid: str, to: str, clock: Any = None) -> int:
     to = name(to, "--to")
     ctx = RunContext.here(root, clock=clock or utc_now)
     with lock_and_load(ctx, reaches_hosts=False) as opened:
-        store = findings_store.load(root)
+        records = opened.reports_root(ctx)
+        store = findings_store.load(records)
         f = store.get(fid)
         if f is None:
             raise PatrolError(f"unknown finding {fid!r}: see `patrol findings --state ...`")
@@ -220,9 +221,16 @@ def assign(root: Path, fid: str, to: str, clock: Any = None) -> int:
         by = str(ctx.trigger().get("actor") or ctx.local)
         f.owner = to
         f.log(opened.started, "assigned", None, owner=to, previous_owner=before, by=by)
-        paths = findings_store.save(root, store, {fid})
+        paths = findings_store.save(records, store, {fid})
         own = {"finding": fid, "owner": to, "previous_owner": before, "by": by}
-        change = record_change(ctx, opened.started, "assign", "assignment", own, paths,
+        change = record_change(ctx, opened, "assign", "assignment", own, paths,
                                f"findings: {fid} assigned to {to}")
     print(f"{fid}: owner {before} -> {to}\ncommit {change.commit}")
     return int(Exit.OK)
+
+
+
+def _records(root: Path) -> Path:
+    from ..archive.branch import reports_root
+
+    return reports_root(root)

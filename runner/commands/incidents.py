@@ -54,12 +54,13 @@ def _step(root: Path, clock: Clock, at_text: str | None, label: str, act: Act) -
         inc, warnings = act(opened.estate, at, written, ctx)
         cals = calendars(opened.estate)
         now = standings(inc, cals, written)
-        paths = store.save(root, [inc], {inc.id: {c: s.due for c, s in now.items()}})
+        paths = store.save(opened.reports_root(ctx), [inc],
+                           {inc.id: {c: s.due for c, s in now.items()}})
         step = {k: (iso(v) if isinstance(v, datetime) else v) for k, v in inc.history[-1].items()}
         own = {"incident": inc.id, "step": step, "state": inc.state.value,
                "clocks": {c: clock_doc(s) for c, s in now.items()}}
         summary = f"incident {inc.id}: {step['event']} ({', '.join(inc.hosts)}, {inc.level})"
-        change = record_change(ctx, written, f"incident-{label}", "incident", own, paths, summary)
+        change = record_change(ctx, opened, f"incident-{label}", "incident", own, paths, summary)
     from ..escape import terminal
 
     for w in warnings:
@@ -79,7 +80,7 @@ def _who(ctx: Any) -> str:
 def _load(root: Path, iid: str) -> Any:
     from ..incidents import store
 
-    return store.load_one(root, iid)
+    return store.load_one(_records(root), iid)
 
 
 def open_(root: Path, hosts: list[str], summary: str, severity: str | None,
@@ -94,7 +95,7 @@ def open_(root: Path, hosts: list[str], summary: str, severity: str | None,
     def act(estate: Any, at: datetime, written: datetime, ctx: Any) -> tuple[Any, list[str]]:
         chosen = hosts_of(estate, hosts)
         level = level_of(chosen, severity)
-        iid = store.next_id(store.ids(root, at.year), at.year)
+        iid = store.next_id(store.ids(_records(root), at.year), at.year)
         inc = lifecycle.new(
             iid, hosts=[h.name for h in chosen], site=chosen[0].site, summary=summary,
             severity=severity or level, level=level,
@@ -193,7 +194,7 @@ def listing(root: Path, states: list[str] | None, host: str | None, owner: str |
     cals = calendars(estate)
     wanted = set(states) if states else {s.value for s in State if s not in DONE}
     rows = []
-    for _, inc in sorted(store.load(root).items()):
+    for _, inc in sorted(store.load(_records(root)).items()):
         if inc.state.value not in wanted or (owner is not None and inc.owner != owner):
             continue
         if sel is not None and not any(h in estate.hosts and sel.matches(estate.hosts[h])
@@ -205,3 +206,10 @@ def listing(root: Path, states: list[str] | None, host: str | None, owner: str |
         rows.append((inc, st))
     print(render(rows, fmt, at), end="")
     return int(Exit.OK)
+
+
+def _records(root: Path) -> Path:
+    """The archive's reports/ (the archive branch's worktree when one is set)."""
+    from ..archive.branch import reports_root
+
+    return reports_root(root)

@@ -71,7 +71,9 @@ def workplan(root: Path, month: str, fmt: str, lang: str, out: Path | None) -> i
 
 
 def _commit(root: Path, m: Any, lang: str, push: bool) -> int:
-    """Write both files and a sealed record of them, commit (and push)."""
+    """Write both files and a sealed record of them where the archive lives (the archive
+    branch's worktree when the service policy names one), commit (signed when a key is
+    configured) and push."""
     from .. import archive
     from ..archive.records import FORMAT
     from ..report import model, render
@@ -81,6 +83,7 @@ def _commit(root: Path, m: Any, lang: str, push: bool) -> int:
     ctx = RunContext.here(root)
     with lock_and_load(ctx, archive.Intent(push=push), reaches_hosts=False) as opened:
         begun = begin(ctx, f"report-{m}", opened.started)
+        records = opened.reports_root(ctx)
         report = model.build(root, opened.estate, m)
         files = {f"{MONTHLY_DIR}/{m}.html": render.render(report, "html", lang),
                  f"{MONTHLY_DIR}/{m}.md": render.render(report, "markdown", lang)}
@@ -89,18 +92,19 @@ def _commit(root: Path, m: Any, lang: str, push: bool) -> int:
             body: dict[str, Any] = {"format": FORMAT, "kind": "monthly-report",
                                     "run": begun.run_id}
             body.update(header(ctx, begun, ctx.now(), {"month": str(m), "lang": lang}))
-            prev = archive.latest_record(root)
+            prev = archive.latest_record(records)
             body["previous"] = {"record": prev[0], "sha256": prev[1]} if prev else None
             body["files"] = {rel: "sha256:" + hashlib.sha256(text.encode()).hexdigest()
                              for rel, text in files.items()}
-            rel, digest = write_record(root, begun.run_id, begun.started, body,
+            rel, digest = write_record(records, begun.run_id, begun.started, body,
                                        {p: text.encode("utf-8") for p, text in files.items()})
             print(f"record {rel}")
-            return commit_run(root, [rel, *files], f"report: monthly {m} ({lang})",
-                              begun.run_id, estate=begun.estate_commit, record=digest)
+            return commit_run(records, [rel, *files], f"report: monthly {m} ({lang})",
+                              begun.run_id, estate=begun.estate_commit, record=(rel, digest),
+                              sign=opened.signing_key)
 
         sha = attempt()
         if push:
-            sha = archive.push(root, attempt)
+            sha = archive.push(records, attempt)
         print(f"commit {sha}")
     return int(Exit.OK)

@@ -500,6 +500,17 @@ class PenaltyPoints(EstateModel):
                                 "on-site clock was breached.")
 
 
+class ArchivePolicy(EstateModel):
+    """Where records go and what ``patrol audit verify`` demands of them."""
+
+    require_signatures: bool = Field(
+        default=False, description="Refuse an unsigned run; verify demands every commit that "
+        "touches reports/ be signed by a key in policies/allowed_signers as of its parent.")
+    branch: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")] | None = Field(
+        default=None, description="Write records to this branch (records-only history) "
+        "instead of the estate's branch, e.g. patrol-archive where main is protected.")
+
+
 class ServicePolicy(EstateModel):
     """policies/service.yaml"""
 
@@ -513,6 +524,7 @@ class ServicePolicy(EstateModel):
         default={}, description="Per site id: '24x7' or service hours (the default is 24x7).")
     equipment: EquipmentPolicy = EquipmentPolicy()
     penalties: PenaltyPoints = PenaltyPoints()
+    archive: ArchivePolicy = ArchivePolicy()
 
 
 # --- waivers --------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from .. import archive
 from ..archive.records import plain
 from ..clock import iso, parse_iso
 from ..errors import Exit, PatrolError
-from .model import Finding, State
+from .model import Finding, State, Transition
 
 DIR = f"{archive.REPORTS}/findings"
 
@@ -95,6 +95,23 @@ def load(root: Path) -> dict[str, Finding]:
                               file=rel, line=1, column=1) from None
         out[f.id] = f
     return out
+
+
+def entries(transitions: list[Transition], findings: dict[str, Finding],
+            changed: set[str]) -> list[dict[str, Any]]:
+    """What a record says about findings: every transition, then every other finding whose
+    file changes (a renewed waiver) as from == to, so each changed file is justified."""
+    out = [{"finding": t.finding, "from": t.before, "to": t.after} for t in transitions]
+    moved = {t.finding for t in transitions}
+    for fid in sorted(changed - moved):
+        state = findings[fid].state.value
+        out.append({"finding": fid, "from": state, "to": state})
+    return out
+
+
+def changed_ids(findings: dict[str, Finding], before: dict[str, dict[str, Any]]) -> set[str]:
+    """Findings whose document differs from ``before`` (id -> document)."""
+    return {fid for fid, f in findings.items() if to_doc(f) != before.get(fid)}
 
 
 def documents(findings: dict[str, Finding], ids: set[str] | None = None) -> dict[str, bytes]:

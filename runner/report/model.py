@@ -80,7 +80,11 @@ def _charts(ins: inspections.Inspections, fnd: findings_section.Findings,
 
 
 def build(root: Path, estate: Any, month: Month) -> MonthlyReport:
-    src = sources_mod.load(root, month)
+    """``root``: the estate's checkout; its archive is read where the service policy keeps it
+    (the archive branch's worktree, or ``root`` itself)."""
+    from ..archive.branch import reports_root
+
+    src = sources_mod.load(reports_root(root), month, waivers_from=root)
     policy = policy_of(estate.service)
     expected = expected_checklists(estate)
     now, (ins, fnd, ass, upg, inc) = _headline(src, month, estate, policy.cadence_limits, expected)
@@ -98,7 +102,7 @@ def build(root: Path, estate: Any, month: Month) -> MonthlyReport:
         incidents=inc,
         upgrades=upg,
         spares=spares.build(estate, src.of("spares-movement"), month),
-        audit=audit.build(),
+        audit=audit.build(audit.verify_month(root, month)),
         workplan=workplan_section.build(estate, month.next()),
         charts=_charts(ins, fnd, month),
     )

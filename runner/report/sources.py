@@ -42,6 +42,8 @@ def reached_hosts(section: bytes) -> frozenset[str]:
     out = set()
     lines = section.split(b"\n")
     for i, line in enumerate(lines):
+        if line and not line.startswith(b" "):
+            break  # the next top-level key (evidence, the seal): the hosts are done
         if not line.startswith(b"  ") or line.startswith(b"   "):
             continue
         name, _, rest = line[2:].partition(b":")
@@ -54,7 +56,8 @@ def reached_hosts(section: bytes) -> frozenset[str]:
 
 
 def split_record(data: bytes) -> tuple[dict[str, Any], frozenset[str]]:
-    """(the record without ``hosts``, parsed; the hosts it reached)."""
+    """(the record up to its ``hosts``, parsed; the hosts it reached). What follows the hosts
+    (the evidence lines, the seal) is not read."""
     cut = data.find(_HOSTS)
     if cut < 0:
         return archive.load_yaml(data) or {}, frozenset()
@@ -109,6 +112,9 @@ def incidents(root: Path) -> list[Any]:
     return [found[i] for i in sorted(found)]
 
 
-def load(root: Path, month: Month) -> Sources:
+def load(root: Path, month: Month, waivers_from: Path | None = None) -> Sources:
+    """The archive under ``root``; the waivers file's history from the estate at
+    ``waivers_from`` (default: ``root``; they differ when records live on an archive branch)."""
     return Sources(month, read_records(root, [month.previous(), month]),
-                   findings_store.load(root), waiver_history(root), incidents(root))
+                   findings_store.load(root), waiver_history(waivers_from or root),
+                   incidents(root))

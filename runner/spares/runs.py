@@ -16,7 +16,15 @@ from ..errors import PatrolError
 from ..findings import store as findings_store
 from ..findings.model import Transition
 from ..findings.policy import host_zones, policy_of
-from ..run import RunContext, begin, header, lock_and_load, sealed_record, write_record
+from ..run import (
+    RunContext,
+    begin,
+    header,
+    lock_and_load,
+    refuse_estate_edit_on_archive_branch,
+    sealed_record,
+    write_record,
+)
 from ..run import commit as commit_run
 from . import records
 from .coverage import coverage
@@ -43,6 +51,8 @@ def move_stock(ctx: RunContext, action: str, part: str, depot: str, *, quantity:
     ``commit=False`` the edit and record stay for the user, or the next run, to commit)."""
     with lock_and_load(ctx, archive.Intent(writes=True, commits=commit),
                        reaches_hosts=False) as opened:
+        if commit:
+            refuse_estate_edit_on_archive_branch(opened, "a stock movement")
         m = movement(opened.estate, action, part, depot, quantity=quantity, reason=reason,
                      host=host)
         path = ctx.root / STOCK_FILE
@@ -60,7 +70,8 @@ def move_stock(ctx: RunContext, action: str, part: str, depot: str, *, quantity:
         out = Outcome(begun.run_id, rel, movement=m)
         if commit:
             out.commit = commit_run(ctx.root, [STOCK_FILE, rel], m.summary(), begun.run_id,
-                                    estate=begun.estate_commit, record=digest)
+                                    estate=begun.estate_commit, record=(rel, digest),
+                                    sign=opened.signing_key)
         return out
 
 
@@ -85,27 +96,29 @@ def _check(ctx: RunContext, label: str, judge: Judge, commit: bool, push: bool) 
     intent = archive.Intent(writes=commit, commits=commit, push=push and commit)
     with lock_and_load(ctx, intent, reaches_hosts=False) as opened:
         begun = begin(ctx, label, opened.started)
+        records = opened.reports_root(ctx)
         out = Outcome(begun.run_id, "")
 
         def attempt() -> str:
-            store = findings_store.load(ctx.root)  # as the (possibly new) tip has them
+            store = findings_store.load(records)  # as the (possibly new) tip has them
             j = judge(opened.estate, store, begun.run_id, begun.started)
             body = j.record(begun.run_id, header(ctx, begun, ctx.now(), {}),
-                            archive.latest_record(ctx.root))
+                            archive.latest_record(records))
             rel, data, digest = sealed_record(begun.run_id, begun.started, body)
             out.transitions, out.problems = j.moves, j.problems
             if not commit:
                 return ""
             out.record = rel
-            changed = archive.write_or_spool(ctx.root, {rel: data, **findings_store.documents(
+            changed = archive.write_or_spool(records, {rel: data, **findings_store.documents(
                 store, {t.finding for t in j.moves})}, begun.run_id)
-            out.commit = commit_run(ctx.root, [rel, *changed], j.summary, begun.run_id,
-                                    estate=begun.estate_commit, record=digest)
+            out.commit = commit_run(records, [rel, *changed], j.summary, begun.run_id,
+                                    estate=begun.estate_commit, record=(rel, digest),
+                                    sign=opened.signing_key)
             return out.commit
 
         attempt()
         if push and commit:
-            out.commit = archive.push(ctx.root, attempt)
+            out.commit = archive.push(records, attempt)
         return out
 
 

@@ -39,7 +39,15 @@ from .. import archive
 from ..clock import Clock, iso, utc_now
 from ..errors import Exit, PatrolError
 from ..interrupt import Interrupt, signals_stop
-from ..run import Begun, RunContext, begin, lock_and_load, require_secrets, write_record
+from ..run import (
+    Begun,
+    RunContext,
+    begin,
+    lock_and_load,
+    refuse_estate_edit_on_archive_branch,
+    require_secrets,
+    write_record,
+)
 from ..run import commit as commit_run
 from ..run import header as run_header
 from .model import (
@@ -146,6 +154,8 @@ def upgrade(
     intent = archive.Intent(writes=not check, commits=commit and not check)
     with lock_and_load(rc, intent) as opened:
         estate = opened.estate
+        if commit:
+            refuse_estate_edit_on_archive_branch(opened, "an upgrade")
         stem, plan = find_plan(estate, plan_name)
         targeted = {h.name: h for h in estate.select(plan.targets)}
         if not targeted:
@@ -190,7 +200,8 @@ def upgrade(
                     written = []
                     say(f"warning: the inventory could not follow the upgrade ({exc}); the "
                         "record keeps the installed versions: update inventory/hosts by hand")
-                _record(rc, run, ctx.plan, begun, finished, commit, written)
+                _record(rc, run, ctx.plan, begun, finished, commit, written,
+                        opened.signing_key)
         run.timings["total"] = time.perf_counter() - t0
         return run
 
@@ -335,7 +346,7 @@ def commit_summary(run: UpgradeRun) -> str:
 
 
 def _record(rc: RunContext, run: UpgradeRun, plan: Any, begun: Begun, finished: datetime,
-            commit: bool, inventory_files: list[str]) -> None:
+            commit: bool, inventory_files: list[str], sign: str | None = None) -> None:
     from ..archive.upgrade_record import upgrade_record
 
     header = run_header(rc, begun, finished, {"plan": run.plan})
@@ -343,4 +354,5 @@ def _record(rc: RunContext, run: UpgradeRun, plan: Any, begun: Begun, finished: 
     run.record_path, run.record_sha256 = write_record(rc.root, run.run_id, begun.started, body)
     if commit:
         run.commit = commit_run(rc.root, [run.record_path, *inventory_files], commit_summary(run),
-                                run.run_id, estate=begun.estate_commit, record=run.record_sha256)
+                                run.run_id, estate=begun.estate_commit,
+                                record=(run.record_path, run.record_sha256), sign=sign)

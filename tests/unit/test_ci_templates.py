@@ -230,3 +230,40 @@ def test_the_ci_report_command_parses_with_the_real_cli():
     assert result.exit_code == 0, result.output
     for option in ("--lang", "--commit", "--push", "--format", "--out"):
         assert option in result.output
+def test_the_archive_is_verified_on_every_pull_request_and_on_the_schedule():
+    wf = yaml.safe_load((ROOT / ".github" / "workflows" / "audit.yml").read_text())
+    on = wf[True]
+    assert "pull_request" in on and on["pull_request"] is None  # every PR, no path filter
+    assert on["schedule"]
+    job = wf["jobs"]["verify"]
+    checkout = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout"))
+    assert checkout["with"]["fetch-depth"] == 0  # verify walks the whole history
+    script = "\n".join(s.get("run", "") for s in job["steps"])
+    assert "patrol audit verify\n" in script + "\n"  # its exit code fails the job
+
+    gl = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text())
+    audit = gl["audit"]
+    sources = " ".join(r["if"] for r in audit["rules"])
+    assert "merge_request_event" in sources and '"schedule"' in sources
+    assert audit["variables"]["GIT_DEPTH"] == "0"
+    assert "patrol audit verify" in audit["script"]
+
+
+def test_scheduled_runs_sign_with_the_key_from_a_secret():
+    wf = yaml.safe_load((ROOT / ".github" / "workflows" / "inspect.yml").read_text())
+    for job in wf["jobs"].values():  # every job that commits records signs them
+        steps = job["steps"]
+        writes = [s for s in steps if "--push" in s.get("run", "")]
+        assert writes
+        key = next(s for s in steps if s.get("name") == "Signing key")
+        assert key["env"]["SIGNING_KEY"] == "${{ secrets.PATROL_SIGNING_KEY }}"
+        assert "PATROL_SIGNING_KEY=" in key["run"] and "GITHUB_ENV" in key["run"]
+        assert all(steps.index(key) < steps.index(s) for s in writes)
+    gl = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text())
+    assert any("PATROL_SIGNING_KEY" in line for line in gl["default"]["before_script"])
+
+
+def test_the_ci_audit_command_parses_with_the_real_cli():
+    patrol = str(Path(sys.executable).parent / "patrol")
+    result = subprocess.run([patrol, "audit", "verify", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "--since" in result.stdout and "--format" in result.stdout

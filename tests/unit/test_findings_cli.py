@@ -13,7 +13,7 @@ import pytest
 from runner import archive
 from runner.findings import Finding, State
 from runner.findings import store as findings_store
-from tests.conftest import commit_all, copy_estate, git
+from tests.conftest import commit_all, copy_estate, git, patrol_commit
 
 ROOT = Path(__file__).resolve().parents[2]
 PATROL = str(Path(sys.executable).parent / "patrol")
@@ -40,8 +40,9 @@ def estate(tmp_path: Path) -> Path:
         finding("db-01", "sshd-config", "critical", State.OVERDUE, 4),
         finding("app-02", "drift", "medium", State.CLOSED, 168),
     ]}
-    findings_store.save(root, store)
     commit_all(root)
+    findings_store.save(root, store)
+    patrol_commit(root)
     return root
 
 
@@ -129,6 +130,8 @@ def _record(root: Path, checklist: str, finished: datetime, hosts: dict[str, obj
     body = {"format": "patrol/run-record/v1", "kind": "inspect", "run": run_id,
             "checklist": checklist, "finished": finished.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "previous": None, "hosts": hosts}
+    prev = archive.latest_record(root)  # chained, as a --no-commit run leaves it
+    body["previous"] = {"record": prev[0], "sha256": prev[1]} if prev else None
     data, _ = archive.seal(archive.dump_yaml(body))
     archive.atomic_write(root / archive.record_path(run_id, finished.year, finished.month), data)
 
@@ -140,8 +143,7 @@ def test_compliance_reports_each_late_checklist_once(estate):
     _record(estate, "weekly", now - timedelta(days=6),
             {**dict.fromkeys(names, "pass"), "db-02": {"reachable": False, "message": "x"}})
     _record(estate, "monthly", now - timedelta(days=20), dict.fromkeys(names, "pass"))
-    commit_all(estate, "records")
-    r = patrol(estate, "compliance")
+    r = patrol(estate, "compliance")  # commits the chained records with its own
     # weekly: db-02 was unreachable, so its last completed weekly run is missing
     assert r.returncode == 1, r.stdout + r.stderr
     assert "BREACH weekly" in r.stdout and "db-02 never" in r.stdout

@@ -22,7 +22,7 @@ from runner.commands import incidents as cmd
 from runner.errors import PatrolError
 from runner.findings import store as findings_store
 from runner.incidents import store
-from tests.conftest import git
+from tests.conftest import git, patrol_commit
 
 T0 = datetime(2026, 11, 25, 6, 15, tzinfo=UTC)  # Wednesday
 app = typer.Typer()  # the commands under test, without touching runner.cli's app
@@ -206,8 +206,7 @@ def test_findings_carry_the_hosts_owner_and_can_be_assigned(estate_repo: Path):
     f = Finding("web-01/daily.ssh", "check", "web-01", "daily", "ssh", "high", State.OPEN, T0,
                 T0 + timedelta(days=1), "run-1")
     findings_store.save(estate_repo, {f.id: f})
-    git(estate_repo, "add", "-A")
-    git(estate_repo, "commit", "-qm", "a finding")
+    patrol_commit(estate_repo)  # as a run would commit it: a record names the finding
     before = head(estate_repo)
     with pytest.raises(PatrolError, match="unknown finding"):
         findings_cmd.assign(estate_repo, "web-09/daily.ssh", "x@example.com", clock=clock())

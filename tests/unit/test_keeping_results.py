@@ -297,16 +297,22 @@ def test_findings_and_compliance_name_a_corrupt_file_too(estate):
 # -- the sweep -------------------------------------------------------------------------------
 
 
-def test_temp_files_and_foreign_files_are_never_swept(estate):
+def test_temp_files_are_never_swept_and_foreign_files_are_refused(estate):
     (estate / "reports/status").mkdir(parents=True)
     tmp = estate / "reports/status/.web-01.yaml.k2j3h4.tmp"
     tmp.write_text("host: web-01\nche")  # what a kill -9 mid-write leaves
-    (estate / "reports/notes.txt").write_text("mine\n")
     run = inspect(estate, "fake", ctx=context(estate), play=FakeFleet())
     committed = git(estate, "show", "--name-only", "--format=", "HEAD").split()
     assert sorted(committed) == sorted([run.record_path, "reports/status/web-01.yaml",
                                         "reports/status/web-02.yaml"])
     assert tmp.exists()
+    head = git(estate, "rev-parse", "HEAD")
+    (estate / "reports/notes.txt").write_text("mine\n")  # foreign: the tip is broken
+    fleet = FakeFleet()
+    with pytest.raises(PatrolError, match=r"reports/notes\.txt"):
+        inspect(estate, "fake", ctx=ctx_at(estate, T0 + timedelta(hours=1), "bbbbbb"),
+                play=fleet)
+    assert git(estate, "rev-parse", "HEAD") == head and fleet.plays == []  # nothing measured
 
 
 def test_a_record_left_staged_is_swept_like_an_untracked_one(estate):

@@ -124,41 +124,45 @@ def _commit_at(root: Path, message: str, at: datetime) -> None:
 
 def compliance_at(root: Path, at: datetime) -> None:
     """What `patrol compliance` does, at a past moment (the command keeps the real clock when
-    it commits): cadence breaches -> findings -> written and committed."""
-    from runner.archive import write_or_spool
+    it commits): cadence breaches -> findings -> a sealed record, committed."""
+    from runner.archive import Intent
     from runner.findings import store as findings_store
     from runner.findings.cadence import apply_breaches, cadence_breaches, expected, last_runs
     from runner.findings.policy import policy_of
-    from runner.run import commit, load_valid_estate
+    from runner.run import lock_and_load, record_findings
 
-    estate = load_valid_estate(root, at.date())
-    policy = policy_of(estate.service)
-    wanted = expected(estate)
-    breaches = cadence_breaches(wanted, last_runs(root, at, max(policy.cadence_limits.values())),
-                                at, policy)
-    store = findings_store.load(root)
-    moves = apply_breaches(store, breaches, sorted(wanted), at, policy)
-    run_id = f"compliance-{at:%Y%m%dT%H%M%SZ}"
-    changed = write_or_spool(root, findings_store.documents(store, {m.finding for m in moves}),
-                             run_id)
-    commit(root, changed, f"compliance: {len(breaches)} checklist(s) in breach", run_id)
+    ctx = _ctx(root, at, 0xC0)
+    with lock_and_load(ctx, Intent(), reaches_hosts=False) as opened:
+        policy = policy_of(opened.estate.service)
+        wanted = expected(opened.estate)
+        breaches = cadence_breaches(
+            wanted, last_runs(root, at, max(policy.cadence_limits.values())), at, policy)
+        store = findings_store.load(root)
+        moves = apply_breaches(store, breaches, sorted(wanted), at, policy)
+        record_findings(ctx, opened, "compliance", store, moves,
+                        f"compliance: {len(breaches)} checklist(s) in breach")
 
 
 def escalate_incidents_at(root: Path, at: datetime) -> None:
     """What `patrol findings escalate` does to incident clocks, at a past moment."""
+    from runner.archive import Intent
     from runner.incidents import escalation
     from runner.incidents import store as incident_store
     from runner.incidents.policy import calendars, dues
-    from runner.run import commit, load_valid_estate
+    from runner.run import lock_and_load, record_change
 
-    estate = load_valid_estate(root, at.date())
-    incidents = incident_store.load(root)
-    cals = calendars(estate)
-    alarms = escalation.escalate(incidents, cals, at, estate.service.escalation.warn_at / 100)
-    touched = [incidents[i] for i in sorted({a.incident for a in alarms})]
-    changed = incident_store.save(root, touched, {i.id: dues(i, cals, at) for i in touched})
-    commit(root, changed, f"escalate: {len(alarms)} incident clock(s)",
-           f"escalate-{at:%Y%m%dT%H%M%SZ}")
+    ctx = _ctx(root, at, 0xE5)
+    with lock_and_load(ctx, Intent(), reaches_hosts=False) as opened:
+        incidents = incident_store.load(root)
+        cals = calendars(opened.estate)
+        alarms = escalation.escalate(incidents, cals, at,
+                                     opened.estate.service.escalation.warn_at / 100)
+        touched = [incidents[i] for i in sorted({a.incident for a in alarms})]
+        changed = incident_store.save(root, touched, {i.id: dues(i, cals, at) for i in touched})
+        record_change(ctx, opened, "escalate", "escalate",
+                      {"incidents": [{"incident": a.incident, "clock": a.clock, "to": a.level}
+                                     for a in alarms]},
+                      changed, f"escalate: {len(alarms)} incident clock(s)")
 
 
 def build_month(dest: Path) -> Path:

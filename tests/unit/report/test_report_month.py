@@ -324,6 +324,40 @@ def test_the_hosts_read_line_by_line_are_the_hosts_the_records_say_were_reached(
                     if e == "pass" or (isinstance(e, dict) and e.get("reachable") is True)}
         assert reached == expected, path.name
         head.pop("sha256", None)
-        assert head == {k: v for k, v in full.items() if k not in ("hosts", "sha256")}
+        keys = list(full)
+        before = keys[:keys.index("hosts")] if "hosts" in keys else keys[:-1]  # not the seal
+        assert head == {k: full[k] for k in before}
     assert any("mon-01" not in split_record(p.read_bytes())[1] and "daily" in p.name
                for p in records)  # the unreachable days are seen
+
+
+def test_the_archive_section_is_the_audit_of_the_months_commits(report, month):
+    a = report.audit
+    assert a.tracked and a.breaks == [] and a.intact
+    runs = git(month, "log", "--first-parent", "--format=%(trailers:key=Patrol-Run,valueonly)",
+               "--", "reports").split()
+    november = [r for r in runs if r.startswith("202611")]
+    assert a.commits == len(november) == a.records  # a record in every Patrol commit
+    assert len(november) > 34
+
+
+def test_a_record_rewritten_later_is_a_break_in_that_months_report(month, tmp_path, estate):
+    import os
+
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(month), str(clone))
+    rec = sorted((clone / "reports" / "runs" / "2026" / "11").glob("*-daily-*.yaml"))[3]
+    rec.write_bytes(rec.read_bytes().replace(b"reachable: true", b"reachable: false", 1))
+    env = {"GIT_COMMITTER_DATE": "2026-11-30T12:00:00Z", "GIT_AUTHOR_DATE":
+           "2026-11-30T12:00:00Z"}  # a hand commit, dated in the month
+    os.environ.update(env)
+    try:
+        git(clone, "commit", "-q", "-am", "tidy a record")
+    finally:
+        for k in env:
+            del os.environ[k]
+    a = model.build(clone, estate, NOV).audit
+    assert a.tracked and not a.intact
+    assert any(b.path.endswith(rec.name) for b in a.breaks)
+    html = render(model.build(clone, estate, NOV), "html", "en")
+    assert rec.name in html

@@ -1,0 +1,184 @@
+"""The history of ``reports/`` as plain data, read with the git CLI in a few processes.
+
+One ``git log --raw`` lists every commit that touched ``reports/`` (first-parent order, oldest
+first) with its trailers and changed paths; one ``git cat-file --batch`` reads the blobs. The
+git CLI measured faster than GitPython's object model for this walk (``benchmarks/audit.py``):
+GitPython diffs each commit's trees in Python, the CLI does it in C.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import Exit, PatrolError
+
+TRAILER_KEYS = ("Patrol-Run", "Patrol-Estate", "Patrol-Record")
+_FIELDS = ("%H", "%P", "%an <%ae>", "%aI", "%s",
+           "%(trailers:only=true,unfold=true,separator=%x1d)")
+_FORMAT = "%x1e" + "%x1f".join(_FIELDS) + "%x1f"
+
+
+@dataclass(frozen=True)
+class Change:
+    status: str  # A, M, D, T
+    path: str  # relative to the estate root
+    blob: str  # the new blob (zeros when deleted)
+    old_blob: str
+
+
+@dataclass
+class Commit:
+    sha: str
+    parents: list[str]
+    author: str
+    date: str
+    subject: str
+    trailers: dict[str, str]
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def is_patrol(self) -> bool:
+        return all(k in self.trailers for k in TRAILER_KEYS)
+
+
+def git(root: Path, *args: str, input: bytes | None = None, check: bool = True) -> bytes:
+    """Run git in ``root``; a failure is one clear PatrolError."""
+    try:
+        proc = subprocess.run(["git", *args], cwd=root, input=input, capture_output=True,
+                              check=False)
+    except FileNotFoundError:
+        raise PatrolError("git is not installed", exit_code=Exit.ENVIRONMENT) from None
+    if check and proc.returncode != 0:
+        raise PatrolError(f"git {args[0]} failed: {proc.stderr.decode(errors='replace').strip()}",
+                          exit_code=Exit.FAILED)
+    return proc.stdout
+
+
+def prefix_of(root: Path) -> str:
+    """Where the estate root lies in its repository ("" at the top, else "sub/dir/")."""
+    out = git(root, "rev-parse", "--show-prefix").decode().strip()
+    return out
+
+
+def _trailers(text: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for line in text.replace("\x1d", "\n").splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip() in TRAILER_KEYS:
+            out[key.strip()] = value.strip()
+    return out
+
+
+def walk(root: Path, rev: str = "HEAD", since: str | None = None,
+         directory: str = "reports", first_parent: bool = True) -> list[Commit]:
+    """Commits on the first-parent line to ``rev`` that touched ``directory``, oldest first,
+    each with the paths it changed there (renames are shown as delete + add)."""
+    prefix = prefix_of(root)
+    span = f"{since}..{rev}" if since else rev
+    order = ["--first-parent"] if first_parent else []
+    raw = git(root, "log", *order, "--reverse", "--raw", "--no-renames", "--no-abbrev", "-z",
+              f"--format={_FORMAT}", span, "--", f"{prefix}{directory}")
+    commits: list[Commit] = []
+    for chunk in raw.split(b"\x1e")[1:]:
+        fields = chunk.split(b"\x1f")
+        sha, parents, author, date, subject, trailer_text = (f.decode(errors="replace")
+                                                              for f in fields[:6])
+        c = Commit(sha, parents.split(), author, date, subject, _trailers(trailer_text))
+        parts = fields[6].split(b"\0")
+        i = 0
+        while i < len(parts):
+            meta = parts[i].strip(b"\n")
+            if not meta.startswith(b":"):
+                i += 1
+                continue
+            _, _, old, new, status = meta.decode().split(" ")
+            path = parts[i + 1].decode(errors="surrogateescape")
+            if path.startswith(prefix):
+                c.changes.append(Change(status[0], path[len(prefix):], new, old))
+            i += 2
+        commits.append(c)
+    return commits
+
+
+class Blobs:
+    """Read many blobs through one ``git cat-file --batch`` process."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _batch(self, names: Iterable[str]) -> dict[str, bytes | None]:
+        """Object name (a sha, or ``<rev>:<path>``) -> its bytes, None when missing."""
+        wanted = sorted(set(names))
+        if not wanted:
+            return {}
+        out = git(self.root, "cat-file", "--batch",
+                  input="".join(f"{n}\n" for n in wanted).encode())
+        found: dict[str, bytes | None] = {}
+        pos = 0
+        for name in wanted:
+            eol = out.index(b"\n", pos)
+            header = out[pos:eol].split()
+            if header[-1] in (b"missing", b"ambiguous"):
+                found[name] = None
+                pos = eol + 1
+                continue
+            size = int(header[2])
+            found[name] = out[eol + 1:eol + 1 + size]
+            pos = eol + 1 + size + 1
+        return found
+
+    def read(self, shas: Iterable[str]) -> dict[str, bytes]:
+        """Blobs by sha (missing ones left out)."""
+        return {k: v for k, v in self._batch(shas).items() if v is not None}
+
+    def at(self, specs: Iterable[str]) -> dict[str, bytes | None]:
+        """Blobs named ``<rev>:<path>``; None when the path is not there."""
+        return self._batch(specs)
+
+
+def exists(root: Path, sha: str) -> bool:
+    return subprocess.run(["git", "cat-file", "-e", f"{sha}^{{commit}}"], cwd=root,
+                          capture_output=True).returncode == 0
+
+
+def is_ancestor(root: Path, ancestor: str, rev: str) -> bool:
+    return subprocess.run(["git", "merge-base", "--is-ancestor", ancestor, rev], cwd=root,
+                          capture_output=True).returncode == 0
+
+
+def resolve(root: Path, rev: str) -> str | None:
+    proc = subprocess.run(["git", "rev-parse", "--verify", "-q", f"{rev}^{{commit}}"], cwd=root,
+                          capture_output=True)
+    return proc.stdout.decode().strip() if proc.returncode == 0 else None
+
+
+def signatures(root: Path, shas: list[str], allowed_signers: Path) -> Iterator[tuple[str, str,
+                                                                                   str, str]]:
+    """(sha, %G? status, signer principal, key fingerprint) per commit, checked against the
+    given allowed-signers file by git's own machinery (``gpg.format=ssh``)."""
+    if not shas:
+        return
+    out = git(root, "-c", "gpg.format=ssh", "-c", f"gpg.ssh.allowedSignersFile={allowed_signers}",
+              "show", "-s", "--no-walk", "--format=%H%x1f%G?%x1f%GS%x1f%GK", *shas)
+    for line in out.decode(errors="replace").splitlines():
+        parts = line.split("\x1f")
+        if len(parts) == 4:
+            yield parts[0], parts[1], parts[2], parts[3]
+
+
+def worktree_changes(root: Path, directory: str = "reports") -> list[tuple[str, str]]:
+    """(porcelain status, estate-relative path) of uncommitted changes under ``directory``."""
+    prefix = prefix_of(root)
+    out = git(root, "status", "--porcelain", "-z", "--untracked-files=all", "--no-renames",
+              "--", directory)
+    items = []
+    for entry in out.split(b"\0"):
+        if not entry:
+            continue
+        text = entry.decode(errors="surrogateescape")
+        path = text[3:]
+        items.append((text[:2], path[len(prefix):] if path.startswith(prefix) else path))
+    return items

@@ -1,0 +1,229 @@
+"""The auditor's timeline, from Git alone: runs, finding transitions (with rectification
+times), waivers added / renewed / removed (author and the merge that brought them), upgrades
+and estate changes to a host. Every event names its commit."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from . import history
+from .files import RUNS, load_yaml
+from .verify import FINDINGS, record_head
+
+WAIVERS = "policies/waivers.yaml"
+
+
+@dataclass(frozen=True)
+class Event:
+    at: str
+    commit: str
+    kind: str  # run | finding | waiver | upgrade | estate
+    subject: str
+    text: str
+    author: str = ""
+    merge: str | None = None
+
+
+def _host_line(data: bytes, host: str) -> str | None:
+    """The host's entry in a record, as written (one line per host and checklist)."""
+    m = re.search(rb"^  " + re.escape(host.encode()) + rb":(.*(?:\n    .*)*)", data, re.M)
+    if not m:
+        return None
+    return " ".join(line.strip() for line in m.group(1).decode().splitlines()).strip()
+
+
+def _duration(start: Any, end: Any) -> str | None:
+    try:
+        a = datetime.fromisoformat(str(start).replace("Z", "+00:00"))
+        b = datetime.fromisoformat(str(end).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    hours = (b - a).total_seconds() / 3600
+    return f"{hours / 24:.1f} d" if hours >= 48 else f"{hours:.1f} h"
+
+
+def timeline(root: Path, *, rev: str = "HEAD", since: str | None = None, until: str | None = None,
+             hosts: set[str] | None = None, checklist: str | None = None,
+             estate_changes: bool = False) -> list[Event]:
+    events: list[Event] = []
+    commits = history.walk(root, rev) if history.resolve(root, rev) else []
+    blobs = history.Blobs(root)
+    wanted = [ch.blob for c in commits for ch in c.changes if ch.status == "A"
+              and ch.path.startswith(RUNS + "/")]
+    wanted += [ch.blob for c in commits for ch in c.changes if ch.status != "D"
+               and ch.path.startswith(FINDINGS)]
+    data = blobs.read(wanted)
+    for c in commits:
+        for ch in c.changes:
+            if ch.status != "A" or not ch.path.startswith(RUNS + "/"):
+                continue
+            raw = data.get(ch.blob, b"")
+            head = record_head(raw)
+            kind = str(head.get("kind", "?"))
+            at = str(head.get("finished") or head.get("started") or c.date)
+            name = str(head.get("checklist") or head.get("plan") or kind)
+            if checklist and head.get("checklist") not in (None, checklist):
+                continue
+            if hosts is None:
+                events.append(Event(at, c.sha, "run", name, f"{kind} {head.get('run')}: "
+                                    f"{json.dumps(head.get('summary'), sort_keys=True)}"))
+            else:
+                for h in sorted(hosts):
+                    line = _host_line(raw, h)
+                    if line is not None:
+                        events.append(Event(at, c.sha, "upgrade" if kind == "upgrade" else "run",
+                                            h, f"{kind} {name} {head.get('run')}: {line}"))
+            files = {p.path[len(FINDINGS):].removesuffix(".yaml"): p for p in c.changes
+                     if p.path.startswith(FINDINGS)}
+            for item in head.get("findings") or []:
+                fid = str(item.get("finding"))
+                subject = fid.split("/")[0]
+                if hosts is not None and subject not in hosts:
+                    continue
+                if checklist and f"/{checklist}." not in fid:
+                    continue
+                text = f"{fid}: {item.get('from') or 'new'} -> {item.get('to')}"
+                if item.get("from") == "waived" and item.get("to") == "open":
+                    text += " (waiver lapsed)"
+                doc = files.get(fid)
+                if item.get("to") == "closed" and doc is not None:
+                    f = load_yaml(data.get(doc.blob, b"")) or {}
+                    took = _duration(f.get("opened_at"), f.get("closed_at"))
+                    if took:
+                        text += f", rectified in {took}"
+                events.append(Event(at, c.sha, "finding", fid, text))
+    events += _waivers(root, hosts, checklist)
+    if estate_changes and hosts:
+        events += _estate(root, hosts)
+    events = [e for e in events if (not since or e.at >= since) and (not until or e.at <= until)]
+    return sorted(events, key=lambda e: (e.at, e.commit, e.kind, e.subject, e.text))
+
+
+def _merge_of(root: Path, sha: str) -> str | None:
+    """The merge commit that brought ``sha`` into the current branch (the PR's merge)."""
+    after = history.git(root, "rev-list", "--ancestry-path", "--merges", f"{sha}..HEAD",
+                        check=False).decode().split()
+    if not after:
+        return None
+    mainline = set(history.git(root, "rev-list", "--first-parent", "--merges", "HEAD",
+                               check=False).decode().split())
+    for m in reversed([m for m in after if m in mainline]):  # oldest first
+        if not history.is_ancestor(root, sha, f"{m}^1"):  # it came in by this merge's PR side
+            return m
+    return None
+
+
+def _waivers(root: Path, hosts: set[str] | None, checklist: str | None) -> list[Event]:
+    prefix = history.prefix_of(root)
+    raw = history.git(root, "log", "--reverse", "--format=%H%x1f%aI%x1f%an <%ae>",
+                      "--", f"{prefix}{WAIVERS}").decode().splitlines()
+    blobs = history.Blobs(root)
+    out: list[Event] = []
+    before: dict[str, dict[str, Any]] = {}
+    for line in raw:
+        sha, at, author = line.split("\x1f")
+        text = blobs.at([f"{sha}:{prefix}{WAIVERS}"]).get(f"{sha}:{prefix}{WAIVERS}")
+        try:
+            doc = load_yaml(text or b"") or {}
+        except Exception:
+            doc = {}
+        items = doc.get("waivers", doc) if isinstance(doc, dict) else doc
+        now: dict[str, dict[str, Any]] = {}
+        for w in items if isinstance(items, list) else []:
+            if isinstance(w, dict):
+                key = str(w.get("id") or f"{w.get('host') or w.get('hosts')}:{w.get('check')}")
+                now[key] = w
+        merge = _merge_of(root, sha)
+        for key in sorted(set(before) | set(now)):
+            old, new = before.get(key), now.get(key)
+            w = new or old or {}
+            subject = str(w.get("host") or w.get("hosts"))
+            if hosts is not None and w.get("host") not in hosts and not w.get("hosts"):
+                continue
+            if checklist and not str(w.get("check", "")).startswith(f"{checklist}/"):
+                continue
+            if old is None:
+                verb = f"added until {w.get('expires')} by {w.get('approved_by')}"
+            elif new is None:
+                verb = "removed"
+            elif old != new:
+                verb = (f"renewed until {new.get('expires')}" if old.get("expires") !=
+                        new.get("expires") else "changed")
+            else:
+                continue
+            out.append(Event(at, sha, "waiver", subject, f"waiver {w.get('check')} on "
+                             f"{subject}: {verb}", author, merge))
+        before = now
+    return out
+
+
+def _find_host(doc: Any, host: str) -> Any:
+    if isinstance(doc, dict):
+        if doc.get("name") == host:
+            return doc
+        if host in doc and isinstance(doc[host], dict):
+            return doc[host]
+        values = list(doc.values())
+    elif isinstance(doc, list):
+        values = doc
+    else:
+        return None
+    for v in values:
+        found = _find_host(v, host)
+        if found is not None:
+            return found
+    return None
+
+
+def _entry(data: bytes | None, host: str) -> Any:
+    try:
+        return _find_host(load_yaml(data or b"") or {}, host)
+    except Exception:
+        return None
+
+
+def _estate(root: Path, hosts: set[str]) -> list[Event]:
+    commits = history.walk(root, "HEAD", directory="inventory/hosts", first_parent=False)
+    blobs = history.Blobs(root)
+    out: list[Event] = []
+    for c in commits:
+        got = blobs.read([b for ch in c.changes for b in (ch.blob, ch.old_blob)])
+        for ch in c.changes:
+            for host in sorted(hosts):
+                old, new = _entry(got.get(ch.old_blob), host), _entry(got.get(ch.blob), host)
+                if old == new:
+                    continue
+                what = "added" if old is None else "removed" if new is None else ", ".join(
+                    sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k)))
+                out.append(Event(c.date, c.sha, "estate", host, f"{ch.path}: {what}",
+                                 c.author, _merge_of(root, c.sha)))
+    return out
+
+
+def _clean(text: str) -> str:
+    """Estate text reaches a terminal: control characters are shown, never obeyed."""
+    return re.sub(r"[\x00-\x1f\x7f\x9b]", lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def render(events: list[Event], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps({"events": [asdict(e) for e in events]}, indent=2) + "\n"
+    if fmt == "markdown":
+        lines = ["| when | commit | kind | subject | what | by |", "|---|---|---|---|---|---|"]
+        for e in events:
+            cells = [e.at, f"`{e.commit[:12]}`", e.kind, e.subject, e.text,
+                     e.author + (f" (merge `{e.merge[:12]}`)" if e.merge else "")]
+            lines.append("| " + " | ".join(_clean(c).replace("|", "\\|").replace("<", "&lt;")
+                                            for c in cells) + " |")
+        return "\n".join(lines) + "\n"
+    lines = []
+    for e in events:
+        by = f"  [{e.author}{', merge ' + e.merge[:12] if e.merge else ''}]" if e.author else ""
+        lines.append(_clean(f"{e.at}  {e.commit[:12]}  {e.kind:<8} {e.text}{by}"))
+    lines.append(f"{len(events)} event(s)")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,125 @@
+"""Verify the tip before a run appends to it, cheaply: from the last verified commit.
+
+The last commit ``verify`` found sound (and the chain's tip there) is kept in ``.git/`` (never
+in the estate, never pushed). A run verifies only the commits after it — in a fresh clone,
+the commits after the last Patrol commit — then the uncommitted files under ``reports/``:
+records an earlier run left (the spool, ``--no-commit`` upgrades) are fine if sealed and
+chained; anything else edited, deleted or added by hand is a break. When the cached commit is
+no longer an ancestor (a rebase, an amend, a reset), the whole history is verified again.
+The whole history is ``patrol audit verify``'s, in CI.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from . import history
+from .chain import record_hash, record_is_intact
+from .files import RUNS, atomic_write, is_temp
+from .verify import FINDINGS, Break, Tip, Verified, record_head, verify
+
+CACHE = "patrol-verified.json"
+WORKTREE = "(uncommitted)"
+
+
+def _cache_path(root: Path) -> Path:
+    return Path(history.git(root, "rev-parse", "--absolute-git-dir").decode().strip()) / CACHE
+
+
+def _read(root: Path) -> tuple[str, Tip] | None:
+    try:
+        doc = json.loads(_cache_path(root).read_text())
+        return str(doc["commit"]), Tip(doc.get("record"), doc.get("sha256"))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def remember(root: Path, commit: str, tip: Tip) -> None:
+    """Note ``commit`` as verified, with the chain's tip there."""
+    doc = {"commit": commit, "record": tip.path, "sha256": tip.sha256}
+    atomic_write(_cache_path(root), (json.dumps(doc, sort_keys=True) + "\n").encode())
+
+
+def advance(root: Path, parent: str | None, commit: str, tip: Tip) -> None:
+    """After Patrol's own commit on a verified parent, the new commit is verified too."""
+    cached = _read(root)
+    if cached is not None and parent is not None and cached[0] == parent:
+        remember(root, commit, tip)
+
+
+def check(root: Path, estate_ref: str | None = None) -> Verified:
+    """Verify the committed history since the last verified commit, then the working tree."""
+    head = history.resolve(root, "HEAD")
+    if head is None:
+        out = Verified()
+    else:
+        cached = _read(root)
+        if cached is not None and cached[0] == head:  # nothing committed since: no walk
+            out = Verified(head=head, tip=cached[1])
+        elif cached is not None and history.is_ancestor(root, cached[0], head):
+            out = verify(root, since=cached[0], tip=cached[1], estate_ref=estate_ref)
+        elif cached is None and (last := _last_patrol_commit(root, head)) is not None:
+            out = verify(root, since=last, estate_ref=estate_ref)  # a fresh clone
+        else:  # never a Patrol commit, or the verified commit was rewritten away
+            out = verify(root, estate_ref=estate_ref)
+        if out.ok and (cached is None or cached[0] != head):
+            remember(root, head, out.tip)
+    out.breaks.extend(_worktree(root, out.tip))
+    return out
+
+
+def _last_patrol_commit(root: Path, head: str) -> str | None:
+    """The newest commit that touched reports/ with a ``Patrol-Run`` trailer: where a clone
+    with no verified commit of its own starts (``patrol audit verify`` checks before it)."""
+    out = history.git(root, "log", "--first-parent", "-n", "1", "--format=%H",
+                      "--grep=^Patrol-Run: ", head, "--", f"{history.prefix_of(root)}reports")
+    return out.decode().strip() or None
+
+
+def _worktree(root: Path, tip: Tip) -> list[Break]:
+    """Uncommitted changes under reports/: only a --no-commit run's sealed, chained records
+    and the files they justify (a ``.NAME.XXXX.tmp`` a killed write left is no change)."""
+    breaks: list[Break] = []
+    changes = [(s, p) for s, p in history.worktree_changes(root) if not is_temp(p)]
+    new_records = sorted(p for s, p in changes if s[0] in "?A" and p.startswith(RUNS + "/"))
+    for status, path in changes:
+        if path.startswith(RUNS + "/") and status[0] not in "?A":
+            verb = "deleted" if "D" in status else "edited"
+            breaks.append(Break(WORKTREE, path, f"record {verb} since the last Patrol commit: "
+                                                "records are append-only"))
+    named: dict[str, str] = {}
+    heads = {p: (root / p).read_bytes() for p in new_records}
+    remaining = dict(heads)
+    cur = tip
+    while remaining:
+        found = next((p for p, d in sorted(remaining.items()) if _links(d, cur)), None)
+        if found is None:
+            for path in sorted(remaining):
+                breaks.append(Break(WORKTREE, path, "uncommitted record does not chain onto "
+                                                    f"the tip {cur.path}"))
+            break
+        path, data = found, remaining[found]
+        del remaining[path]
+        if not record_is_intact(data):
+            breaks.append(Break(WORKTREE, path, "seal does not match the record's bytes"))
+        for item in record_head(data).get("findings") or []:
+            if isinstance(item, dict) and item.get("finding"):
+                named[str(item["finding"])] = str(item.get("to"))
+        cur = Tip(path, record_hash(data))
+    for _status, path in changes:
+        if path.startswith(RUNS + "/"):
+            continue
+        if not new_records:
+            breaks.append(Break(WORKTREE, path, "changed under reports/ since the last Patrol "
+                                                "commit, by something other than Patrol"))
+        elif path.startswith(FINDINGS) and path[len(FINDINGS):].removesuffix(".yaml") not in named:
+            breaks.append(Break(WORKTREE, path, "finding changed without a record naming it"))
+    return breaks
+
+
+def _links(data: bytes, tip: Tip) -> bool:
+    prev = record_head(data).get("previous") or {}
+    if not prev:
+        return tip.path is None
+    return prev.get("record") == tip.path and prev.get("sha256") == tip.sha256

@@ -1,0 +1,106 @@
+"""`patrol audit verify`: prove nobody rewrote the archive; `patrol audit log` / `audit host`:
+the auditor's timeline, read from Git alone, every line naming its commit."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..errors import Exit, PatrolError
+
+
+def verify(root: Path, since: str | None, fmt: str) -> int:
+    """Exit 0 when the history of reports/ holds, 1 on any break (each named)."""
+    from ..archive import history
+    from ..archive.verify import verify as walk
+
+    if since is not None and history.resolve(root, since) is None:
+        raise PatrolError(f"--since {since!r}: unknown revision")
+    rev, estate_ref = _archive_rev(root)
+    if rev is None:
+        print("the archive branch does not exist yet: nothing to verify")
+        return int(Exit.OK)
+    result = walk(root, rev=rev, since=since, estate_ref=estate_ref)
+    if estate_ref is not None:  # the estate's own branch: nothing lands in its reports/ by hand
+        own = walk(root, rev="HEAD")
+        result.breaks[:0] = own.breaks
+        result.commits += own.commits
+        result.records += own.records
+        result.signed += own.signed
+    if fmt == "json":
+        print(json.dumps({"ok": result.ok, "head": result.head, "commits": result.commits,
+                          "records": result.records, "signed": result.signed,
+                          "tip": {"record": result.tip.path, "sha256": result.tip.sha256},
+                          "breaks": [b.as_dict() for b in result.breaks]}, indent=2))
+    else:
+        for b in result.breaks:
+            print(f"BREAK {b.text()}")
+        verdict = "intact" if result.ok else f"{len(result.breaks)} break(s)"
+        print(f"{result.commits} commit(s), {result.records} record(s), {result.signed} signed "
+              f"checked: {verdict}")
+    return int(Exit.OK if result.ok else Exit.FAILED)
+
+
+def _archive_rev(root: Path) -> tuple[str | None, str | None]:
+    """(the revision holding the records, the estate's revision when that is another branch).
+    Without an archive branch the records are in the estate's own history: (HEAD, None)."""
+    from ..archive import branch
+
+    name = branch.configured(root)
+    if name is None:
+        return "HEAD", None
+    return branch.rev(root, name), "HEAD"
+
+
+def log(root: Path, since: str | None, until: str | None, host: str | None,
+        checklist: str | None, fmt: str) -> int:
+    from ..archive.timeline import render, timeline
+
+    for flag, value in (("--since", since), ("--until", until)):
+        _date(flag, value)
+    hosts = _hosts(root, host) if host else None
+    rev, _ = _archive_rev(root)
+    events = timeline(root, rev=rev, since=since, until=until, hosts=hosts,
+                      checklist=checklist) if rev else []
+    print(render(events, fmt), end="")
+    return int(Exit.OK)
+
+
+def _date(flag: str, value: str | None) -> None:
+    """--since/--until compare with ISO times: anything else is a usage error, not a silently
+    empty timeline."""
+    from datetime import datetime
+
+    if value is None:
+        return
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise PatrolError(f"{flag} {value!r}: expected an ISO date like 2026-11-03 or "
+                          "2026-11-03T06:00:00Z") from None
+
+
+def host_log(root: Path, host: str, fmt: str) -> int:
+    from ..archive.timeline import render, timeline
+
+    rev, _ = _archive_rev(root)
+    events = timeline(root, rev=rev or "HEAD", hosts={host}, estate_changes=True)
+    print(render(events, fmt), end="")
+    return int(Exit.OK)
+
+
+def _hosts(root: Path, selector: str) -> set[str]:
+    """Host names a selector picks in the current estate (a plain name picks itself, so a
+    retired host's history is still there)."""
+    from ..clock import utc_now
+    from ..estate.selector import parse_selector
+    from ..run import load_valid_estate
+
+    if "=" not in selector and "*" not in selector and " " not in selector:
+        return {selector}
+    try:
+        sel = parse_selector(selector)
+    except ValueError as exc:
+        raise PatrolError(f"--host {selector!r}: {exc}") from None
+    estate = load_valid_estate(root, utc_now().date())
+    return {name for name, h in estate.hosts.items() if sel.matches(h)}
