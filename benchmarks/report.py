@@ -5,11 +5,13 @@ next to `patrol findings` over the same archive in the same run.
 
 Generates the estate as ``benchmarks/validate.py`` does (committed in a fresh Git repository),
 then writes 30 daily run records for November 2026 with the real record writer
-(``runner.archive.records.run_record`` sealed by ``runner.run.write_record``) and moves the
-findings with the real lifecycle (``runner.findings.apply_run``): each day about 2 % of the
-hosts fail a check, and a host's failures pass again a few days later. Then it times, as
-subprocesses (median of N): ``patrol report monthly 2026-11 --format html`` and ``patrol
-findings``. Targets: the report <= 3 s and its HTML <= 2 MB. Exits 1 when one is missed.
+(``runner.archive.records.run_record`` sealed by ``runner.run.write_record``), moves the
+findings with the real lifecycle (``runner.findings.apply_run``) and commits each day with
+``runner.run.commit`` (so the report's audit of the month walks 30 real commits): each day
+about 2 % of the hosts fail a check, and a host's failures pass again a few days later.
+Then it times, as subprocesses (median of N): ``patrol report monthly 2026-11 --format
+html`` and ``patrol findings``. Targets: the report <= 3 s and its HTML <= 2 MB. Exits 1
+when one is missed.
 """
 
 from __future__ import annotations
@@ -42,13 +44,15 @@ GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@
 
 def write_month(root: Path, n_checks: int) -> int:
     """30 daily records and the findings they move; returns the records' total bytes."""
+    from runner import archive
     from runner.archive.records import run_record
     from runner.findings import apply_run, context_of
     from runner.findings import store as findings_store
     from runner.results import HostResult, Result, Status, summarise
-    from runner.run import load_valid_estate, write_record
+    from runner.run import commit, load_valid_estate, write_record
 
     estate = load_valid_estate(root, date(2026, 11, 1))
+    estate_sha = archive.resolve_head(root)
     ctx = context_of(estate)
     hosts = sorted(estate.hosts)
     checks = [f"check-{i:02d}" for i in range(n_checks)]
@@ -87,13 +91,12 @@ def write_month(root: Path, n_checks: int) -> int:
                           summary=summarise(results), previous=previous,
                           extra={"findings": [{"finding": t.finding, "from": t.before,
                                                "to": t.after} for t in moves]})
-        rel, digest = write_record(root, run_id, at, body)
+        docs = findings_store.documents(store, {t.finding for t in moves})
+        rel, digest = write_record(root, run_id, at, body, docs)
+        commit(root, [rel, *docs], f"inspect(daily): day {day}", run_id, estate=estate_sha,
+               record=(rel, digest))
         previous = (rel, digest)
         size += (root / rel).stat().st_size
-    from runner import archive
-
-    for rel, data in findings_store.documents(store, set(store)).items():
-        archive.atomic_write(root / rel, data)
     return size
 
 
