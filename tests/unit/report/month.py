@@ -133,11 +133,12 @@ def compliance_at(root: Path, at: datetime) -> None:
 
     ctx = _ctx(root, at, 0xC0)
     with lock_and_load(ctx, Intent(), reaches_hosts=False) as opened:
+        records = opened.reports_root(ctx)
         policy = policy_of(opened.estate.service)
         wanted = expected(opened.estate)
         breaches = cadence_breaches(
-            wanted, last_runs(root, at, max(policy.cadence_limits.values())), at, policy)
-        store = findings_store.load(root)
+            wanted, last_runs(records, at, max(policy.cadence_limits.values())), at, policy)
+        store = findings_store.load(records)
         moves = apply_breaches(store, breaches, sorted(wanted), at, policy)
         record_findings(ctx, opened, "compliance", store, moves,
                         f"compliance: {len(breaches)} checklist(s) in breach")
@@ -153,19 +154,21 @@ def escalate_incidents_at(root: Path, at: datetime) -> None:
 
     ctx = _ctx(root, at, 0xE5)
     with lock_and_load(ctx, Intent(), reaches_hosts=False) as opened:
-        incidents = incident_store.load(root)
+        records = opened.reports_root(ctx)
+        incidents = incident_store.load(records)
         cals = calendars(opened.estate)
         alarms = escalation.escalate(incidents, cals, at,
                                      opened.estate.service.escalation.warn_at / 100)
         touched = [incidents[i] for i in sorted({a.incident for a in alarms})]
-        changed = incident_store.save(root, touched, {i.id: dues(i, cals, at) for i in touched})
+        changed = incident_store.save(records, touched,
+                                      {i.id: dues(i, cals, at) for i in touched})
         record_change(ctx, opened, "escalate", "escalate",
                       {"incidents": [{"incident": a.incident, "clock": a.clock, "to": a.level}
                                      for a in alarms]},
                       changed, f"escalate: {len(alarms)} incident clock(s)")
 
 
-def build_month(dest: Path) -> Path:
+def build_month(dest: Path, archive_branch: str | None = None) -> Path:
     from runner.commands import incidents
     from runner.inspect import inspect
     from runner.spares.runs import move_stock
@@ -177,6 +180,9 @@ def build_month(dest: Path) -> Path:
             CHECK.format(name=cadence.title(), cadence=cadence))
     (root / "policies" / "upgrades" / "db-agent.yaml").write_text(PLAN)
     (root / "policies" / "waivers.yaml").write_text("waivers: []\n")
+    if archive_branch:  # records on a records-only branch, the estate's branch untouched
+        with (root / "policies" / "service.yaml").open("a") as fh:
+            fh.write(f"archive: {{branch: {archive_branch}}}\n")
     commit_all(root)
     os.environ.setdefault("GIT_AUTHOR_NAME", "Test")  # patrol's own commits need an identity
     fleet = Fleet()
@@ -219,12 +225,12 @@ def build_month(dest: Path) -> Path:
                              clock=lambda: datetime(2026, 11, 9, 2, tzinfo=UTC))
             incidents.resolve(root, INCIDENT, "disk replaced", "wang.wei", None,
                               clock=lambda: datetime(2026, 11, 9, 3, tzinfo=UTC))
-        if d == 18:
+        if d == 18 and not archive_branch:  # both edit the estate: PRs, with an archive branch
             n += 1
             at = datetime(2026, 11, 18, 22, 0, tzinfo=UTC)
             upgrade(root, "db-agent", ctx=_ctx(root, at, n), play=fleet,
                     interrupt=lambda: False)
-        if d == 19:
+        if d == 19 and not archive_branch:
             n += 1
             at = datetime(2026, 11, 19, 10, 0, tzinfo=UTC)
             move_stock(_ctx(root, at, n), "use", "lenovo-psu-750w", "hz-dc1-cage", quantity=1,

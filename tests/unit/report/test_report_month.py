@@ -361,3 +361,22 @@ def test_a_record_rewritten_later_is_a_break_in_that_months_report(month, tmp_pa
     assert any(b.path.endswith(rec.name) for b in a.breaks)
     html = render(model.build(clone, estate, NOV), "html", "en")
     assert rec.name in html
+
+
+def test_with_an_archive_branch_the_report_reads_and_audits_that_branch(tmp_path):
+    root = build_month(tmp_path / "estate", archive_branch="patrol-archive")
+    assert not (root / "reports").exists()  # the estate's branch holds no records
+    estate = load_valid_estate(root, date(2026, 12, 1))
+    r = model.build(root, estate, NOV)
+    assert [c.done for c in r.inspections.cadences] == [29, 4, 1]
+    assert r.audit.tracked and r.audit.intact and r.audit.records > 34
+    assert r.incidents.opened >= 1 and r.findings.late
+    from runner.archive.branch import reports_root
+    from runner.commands import report as report_cmd
+
+    assert report_cmd.monthly(root, "2026-11", "html", "en", None, commit=True) == 0
+    records = reports_root(root)
+    assert (records / "reports" / "monthly" / "2026-11.html").exists()
+    assert not (root / "reports").exists()
+    assert "report: monthly 2026-11" in git(root, "log", "-1", "--format=%s", "patrol-archive")
+    assert model.build(root, estate, NOV).audit.intact  # and November still verifies
