@@ -25,6 +25,7 @@ from .commands import inventory as inventory_cmd
 from .commands import lab as lab_cmd
 from .commands import lifecycle as lifecycle_cmd
 from .commands import plan as plan_cmd
+from .commands import report as report_cmd
 from .commands import schema as schema_cmd
 from .commands import spares as spares_cmd
 from .commands import upgrade as upgrade_cmd
@@ -314,6 +315,52 @@ def lifecycle_check(now: NowOpt = None, commit: CommitOpt = True, push: PushOpt 
     _exit(lifecycle_cmd.check(root=_root(estate), now=now, commit=commit, push=push))
 
 
+# --- the monthly report (runner/commands/report.py) ------------------------------------------
+report_app = typer.Typer(no_args_is_help=True, help="The customer's monthly report and work plan.")
+
+
+class DocFormat(StrEnum):
+    html = "html"
+    markdown = "markdown"
+    json = "json"
+
+
+class Lang(StrEnum):
+    en = "en"
+    zh_CN = "zh-CN"
+
+
+MonthArg = Annotated[str, typer.Argument(help="The month, YYYY-MM.")]
+DocFormatOpt = Annotated[DocFormat, typer.Option("--format", "-f", help="Output format.")]
+LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the labels, dates and "
+                                       "numbers (estate text is shown as written).")]
+OutOpt = Annotated[Path | None, typer.Option("--out", help="Write here instead of stdout.")]
+
+
+@report_app.command("monthly")
+def report_monthly(
+    month: MonthArg, fmt: DocFormatOpt = DocFormat.html, lang: LangOpt = Lang.en,
+    out: OutOpt = None,
+    commit: Annotated[bool, typer.Option("--commit", help="Write reports/monthly/YYYY-MM."
+                                         "{html,md} and commit them as a sealed record.")] = False,
+    push: PushOpt = False, estate: EstateOpt = Path("."),
+) -> None:
+    """The month's report from the archive alone: inspections, findings, waivers, the monthly
+    assessment, upgrades, spare parts, and next month's work plan."""
+    _exit(report_cmd.monthly(root=_root(estate), month=month, fmt=fmt.value, lang=lang.value,
+                             out=out, commit=commit, push=push))
+
+
+@report_app.command("workplan")
+def report_workplan(month: MonthArg, fmt: DocFormatOpt = DocFormat.markdown,
+                    lang: LangOpt = Lang.en, out: OutOpt = None,
+                    estate: EstateOpt = Path(".")) -> None:
+    """The work plan for the month YYYY-MM alone: inspections by date, upgrade windows,
+    waivers, warranties and ends of life falling due, reorders."""
+    _exit(report_cmd.workplan(root=_root(estate), month=month, fmt=fmt.value, lang=lang.value,
+                              out=out))
+
+
 # --- the auditor's archive (runner/commands/audit.py) --------------------------------------
 audit_app = typer.Typer(no_args_is_help=True, help="The archive: verify it, read its timeline.")
 
@@ -359,6 +406,7 @@ def _add_subapps() -> None:
     app.add_typer(findings_app, name="findings")
     app.add_typer(spares_app, name="spares")
     app.add_typer(lifecycle_app, name="lifecycle")
+    app.add_typer(report_app, name="report")
     app.add_typer(lab_cmd.app, name="lab", help="The local test fleet of SSH hosts.")
     from . import cli_incidents
 

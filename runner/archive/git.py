@@ -8,6 +8,7 @@ import fcntl
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -335,6 +336,28 @@ def clone(source: Path, dest: Path) -> Path:
 def show_stat(root: Path, sha: str) -> str:
     """``git show --stat`` of a commit, for people reading the demo's output."""
     return str(_repo(root).git.show("--stat", "--format=medium", sha))
+
+
+def file_history(root: Path, rel: str) -> list[tuple[datetime, bytes]]:
+    """Every committed version of one file (root-relative), oldest first, with its commit
+    time: what the archive says the file was and since when (e.g. waivers granted)."""
+    import git
+
+    repo = _repo(root)
+    path = (Path(repo_subdir(root)) / rel).as_posix() if repo_subdir(root) else rel
+    try:
+        log = repo.git.log("--format=%H %ct", "--reverse", "--", path)
+    except git.GitCommandError:
+        return []
+    out: list[tuple[datetime, bytes]] = []
+    for line in log.splitlines():
+        sha, ts = line.split()
+        try:
+            data = repo.git.show(f"{sha}:{path}", stdout_as_string=False)
+        except git.GitCommandError:  # deleted in that commit
+            data = b""
+        out.append((datetime.fromtimestamp(int(ts), UTC), bytes(data)))
+    return out
 
 
 def init_repository(root: Path) -> None:

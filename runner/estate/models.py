@@ -484,6 +484,22 @@ class EquipmentPolicy(EstateModel):
     warranty: EquipmentFinding = EquipmentFinding(severity=Severity.low)
 
 
+class PenaltyPoints(EstateModel):
+    """The monthly assessment (月考核): points a month's report charges per penalised finding
+    (by its severity) and per breached clock."""
+
+    penalised: dict[Severity, int] = Field(
+        default_factory=lambda: {Severity.critical: 10, Severity.high: 5, Severity.medium: 2,
+                                 Severity.low: 1},
+        description="Points per finding that reached `penalised` in the month, per severity.")
+    cadence_breach: int = Field(default=5, ge=0, description="Points per checklist in breach "
+                                "of its cadence at a site in the month.")
+    response_breach: int = Field(default=3, ge=0, description="Points per incident whose "
+                                 "response clock was breached.")
+    on_site_breach: int = Field(default=5, ge=0, description="Points per incident whose "
+                                "on-site clock was breached.")
+
+
 class ArchivePolicy(EstateModel):
     """Where records go and what ``patrol audit verify`` demands of them."""
 
@@ -507,6 +523,7 @@ class ServicePolicy(EstateModel):
     service_hours: dict[Id, SiteHours] = Field(
         default={}, description="Per site id: '24x7' or service hours (the default is 24x7).")
     equipment: EquipmentPolicy = EquipmentPolicy()
+    penalties: PenaltyPoints = PenaltyPoints()
     archive: ArchivePolicy = ArchivePolicy()
 
 

@@ -193,6 +193,43 @@ def test_the_ci_check_commands_parse_with_the_real_cli():
             assert option in result.output
 
 
+def test_the_monthly_report_runs_on_the_first_for_the_month_before_and_is_kept():
+    wf = yaml.safe_load((ROOT / ".github" / "workflows" / "inspect.yml").read_text())
+    assert "45 6 1 * *" in [s["cron"] for s in wf[True]["schedule"]]  # the 1st: monthly
+    steps = wf["jobs"]["inspect"]["steps"]
+    step = next(s for s in steps if "patrol report monthly" in s.get("run", ""))
+    assert step["if"] == "${{ !cancelled() && steps.pick.outputs.checklist == 'monthly' }}"
+    assert '--commit --push' in step["run"]
+    month_line = next(line for line in step["run"].splitlines() if line.startswith("month="))
+    upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-artifact")
+                  and "monthly" in s["with"]["path"])
+    assert upload["with"]["path"] == "reports/monthly/${{ steps.report.outputs.month }}.html"
+    gl = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text())
+    job = gl["monthly-report"]
+    assert job["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "schedule" && '
+                                  '$PATROL_CHECKLIST == "monthly"'}]
+    script = "\n".join(job["script"])
+    assert month_line in script and "--commit --push" in script
+    assert job["artifacts"]["paths"] == ["monthly-report.html"]
+    # the month before, however many days the month had: run the line on a fixed "today"
+    for today, before in (("2026-03-01", "2026-02"), ("2027-01-01", "2026-12")):
+        line = month_line.replace("$(date -u +%Y-%m-01)", today)
+        out = subprocess.run(["bash", "-c", f"{line}; echo $month"], capture_output=True,
+                             text=True, check=True).stdout.strip()
+        assert out == before
+
+
+def test_the_ci_report_command_parses_with_the_real_cli():
+    from typer.testing import CliRunner
+
+    from runner.cli import app, report_app
+
+    if not any(g.typer_instance is report_app for g in app.registered_groups):
+        app.add_typer(report_app, name="report")
+    result = CliRunner().invoke(app, ["report", "monthly", "--help"])
+    assert result.exit_code == 0, result.output
+    for option in ("--lang", "--commit", "--push", "--format", "--out"):
+        assert option in result.output
 def test_the_archive_is_verified_on_every_pull_request_and_on_the_schedule():
     wf = yaml.safe_load((ROOT / ".github" / "workflows" / "audit.yml").read_text())
     on = wf[True]

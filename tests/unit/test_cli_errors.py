@@ -40,6 +40,9 @@ def patrol(estate_repo: Path):
     ["upgrade", "patrol-agent-1.1", "--now", "", "--estate", ESTATE],
     ["upgrade", "patrol-agent-1.1", "--now", "2020-01-01T00:00:00Z", "--estate", ESTATE],
     ["inspect"],
+    ["report", "monthly", "2026-11", "--lang", "fr", "--estate", ESTATE],
+    ["report", "monthly", "2026-11", "--format", "pdf", "--estate", ESTATE],
+    ["report", "monthly", "--estate", ESTATE],
 ])
 def test_usage_errors_exit_2_with_one_clean_message(patrol, args):
     r = patrol(*args)
@@ -59,6 +62,10 @@ def test_unknown_checklist_names_the_known_ones(patrol):
     ["inspect", "daily", "--junit", "/tmp", "--estate", ESTATE],
     ["findings", "--estate", "/tmp"],
     ["compliance", "--estate", "/tmp"],
+    ["report", "monthly", "2026-13", "--estate", ESTATE],
+    ["report", "monthly", "November", "--estate", ESTATE],
+    ["report", "workplan", "2026-1", "--estate", ESTATE],
+    ["report", "monthly", "2026-11", "--estate", "/tmp"],
 ])
 def test_more_usage_errors_never_trace_back(patrol, args):
     r = patrol(*args)

@@ -1,0 +1,110 @@
+"""`patrol report monthly YYYY-MM` and `patrol report workplan YYYY-MM`: the customer's monthly
+report and a month's work plan, from the archive alone.
+
+With ``--commit`` the monthly report is written to ``reports/monthly/YYYY-MM.{html,md}`` and
+committed as a sealed ``monthly-report`` record on the chain (the files' SHA-256 in it), on
+the run skeleton of ``runner/run.py``; ``--push`` pushes it, re-made on a moved tip.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ..errors import Exit, PatrolError
+
+MONTHLY_DIR = "reports/monthly"
+
+
+def _check(fmt: str, lang: str) -> None:
+    from ..report.i18n import check_lang
+    from ..report.render import FORMATS
+
+    if fmt not in FORMATS:
+        raise PatrolError(f"--format {fmt!r}: expected one of {', '.join(FORMATS)}")
+    check_lang(lang)
+
+
+def _estate(root: Path, today: date) -> Any:
+    from ..run import load_valid_estate
+
+    if not (root / "inventory").is_dir() and not (root / "policies").is_dir():
+        raise PatrolError(f"{root} is not an estate: it has neither inventory/ nor policies/")
+    return load_valid_estate(root, today)
+
+
+def _emit(text: str, out: Path | None) -> None:
+    if out is None:
+        print(text, end="")
+        return
+    from .. import archive
+
+    archive.atomic_write(out, text.encode("utf-8"))
+
+
+def monthly(root: Path, month: str, fmt: str, lang: str, out: Path | None, commit: bool = False,
+            push: bool = False) -> int:
+    from ..report import model, render
+    from ..report.period import Month
+
+    m = Month.parse(month)
+    _check(fmt, lang)
+    if commit:
+        return _commit(root, m, lang, push)
+    report = model.build(root, _estate(root, m.next().first), m)
+    _emit(render.render(report, fmt, lang), out)
+    return int(Exit.OK)
+
+
+def workplan(root: Path, month: str, fmt: str, lang: str, out: Path | None) -> int:
+    from ..report import render
+    from ..report import workplan as plan_mod
+    from ..report.period import Month
+
+    m = Month.parse(month)
+    _check(fmt, lang)
+    plan = plan_mod.build(_estate(root, m.first), m)
+    _emit(render.render_workplan(plan, fmt, lang), out)
+    return int(Exit.OK)
+
+
+def _commit(root: Path, m: Any, lang: str, push: bool) -> int:
+    """Write both files and a sealed record of them where the archive lives (the archive
+    branch's worktree when the service policy names one), commit (signed when a key is
+    configured) and push."""
+    from .. import archive
+    from ..archive.records import FORMAT
+    from ..report import model, render
+    from ..run import RunContext, begin, header, lock_and_load, write_record
+    from ..run import commit as commit_run
+
+    ctx = RunContext.here(root)
+    with lock_and_load(ctx, archive.Intent(push=push), reaches_hosts=False) as opened:
+        begun = begin(ctx, f"report-{m}", opened.started)
+        records = opened.reports_root(ctx)
+        report = model.build(root, opened.estate, m)
+        files = {f"{MONTHLY_DIR}/{m}.html": render.render(report, "html", lang),
+                 f"{MONTHLY_DIR}/{m}.md": render.render(report, "markdown", lang)}
+
+        def attempt() -> str:
+            body: dict[str, Any] = {"format": FORMAT, "kind": "monthly-report",
+                                    "run": begun.run_id}
+            body.update(header(ctx, begun, ctx.now(), {"month": str(m), "lang": lang}))
+            prev = archive.latest_record(records)
+            body["previous"] = {"record": prev[0], "sha256": prev[1]} if prev else None
+            body["files"] = {rel: "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+                             for rel, text in files.items()}
+            rel, digest = write_record(records, begun.run_id, begun.started, body,
+                                       {p: text.encode("utf-8") for p, text in files.items()})
+            print(f"record {rel}")
+            return commit_run(records, [rel, *files], f"report: monthly {m} ({lang})",
+                              begun.run_id, estate=begun.estate_commit, record=(rel, digest),
+                              sign=opened.signing_key)
+
+        sha = attempt()
+        if push:
+            sha = archive.push(records, attempt)
+        print(f"commit {sha}")
+    return int(Exit.OK)

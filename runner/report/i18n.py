@@ -1,0 +1,106 @@
+"""Languages: message catalogues and locale formatting.
+
+Labels are English msgids in the templates (jinja2's i18n extension); each other language has
+a gettext catalogue ``locale/<ll_CC>/LC_MESSAGES/patrol.po`` in the package. The ``.po`` is
+compiled in memory with Babel when a report is rendered, so nothing is built or fetched at
+install time. Dates, numbers, percentages and durations are formatted by Babel's CLDR data
+for the report's locale. Estate text is never translated: it is shown as written.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
+from pathlib import Path
+
+from ..errors import PatrolError
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+LANGUAGES = {"en": "en_GB", "zh-CN": "zh_Hans_CN"}  # --lang -> CLDR locale
+CATALOGUES = {"zh-CN": "zh_CN"}  # --lang -> catalogue directory (en: the msgids themselves)
+
+
+def check_lang(lang: str) -> str:
+    if lang not in LANGUAGES:
+        raise PatrolError(f"--lang {lang!r}: expected one of {', '.join(LANGUAGES)}")
+    return lang
+
+
+@cache
+def translations(lang: str) -> gettext.NullTranslations:
+    """The language's catalogue, compiled from its .po with Babel (English: the msgids)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    directory = CATALOGUES.get(check_lang(lang))
+    if directory is None:
+        return gettext.NullTranslations()
+    po = LOCALE_DIR / directory / "LC_MESSAGES" / "patrol.po"
+    with po.open("rb") as fh:
+        catalog = read_po(fh, locale=directory)
+    buf = io.BytesIO()
+    write_mo(buf, catalog)
+    buf.seek(0)
+    return gettext.GNUTranslations(buf)
+
+
+@dataclass(frozen=True)
+class Formats:
+    """Locale-aware formatting of the report's values, as jinja2 filters."""
+
+    lang: str
+
+    @property
+    def locale(self) -> str:
+        return LANGUAGES[self.lang]
+
+    def number(self, value: float | int | None) -> str:
+        from babel.numbers import format_decimal
+
+        return "–" if value is None else format_decimal(value, locale=self.locale)
+
+    def percent(self, value: float | None) -> str:
+        from babel.numbers import format_percent
+
+        return "–" if value is None else format_percent(value, "#,##0.0%", locale=self.locale)
+
+    def day(self, value: date | None) -> str:
+        from babel.dates import format_date
+
+        return "–" if value is None else format_date(value, "medium", locale=self.locale)
+
+    def month(self, year: int, month: int) -> str:
+        from babel.dates import format_skeleton
+
+        return format_skeleton("yMMMM", date(year, month, 1), locale=self.locale)
+
+    def weekday(self, value: date) -> str:
+        from babel.dates import format_date
+
+        return format_date(value, "EEE", locale=self.locale)
+
+    def moment(self, value: datetime | str | None) -> str:
+        from babel.dates import format_datetime
+
+        from ..clock import parse_iso
+
+        if value is None or value == "":
+            return "–"
+        if isinstance(value, str):
+            value = parse_iso(value)
+        return format_datetime(value, "medium", tzinfo=UTC, locale=self.locale) + " UTC"
+
+    def duration(self, value: timedelta | None) -> str:
+        from babel.dates import format_timedelta
+
+        if value is None:
+            return "–"
+        return format_timedelta(value, threshold=2, locale=self.locale)
+
+    def hours(self, value: float) -> str:
+        from babel.dates import format_timedelta
+
+        return format_timedelta(timedelta(hours=value), threshold=2, locale=self.locale)

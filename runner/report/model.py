@@ -1,0 +1,135 @@
+"""The monthly report as plain data: one field per section, built from the archive alone.
+
+``build`` reads the archive once (``sources``), then each section module computes its part;
+the previous month's headline figures come from the same functions over the same sources.
+Rendering (``render``) turns this into HTML, Markdown or JSON; nothing here formats text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from ..findings.cadence import expected as expected_checklists
+from ..findings.policy import policy_of
+from . import assessment, audit, charts, glance, incidents, inspections, spares, upgrades
+from . import findings as findings_section
+from . import sources as sources_mod
+from . import waivers as waivers_section
+from . import workplan as workplan_section
+from .period import Month
+
+
+@dataclass
+class MonthlyReport:
+    month: Month
+    contract: str
+    sites: list[tuple[str, str]]  # (id, name)
+    hosts: int
+    glance: list[glance.Figure]
+    inspections: inspections.Inspections
+    findings: findings_section.Findings
+    waivers: waivers_section.Waivers
+    assessment: assessment.Assessment
+    incidents: incidents.Incidents
+    upgrades: upgrades.Upgrades
+    spares: spares.Spares
+    audit: audit.Audit
+    workplan: workplan_section.WorkPlan
+    charts: dict[str, charts.Chart]
+
+
+def _headline(src: sources_mod.Sources, month: Month, estate: Any, limits: dict[str, timedelta],
+              expected: dict[str, tuple[str, list[str]]]
+              ) -> tuple[dict[str, Any], tuple[Any, Any, Any, Any, Any]]:
+    ins = inspections.build(src, month, expected, limits)
+    fnd = findings_section.build(src.findings, month)
+    inc = incidents.build(src.incidents, month)
+    ass = assessment.build(fnd.events, estate.hosts, estate.service.penalties, inc.breaches)
+    upg = upgrades.build(src.of("upgrade", month))
+    due = sum(c.due for c in ins.cadences)
+    values = {
+        "runs_done": sum(c.done for c in ins.cadences) if due else None,
+        "pass_rate": ins.pass_rate,
+        "findings_opened": fnd.opened, "findings_closed": fnd.closed,
+        "still_open": fnd.still_open, "late_closes": len(fnd.late),
+        "penalty_points": ass.total, "hosts_upgraded": upg.hosts_upgraded,
+    }
+    return values, (ins, fnd, ass, upg, inc)
+
+
+def _charts(ins: inspections.Inspections, fnd: findings_section.Findings,
+            month: Month) -> dict[str, charts.Chart]:
+    rate = charts.pass_rate([(d.day.day, d.rate) for d in ins.daily])
+    weeks = []
+    for first, last in month.weeks():
+        opened = sum(1 for e in fnd.events if e.event in ("opened", "reopened")
+                     and first <= e.at.date() <= last)
+        closed = sum(1 for e in fnd.events if e.event == "closed"
+                     and first <= e.at.date() <= last)
+        label = str(first.day) if first == last else f"{first.day}–{last.day}"
+        weeks.append((label, opened, closed))
+    weekly = charts.paired_bars(weeks, ("opened", "closed"))
+    hours = [(r.severity, (r.median or timedelta(0)).total_seconds() / 3600,
+              (r.p90 or timedelta(0)).total_seconds() / 3600) for r in fnd.rectification]
+    rect = charts.paired_bars(hours, ("median", "p90"))
+    return {"pass_rate": rate, "weekly": weekly, "rectification": rect}
+
+
+def build(root: Path, estate: Any, month: Month) -> MonthlyReport:
+    """``root``: the estate's checkout; its archive is read where the service policy keeps it
+    (the archive branch's worktree, or ``root`` itself)."""
+    from ..archive.branch import reports_root
+
+    src = sources_mod.load(reports_root(root), month, waivers_from=root)
+    policy = policy_of(estate.service)
+    expected = expected_checklists(estate)
+    now, (ins, fnd, ass, upg, inc) = _headline(src, month, estate, policy.cadence_limits, expected)
+    before, _ = _headline(src, month.previous(), estate, policy.cadence_limits, expected)
+    return MonthlyReport(
+        month=month,
+        contract=str(estate.service.contract or ""),
+        sites=[(s, str(estate.sites[s].name)) for s in sorted(estate.sites)],
+        hosts=len(estate.hosts),
+        glance=glance.figures(now, before),
+        inspections=ins,
+        findings=fnd,
+        waivers=waivers_section.build(src.waiver_history, estate.waivers, month),
+        assessment=ass,
+        incidents=inc,
+        upgrades=upg,
+        spares=spares.build(estate, src.of("spares-movement"), month),
+        audit=audit.build(audit.verify_month(root, month)),
+        workplan=workplan_section.build(estate, month.next()),
+        charts=_charts(ins, fnd, month),
+    )
+
+
+def plain(value: Any) -> Any:
+    """The report as JSON-ready data: dataclasses as dicts, dates and durations as text."""
+    if isinstance(value, Month):
+        return str(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        for name in dir(type(value)):  # derived figures (properties) belong in the data too
+            if isinstance(getattr(type(value), name, None), property) and name != "plot":
+                out[name] = plain(getattr(value, name))
+        return out
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, datetime):
+        from ..clock import iso
+
+        return iso(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    if isinstance(value, float):
+        return round(value, 4)
+    return value

@@ -1,0 +1,78 @@
+"""A calendar month in UTC: the report's period. Records carry UTC timestamps, so a month is
+``[first day 00:00Z, first day of the next month 00:00Z)``; a week starts on Monday (the day
+the CI templates run the weekly checklist)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from ..errors import PatrolError
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+@dataclass(frozen=True, order=True)
+class Month:
+    year: int
+    month: int
+
+    @classmethod
+    def parse(cls, text: str) -> Month:
+        """``YYYY-MM`` or one clean usage error."""
+        m = _MONTH.match(text.strip())
+        if not m or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1970:
+            raise PatrolError(f"month {text!r}: expected YYYY-MM, e.g. 2026-11")
+        return cls(int(m.group(1)), int(m.group(2)))
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def first(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def last(self) -> date:
+        return self.next().first - timedelta(days=1)
+
+    @property
+    def start(self) -> datetime:
+        return datetime(self.year, self.month, 1, tzinfo=UTC)
+
+    @property
+    def end(self) -> datetime:
+        """The first instant after the month."""
+        return self.next().start
+
+    def next(self) -> Month:
+        return Month(self.year + self.month // 12, self.month % 12 + 1)
+
+    def previous(self) -> Month:
+        return Month(self.year - (self.month == 1), (self.month - 2) % 12 + 1)
+
+    def days(self) -> list[date]:
+        return [self.first + timedelta(days=i) for i in range(self.last.day)]
+
+    def contains(self, at: datetime | date) -> bool:
+        if isinstance(at, datetime):
+            return self.start <= at < self.end
+        return self.first <= at <= self.last
+
+    def mondays(self) -> list[date]:
+        return [d for d in self.days() if d.weekday() == 0]
+
+    def weeks(self) -> list[tuple[date, date]]:
+        """Monday-to-Sunday weeks clipped to the month, in order (the first may be short)."""
+        out: list[tuple[date, date]] = []
+        day = self.first
+        while day <= self.last:
+            end = min(day + timedelta(days=6 - day.weekday()), self.last)
+            out.append((day, end))
+            day = end + timedelta(days=1)
+        return out
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
