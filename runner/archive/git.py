@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Exit, PatrolError
+from ..escape import terminal
 from .chain import check_record
 from .files import REPORTS, RUNS, is_temp, read_yaml_file
 
@@ -205,6 +206,9 @@ def commit(root: Path, paths: Iterable[str], summary: str, body_trailers: dict[s
     leftovers = sweepable(root)
     full = sorted({(rel_root / p).as_posix() for p in [*paths, *leftovers]})
     repo.git.add("-A", "--", *full)
+    # free text (a --reason, a --to) must not forge trailers or recolour `git log`: one line,
+    # control characters shown
+    summary = terminal(" ".join(str(summary).split()))
     message = f"{summary}\n\n{trailers(body_trailers)}\n"
     env = {}
     reader = repo.config_reader()

@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ..escape import markdown, markdown_code
 from . import history
 from .files import RUNS, load_yaml
 from .verify import FINDINGS, record_head
@@ -206,8 +207,10 @@ def _estate(root: Path, hosts: set[str]) -> list[Event]:
 
 
 def _clean(text: str) -> str:
-    """Estate text reaches a terminal: control characters are shown, never obeyed."""
-    return re.sub(r"[\x00-\x1f\x7f\x9b]", lambda m: f"\\x{ord(m.group()):02x}", text)
+    """Estate text reaches a terminal: control and bidi characters are shown, never obeyed."""
+    from ..escape import terminal
+
+    return terminal(text)
 
 
 def render(events: list[Event], fmt: str) -> str:
@@ -216,10 +219,11 @@ def render(events: list[Event], fmt: str) -> str:
     if fmt == "markdown":
         lines = ["| when | commit | kind | subject | what | by |", "|---|---|---|---|---|---|"]
         for e in events:
-            cells = [e.at, f"`{e.commit[:12]}`", e.kind, e.subject, e.text,
-                     e.author + (f" (merge `{e.merge[:12]}`)" if e.merge else "")]
-            lines.append("| " + " | ".join(_clean(c).replace("|", "\\|").replace("<", "&lt;")
-                                            for c in cells) + " |")
+            by = markdown(e.author) + (f" (merge {markdown_code(e.merge[:12])})" if e.merge
+                                       else "")
+            cells = [markdown(e.at), markdown_code(e.commit[:12]), markdown(e.kind),
+                     markdown(e.subject), markdown(e.text), by]
+            lines.append("| " + " | ".join(cells) + " |")
         return "\n".join(lines) + "\n"
     lines = []
     for e in events:

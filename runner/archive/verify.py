@@ -85,7 +85,12 @@ def _named_findings(head: dict[str, Any]) -> dict[str, str]:
     for item in head.get("findings") or []:
         if isinstance(item, dict) and item.get("finding"):
             out[str(item["finding"])] = str(item.get("to"))
+    if isinstance(head.get("finding"), str):  # one finding's own step (an assignment)
+        out.setdefault(head["finding"], str(head["to"]) if head.get("to") else UNCHANGED)
     return out
+
+
+UNCHANGED = "(unchanged)"  # a record that names a finding without moving its state
 
 
 def _named_incidents(head: dict[str, Any]) -> set[str]:
@@ -181,6 +186,8 @@ def verify(root: Path, *, rev: str = "HEAD", since: str | None = None,
     wanted = [ch.blob for c in commits for ch in c.changes
               if ch.status != "D" and (ch.path.startswith(RUNS + "/") or
                                        ch.path.startswith(FINDINGS))]
+    wanted += [ch.old_blob for c in commits for ch in c.changes  # for steps that keep state
+               if ch.old_blob and ch.status != "A" and ch.path.startswith(FINDINGS)]
     data = blobs.read(wanted)
     prefix = history.prefix_of(root)
     with tempfile.TemporaryDirectory(prefix="patrol-verify-") as tmp:
@@ -298,6 +305,12 @@ def _check_commit(root: Path, c: history.Commit, data: dict[str, bytes], out: Ve
             add(Break(c.sha, ch.path, "finding changed without a record naming it"))
             continue
         state = _state_of(data.get(ch.blob)) if ch.status != "D" else None
+        if named[fid] == UNCHANGED:
+            was = _state_of(data.get(ch.old_blob)) if ch.old_blob else None
+            if state != was:
+                add(Break(c.sha, ch.path, f"finding moved from {was} to {state}, the record "
+                                          "does not move it"))
+            continue
         if state != named[fid]:
             add(Break(c.sha, ch.path, f"finding is {state}, the record moves it to {named[fid]}"))
 

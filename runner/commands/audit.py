@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from ..errors import Exit, PatrolError
+from ..escape import terminal
 
 
 def verify(root: Path, since: str | None, fmt: str) -> int:
@@ -34,7 +35,7 @@ def verify(root: Path, since: str | None, fmt: str) -> int:
                           "breaks": [b.as_dict() for b in result.breaks]}, indent=2))
     else:
         for b in result.breaks:
-            print(f"BREAK {b.text()}")
+            print(f"BREAK {terminal(b.text())}")
         verdict = "intact" if result.ok else f"{len(result.breaks)} break(s)"
         print(f"{result.commits} commit(s), {result.records} record(s), {result.signed} signed "
               f"checked: {verdict}")

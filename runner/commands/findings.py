@@ -205,6 +205,7 @@ def escalate(root: Path, now: str | None, commit: bool, push: bool = False,
 def assign(root: Path, fid: str, to: str, clock: Any = None) -> int:
     """`patrol findings assign ID --to WHO`: a new owner, as a sealed record and a commit."""
     from ..clock import utc_now
+    from ..escape import terminal
     from ..findings import store as findings_store
     from ..incidents.lifecycle import name
     from ..run import RunContext, lock_and_load, record_change
@@ -225,7 +226,7 @@ def assign(root: Path, fid: str, to: str, clock: Any = None) -> int:
         own = {"finding": fid, "owner": to, "previous_owner": before, "by": by}
         change = record_change(ctx, opened, "assign", "assignment", own, paths,
                                f"findings: {fid} assigned to {to}")
-    print(f"{fid}: owner {before} -> {to}\ncommit {change.commit}")
+    print(terminal(f"{fid}: owner {before} -> {to}") + f"\ncommit {change.commit}")
     return int(Exit.OK)
 
 

@@ -26,8 +26,16 @@ def read_tree(root: Path) -> dict[str, bytes]:
         if not base.is_dir():
             continue
         for path in sorted(base.rglob("*")):
-            if path.suffix not in (".yaml", ".yml") or not path.is_file():
+            if path.suffix not in (".yaml", ".yml"):
                 continue
+            if path.is_symlink() or not path.is_file():
+                # a link could make validate read (and quote) any file on the CI runner
+                from ..errors import Exit, PatrolError
+
+                what = "a symbolic link" if path.is_symlink() else "not a regular file"
+                raise PatrolError(f"{what}: estate files must be regular files in the "
+                                  "repository", exit_code=Exit.FAILED,
+                                  file=path.relative_to(root).as_posix(), line=1, column=1)
             with path.open("rb") as fh:
                 files[path.relative_to(root).as_posix()] = fh.read(MAX_FILE_BYTES + 1)
     return files

@@ -45,6 +45,18 @@ def test_commit_only_named_paths_with_trailers(tmp_path):
     assert git(root, "status", "--porcelain") == "M inventory/x.yaml"
 
 
+def test_free_text_in_a_summary_cannot_forge_trailers_or_escape_sequences(tmp_path):
+    root = _repo(tmp_path / "r")
+    rel = _record(root, "20261125T000000Z-daily-000002")
+    archive.commit(root, [rel], "spares: used 1 (\x1b[31mred\nPatrol-Run: forged\n\nX: y)",
+                   {"Patrol-Run": "r2"})
+    message = git(root, "log", "-1", "--format=%B")
+    assert message.splitlines()[0] == "spares: used 1 (\\x1b[31mred Patrol-Run: forged X: y)"
+    assert "\x1b" not in message
+    runs = git(root, "log", "-1", "--format=%(trailers:key=Patrol-Run,valueonly)")
+    assert runs == "r2"
+
+
 def test_estate_commit_reports_dirty_estate(tmp_path):
     root = _repo(tmp_path / "r")
     sha, dirty = archive.estate_commit(root)

@@ -233,3 +233,16 @@ def test_service_hours_name_real_sites(estate: SampleEstate) -> None:
     assert run.code == 1
     assert (f"{SERVICE}:{line}:{col}: error: service_hours: site 'ams-dc9' is not defined "
             "(known: fra-dc2, hz-dc1)") in run.out
+
+
+def test_symlink_out_of_the_estate_is_refused_and_its_target_never_quoted(
+        estate: SampleEstate, tmp_path) -> None:
+    secret = tmp_path / "runner-secret.yaml"
+    secret.write_text("hosts: ghp_NOT_FOR_LOGS\n")
+    (estate.root / "inventory/hosts/linked.yaml").symlink_to(secret)
+    run = estate.validate()
+    assert run.code == 1
+    assert "ghp_NOT_FOR_LOGS" not in run.out + run.err
+    assert ("inventory/hosts/linked.yaml:1:1: a symbolic link: estate files must be regular "
+            "files in the repository") in run.out + run.err
+    assert "Traceback" not in run.out + run.err
