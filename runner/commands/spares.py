@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from ..errors import Exit, PatrolError
 
 if TYPE_CHECKING:
+    from ..run import EstateEdit
     from ..spares.runs import Outcome
 
 
@@ -43,18 +44,29 @@ def run(root: Path, site: str | None, fmt: str, today: date | None = None) -> in
 
 
 def move(root: Path, action: str, part: str, depot: str, quantity: int, reason: str,
-         host: str | None, commit: bool) -> int:
+         host: str | None, commit: bool, push: bool = False) -> int:
     from ..run import RunContext
     from ..spares.runs import move_stock
 
     out = move_stock(RunContext.here(root), action, part, depot, quantity=quantity,
-                     reason=reason, host=host, commit=commit)
+                     reason=reason, host=host, commit=commit, push=push)
     m = out.movement
     assert m is not None
     print(f"{m.part} at {m.depot}: {m.before} → {m.after}; record {out.record}")
     if out.commit:
         print(f"commit {out.commit}")
+    if out.estate_edit is not None:
+        print(estate_edit_note(out.estate_edit, push))
     return int(Exit.OK)
+
+
+def estate_edit_note(edit: EstateEdit, pushed: bool) -> str:
+    """Where an estate edit went when records live on the archive branch: its own branch,
+    for an engineer to open a pull request from."""
+    where = "pushed" if pushed else "committed locally (push it, or run with --push)"
+    return (f"estate edit {edit.commit[:12]} on branch {edit.branch} (from "
+            f"{edit.base[:12]}), {where}: open a pull request from {edit.branch} to merge "
+            f"{', '.join(sorted(edit.files))}")
 
 
 def check(root: Path, now: str | None, commit: bool, push: bool = False) -> int:
