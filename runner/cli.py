@@ -235,12 +235,14 @@ def upgrade(
                                         "nothing (Ansible check mode).")] = False,
     now: NowOpt = None,
     commit: Annotated[bool, typer.Option("--commit/--no-commit", help="Commit records.")] = True,
+    push: Annotated[bool, typer.Option(help="With an archive branch: push the record to it and "
+                                       "the inventory edit's own branch, for a PR.")] = False,
     lab: LabOpt = False,
     estate: EstateOpt = Path("."),
 ) -> None:
     """Run an upgrade plan in its window, wave by wave: pre-checks, apt, post-checks, halt."""
     _exit(upgrade_cmd.run(root=_root(estate), plan=plan, check=check, now=now, commit=commit,
-                          lab=lab))
+                          lab=lab, push=push))
 
 
 # --- spare parts and equipment lifecycle (runner/commands/spares.py, lifecycle.py) --------

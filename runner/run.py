@@ -371,6 +371,13 @@ class EstateEdit:
         return {"branch": self.branch, "base": self.base, "commit": self.commit,
                 "files": sorted(self.files)}
 
+    def describe(self, pushed: bool) -> str:
+        """The line a command prints: where the edit is, and that it needs a pull request."""
+        where = "pushed" if pushed else "committed locally (push it, or run with --push)"
+        return (f"estate edit {self.commit[:12]} on branch {self.branch} (from "
+                f"{self.base[:12]}), {where}: open a pull request from {self.branch} to "
+                f"merge {', '.join(sorted(self.files))}")
+
 
 def estate_edit_refusal(ctx: RunContext, opened: Opened, push: bool) -> None:
     """Before anything changes: an estate edit on its own branch starts from the estate

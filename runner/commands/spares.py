@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from ..errors import Exit, PatrolError
 
 if TYPE_CHECKING:
-    from ..run import EstateEdit
     from ..spares.runs import Outcome
 
 
@@ -56,17 +55,9 @@ def move(root: Path, action: str, part: str, depot: str, quantity: int, reason: 
     if out.commit:
         print(f"commit {out.commit}")
     if out.estate_edit is not None:
-        print(estate_edit_note(out.estate_edit, push))
+        print(out.estate_edit.describe(pushed=push))
     return int(Exit.OK)
 
-
-def estate_edit_note(edit: EstateEdit, pushed: bool) -> str:
-    """Where an estate edit went when records live on the archive branch: its own branch,
-    for an engineer to open a pull request from."""
-    where = "pushed" if pushed else "committed locally (push it, or run with --push)"
-    return (f"estate edit {edit.commit[:12]} on branch {edit.branch} (from "
-            f"{edit.base[:12]}), {where}: open a pull request from {edit.branch} to merge "
-            f"{', '.join(sorted(edit.files))}")
 
 
 def check(root: Path, now: str | None, commit: bool, push: bool = False) -> int:

@@ -18,7 +18,7 @@ from ..errors import Exit
 
 
 def run(root: Path, plan: str, check: bool, now: str | None, commit: bool,
-        lab: bool = False) -> int:
+        lab: bool = False, push: bool = False) -> int:
     from ..clock import utc_now
     from ..progress import Progress
     from ..run import trusted_moment
@@ -36,7 +36,7 @@ def run(root: Path, plan: str, check: bool, now: str | None, commit: bool,
     mode = "check mode, nothing changes" if check else "upgrading"
     progress.text(f"upgrade {plan}: {mode}...")
     result = upgrade(root, plan, now=clock, check=check, commit=commit, say=progress.text,
-                     connections=connections(lab))
+                     connections=connections(lab), push=push)
     if check:
         if result.exit_code == Exit.OK:
             progress.text("check: every host would upgrade cleanly; nothing was changed")
@@ -49,4 +49,6 @@ def run(root: Path, plan: str, check: bool, now: str | None, commit: bool,
     progress.text(f"record {result.record_path} sha256:{result.record_sha256[:16]}")
     if result.commit:
         progress.text(f"commit {result.commit}")
+    if result.estate_edit is not None:
+        progress.text(result.estate_edit.describe(pushed=push and commit))
     return result.exit_code

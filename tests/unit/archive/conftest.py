@@ -34,11 +34,13 @@ def clone(remote: Path, dest: Path) -> Path:
     return dest
 
 
-@pytest.fixture
-def remote(tmp_path: Path) -> Path:
+def make_remote(tmp_path: Path, extra: dict[str, str] | None = None) -> Path:
+    """The bare remote, its main the sample estate (plus ``extra`` files: path -> text)."""
     src = copy_estate(tmp_path / "estate")
     with (src / "policies/service.yaml").open("a") as fh:
         fh.write("archive:\n  branch: patrol-archive\n")
+    for rel, text in (extra or {}).items():
+        (src / rel).write_text(text)
     commit_all(src)
     bare = tmp_path / "remote.git"
     git(tmp_path, "init", "-q", "--bare", "-b", "main", str(bare))
@@ -47,3 +49,8 @@ def remote(tmp_path: Path) -> Path:
     hook.write_text(HOOK)
     hook.chmod(0o755)
     return bare
+
+
+@pytest.fixture
+def remote(tmp_path: Path) -> Path:
+    return make_remote(tmp_path)

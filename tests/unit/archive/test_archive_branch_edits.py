@@ -8,8 +8,10 @@ from pathlib import Path
 
 import yaml
 
+from runner.upgrade.run import upgrade
 from tests.conftest import git
-from tests.unit.archive.conftest import clone, patrol
+from tests.unit.archive.conftest import clone, make_remote, patrol
+from tests.unit.upgrade.test_upgrade_run import NOW, PLAN, fleet
 
 STOCK = "inventory/spares.yaml"
 
@@ -102,3 +104,49 @@ def test_an_estate_edit_over_uncommitted_changes_is_refused_before_anything_chan
     assert r.returncode == 2 and "uncommitted changes" in r.stderr
     assert git(a, "for-each-ref", "refs/heads/patrol/") == ""
     assert "patrol-archive" not in git(remote, "branch")
+
+
+def test_an_upgrade_puts_the_inventory_edit_on_its_own_branch_and_the_record_on_the_archive(
+        tmp_path: Path):
+    remote = make_remote(tmp_path, {"policies/upgrades/test.yaml": PLAN})
+    main = git(remote, "rev-parse", "main")
+    a = clone(remote, tmp_path / "a")
+    fake = fleet()
+    run = upgrade(a, "test", now=lambda: NOW, env={}, play=fake, interrupt=lambda: False,
+                  push=True)
+    assert run.exit_code == 0 and run.estate_edit is not None
+    assert git(remote, "rev-parse", "main") == main
+    assert git(a, "status", "--porcelain") == "" and git(a, "rev-parse", "HEAD") == main
+    branch = run.estate_edit.branch
+    assert branch == f"patrol/estate/{run.run_id}"
+    assert git(remote, "rev-parse", f"{branch}~1") == main
+    # the four upgraded hosts' declared versions, and nothing else, on the edit's branch
+    diff = git(remote, "diff", "-U0", main, branch).splitlines()
+    changed = [ln for ln in diff if ln[:1] in "+-" and ln[:3] not in ("+++", "---")]
+    assert sorted(changed) == sorted(['-      patrol-agent: "1.0.0-1"',
+                                      '+      patrol-agent: "1.1.0-1"'] * 4)
+    assert sorted(git(remote, "diff", "--name-only", main, branch).splitlines()) == \
+        sorted(run.inventory_files) == ["inventory/hosts/fra-dc2.yaml",
+                                        "inventory/hosts/hz-dc1.yaml"]
+    files = git(remote, "ls-tree", "-r", "--name-only", "patrol-archive").splitlines()
+    assert files == [run.record_path]
+    record = _record(remote, run.run_id)
+    assert record["kind"] == "upgrade" and record["estate"]["commit"] == main
+    assert record["estate_edit"] == {"branch": branch, "base": main,
+                                     "commit": git(remote, "rev-parse", branch),
+                                     "files": sorted(run.inventory_files)}
+    assert git(remote, "rev-parse", "patrol-archive") == run.commit
+    v = patrol(a, "audit", "verify", "--format", "json")
+    assert v.returncode == 0 and json.loads(v.stdout)["records"] == 1, v.stdout + v.stderr
+
+
+def test_an_upgrade_that_changes_no_version_makes_no_estate_branch(tmp_path: Path):
+    remote = make_remote(tmp_path, {"policies/upgrades/test.yaml": PLAN})
+    a = clone(remote, tmp_path / "a")
+    every = {"app-01", "app-02", "web-01", "web-02"}
+    run = upgrade(a, "test", now=lambda: NOW, env={}, play=fleet(not_ready=every),
+                  interrupt=lambda: False, push=True)
+    assert run.result == "completed" and run.estate_edit is None
+    assert run.inventory_files == []  # every host skipped by its pre-check: nothing to follow
+    assert git(remote, "for-each-ref", "refs/heads/patrol/") == ""
+    assert "estate_edit" not in _record(remote, run.run_id)
