@@ -34,11 +34,14 @@ def clone(remote: Path, dest: Path) -> Path:
     return dest
 
 
-def make_remote(tmp_path: Path, extra: dict[str, str] | None = None) -> Path:
+def make_remote(tmp_path: Path, extra: dict[str, str] | None = None,
+                require_signatures: bool = False) -> Path:
     """The bare remote, its main the sample estate (plus ``extra`` files: path -> text)."""
     src = copy_estate(tmp_path / "estate")
     with (src / "policies/service.yaml").open("a") as fh:
         fh.write("archive:\n  branch: patrol-archive\n")
+        if require_signatures:
+            fh.write("  require_signatures: true\n")
     for rel, text in (extra or {}).items():
         (src / rel).write_text(text)
     commit_all(src)

@@ -4,6 +4,7 @@ the record on the archive branch, main never pushed to, and verify still whole."
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import yaml
@@ -150,3 +151,28 @@ def test_an_upgrade_that_changes_no_version_makes_no_estate_branch(tmp_path: Pat
     assert run.inventory_files == []  # every host skipped by its pre-check: nothing to follow
     assert git(remote, "for-each-ref", "refs/heads/patrol/") == ""
     assert "estate_edit" not in _record(remote, run.run_id)
+
+
+def test_with_signatures_required_the_edit_and_the_record_are_both_signed(tmp_path: Path):
+    from runner.run import RunContext
+    from runner.spares.runs import move_stock
+    from tests.unit.archive.test_audit_verify import keypair
+
+    key, pub = keypair(tmp_path, "patrol")
+    signers = f"patrol@example.com {pub}\n"
+    remote = make_remote(tmp_path, {"policies/allowed_signers": signers},
+                         require_signatures=True)
+    a = clone(remote, tmp_path / "a")
+    ctx = RunContext.here(a, env={"PATROL_SIGNING_KEY": str(key)})
+    out = move_stock(ctx, "receive", "hpe-psu-500w", "hz-dc1-cage", quantity=2,
+                     reason="PO-9", host=None, commit=True, push=True)
+    assert out.estate_edit is not None
+    (tmp_path / "signers").write_text(signers)
+    for sha in (out.estate_edit.commit, out.commit):
+        ok = subprocess.run(["git", "-c", f"gpg.ssh.allowedSignersFile={tmp_path / 'signers'}",
+                             "verify-commit", str(sha)], cwd=remote, capture_output=True,
+                            text=True)
+        assert ok.returncode == 0 and "Good" in ok.stderr, ok.stderr
+    v = patrol(a, "audit", "verify", "--format", "json")
+    doc = json.loads(v.stdout)
+    assert v.returncode == 0 and doc["records"] == 1 and doc["signed"] == 1, v.stdout
