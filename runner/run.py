@@ -20,6 +20,10 @@ A run is made in one order, here and nowhere else:
    over the record, the write (spooled in ``.git/`` when it fails), and the signed commit
    with its ``Patrol-*`` trailers. Every kind of run goes through these (``record_findings``
    for runs that only move findings): every Patrol commit adds a record.
+5. With an archive branch, a run that edits the estate (an upgrade, a stock movement) commits
+   the edit on its own branch for a PR (``edit_on_branch``), never on the estate's branch,
+   and its record names that branch (``with_estate_edit``); ``estate_edit_refusal`` checks
+   before anything changes that the edit can be made that way.
 
 Time you can trust: a record's times are the machine's clock. ``--now`` moves the clock for
 previews and tests, so ``trusted_moment`` refuses a ``--now`` more than ``DRIFT`` from the
@@ -377,6 +381,19 @@ class EstateEdit:
         return (f"estate edit {self.commit[:12]} on branch {self.branch} (from "
                 f"{self.base[:12]}), {where}: open a pull request from {self.branch} to "
                 f"merge {', '.join(sorted(self.files))}")
+
+
+def with_estate_edit(body: dict[str, Any], edit: EstateEdit | None) -> dict[str, Any]:
+    """The record body with ``estate_edit`` right after ``estate`` (in the header, which
+    ``patrol audit log`` reads without the per-host part); unchanged without an edit."""
+    if edit is None:
+        return body
+    out: dict[str, Any] = {}
+    for key, value in body.items():
+        out[key] = value
+        if key == "estate":
+            out["estate_edit"] = edit.entry()
+    return out
 
 
 def estate_edit_refusal(ctx: RunContext, opened: Opened, push: bool) -> None:

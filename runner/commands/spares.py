@@ -3,7 +3,9 @@
 
 Exit codes: 0 every commitment covered (or the movement/check done and nothing short);
 1 a commitment is short, the estate is invalid, or a use asks for more than the depot holds;
-2 a bad request (unknown part, depot, host or site; quantity below 1; empty reason).
+2 a bad request (unknown part, depot, host or site; quantity below 1; empty reason; with an
+archive branch, an estate with uncommitted changes; ``--push`` without an archive branch).
+With an archive branch the movement's edit goes on its own branch, printed for a PR.
 """
 
 from __future__ import annotations

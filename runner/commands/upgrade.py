@@ -4,7 +4,8 @@ Exit codes: 0 every targeted host whose window is open was upgraded (or already 
 planned versions; hosts of a site whose window is closed wait for a later run); 1 anything
 less — no targeted host's window is open (nothing ran; the message says when it opens), the
 plan halted, a host failed, was unreachable or was skipped by a pre-check; 2 an unknown plan
-or bad ``--now``; 3 another patrol run holds the checkout; 130 interrupted (recorded and
+or bad ``--now``, with an archive branch an estate with uncommitted changes, ``--push``
+without one; 3 another patrol run holds the checkout; 130 interrupted (recorded and
 committed). ``--check`` changes nothing on hosts or in the archive (it also
 previews outside the window): 0 when every host would upgrade cleanly, 1 otherwise.
 """

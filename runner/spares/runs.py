@@ -28,6 +28,7 @@ from ..run import (
     lock_and_load,
     push_edit,
     sealed_record,
+    with_estate_edit,
     write_record,
 )
 from ..run import commit as commit_run
@@ -98,8 +99,8 @@ def _move_on_branches(ctx: RunContext, opened: Opened, begun: Begun, m: Movement
         body = records.movement_record(m, begun.run_id, header(ctx, begun, ctx.now(),
                                                                {"action": m.action}),
                                        archive.latest_record(records_dir))
-        body["estate_edit"] = edit.entry()
-        out.record, digest = write_record(records_dir, begun.run_id, begun.started, body)
+        out.record, digest = write_record(records_dir, begun.run_id, begun.started,
+                                          with_estate_edit(body, edit))
         return commit_run(records_dir, [out.record], m.summary(), begun.run_id,
                           estate=begun.estate_commit, record=(out.record, digest),
                           sign=opened.signing_key)

@@ -51,6 +51,7 @@ from ..run import (
     lock_and_load,
     push_edit,
     require_secrets,
+    with_estate_edit,
     write_record,
 )
 from ..run import commit as commit_run
@@ -384,9 +385,8 @@ def _record(rc: RunContext, opened: Opened, run: UpgradeRun, plan: Any, begun: B
 
     def attempt() -> str:
         header = run_header(rc, begun, finished, {"plan": run.plan})
-        body = upgrade_record(run, plan, header, archive.latest_record(records))
-        if run.estate_edit is not None:
-            body["estate_edit"] = run.estate_edit.entry()
+        body = with_estate_edit(upgrade_record(run, plan, header,
+                                               archive.latest_record(records)), run.estate_edit)
         run.record_path, run.record_sha256 = write_record(records, run.run_id, begun.started,
                                                           body)
         if not commit:

@@ -80,6 +80,9 @@ def test_spares_use_and_receive_push_the_edit_to_its_own_branch_and_the_record_t
     assert second["previous"]["record"].endswith(f"{run}.yaml")  # one chain
     v = patrol(b, "audit", "verify", "--format", "json")
     assert v.returncode == 0 and json.loads(v.stdout)["records"] == 2, v.stdout + v.stderr
+    log = patrol(b, "audit", "log").stdout  # the auditor's timeline names both branches
+    assert f"estate edit on branch {use_branch}" in log
+    assert f"estate edit on branch {receive_branch}" in log
 
 
 def test_without_push_the_edit_branch_and_record_stay_local(remote: Path, tmp_path: Path):
@@ -133,6 +136,7 @@ def test_an_upgrade_puts_the_inventory_edit_on_its_own_branch_and_the_record_on_
     assert files == [run.record_path]
     record = _record(remote, run.run_id)
     assert record["kind"] == "upgrade" and record["estate"]["commit"] == main
+    assert list(record).index("estate_edit") < list(record).index("hosts")  # in the header
     assert record["estate_edit"] == {"branch": branch, "base": main,
                                      "commit": git(remote, "rev-parse", branch),
                                      "files": sorted(run.inventory_files)}
