@@ -349,9 +349,9 @@ def _inventory_follows(rc: RunContext, opened: Opened, begun: Begun, run: Upgrad
             (scratch / rel).write_bytes(data)
         written, done = update_inventory(scratch, changes)
         files = {rel: (scratch / rel).read_bytes() for rel in written}
-    run.inventory_files, run.inventory_changes = written, done
-    if files:
+    if files:  # the record lists the files only once the branch holds them
         run.estate_edit = edit_on_branch(rc, opened, begun, files, commit_summary(run))
+    run.inventory_files, run.inventory_changes = written, done
     return written
 
 
