@@ -2,10 +2,11 @@
 at least ``min_days`` more days.
 
 The probe returns notAfter and the host's current time (no openssl binary needed), so
-the judge reads no clock. The value is the notAfter date (stable from run to run); fewer
-than ``min_days`` days left fails, exactly ``min_days`` passes (like ``openssl x509
--checkend``). A missing file fails. The reason counts whole days, and hours under three
-days ("2 days 23 hours left", "expired 2026-01-05 (1 day 4 hours ago)").
+the judge reads no clock. The value is the notAfter date (stable from run to run); it
+passes only with more than ``min_days`` days left: a certificate that ends within them, or
+exactly at their end, fails, as ``openssl x509 -checkend`` says "will expire" then. A
+missing file fails. The reason counts whole days, and hours under three days ("2 days 23
+hours left", "expired 2026-01-05 (1 day 4 hours ago)").
 
 ```yaml
 - id: lab-certificate
@@ -49,7 +50,6 @@ def judge(measured: Measured, params: Params, host: HostLike | None = None) -> R
     if measured.get("subject"):
         value["subject"] = measured["subject"]
     seconds_left = not_after - now
-    days = seconds_left / 86400
     date = iso(not_after)[:10]
     if seconds_left < 0:
         return Result(
@@ -59,7 +59,8 @@ def judge(measured: Measured, params: Params, host: HostLike | None = None) -> R
         f"{params.path} expires {date} ({duration(seconds_left)} left, "
         f"minimum {plural(params.min_days, 'day')})"
     )
-    return Result(Status.FAIL if days < params.min_days else Status.PASS, value, text)
+    within = seconds_left <= params.min_days * 86400  # openssl: notAfter <= now + N expires
+    return Result(Status.FAIL if within else Status.PASS, value, text)
 
 
 KIND = Kind(NAME, Params, measure, judge, __doc__ or "")

@@ -537,13 +537,17 @@ def judge_cert(not_after, now=NOW, min_days=30):
     return certificate_expiry.judge(measured, params, StubHost())
 
 
-def test_certificate_exactly_min_days_left_passes():
+def test_certificate_ending_exactly_at_min_days_fails_as_openssl_checkend_says():
     result = judge_cert(NOW + 30 * DAY)
-    assert result.status is Status.PASS
+    assert result.status is Status.FAIL
     assert result.value == {"not_after": "2027-02-14T08:00:00Z", "subject": "lab"}
     assert result.reason == (
         "/etc/ssl/patrol/lab.pem expires 2027-02-14 (30 days left, minimum 30 days)"
     )
+
+
+def test_certificate_one_second_beyond_min_days_passes():
+    assert judge_cert(NOW + 30 * DAY + 1).status is Status.PASS
 
 
 def test_certificate_one_second_short_fails():
