@@ -235,12 +235,14 @@ def upgrade(
                                         "nothing (Ansible check mode).")] = False,
     now: NowOpt = None,
     commit: Annotated[bool, typer.Option("--commit/--no-commit", help="Commit records.")] = True,
+    push: Annotated[bool, typer.Option(help="With an archive branch: push the record to it and "
+                                       "the inventory edit's own branch, for a PR.")] = False,
     lab: LabOpt = False,
     estate: EstateOpt = Path("."),
 ) -> None:
     """Run an upgrade plan in its window, wave by wave: pre-checks, apt, post-checks, halt."""
     _exit(upgrade_cmd.run(root=_root(estate), plan=plan, check=check, now=now, commit=commit,
-                          lab=lab))
+                          lab=lab, push=push))
 
 
 # --- spare parts and equipment lifecycle (runner/commands/spares.py, lifecycle.py) --------
@@ -251,6 +253,9 @@ ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (ticket, fault, de
 DepotOpt = Annotated[str, typer.Option("--depot", help="The depot the part moves at.")]
 PushOpt = Annotated[bool, typer.Option(help="Push the commit (re-made on a moved tip, never "
                                             "forced).")]
+
+EditPushOpt = Annotated[bool, typer.Option(help="With an archive branch: push the record to "
+                                               "it and the estate edit's own branch, for a PR.")]
 
 
 @spares_app.callback(invoke_without_command=True)
@@ -271,22 +276,22 @@ def spares_use(
     host: Annotated[str, typer.Option("--host", help="The host it went into.")],
     reason: ReasonOpt,
     quantity: Annotated[int, typer.Option(help="How many.")] = 1,
-    commit: CommitOpt = True, estate: EstateOpt = Path("."),
+    commit: CommitOpt = True, push: EditPushOpt = False, estate: EstateOpt = Path("."),
 ) -> None:
     """Take parts out of a depot for a host: edit inventory/spares.yaml, record, commit."""
     _exit(spares_cmd.move(root=_root(estate), action="use", part=part, depot=depot, host=host,
-                          quantity=quantity, reason=reason, commit=commit))
+                          quantity=quantity, reason=reason, commit=commit, push=push))
 
 
 @spares_app.command("receive")
 def spares_receive(
     part: Annotated[str, typer.Argument(help="The part received.")], depot: DepotOpt,
     quantity: Annotated[int, typer.Option(help="How many arrived.")], reason: ReasonOpt,
-    commit: CommitOpt = True, estate: EstateOpt = Path("."),
+    commit: CommitOpt = True, push: EditPushOpt = False, estate: EstateOpt = Path("."),
 ) -> None:
     """Add parts received at a depot: edit inventory/spares.yaml, record, commit."""
     _exit(spares_cmd.move(root=_root(estate), action="receive", part=part, depot=depot,
-                          host=None, quantity=quantity, reason=reason, commit=commit))
+                          host=None, quantity=quantity, reason=reason, commit=commit, push=push))
 
 
 @spares_app.command("check")

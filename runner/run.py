@@ -20,6 +20,10 @@ A run is made in one order, here and nowhere else:
    over the record, the write (spooled in ``.git/`` when it fails), and the signed commit
    with its ``Patrol-*`` trailers. Every kind of run goes through these (``record_findings``
    for runs that only move findings): every Patrol commit adds a record.
+5. With an archive branch, a run that edits the estate (an upgrade, a stock movement) commits
+   the edit on its own branch for a PR (``edit_on_branch``), never on the estate's branch,
+   and its record names that branch (``with_estate_edit``); ``estate_edit_refusal`` checks
+   before anything changes that the edit can be made that way.
 
 Time you can trust: a record's times are the machine's clock. ``--now`` moves the clock for
 previews and tests, so ``trusted_moment`` refuses a ``--now`` more than ``DRIFT`` from the
@@ -357,11 +361,77 @@ def record_findings(ctx: RunContext, opened: Opened, kind: str, store: dict[str,
     return record_change(ctx, opened, kind, kind, own, changed, summary).commit
 
 
-def refuse_estate_edit_on_archive_branch(opened: Opened, what: str) -> None:
-    """A run that edits the estate commits the edit with its record; with an archive branch
-    the two belong to different branches, and the estate edit needs a PR: refuse up front."""
-    if opened.records is not None:
-        raise PatrolError(f"{what} edits the estate and commits it with its record; with "
-                          "archive.branch set in policies/service.yaml that is not supported: "
-                          "run it with --no-commit and open a PR for the estate change",
-                          exit_code=Exit.USAGE)
+@dataclass(frozen=True)
+class EstateEdit:
+    """An estate edit committed on its own branch for a PR (with an archive branch): the
+    record names the branch, the estate commit it edits (``base``) and its commit."""
+
+    branch: str
+    base: str
+    commit: str
+    files: list[str]
+
+    def entry(self) -> dict[str, Any]:
+        return {"branch": self.branch, "base": self.base, "commit": self.commit,
+                "files": sorted(self.files)}
+
+    def describe(self, pushed: bool) -> str:
+        """The line a command prints: where the edit is, and that it needs a pull request."""
+        where = "pushed" if pushed else "committed locally (push it, or run with --push)"
+        return (f"estate edit {self.commit[:12]} on branch {self.branch} (from "
+                f"{self.base[:12]}), {where}: open a pull request from {self.branch} to "
+                f"merge {', '.join(sorted(self.files))}")
+
+
+def with_estate_edit(body: dict[str, Any], edit: EstateEdit | None) -> dict[str, Any]:
+    """The record body with ``estate_edit`` right after ``estate`` (in the header, which
+    ``patrol audit log`` reads without the per-host part); unchanged without an edit."""
+    if edit is None:
+        return body
+    out: dict[str, Any] = {}
+    for key, value in body.items():
+        out[key] = value
+        if key == "estate":
+            out["estate_edit"] = edit.entry()
+    return out
+
+
+def estate_edit_refusal(ctx: RunContext, opened: Opened, push: bool) -> None:
+    """Before anything changes: an estate edit on its own branch starts from the estate
+    commit and must carry Patrol's edit and no more; ``--push`` without an archive branch
+    would push the protected-or-not estate branch, which is the user's to push."""
+    if opened.records is None:
+        if push:
+            raise PatrolError("--push needs archive.branch in policies/service.yaml (the "
+                              "estate edit then goes on its own branch for a PR); without it "
+                              "push the commit yourself", exit_code=Exit.USAGE)
+        return
+    sha, dirty = archive.estate_commit(ctx.root)
+    if sha is None or dirty:
+        raise PatrolError("the estate has uncommitted changes (or no commit): the estate edit "
+                          "goes on its own branch from the estate commit; commit or discard "
+                          "them first (or use --no-commit)", exit_code=Exit.USAGE)
+
+
+def edit_on_branch(ctx: RunContext, opened: Opened, begun: Begun, files: Mapping[str, bytes],
+                   summary: str) -> EstateEdit:
+    """Commit the run's estate edit (``files``: estate-root-relative path -> bytes, made from
+    ``begun.estate_commit``) on ``patrol/estate/<run-id>``: main is protected, so the edit
+    reaches it by a PR, while the record goes on the archive branch."""
+    from .archive import estate_branch
+
+    assert begun.estate_commit is not None  # estate_edit_refusal saw to it
+    branch = estate_branch.branch_name(begun.run_id)
+    message = (f"{summary}\n\nThe estate edit of Patrol run {begun.run_id}; its record is on "
+               "the archive branch. Merge it by pull request.\n\n"
+               + archive.trailers({"Patrol-Run": begun.run_id,
+                                   "Patrol-Estate": begun.estate_commit}) + "\n")
+    sha = estate_branch.commit_edit(ctx.root, begun.estate_commit, files, branch, message,
+                                    opened.signing_key)
+    return EstateEdit(branch, begun.estate_commit, sha, list(files))
+
+
+def push_edit(ctx: RunContext, edit: EstateEdit) -> None:
+    from .archive import estate_branch
+
+    estate_branch.push(ctx.root, edit.branch)

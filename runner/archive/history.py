@@ -8,6 +8,7 @@ GitPython diffs each commit's trees in Python, the CLI does it in C.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -44,11 +45,13 @@ class Commit:
         return all(k in self.trailers for k in TRAILER_KEYS)
 
 
-def git(root: Path, *args: str, input: bytes | None = None, check: bool = True) -> bytes:
-    """Run git in ``root``; a failure is one clear PatrolError."""
+def git(root: Path, *args: str, input: bytes | None = None, check: bool = True,
+        env: dict[str, str] | None = None) -> bytes:
+    """Run git in ``root`` (``env``: added to this process's environment); a failure is one
+    clear PatrolError."""
     try:
         proc = subprocess.run(["git", *args], cwd=root, input=input, capture_output=True,
-                              check=False)
+                              check=False, env={**os.environ, **env} if env else None)
     except FileNotFoundError:
         raise PatrolError("git is not installed", exit_code=Exit.ENVIRONMENT) from None
     if check and proc.returncode != 0:

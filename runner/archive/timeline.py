@@ -70,9 +70,13 @@ def timeline(root: Path, *, rev: str = "HEAD", since: str | None = None, until: 
             name = str(head.get("checklist") or head.get("plan") or kind)
             if checklist and head.get("checklist") not in (None, checklist):
                 continue
+            edit = head.get("estate_edit")
             if hosts is None:
-                events.append(Event(at, c.sha, "run", name, f"{kind} {head.get('run')}: "
-                                    f"{json.dumps(head.get('summary'), sort_keys=True)}"))
+                text = (f"{kind} {head.get('run')}: "
+                        f"{json.dumps(head.get('summary'), sort_keys=True)}")
+                if isinstance(edit, dict):  # where main is protected: the edit's own branch
+                    text += f"; estate edit on branch {edit.get('branch')}"
+                events.append(Event(at, c.sha, "run", name, text))
             else:
                 for h in sorted(hosts):
                     line = _host_line(raw, h)

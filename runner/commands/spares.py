@@ -3,7 +3,9 @@
 
 Exit codes: 0 every commitment covered (or the movement/check done and nothing short);
 1 a commitment is short, the estate is invalid, or a use asks for more than the depot holds;
-2 a bad request (unknown part, depot, host or site; quantity below 1; empty reason).
+2 a bad request (unknown part, depot, host or site; quantity below 1; empty reason; with an
+archive branch, an estate with uncommitted changes; ``--push`` without an archive branch).
+With an archive branch the movement's edit goes on its own branch, printed for a PR.
 """
 
 from __future__ import annotations
@@ -43,18 +45,21 @@ def run(root: Path, site: str | None, fmt: str, today: date | None = None) -> in
 
 
 def move(root: Path, action: str, part: str, depot: str, quantity: int, reason: str,
-         host: str | None, commit: bool) -> int:
+         host: str | None, commit: bool, push: bool = False) -> int:
     from ..run import RunContext
     from ..spares.runs import move_stock
 
     out = move_stock(RunContext.here(root), action, part, depot, quantity=quantity,
-                     reason=reason, host=host, commit=commit)
+                     reason=reason, host=host, commit=commit, push=push)
     m = out.movement
     assert m is not None
     print(f"{m.part} at {m.depot}: {m.before} → {m.after}; record {out.record}")
     if out.commit:
         print(f"commit {out.commit}")
+    if out.estate_edit is not None:
+        print(out.estate_edit.describe(pushed=push))
     return int(Exit.OK)
+
 
 
 def check(root: Path, now: str | None, commit: bool, push: bool = False) -> int:

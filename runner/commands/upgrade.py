@@ -4,7 +4,8 @@ Exit codes: 0 every targeted host whose window is open was upgraded (or already 
 planned versions; hosts of a site whose window is closed wait for a later run); 1 anything
 less — no targeted host's window is open (nothing ran; the message says when it opens), the
 plan halted, a host failed, was unreachable or was skipped by a pre-check; 2 an unknown plan
-or bad ``--now``; 3 another patrol run holds the checkout; 130 interrupted (recorded and
+or bad ``--now``, with an archive branch an estate with uncommitted changes, ``--push``
+without one; 3 another patrol run holds the checkout; 130 interrupted (recorded and
 committed). ``--check`` changes nothing on hosts or in the archive (it also
 previews outside the window): 0 when every host would upgrade cleanly, 1 otherwise.
 """
@@ -18,7 +19,7 @@ from ..errors import Exit
 
 
 def run(root: Path, plan: str, check: bool, now: str | None, commit: bool,
-        lab: bool = False) -> int:
+        lab: bool = False, push: bool = False) -> int:
     from ..clock import utc_now
     from ..progress import Progress
     from ..run import trusted_moment
@@ -36,7 +37,7 @@ def run(root: Path, plan: str, check: bool, now: str | None, commit: bool,
     mode = "check mode, nothing changes" if check else "upgrading"
     progress.text(f"upgrade {plan}: {mode}...")
     result = upgrade(root, plan, now=clock, check=check, commit=commit, say=progress.text,
-                     connections=connections(lab))
+                     connections=connections(lab), push=push)
     if check:
         if result.exit_code == Exit.OK:
             progress.text("check: every host would upgrade cleanly; nothing was changed")
@@ -49,4 +50,6 @@ def run(root: Path, plan: str, check: bool, now: str | None, commit: bool,
     progress.text(f"record {result.record_path} sha256:{result.record_sha256[:16]}")
     if result.commit:
         progress.text(f"commit {result.commit}")
+    if result.estate_edit is not None:
+        progress.text(result.estate_edit.describe(pushed=push and commit))
     return result.exit_code

@@ -17,12 +17,18 @@ from ..findings import store as findings_store
 from ..findings.model import Transition
 from ..findings.policy import host_zones, policy_of
 from ..run import (
+    Begun,
+    EstateEdit,
+    Opened,
     RunContext,
     begin,
+    edit_on_branch,
+    estate_edit_refusal,
     header,
     lock_and_load,
-    refuse_estate_edit_on_archive_branch,
+    push_edit,
     sealed_record,
+    with_estate_edit,
     write_record,
 )
 from ..run import commit as commit_run
@@ -43,36 +49,67 @@ class Outcome:
     movement: Movement | None = None
     transitions: list[Transition] = field(default_factory=list)
     problems: int = 0  # short commitments, or hosts past a date
+    estate_edit: EstateEdit | None = None  # the estate edit's own branch (archive branch)
 
 
 def move_stock(ctx: RunContext, action: str, part: str, depot: str, *, quantity: int,
-               reason: str, host: str | None, commit: bool) -> Outcome:
+               reason: str, host: str | None, commit: bool, push: bool = False) -> Outcome:
     """Use or receive parts: check, edit the one quantity line, record, commit (with
-    ``commit=False`` the edit and record stay for the user, or the next run, to commit)."""
-    with lock_and_load(ctx, archive.Intent(writes=True, commits=commit),
-                       reaches_hosts=False) as opened:
+    ``commit=False`` the edit and record stay for the user, or the next run, to commit).
+    With an archive branch the edit is committed on its own branch for a PR and the record
+    on the archive branch (``_move_on_branches``); ``push`` pushes both."""
+    intent = archive.Intent(writes=True, commits=commit, push=push and commit)
+    with lock_and_load(ctx, intent, reaches_hosts=False) as opened:
         if commit:
-            refuse_estate_edit_on_archive_branch(opened, "a stock movement")
+            estate_edit_refusal(ctx, opened, push)
         m = movement(opened.estate, action, part, depot, quantity=quantity, reason=reason,
                      host=host)
         path = ctx.root / STOCK_FILE
         text = path.read_text(encoding="utf-8")
         new = edit_stock(text, m)  # may refuse: before anything is written
         begun = begin(ctx, f"spares-{action}", opened.started)
+        if commit and opened.records is not None:
+            return _move_on_branches(ctx, opened, begun, m, new, push)
         if commit and begun.estate_dirty:  # the commit must hold this movement and no more
             raise PatrolError("the estate has uncommitted changes; commit or stash them first "
                               "(or use --no-commit)")
+        records_dir = opened.reports_root(ctx)
         archive.atomic_write(path, new.encode("utf-8"))
         body = records.movement_record(m, begun.run_id, header(ctx, begun, ctx.now(),
                                                                {"action": action}),
-                                       archive.latest_record(ctx.root))
-        rel, digest = write_record(ctx.root, begun.run_id, begun.started, body)
+                                       archive.latest_record(records_dir))
+        rel, digest = write_record(records_dir, begun.run_id, begun.started, body)
         out = Outcome(begun.run_id, rel, movement=m)
         if commit:
             out.commit = commit_run(ctx.root, [STOCK_FILE, rel], m.summary(), begun.run_id,
                                     estate=begun.estate_commit, record=(rel, digest),
                                     sign=opened.signing_key)
         return out
+
+
+def _move_on_branches(ctx: RunContext, opened: Opened, begun: Begun, m: Movement, new: str,
+                      push: bool) -> Outcome:
+    """The archive-branch case: ``inventory/spares.yaml`` edited on ``patrol/estate/<run>``
+    (the checkout untouched), the record naming that branch on the archive branch."""
+    records_dir = opened.reports_root(ctx)
+    edit = edit_on_branch(ctx, opened, begun, {STOCK_FILE: new.encode("utf-8")}, m.summary())
+    out = Outcome(begun.run_id, "", movement=m, estate_edit=edit)
+
+    def attempt() -> str:
+        body = records.movement_record(m, begun.run_id, header(ctx, begun, ctx.now(),
+                                                               {"action": m.action}),
+                                       archive.latest_record(records_dir))
+        out.record, digest = write_record(records_dir, begun.run_id, begun.started,
+                                          with_estate_edit(body, edit))
+        return commit_run(records_dir, [out.record], m.summary(), begun.run_id,
+                          estate=begun.estate_commit, record=(out.record, digest),
+                          sign=opened.signing_key)
+
+    out.commit = attempt()
+    if push:
+        push_edit(ctx, edit)
+        out.commit = archive.push(records_dir, attempt)
+    return out
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from ..errors import Exit, PatrolError
 from ..results import Result
+
+if TYPE_CHECKING:
+    from ..run import EstateEdit
 
 
 class Outcome(StrEnum):
@@ -92,6 +96,7 @@ class UpgradeRun:
     commit: str | None = None
     inventory_files: list[str] = field(default_factory=list)
     inventory_changes: dict[str, dict[str, str]] = field(default_factory=dict)
+    estate_edit: EstateEdit | None = None  # the inventory edit's own branch (archive branch)
     timings: dict[str, float] = field(default_factory=dict)
 
     def count(self, outcome: Outcome) -> int:

@@ -28,6 +28,7 @@ The inventory follows reality: every host whose installed versions are known aft
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Callable, Mapping
 from contextlib import nullcontext
@@ -36,16 +37,21 @@ from pathlib import Path
 from typing import Any
 
 from .. import archive
+from ..archive.estate_branch import tree_files as estate_files
 from ..clock import Clock, iso, utc_now
 from ..errors import Exit, PatrolError
 from ..interrupt import Interrupt, signals_stop
 from ..run import (
     Begun,
+    Opened,
     RunContext,
     begin,
+    edit_on_branch,
+    estate_edit_refusal,
     lock_and_load,
-    refuse_estate_edit_on_archive_branch,
+    push_edit,
     require_secrets,
+    with_estate_edit,
     write_record,
 )
 from ..run import commit as commit_run
@@ -137,12 +143,15 @@ def upgrade(
     interrupt: Callable[[], bool] | None = None,
     forks: int = 20,
     timeout: int = 10,
+    push: bool = False,
 ) -> UpgradeRun:
     """Run (or with ``check`` preview) an upgrade plan; see the module docstring.
 
     ``ctx`` fixes the clock, run ids and trigger (default: this machine's, with ``now`` and
     ``env``); ``play`` is the executor; ``connections`` (host -> Ansible connection vars)
-    go over the estate's, e.g. the lab's when the user opts in.
+    go over the estate's, e.g. the lab's when the user opts in. With an archive branch the
+    inventory edit goes on its own branch for a PR (``_record``); ``push`` pushes it and the
+    record.
     """
     t0 = time.perf_counter()
     rc = ctx or RunContext.here(Path(root), clock=now, env=env)
@@ -151,11 +160,12 @@ def upgrade(
         from ..execute import run_play as play
     # an upgrade changes hosts, so its record is written even with commit=False (the next
     # run commits it); only --check writes nothing
-    intent = archive.Intent(writes=not check, commits=commit and not check)
+    intent = archive.Intent(writes=not check, commits=commit and not check,
+                            push=push and commit and not check)
     with lock_and_load(rc, intent) as opened:
         estate = opened.estate
-        if commit:
-            refuse_estate_edit_on_archive_branch(opened, "an upgrade")
+        if commit and not check:
+            estate_edit_refusal(rc, opened, push)
         stem, plan = find_plan(estate, plan_name)
         targeted = {h.name: h for h in estate.select(plan.targets)}
         if not targeted:
@@ -194,14 +204,15 @@ def upgrade(
             _waves(ctx, run, zones, rc.clock)
             with own.shielded():
                 finished = rc.now()
+                on_branch = commit and opened.records is not None
                 try:
-                    written = _inventory_follows(root, run, targeted)
+                    written = _inventory_follows(rc, opened, begun, run, targeted, on_branch)
                 except (OSError, PatrolError) as exc:  # the record matters more: keep it
                     written = []
                     say(f"warning: the inventory could not follow the upgrade ({exc}); the "
                         "record keeps the installed versions: update inventory/hosts by hand")
-                _record(rc, run, ctx.plan, begun, finished, commit, written,
-                        opened.signing_key)
+                _record(rc, opened, run, ctx.plan, begun, finished, commit,
+                        [] if on_branch else written, push)
         run.timings["total"] = time.perf_counter() - t0
         return run
 
@@ -307,8 +318,11 @@ def _preview(ctx: Context, run: UpgradeRun, names: list[str]) -> None:
 # -- afterwards: inventory, record, commit -----------------------------------------------------
 
 
-def _inventory_follows(root: Path, run: UpgradeRun, targeted: Mapping[str, Any]) -> list[str]:
-    """Declared versions := installed versions, for every host where the run knows them."""
+def _inventory_follows(rc: RunContext, opened: Opened, begun: Begun, run: UpgradeRun,
+                       targeted: Mapping[str, Any], on_branch: bool) -> list[str]:
+    """Declared versions := installed versions, for every host where the run knows them:
+    in the checkout, or (``on_branch``: main is protected) on the edit's own branch, made
+    from the estate commit the run started from (``run.estate_edit``)."""
     from .inventory_edit import update_inventory
 
     changes: dict[str, dict[str, str]] = {}
@@ -321,7 +335,22 @@ def _inventory_follows(root: Path, run: UpgradeRun, targeted: Mapping[str, Any])
                 if v is not None and declared.get(p) != v}
         if diff:
             changes[name] = diff
-    written, done = update_inventory(root, changes)
+    if not on_branch:
+        written, done = update_inventory(rc.root, changes)
+        run.inventory_files, run.inventory_changes = written, done
+        return written
+    if not changes:
+        return []
+    with tempfile.TemporaryDirectory(prefix="patrol-inventory-") as tmp:
+        scratch = Path(tmp)
+        assert begun.estate_commit is not None  # estate_edit_refusal saw to it
+        for rel, data in estate_files(rc.root, begun.estate_commit, "inventory/hosts").items():
+            (scratch / rel).parent.mkdir(parents=True, exist_ok=True)
+            (scratch / rel).write_bytes(data)
+        written, done = update_inventory(scratch, changes)
+        files = {rel: (scratch / rel).read_bytes() for rel in written}
+    if files:  # the record lists the files only once the branch holds them
+        run.estate_edit = edit_on_branch(rc, opened, begun, files, commit_summary(run))
     run.inventory_files, run.inventory_changes = written, done
     return written
 
@@ -345,14 +374,30 @@ def commit_summary(run: UpgradeRun) -> str:
     return text
 
 
-def _record(rc: RunContext, run: UpgradeRun, plan: Any, begun: Begun, finished: datetime,
-            commit: bool, inventory_files: list[str], sign: str | None = None) -> None:
+def _record(rc: RunContext, opened: Opened, run: UpgradeRun, plan: Any, begun: Begun,
+            finished: datetime, commit: bool, inventory_files: list[str], push: bool) -> None:
+    """Seal and write the record (naming the inventory edit's branch when there is one) and
+    commit it with the inventory files it carries; with ``push``, push the edit's branch and
+    the record, the record re-made on a moved tip."""
     from ..archive.upgrade_record import upgrade_record
 
-    header = run_header(rc, begun, finished, {"plan": run.plan})
-    body = upgrade_record(run, plan, header, archive.latest_record(rc.root))
-    run.record_path, run.record_sha256 = write_record(rc.root, run.run_id, begun.started, body)
-    if commit:
-        run.commit = commit_run(rc.root, [run.record_path, *inventory_files], commit_summary(run),
-                                run.run_id, estate=begun.estate_commit,
-                                record=(run.record_path, run.record_sha256), sign=sign)
+    records = opened.reports_root(rc)
+
+    def attempt() -> str:
+        header = run_header(rc, begun, finished, {"plan": run.plan})
+        body = with_estate_edit(upgrade_record(run, plan, header,
+                                               archive.latest_record(records)), run.estate_edit)
+        run.record_path, run.record_sha256 = write_record(records, run.run_id, begun.started,
+                                                          body)
+        if not commit:
+            return ""
+        return commit_run(records, [run.record_path, *inventory_files], commit_summary(run),
+                          run.run_id, estate=begun.estate_commit,
+                          record=(run.record_path, run.record_sha256),
+                          sign=opened.signing_key)
+
+    run.commit = attempt() or None
+    if push and commit:
+        if run.estate_edit is not None:
+            push_edit(rc, run.estate_edit)
+        run.commit = archive.push(records, attempt)

@@ -248,3 +248,49 @@ def test_sigint_during_a_wave_stops_cleanly_and_records_it(lab, clone, restore) 
         expected = NEW if entry["outcome"] in ("interrupted", "upgraded") else OLD
         assert agent_version(lab, host) == expected, entry
         assert lab.run(host, "dpkg --audit").stdout.strip() == ""
+
+
+def test_where_main_is_protected_the_inventory_edit_goes_on_its_own_branch(
+        lab, clone, restore, tmp_path) -> None:
+    """A remote whose main refuses every push; the real upgrade's record goes to the archive
+    branch, its inventory edit to ``patrol/estate/<run>`` for a PR."""
+    from tests.unit.archive.conftest import HOOK
+
+    web = ["web-01", "web-02"]
+    restore.extend(web)
+    add_plan(clone, "web", plan_text(targets="role=web"))
+    with (clone / "policies/service.yaml").open("a") as fh:
+        fh.write("archive:\n  branch: patrol-archive\n")
+    git(clone, "commit", "-q", "-am", "Keep records on patrol-archive")
+    main = git(clone, "rev-parse", "HEAD").strip()
+    bare = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(bare))
+    git(clone, "push", "-q", str(bare), "HEAD:refs/heads/main")
+    (bare / "hooks/pre-receive").write_text(HOOK)
+    (bare / "hooks/pre-receive").chmod(0o755)
+    git(clone, "remote", "set-url", "origin", str(bare))
+    git(clone, "fetch", "-q", "origin")
+
+    run = upgrade(clone, "web", now=lambda: NOW, interrupt=lambda: False, env={},
+                  connections=lab.ansible_vars(), push=True)
+    assert {h: hu.outcome for h, hu in run.hosts.items()} == dict.fromkeys(web,
+                                                                          Outcome.UPGRADED)
+    for host in web:
+        assert agent_version(lab, host) == NEW
+    assert git(bare, "rev-parse", "main").strip() == main  # main never pushed to
+    assert git(clone, "status", "--porcelain").strip() == ""
+    assert run.estate_edit is not None
+    branch = run.estate_edit.branch
+    assert git(bare, "rev-parse", f"{branch}~1").strip() == main
+    diff = git(bare, "diff", "-U0", main, branch)
+    changed = [ln for ln in diff.splitlines() if ln[:1] in "+-" and ln[:3] not in ("+++", "---")]
+    assert sorted(changed) == sorted([f'-      patrol-agent: "{OLD}"',
+                                      f'+      patrol-agent: "{NEW}"'] * 2)
+    files = git(bare, "ls-tree", "-r", "--name-only", "patrol-archive").split()
+    assert all(f.startswith("reports/") for f in files) and run.record_path in files
+    record = yaml.safe_load(git(bare, "show", f"patrol-archive:{run.record_path}"))
+    assert record["estate_edit"]["branch"] == branch
+    assert record["estate_edit"]["base"] == main == record["estate"]["commit"]
+    verify = subprocess.run([sys.executable, "-m", "runner.cli", "audit", "verify", "--estate",
+                             str(clone)], capture_output=True, text=True, cwd=ROOT)
+    assert verify.returncode == 0, verify.stdout + verify.stderr

@@ -127,3 +127,16 @@ def test_a_pushed_check_is_made_again_on_a_tip_another_run_moved(estate_repo: Pa
     # b re-judged on a's tip: the finding a opened is not opened twice
     finding = (a / "reports/findings/mon-01/lifecycle.warranty.yaml").read_text()
     assert finding.count("event: opened") == 1
+
+
+def test_push_without_an_archive_branch_is_refused_before_anything_changes(estate_repo: Path,
+                                                                          tmp_path: Path):
+    bare = tmp_path / "remote.git"
+    git(tmp_path, "clone", "-q", "--bare", str(estate_repo), str(bare))
+    git(estate_repo, "remote", "add", "origin", str(bare))
+    head = git(estate_repo, "rev-parse", "HEAD")
+    r = _patrol(estate_repo, "spares", "receive", "hpe-psu-500w", "--depot", "hz-dc1-cage",
+                "--quantity", "1", "--reason", "delivery", "--push")
+    assert r.returncode == 2 and "needs archive.branch" in r.stderr
+    assert git(estate_repo, "status", "--porcelain") == ""
+    assert git(estate_repo, "rev-parse", "HEAD") == head
