@@ -11,21 +11,25 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
-_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 PATTERN = r"^([0-9]+[mhdw])+$"
 # The same language without zero (``0m``, ``0h0m``): at least one part has a non-zero digit.
 # No look-ahead, so every JSON Schema regex engine reads it.
 POSITIVE_PATTERN = r"^([0-9]+[mhdw])*0*[1-9][0-9]*[mhdw]([0-9]+[mhdw])*$"
 _PART = re.compile(r"([0-9]+)([mhdw])")
+# Longer than any deadline, grace or horizon people mean, and far from datetime's year 9999:
+# a typo such as ``3000000d`` is refused here instead of overflowing date arithmetic later.
+MAX_DURATION = timedelta(days=36500)
+_MINUTES = {"m": 1, "h": 60, "d": 24 * 60, "w": 7 * 24 * 60}
 
 
 def parse_duration(text: str, *, allow_zero: bool = False) -> timedelta:
     """``"1d12h"`` -> ``timedelta(days=1, hours=12)``; ValueError with the expected form."""
     if not isinstance(text, str) or not re.fullmatch(PATTERN, text):
         raise ValueError(f"{text!r} is not a duration; expected e.g. '30m', '4h', '3d', '2w'")
-    delta = timedelta()
-    for number, unit in _PART.findall(text):
-        delta += timedelta(**{_UNITS[unit]: int(number)})
+    minutes = sum(int(number) * _MINUTES[unit] for number, unit in _PART.findall(text))
+    if minutes > MAX_DURATION.total_seconds() // 60:
+        raise ValueError(f"{text!r} is longer than 100 years")
+    delta = timedelta(minutes=minutes)
     if delta <= timedelta() and not (allow_zero and delta == timedelta()):
         raise ValueError(f"{text!r} is zero; a duration must be positive")
     return delta

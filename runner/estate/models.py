@@ -416,7 +416,8 @@ class PerSeverity(EstateModel):
 
 class Escalation(EstateModel):
     warn_at: int = Field(ge=1, le=100, description="Warn at this percent of the deadline.")
-    overdue_at: int = Field(default=100, ge=1, description="Overdue at this percent.")
+    overdue_at: int = Field(default=100, ge=1, le=1000,
+                            description="Overdue at this percent (at most ten deadlines).")
     penalty_grace: Duration = Field(description="Penalised this long after overdue.")
 
     @model_validator(mode="after")

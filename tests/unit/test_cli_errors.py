@@ -66,6 +66,8 @@ def test_unknown_checklist_names_the_known_ones(patrol):
     ["report", "monthly", "November", "--estate", ESTATE],
     ["report", "workplan", "2026-1", "--estate", ESTATE],
     ["report", "monthly", "2026-11", "--estate", "/tmp"],
+    ["lifecycle", "--horizon", "99999999999w", "--estate", ESTATE],
+    ["lifecycle", "--horizon", "3000000d", "--estate", ESTATE],
 ])
 def test_more_usage_errors_never_trace_back(patrol, args):
     r = patrol(*args)

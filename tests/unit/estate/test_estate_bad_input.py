@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from .conftest import SampleEstate, position
 
 HOSTS = "inventory/hosts/hz-dc1.yaml"
@@ -246,3 +248,20 @@ def test_symlink_out_of_the_estate_is_refused_and_its_target_never_quoted(
     assert ("inventory/hosts/linked.yaml:1:1: a symbolic link: estate files must be regular "
             "files in the repository") in run.out + run.err
     assert "Traceback" not in run.out + run.err
+
+
+@pytest.mark.parametrize("value", ["99999999999w", "3000000d", "5300w"])
+def test_a_duration_beyond_a_century_is_refused_at_its_position(estate: SampleEstate,
+                                                                 value: str) -> None:
+    text = estate.replace(SERVICE, "penalty_grace: 2d", f"penalty_grace: {value}")
+    line, col = position(text, value)
+    assert_reported(estate, f"{SERVICE}:{line}:{col}: error: escalation.penalty_grace: "
+                            f"'{value}' is longer than 100 years")
+
+
+def test_an_overdue_percentage_beyond_ten_deadlines_is_refused(estate: SampleEstate) -> None:
+    big = "99999999999999999999999"
+    text = estate.replace(SERVICE, "overdue_at: 100", f"overdue_at: {big}")
+    line, col = position(text, big)
+    assert_reported(estate, f"{SERVICE}:{line}:{col}: error: escalation.overdue_at: Input should "
+                            "be less than or equal to 1000")
