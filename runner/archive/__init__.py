@@ -27,9 +27,12 @@ from .chain import (
 from .files import (
     REPORTS,
     RUNS,
+    BadField,
     atomic_write,
+    bad_document,
     dump_json_yaml,
     dump_yaml,
+    field,
     is_temp,
     load_document,
     load_yaml,
@@ -59,11 +62,12 @@ from .preflight import Intent, preflight, verify_tip
 from .spool import write_or_spool
 
 __all__ = [
-    "REPORTS", "RUNS", "ChainBreak", "Intent", "atomic_write", "check_record", "clone",
-    "commit", "config_value", "dump_json_yaml", "dump_yaml", "estate_commit", "file_history",
-    "git_dir", "is_temp", "latest_record", "list_records", "load_document", "load_yaml",
-    "preflight", "push", "read_documents", "read_documents_by_dir", "read_tree",
-    "read_yaml_file", "record_hash", "record_is_intact", "record_path", "repo_subdir",
-    "resolve_head", "resolve_rev", "run_lock", "safe_file_name", "seal", "show_stat",
-    "trailers", "verify_chain", "verify_tip", "write_documents", "write_or_spool",
+    "REPORTS", "RUNS", "BadField", "ChainBreak", "Intent", "atomic_write", "bad_document",
+    "check_record", "clone", "commit", "config_value", "dump_json_yaml", "dump_yaml",
+    "estate_commit", "field", "file_history", "git_dir", "is_temp", "latest_record",
+    "list_records", "load_document", "load_yaml", "preflight", "push", "read_documents",
+    "read_documents_by_dir", "read_tree", "read_yaml_file", "record_hash", "record_is_intact",
+    "record_path", "repo_subdir", "resolve_head", "resolve_rev", "run_lock", "safe_file_name",
+    "seal", "show_stat", "trailers", "verify_chain", "verify_tip", "write_documents",
+    "write_or_spool",
 ]

@@ -127,6 +127,55 @@ def read_yaml_file(root: Path, rel: str) -> dict[str, Any]:
     return doc
 
 
+class BadField(ValueError):
+    """A field of a Patrol document that is missing or malformed; ``key`` lets the reader
+    point the error at that key's line instead of the top of the file."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key = key
+
+
+def field(doc: dict[str, Any], key: str, parse: Any = None, *, required: bool = True) -> Any:
+    """``doc[key]`` (through ``parse`` if given); a missing or unreadable value is BadField."""
+    if key not in doc:
+        if required:
+            raise BadField(key, f"missing key '{key}'")
+        return None
+    try:
+        return doc[key] if parse is None else parse(doc[key])
+    except (KeyError, TypeError, ValueError, OverflowError) as exc:
+        detail = f"missing key {exc}" if isinstance(exc, KeyError) else str(exc)
+        raise BadField(key, f"{key}: {detail}") from None
+
+
+def key_position(data: bytes, key: str) -> tuple[int, int]:
+    """Line and column (1-based) of top-level ``key`` in a YAML (or JSON) mapping; (1, 1) if
+    it is absent or the text does not compose."""
+    try:
+        node = yaml.compose(data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return 1, 1
+    if isinstance(node, yaml.MappingNode):
+        for k, _ in node.value:
+            if k.value == key:
+                return k.start_mark.line + 1, k.start_mark.column + 1
+    return 1, 1
+
+
+def bad_document(root: Path, rel: str, what: str, exc: Exception) -> PatrolError:
+    """One error naming the file (and the failing key's line) for a document that is not a
+    whole ``what``."""
+    if isinstance(exc, BadField):
+        line, column = key_position((root / rel).read_bytes(), exc.key)
+        detail = str(exc)
+    else:
+        line, column = 1, 1
+        detail = f"missing key {exc}" if isinstance(exc, KeyError) else str(exc)
+    return PatrolError(f"not a Patrol {what}: {detail}", exit_code=Exit.FAILED, file=rel,
+                       line=line, column=column)
+
+
 def safe_file_name(name: str) -> str:
     """Host names become file names: refuse anything that could escape the directory."""
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,252}", name) or ".." in name:
@@ -152,10 +201,11 @@ def read_documents(root: Path, directory: str) -> dict[str, dict[str, Any]]:
     return {rel: read_yaml_file(root, rel) for rel in paths if not is_temp(rel)}
 
 
-def read_documents_by_dir(root: Path, directory: str) -> list[Any]:
-    """Every document in the folders right under ``directory`` (``YYYY/<id>.yaml``), in path
-    order: scandir, not rglob, for folders of thousands of small files. A file that does not
-    read as a mapping is re-read carefully for its ``file:line`` error."""
+def read_documents_by_dir(root: Path, directory: str) -> list[tuple[str, Any]]:
+    """Every document in the folders right under ``directory`` (``YYYY/<id>.yaml``) with its
+    root-relative path, in path order: scandir, not rglob, for folders of thousands of small
+    files. A file that does not read as a mapping is re-read carefully for its ``file:line``
+    error."""
     base = root / directory
     if not base.is_dir():
         return []
@@ -170,7 +220,8 @@ def read_documents_by_dir(root: Path, directory: str) -> list[Any]:
                 doc = load_document(data)
             except ValueError:
                 doc = None
+            rel = Path(path).relative_to(root).as_posix()
             if not isinstance(doc, dict):
-                doc = read_yaml_file(root, Path(path).relative_to(root).as_posix())
-            out.append(doc)
+                doc = read_yaml_file(root, rel)
+            out.append((rel, doc))
     return out

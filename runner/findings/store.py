@@ -12,7 +12,6 @@ from typing import Any
 from .. import archive
 from ..archive.records import plain
 from ..clock import iso, parse_iso
-from ..errors import Exit, PatrolError
 from .model import Finding, State, Transition
 
 DIR = f"{archive.REPORTS}/findings"
@@ -59,23 +58,40 @@ def to_doc(f: Finding) -> dict[str, Any]:
     }
 
 
-def from_doc(doc: dict[str, Any]) -> Finding:
+def _history(value: Any) -> list[dict[str, Any]]:
     history = []
-    for h in doc.get("history") or []:
+    for h in value or []:
         entry = dict(h)
         for key in ("at", "due", "until"):
             if key in entry and entry[key] is not None:
                 entry[key] = _parse_ts(entry[key])
         history.append(entry)
+    return history
+
+
+def _required_ts(value: Any) -> datetime:
+    ts = _parse_ts(value)
+    if ts is None:
+        raise ValueError("a time is required")
+    return ts
+
+
+def from_doc(doc: dict[str, Any]) -> Finding:
+    """A finding from its file's content; archive.BadField names the first bad key."""
+    f = archive.field
     return Finding(
-        id=doc["id"], kind=doc["kind"], subject=doc["subject"], checklist=doc["checklist"],
-        check=doc["check"], severity=doc["severity"], state=State(doc["state"]),
-        opened_at=_parse_ts(doc["opened_at"]), due=_parse_ts(doc["due"]),  # type: ignore[arg-type]
-        opened_run=doc["opened_run"], value=doc.get("value"), reason=doc.get("reason", ""),
-        closed_at=_parse_ts(doc.get("closed_at")), closed_run=doc.get("closed_run"),
-        waiver=doc.get("waiver"), waived_since=_parse_ts(doc.get("waived_since")),
-        waived_until=_parse_ts(doc.get("waived_until")),
-        occurrences=int(doc.get("occurrences", 1)), owner=doc.get("owner"), history=history,
+        id=f(doc, "id"), kind=f(doc, "kind"), subject=f(doc, "subject"),
+        checklist=f(doc, "checklist"), check=f(doc, "check"), severity=f(doc, "severity"),
+        state=f(doc, "state", State), opened_at=f(doc, "opened_at", _required_ts),
+        due=f(doc, "due", _required_ts), opened_run=f(doc, "opened_run"),
+        value=doc.get("value"), reason=doc.get("reason", ""),
+        closed_at=f(doc, "closed_at", _parse_ts, required=False),
+        closed_run=doc.get("closed_run"), waiver=doc.get("waiver"),
+        waived_since=f(doc, "waived_since", _parse_ts, required=False),
+        waived_until=f(doc, "waived_until", _parse_ts, required=False),
+        owner=doc.get("owner"),
+        occurrences=f(doc, "occurrences", int) if "occurrences" in doc else 1,
+        history=f(doc, "history", _history, required=False) or [],
     )
 
 
@@ -89,10 +105,8 @@ def load(root: Path) -> dict[str, Finding]:
     for rel, doc in archive.read_documents(root, DIR).items():
         try:
             f = from_doc(doc)
-        except (KeyError, TypeError, ValueError) as exc:
-            what = f"missing key {exc}" if isinstance(exc, KeyError) else str(exc)
-            raise PatrolError(f"not a Patrol finding: {what}", exit_code=Exit.FAILED,
-                              file=rel, line=1, column=1) from None
+        except (archive.BadField, KeyError, TypeError, ValueError, OverflowError) as exc:
+            raise archive.bad_document(root, rel, "finding", exc) from None
         out[f.id] = f
     return out
 

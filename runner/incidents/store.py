@@ -96,40 +96,71 @@ def _limit(text: str) -> timedelta:
     return parse_duration(text)  # a handful of distinct limits across thousands of files
 
 
-def from_doc(doc: dict[str, Any]) -> Incident:
-    clocks = {}
-    for cname, c in doc["clocks"].items():
-        clocks[cname] = Clock(_limit(c["limit"]), _parse(c.get("met_at")),
+def _strings(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError("expected a list of names")
+    return list(value)
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ValueError("expected a mapping")
+    return value
+
+
+def _clocks(value: Any) -> dict[str, Clock]:
+    return {str(cname): Clock(_limit(_mapping(c)["limit"]), _parse(c.get("met_at")),
                               c.get("met_by"), _parse(c.get("warned_at")),
                               _parse(c.get("breached_at")))
+            for cname, c in _mapping(value).items()}
+
+
+def _pauses(value: Any) -> list[Pause]:
+    if not isinstance(value, list):
+        raise ValueError("expected a list of pauses")
+    return [Pause(parse_iso(_mapping(p)["start"]), _parse(p.get("end")), p.get("reason", ""))
+            for p in value]
+
+
+def from_doc(doc: dict[str, Any]) -> Incident:
+    """An incident from its file's content; archive.BadField names the first bad key."""
+    f = archive.field
     return Incident(
-        id=doc["id"], hosts=list(doc["hosts"]), site=doc["site"], summary=doc["summary"],
-        severity=doc["severity"], level=doc["level"], reported_by=doc["reported_by"],
-        via=doc["via"], owner=doc["owner"], opened_at=parse_iso(doc["opened_at"]),
-        state=State(doc["state"]), clocks=clocks,
-        pauses=[Pause(parse_iso(p["start"]), _parse(p.get("end")), p.get("reason", ""))
-                for p in doc.get("pauses") or []],
+        id=f(doc, "id"), hosts=f(doc, "hosts", _strings), site=f(doc, "site"),
+        summary=f(doc, "summary"), severity=f(doc, "severity"), level=f(doc, "level"),
+        reported_by=f(doc, "reported_by"), via=f(doc, "via"), owner=f(doc, "owner"),
+        opened_at=f(doc, "opened_at", parse_iso), state=f(doc, "state", State),
+        clocks=f(doc, "clocks", _clocks),
+        pauses=f(doc, "pauses", lambda v: _pauses(v or []), required=False) or [],
         finding=doc.get("finding"),
-        resumes_to=State(doc["resumes_to"]) if doc.get("resumes_to") else None,
-        resolved_at=_parse(doc.get("resolved_at")), resolved_by=doc.get("resolved_by"),
-        resolution=doc.get("resolution"), history=list(doc.get("history") or []),
+        resumes_to=f(doc, "resumes_to", lambda v: State(v) if v else None, required=False),
+        resolved_at=f(doc, "resolved_at", _parse, required=False),
+        resolved_by=doc.get("resolved_by"), resolution=doc.get("resolution"),
+        history=f(doc, "history", lambda v: list(v or []), required=False) or [],
     )
 
 
+def _read(root: Path, rel: str, doc: dict[str, Any]) -> Incident:
+    try:
+        return from_doc(doc)
+    except (archive.BadField, KeyError, TypeError, ValueError, OverflowError) as exc:
+        raise archive.bad_document(root, rel, "incident", exc) from None
+
+
 def load(root: Path) -> dict[str, Incident]:
-    """Every incident, by id."""
+    """Every incident, by id; a file that is not a whole incident is one error naming it."""
     out = {}
-    for doc in archive.read_documents_by_dir(root, DIR):
-        inc = from_doc(doc)
+    for rel, doc in archive.read_documents_by_dir(root, DIR):
+        inc = _read(root, rel, doc)
         out[inc.id] = inc
     return out
 
 
 def load_one(root: Path, iid: str) -> Incident:
-    path = root / path_of(iid)
-    if not path.is_file():
-        raise PatrolError(f"unknown incident {iid!r}: no {path_of(iid)}")
-    return from_doc(archive.load_document(path.read_bytes()))
+    rel = path_of(iid)
+    if not (root / rel).is_file():
+        raise PatrolError(f"unknown incident {iid!r}: no {rel}")
+    return _read(root, rel, archive.read_yaml_file(root, rel))
 
 
 def documents(incidents: list[Incident], dues: dict[str, dict[str, datetime | None]]
