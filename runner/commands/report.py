@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Exit, PatrolError
+from ..escape import terminal
 
 MONTHLY_DIR = "reports/monthly"
 
@@ -44,6 +45,17 @@ def _emit(text: str, out: Path | None) -> None:
     archive.atomic_write(out, text.encode("utf-8"))
 
 
+def _check_out(out: Path | None) -> None:
+    """Refuse an ``--out`` that cannot be a file before any work is done."""
+    if out is None:
+        return
+    if out.is_dir():
+        raise PatrolError(f"--out {terminal(str(out))}: is a directory; name a file")
+    if not out.parent.is_dir():
+        raise PatrolError(f"--out {terminal(str(out))}: {terminal(str(out.parent))} is not "
+                          "a directory")
+
+
 def monthly(root: Path, month: str, fmt: str, lang: str, out: Path | None, commit: bool = False,
             push: bool = False) -> int:
     from ..report import model, render
@@ -51,6 +63,7 @@ def monthly(root: Path, month: str, fmt: str, lang: str, out: Path | None, commi
 
     m = Month.parse(month)
     _check(fmt, lang)
+    _check_out(out)
     if commit:
         return _commit(root, m, lang, push)
     report = model.build(root, _estate(root, m.next().first), m)
@@ -65,6 +78,7 @@ def workplan(root: Path, month: str, fmt: str, lang: str, out: Path | None) -> i
 
     m = Month.parse(month)
     _check(fmt, lang)
+    _check_out(out)
     plan = plan_mod.build(_estate(root, m.first), m)
     _emit(render.render_workplan(plan, fmt, lang), out)
     return int(Exit.OK)

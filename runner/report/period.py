@@ -22,9 +22,12 @@ class Month:
     def parse(cls, text: str) -> Month:
         """``YYYY-MM`` or one clean usage error."""
         m = _MONTH.match(text.strip())
-        if not m or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1970:
+        if not m or not 1 <= int(m.group(2)) <= 12:
             raise PatrolError(f"month {text!r}: expected YYYY-MM, e.g. 2026-11")
-        return cls(int(m.group(1)), int(m.group(2)))
+        month = cls(int(m.group(1)), int(m.group(2)))
+        if not FIRST <= month <= LAST:  # a report reads the month after: year 10000 overflows
+            raise PatrolError(f"month {text!r} is out of range: expected {FIRST} to {LAST}")
+        return month
 
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
@@ -72,6 +75,10 @@ class Month:
             out.append((day, end))
             day = end + timedelta(days=1)
         return out
+
+
+FIRST = Month(1970, 1)
+LAST = Month(9999, 11)
 
 
 def week_start(day: date) -> date:

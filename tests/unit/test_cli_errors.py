@@ -6,11 +6,14 @@ checkout itself: a run takes its lock in the repository it runs in.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import git
 
 PATROL = str(Path(sys.executable).parent / "patrol")
 ESTATE = "<estate>"
@@ -68,6 +71,9 @@ def test_unknown_checklist_names_the_known_ones(patrol):
     ["report", "monthly", "2026-11", "--estate", "/tmp"],
     ["lifecycle", "--horizon", "99999999999w", "--estate", ESTATE],
     ["lifecycle", "--horizon", "3000000d", "--estate", ESTATE],
+    ["report", "monthly", "9999-12", "--estate", ESTATE],
+    ["report", "monthly", "2026-11", "--out", "/", "--estate", ESTATE],
+    ["report", "workplan", "2026-11", "--out", "/", "--estate", ESTATE],
 ])
 def test_more_usage_errors_never_trace_back(patrol, args):
     r = patrol(*args)
@@ -81,3 +87,29 @@ def test_a_run_takes_its_lock_in_the_estate_it_runs_in(patrol, estate_repo):
     r = patrol("inspect", "no-such-checklist", "--estate", ESTATE)
     assert r.returncode == 2
     assert (estate_repo / ".git" / "patrol.lock").exists()
+
+
+def test_an_out_file_under_a_file_is_a_usage_error(patrol, estate_repo):
+    out = estate_repo / "README.md" / "x.md"
+    r = patrol("report", "monthly", "2026-11", "--out", str(out), "--estate", ESTATE)
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert r.stderr == f"patrol: --out {out}: {out.parent} is not a directory\n"
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_escaped_in_the_report(patrol, estate_repo,
+                                                                       monkeypatch):
+    runs = estate_repo / "reports" / "runs" / "2026" / "11"
+    runs.mkdir(parents=True)
+    Path(os.fsdecode(bytes(runs) + b"/20261115T000000Z-\xff.yaml")).write_bytes(b"kind: x\n")
+    git(estate_repo, "add", "-A")
+    monkeypatch.setenv("GIT_AUTHOR_DATE", "2026-11-15T00:00:00Z")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2026-11-15T00:00:00Z")
+    git(estate_repo, "commit", "-qm", "a hand-made file")
+    out = estate_repo.parent / "report.md"
+    for fmt in ("markdown", "html"):
+        r = patrol("report", "monthly", "2026-11", "--format", fmt, "--estate", ESTATE)
+        assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+        assert "20261115T000000Z-\\udcff.yaml" in r.stdout.replace("\\\\", "\\")
+        r = patrol("report", "monthly", "2026-11", "--format", fmt, "--out", str(out),
+                   "--estate", ESTATE)
+        assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
