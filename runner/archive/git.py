@@ -171,6 +171,14 @@ def resolve_head(root: Path) -> str | None:
         return None
 
 
+def require_history(root: Path) -> None:
+    """Commands that read the archive's history need a repository with a commit: one usage
+    error before any git command fails with its own wording."""
+    if resolve_head(root) is None:
+        raise PatrolError(f"{root} has no commits yet: commit the estate first (git commit)",
+                          exit_code=Exit.USAGE)
+
+
 def repo_subdir(root: Path) -> str:
     """Where ``root`` lies inside its repository's working tree, as a POSIX prefix ("" at top)."""
     repo = _repo(root)

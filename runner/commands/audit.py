@@ -12,9 +12,10 @@ from ..escape import terminal
 
 def verify(root: Path, since: str | None, fmt: str) -> int:
     """Exit 0 when the history of reports/ holds, 1 on any break (each named)."""
-    from ..archive import history
+    from ..archive import history, require_history
     from ..archive.verify import verify as walk
 
+    require_history(root)
     if since is not None and history.resolve(root, since) is None:
         raise PatrolError(f"--since {since!r}: unknown revision")
     rev, estate_ref = _archive_rev(root)
@@ -55,10 +56,12 @@ def _archive_rev(root: Path) -> tuple[str | None, str | None]:
 
 def log(root: Path, since: str | None, until: str | None, host: str | None,
         checklist: str | None, fmt: str) -> int:
+    from ..archive import require_history
     from ..archive.timeline import render, timeline
 
     for flag, value in (("--since", since), ("--until", until)):
         _date(flag, value)
+    require_history(root)
     hosts = _hosts(root, host) if host else None
     rev, _ = _archive_rev(root)
     events = timeline(root, rev=rev, since=since, until=until, hosts=hosts,
@@ -82,8 +85,10 @@ def _date(flag: str, value: str | None) -> None:
 
 
 def host_log(root: Path, host: str, fmt: str) -> int:
+    from ..archive import require_history
     from ..archive.timeline import render, timeline
 
+    require_history(root)
     rev, _ = _archive_rev(root)
     events = timeline(root, rev=rev or "HEAD", hosts={host}, estate_changes=True)
     print(render(events, fmt), end="")

@@ -64,6 +64,9 @@ def monthly(root: Path, month: str, fmt: str, lang: str, out: Path | None, commi
     m = Month.parse(month)
     _check(fmt, lang)
     _check_out(out)
+    from ..archive import require_history
+
+    require_history(root)
     if commit:
         return _commit(root, m, lang, push)
     report = model.build(root, _estate(root, m.next().first), m)

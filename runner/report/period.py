@@ -26,7 +26,7 @@ class Month:
             raise PatrolError(f"month {text!r}: expected YYYY-MM, e.g. 2026-11")
         month = cls(int(m.group(1)), int(m.group(2)))
         if not FIRST <= month <= LAST:  # a report reads the month after: year 10000 overflows
-            raise PatrolError(f"month {text!r} is out of range: expected {FIRST} to {LAST}")
+            raise PatrolError(f"month {text!r}: expected YYYY-MM from {FIRST} to {LAST}")
         return month
 
     def __str__(self) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import git
+from tests.conftest import copy_estate, git
 
 PATROL = str(Path(sys.executable).parent / "patrol")
 ESTATE = "<estate>"
@@ -113,3 +113,19 @@ def test_a_file_name_that_is_not_utf8_is_shown_escaped_in_the_report(patrol, est
         r = patrol("report", "monthly", "2026-11", "--format", fmt, "--out", str(out),
                    "--estate", ESTATE)
         assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize("commits", [None, 0])
+@pytest.mark.parametrize("args", [["audit", "verify"], ["audit", "log"],
+                                  ["audit", "host", "web-01"], ["report", "monthly", "2026-11"]])
+def test_history_commands_need_a_repository_with_commits(tmp_path, args, commits):
+    root = copy_estate(tmp_path / "estate")
+    if commits is not None:
+        git(root, "init", "-q")
+    r = subprocess.run([PATROL, *args, "--estate", str(root)], capture_output=True, text=True,
+                       timeout=60, stdin=subprocess.DEVNULL)
+    expected = ("is not inside a Git repository" if commits is None
+                else "has no commits yet: commit the estate first")
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert r.stderr.startswith(f"patrol: {root} {expected}")
+    assert r.stderr.count("\n") == 1 and not r.stdout

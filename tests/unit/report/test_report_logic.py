@@ -31,7 +31,8 @@ def test_a_month_knows_its_neighbours_across_the_year():
     assert weeks[-1] == (date(2026, 11, 30), date(2026, 11, 30))
 
 
-@pytest.mark.parametrize("text", ["2026-13", "2026-1", "november", "1969-12", ""])
+@pytest.mark.parametrize("text", ["2026-13", "2026-1", "november", "1969-12", "",
+                                  "9999-12"])
 def test_a_bad_month_is_one_clear_error(text):
     with pytest.raises(PatrolError, match="expected YYYY-MM"):
         Month.parse(text)
