@@ -40,11 +40,18 @@ def parse_now(text: str | None) -> datetime:
     return value.astimezone(UTC)
 
 
+def given(flag: str, value: str | None) -> str | None:
+    """A filter option given as an empty string is a usage error, never a silent "every"."""
+    if value is not None and not value.strip():
+        raise PatrolError(f"{flag} {value!r}: empty; leave the option out to list every one")
+    return value
+
+
 def host_selector(text: str | None) -> Any:
     """``--host``'s selector (None when not given); a bad one is a usage error."""
     from ..estate.selector import parse_selector
 
-    if not text:
+    if given("--host", text) is None:
         return None
     try:
         return parse_selector(text)
@@ -130,6 +137,7 @@ def run(root: Path, states: list[str] | None, host: str | None, overdue: bool, f
     if not (root / "inventory").is_dir() and not (root / "policies").is_dir():
         raise PatrolError(f"{root} is not an estate: it has neither inventory/ nor policies/")
     host_sel = host_selector(host)
+    given("--owner", owner)
     estate = load_valid_estate(root, utc_now().date()) if host or owner else None
     check_states(states, [x.value for x in State])
     items = select(findings_store.load(_records(root)), states, host_sel, overdue, estate, owner)

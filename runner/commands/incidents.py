@@ -183,11 +183,12 @@ def listing(root: Path, states: list[str] | None, host: str | None, owner: str |
     from ..incidents.policy import calendars, standings
     from ..incidents.render import render
     from ..run import load_valid_estate
-    from .findings import check_states, host_selector, parse_now
+    from .findings import check_states, given, host_selector, parse_now
 
     at = parse_now(now)
     check_states(states, [s.value for s in State])
     sel = host_selector(host)
+    given("--owner", owner)
     if not (root / "inventory").is_dir():
         raise PatrolError(f"{root} is not an estate: it has no inventory/")
     estate = load_valid_estate(root, at.date())

@@ -23,8 +23,10 @@ if TYPE_CHECKING:
 
 def _sites(estate: object, sel: str | None) -> set[str] | None:
     """``--site``: comma-separated site ids or globs (None: every site)."""
-    if not sel:
+    if sel is None:
         return None
+    if not sel.strip():
+        raise PatrolError(f"--site {sel!r}: empty; leave the option out to list every site")
     known = sorted(estate.sites)  # type: ignore[attr-defined]
     out = {s for pattern in sel.split(",") for s in fnmatch.filter(known, pattern.strip())}
     if not out:

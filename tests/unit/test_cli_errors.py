@@ -74,6 +74,12 @@ def test_unknown_checklist_names_the_known_ones(patrol):
     ["report", "monthly", "9999-12", "--estate", ESTATE],
     ["report", "monthly", "2026-11", "--out", "/", "--estate", ESTATE],
     ["report", "workplan", "2026-11", "--out", "/", "--estate", ESTATE],
+    ["findings", "--host", "", "--estate", ESTATE],
+    ["findings", "--owner", "", "--estate", ESTATE],
+    ["findings", "--owner", " ", "--estate", ESTATE],
+    ["incidents", "--host", "", "--estate", ESTATE],
+    ["incidents", "--owner", "", "--estate", ESTATE],
+    ["spares", "--site", "", "--estate", ESTATE],
 ])
 def test_more_usage_errors_never_trace_back(patrol, args):
     r = patrol(*args)
