@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
-from datetime import datetime
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ..clock import iso
 from ..escape import markdown, markdown_code
 from . import history
 from .files import RUNS, load_yaml
+from .summaries import record_summary
 from .verify import FINDINGS, record_head
 
 WAIVERS = "policies/waivers.yaml"
@@ -36,6 +38,30 @@ def _host_line(data: bytes, host: str) -> str | None:
     if not m:
         return None
     return " ".join(line.strip() for line in m.group(1).decode().splitlines()).strip()
+
+
+def _instant(text: Any) -> datetime | None:
+    """An ISO time as an aware datetime (naive: UTC; a bare date: its midnight UTC), None if
+    it is not one. Git writes the committer's own offset (%aI), records write UTC: they are
+    compared as instants, never as strings."""
+    try:
+        at = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def _utc(text: str) -> str:
+    """``text`` as a UTC record timestamp, so every event's time reads and sorts alike."""
+    at = _instant(text)
+    return iso(at) if at is not None else text
+
+
+def _within(at: str, since: str | None, until: str | None) -> bool:
+    when, start, end = _instant(at), _instant(since), _instant(until)
+    if when is None:
+        return not since and not until
+    return (start is None or when >= start) and (end is None or when <= end)
 
 
 def _duration(start: Any, end: Any) -> str | None:
@@ -72,8 +98,7 @@ def timeline(root: Path, *, rev: str = "HEAD", since: str | None = None, until: 
                 continue
             edit = head.get("estate_edit")
             if hosts is None:
-                text = (f"{kind} {head.get('run')}: "
-                        f"{json.dumps(head.get('summary'), sort_keys=True)}")
+                text = f"{kind} {head.get('run')}: {record_summary(head)}"
                 if isinstance(edit, dict):  # where main is protected: the edit's own branch
                     text += f"; estate edit on branch {edit.get('branch')}"
                 events.append(Event(at, c.sha, "run", name, text))
@@ -105,7 +130,8 @@ def timeline(root: Path, *, rev: str = "HEAD", since: str | None = None, until: 
     events += _waivers(root, hosts, checklist)
     if estate_changes and hosts:
         events += _estate(root, hosts)
-    events = [e for e in events if (not since or e.at >= since) and (not until or e.at <= until)]
+    events = [replace(e, at=_utc(e.at)) for e in events]
+    events = [e for e in events if _within(e.at, since, until)]
     return sorted(events, key=lambda e: (e.at, e.commit, e.kind, e.subject, e.text))
 
 
