@@ -31,6 +31,7 @@ EXPIRED = "waiver-expired"
 EXPIRING = "waiver-expiring"
 RUN_TOLERATED = frozenset({EXPIRED})  # problem codes a scheduled run does not stop for
 WARN_DAYS = 14
+MAX_DAYS = 90  # a PR granting or extending a waiver further than this is flagged for review
 
 
 @dataclass(frozen=True)
@@ -140,3 +141,18 @@ def apply_waiver(f: Finding, w: WaiverRule | None, now: datetime, run: str | Non
         out.append(Transition(f.id, State.WAIVED.value, State.OPEN.value, now))
         f.state, f.waiver, f.waived_since, f.waived_until = State.OPEN, None, None, None
         f.log(now, "waiver-ended", run, due=f.due)
+
+
+def review_flags(old: Any, new: Any, today: date) -> list[str]:
+    """What a reviewer must look at in a waiver a change adds or alters (``old`` None: added)."""
+    flags = []
+    if not (new.approved_by or "").strip():
+        flags.append("no approver")
+    lengthened = old is None or new.expires > old.expires
+    left = (new.expires - today).days
+    if lengthened and left > MAX_DAYS:
+        flags.append(f"runs {left} days past {today} (more than {MAX_DAYS})")
+    if old is not None and (new.expires - old.expires).days > MAX_DAYS:
+        flags.append(f"extended by {(new.expires - old.expires).days} days at once "
+                     f"(more than {MAX_DAYS})")
+    return flags

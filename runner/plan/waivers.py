@@ -1,8 +1,9 @@
 """Waivers added, removed, extended, shortened or changed; flags for the reviewer.
 
 A waiver is known by its ``id``, or without one by its check and its host (or selector).
-Flagged: a waiver added or extended so that it runs more than ``MAX_DAYS`` past ``today``, an
-extension by more than ``MAX_DAYS`` at once, and a waiver without an approver.
+Flagged (the review rule lives with every other waiver rule, ``findings.waivers``): a waiver
+added or extended so that it runs more than ``MAX_DAYS`` past ``today``, an extension by more
+than ``MAX_DAYS`` at once, and a waiver without an approver.
 """
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ from __future__ import annotations
 from datetime import date
 
 from ..estate import Estate, Waiver
+from ..findings.waivers import review_flags
 from .fields import diff_fields
 from .keyed import keyed_changes
 from .model import ADDED, CHANGED, REMOVED, Change
 
-MAX_DAYS = 90
 EXTENDED = "extended"
 SHORTENED = "shortened"
 
@@ -38,20 +39,6 @@ def summary(waiver: Waiver) -> str:
             f"{waiver.approved_by or '(nobody)'}: {waiver.reason}")
 
 
-def _flags(old: Waiver | None, new: Waiver, today: date) -> list[str]:
-    flags = []
-    if not (new.approved_by or "").strip():
-        flags.append("no approver")
-    lengthened = old is None or new.expires > old.expires
-    left = (new.expires - today).days
-    if lengthened and left > MAX_DAYS:
-        flags.append(f"runs {left} days past {today} (more than {MAX_DAYS})")
-    if old is not None and (new.expires - old.expires).days > MAX_DAYS:
-        flags.append(f"extended by {(new.expires - old.expires).days} days at once "
-                     f"(more than {MAX_DAYS})")
-    return flags
-
-
 def diff(base: Estate, head: Estate, *, today: date) -> list[Change]:
     def changed(k: str, old: Waiver, new: Waiver) -> Change | None:
         fields = diff_fields(old, new)
@@ -62,12 +49,12 @@ def diff(base: Estate, head: Estate, *, today: date) -> list[Change]:
         impact = {"hosts": _hosts(head, new)}
         if status != CHANGED:
             impact["days"] = (new.expires - old.expires).days
-        return Change(k, status, fields, impact=impact, flags=_flags(old, new, today))
+        return Change(k, status, fields, impact=impact, flags=review_flags(old, new, today))
 
     return keyed_changes(
         {key(w): w for w in base.waivers}, {key(w): w for w in head.waivers},
         added=lambda k, new: Change(k, ADDED, impact={"hosts": _hosts(head, new)},
-                                    flags=_flags(None, new, today), summary=summary(new)),
+                                    flags=review_flags(None, new, today), summary=summary(new)),
         removed=lambda k, old: Change(k, REMOVED, impact={"hosts": _hosts(base, old)},
                                       summary=summary(old)),
         changed=changed)
