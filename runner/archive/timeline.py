@@ -65,10 +65,8 @@ def _within(at: str, since: str | None, until: str | None) -> bool:
 
 
 def _duration(start: Any, end: Any) -> str | None:
-    try:
-        a = datetime.fromisoformat(str(start).replace("Z", "+00:00"))
-        b = datetime.fromisoformat(str(end).replace("Z", "+00:00"))
-    except ValueError:
+    a, b = _instant(start), _instant(end)
+    if a is None or b is None:
         return None
     hours = (b - a).total_seconds() / 3600
     return f"{hours / 24:.1f} d" if hours >= 48 else f"{hours:.1f} h"
