@@ -28,9 +28,9 @@ _RENAMED = {
     "gitignore": ".gitignore",
 }
 _CI_FILES = (".github/workflows", ".gitlab-ci.yml")
-# How Patrol's own repository installs itself in CI: `pip install [-q] -e .` (validation) or
-# `-e '.[ansible]'` (running plays).
-_SOURCE_INSTALL = re.compile(r"\bpip install((?: -q)?) -e (?:\.|'\.\[(\w+)\]')(?=\s|$)",
+# How Patrol's own repository installs itself in CI: `pip install [-q] .` (validation, the
+# light install) or `'.[ansible]'` (running plays); `-e` would bring Ansible to every job.
+_SOURCE_INSTALL = re.compile(r"\bpip install((?: -q)?) (?:-e )?(?:\.|'\.\[(\w+)\]')(?=\s|$)",
                              re.MULTILINE)
 
 

@@ -1,10 +1,13 @@
 """The light install: `pip install patrol` (what the pre-commit hook installs) validates and
-plans without Ansible, and a command that needs Ansible says how to get it."""
+plans without Ansible, and a command that needs Ansible says how to get it. A development
+install (`pip install -e .`) still gets everything, and a wheel built from the sdist is the
+wheel built from the tree."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -30,6 +33,51 @@ def light(tmp_path_factory: pytest.TempPathFactory) -> Path:
     installed = _run(str(work / "venv/bin/pip"), "install", "-q", str(wheel), cwd=work)
     assert installed.returncode == 0, installed.stderr
     return work / "venv/bin"
+
+
+def _wheel_files(wheel: Path) -> list[str]:
+    with zipfile.ZipFile(wheel) as archive:
+        return sorted(archive.namelist())
+
+
+@pytest.fixture(scope="module")
+def editable(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh venv with `pip install -e <source tree>`, no extras named; its bin directory."""
+    work = tmp_path_factory.mktemp("editable")
+    assert _run(sys.executable, "-m", "venv", str(work / "venv"), cwd=work).returncode == 0
+    installed = _run(str(work / "venv/bin/pip"), "install", "-q", "-e", str(ROOT), cwd=work)
+    assert installed.returncode == 0, installed.stderr
+    return work / "venv/bin"
+
+
+def test_an_editable_install_gets_ansible_without_naming_the_extra(editable: Path,
+                                                                   tmp_path: Path) -> None:
+    for module in ("ansible", "ansible_runner"):
+        probe = _run(str(editable / "python"), "-c", f"import {module}", cwd=tmp_path)
+        assert probe.returncode == 0, probe.stderr
+    version = _run(str(editable / "patrol"), "--version", cwd=tmp_path).stdout
+    assert "ansible-core 2." in version and "not installed" not in version
+
+
+def test_an_editable_install_runs_the_source_tree(editable: Path, tmp_path: Path) -> None:
+    where = _run(str(editable / "python"), "-c", "import runner; print(runner.__file__)",
+                 cwd=tmp_path)
+    assert Path(where.stdout.strip()) == ROOT / "runner" / "__init__.py"
+
+
+def test_a_wheel_built_from_the_sdist_is_the_wheel_built_from_the_tree(
+        light: Path, tmp_path: Path) -> None:
+    """The sdist carries the in-tree build backend (backend-path) and everything the wheel has."""
+    built = _run(sys.executable, "-m", "build", "--sdist", "-o", str(tmp_path / "sdist"),
+                 str(ROOT), cwd=tmp_path)
+    assert built.returncode == 0, built.stdout + built.stderr
+    (sdist,) = (tmp_path / "sdist").glob("patrol-*.tar.gz")
+    wheeled = _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
+                   str(tmp_path / "from-sdist"), str(sdist), cwd=tmp_path)
+    assert wheeled.returncode == 0, wheeled.stderr
+    (from_sdist,) = (tmp_path / "from-sdist").glob("patrol-*.whl")
+    (from_tree,) = (light.parent.parent / "wheels").glob("patrol-*.whl")
+    assert _wheel_files(from_sdist) == _wheel_files(from_tree)
 
 
 def test_the_light_install_has_no_ansible(light: Path, tmp_path: Path) -> None:
