@@ -8,18 +8,23 @@ from __future__ import annotations
 import math
 from fnmatch import fnmatchcase
 from fractions import Fraction
+from typing import Annotated
 
 from pydantic import Field, field_validator
 
+from ..estate.scalars import Float
 from ..results import Result, Status
 from .base import Measured, ParamsModel
 from .helpers import measured_error
 
+# a mount point or a glob of them: the validator below, as the schema says it
+MountGlob = Annotated[str, Field(json_schema_extra={"pattern": "^[/*]"})]
+
 
 class MountParams(ParamsModel):
-    max_percent: float = Field(85, ge=0, le=100, description="Fail above this % used.")
-    include: list[str] = Field(default_factory=lambda: ["*"], min_length=1)
-    exclude: list[str] = Field(default_factory=list)
+    max_percent: Float = Field(85, ge=0, le=100, description="Fail above this % used.")
+    include: list[MountGlob] = Field(default_factory=lambda: ["*"], min_length=1)
+    exclude: list[MountGlob] = Field(default_factory=list)
 
     @field_validator("include", "exclude")
     @classmethod

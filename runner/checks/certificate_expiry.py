@@ -20,20 +20,19 @@ hours left", "expired 2026-01-05 (1 day 4 hours ago)").
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
+from ..estate.scalars import Int
 from ..results import Result, Status
 from .base import HostLike, Kind, Measured, Measurement, ParamsModel
-from .helpers import absolute_path, duration, iso, measured_error, plural
+from .helpers import AbsolutePath, duration, iso, measured_error, plural
 
 NAME = "certificate_expiry"
 
 
 class Params(ParamsModel):
-    path: str
-    min_days: int = Field(30, ge=0)
-
-    _path = field_validator("path")(absolute_path)
+    path: AbsolutePath
+    min_days: Int = Field(30, ge=0)
 
 
 def measure(params: Params, host: HostLike) -> Measurement:

@@ -23,13 +23,13 @@ from pydantic import field_validator
 
 from ..results import Result, Status
 from .base import HostLike, Kind, Measured, Measurement, ParamsModel
-from .helpers import broken_state, check_package_names, measured_error
+from .helpers import PackageName, broken_state, check_package_names, measured_error
 
 NAME = "drift"
 
 
 class Params(ParamsModel):
-    packages: list[str] | None = None
+    packages: list[PackageName] | None = None
 
     @field_validator("packages")
     @classmethod

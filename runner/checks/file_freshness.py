@@ -19,20 +19,19 @@ future timestamps, either way the marker proves nothing about the last backup.
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
+from ..estate.scalars import Float
 from ..results import Result, Status
 from .base import HostLike, Kind, Measured, Measurement, ParamsModel
-from .helpers import absolute_path, duration, iso, measured_error
+from .helpers import AbsolutePath, duration, iso, measured_error
 
 NAME = "file_freshness"
 
 
 class Params(ParamsModel):
-    path: str
-    max_age_hours: float = Field(26, gt=0)
-
-    _path = field_validator("path")(absolute_path)
+    path: AbsolutePath
+    max_age_hours: Float = Field(26, gt=0)
 
 
 def measure(params: Params, host: HostLike) -> Measurement:

@@ -22,25 +22,24 @@ from __future__ import annotations
 
 import re
 
-from pydantic import field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from ..results import Result, Status
 from .base import HostLike, Kind, Measured, Measurement, ParamsModel
-from .helpers import absolute_path, measured_error
+from .helpers import AbsolutePath, measured_error
 
 NAME = "file_mode"
 
 _OCTAL = re.compile(r"^[0-7]{3,5}$")
+_OCTAL_SCHEMA = r"^([0-7]{3,4}|0[0-7]{4})$"  # _OCTAL up to 7777, as a pattern
 
 
 class Params(ParamsModel):
-    path: str
-    mode: str | None = None
-    max_mode: str | None = None
+    path: AbsolutePath
+    mode: str | None = Field(None, json_schema_extra={"pattern": _OCTAL_SCHEMA})
+    max_mode: str | None = Field(None, json_schema_extra={"pattern": _OCTAL_SCHEMA})
     owner: str | None = None
     group: str | None = None
-
-    _path = field_validator("path")(absolute_path)
 
     @field_validator("mode", "max_mode", mode="before")
     @classmethod

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
 
 from ..results import Result, Status
 from .base import Measured
@@ -25,6 +28,12 @@ def absolute_path(value: str) -> str:
     if not isinstance(value, str) or not value.startswith("/"):
         raise ValueError(f"must be an absolute path, got {value!r}")
     return value
+
+
+# The validators' rules as patterns too, so the exported schemas (and editors) say them.
+AbsolutePath = Annotated[str, AfterValidator(absolute_path),
+                         Field(json_schema_extra={"pattern": "^/"})]
+PackageName = Annotated[str, Field(json_schema_extra={"pattern": PACKAGE_NAME.pattern})]
 
 
 def plural(count: int, word: str) -> str:

@@ -29,13 +29,14 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
+from ..estate.scalars import Int
 from ..results import Result, Status
 from .base import HostLike, Kind, Measured, Measurement, ParamsModel
 from .helpers import measured_error
 
 NAME = "listening_ports"
 
-Port = Annotated[int, Field(ge=1, le=65535)]
+Port = Annotated[Int, Field(ge=1, le=65535)]
 
 
 class Params(ParamsModel):

@@ -15,10 +15,11 @@ The value is rounded to two decimals and judged on that: above ``max`` fails, ex
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
+from ..estate.scalars import Float, no_bool
 from ..results import Result, Status
 from .base import HostLike, Kind, Measured, Measurement, ParamsModel
 from .helpers import measured_error
@@ -27,8 +28,8 @@ NAME = "load_per_cpu"
 
 
 class Params(ParamsModel):
-    max: float = Field(2.0, gt=0, description="Fail above this load average per CPU.")
-    minutes: Literal[1, 5, 15] = 5
+    max: Float = Field(2.0, gt=0, description="Fail above this load average per CPU.")
+    minutes: Annotated[Literal[1, 5, 15], BeforeValidator(no_bool)] = 5
 
 
 def measure(params: Params, host: HostLike) -> Measurement:

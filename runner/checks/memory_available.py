@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from ..estate.scalars import Float
 from ..results import Result, Status
 from .base import HostLike, Kind, Measured, Measurement, ParamsModel
 from .helpers import measured_error
@@ -24,7 +25,7 @@ NAME = "memory_available"
 
 
 class Params(ParamsModel):
-    min_percent: float = Field(10, ge=0, le=100, description="Fail below this % available.")
+    min_percent: Float = Field(10, ge=0, le=100, description="Fail below this % available.")
 
 
 def measure(params: Params, host: HostLike) -> Measurement:

@@ -24,13 +24,14 @@ from pydantic import Field, field_validator
 
 from ..results import Result, Status
 from .base import HostLike, Kind, Measured, Measurement, ParamsModel
-from .helpers import broken_state, check_package_names, measured_error
+from .helpers import PACKAGE_NAME, broken_state, check_package_names, measured_error
 
 NAME = "package_version"
 
 
 class Params(ParamsModel):
-    packages: dict[str, str | None] = Field(min_length=1)
+    packages: dict[str, str | None] = Field(
+        min_length=1, json_schema_extra={"propertyNames": {"pattern": PACKAGE_NAME.pattern}})
 
     @field_validator("packages", mode="before")
     @classmethod

@@ -29,6 +29,7 @@ from typing import Any
 
 from pydantic import Field
 
+from ..estate.scalars import Bool, Int
 from ..results import Result, Status
 from .base import HostLike, Kind, Measured, Measurement, ParamsModel
 from .helpers import measured_error, plural
@@ -40,9 +41,9 @@ VALUE_LIMIT = 20
 
 
 class Params(ParamsModel):
-    max: int = Field(0, ge=0, description="Fail above this many pending upgrades.")
-    security_max: int = Field(0, ge=0, description="Fail above this many security upgrades.")
-    refresh: bool = False
+    max: Int = Field(0, ge=0, description="Fail above this many pending upgrades.")
+    security_max: Int = Field(0, ge=0, description="Fail above this many security upgrades.")
+    refresh: Bool = False
 
 
 def measure(params: Params, host: HostLike) -> Measurement:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Annotated
 
 from pydantic import Field, field_validator
 
@@ -26,10 +27,11 @@ from .helpers import measured_error
 NAME = "service_running"
 
 _SERVICE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9@._+-]*$")
+ServiceName = Annotated[str, Field(json_schema_extra={"pattern": _SERVICE_NAME.pattern})]
 
 
 class Params(ParamsModel):
-    services: list[str] = Field(min_length=1)
+    services: list[ServiceName] = Field(min_length=1, json_schema_extra={"uniqueItems": True})
 
     @field_validator("services")
     @classmethod

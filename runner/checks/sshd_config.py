@@ -35,11 +35,12 @@ from __future__ import annotations
 
 import re
 from fnmatch import fnmatchcase
-from ipaddress import IPv4Address, IPv6Address, ip_address, ip_network
+from ipaddress import ip_address, ip_network
 from typing import Annotated, Any
 
 from pydantic import Field, field_validator, model_validator
 
+from ..estate.scalars import Int, IPAddress
 from ..results import Result, Status
 from .base import HostLike, Kind, Measured, Measurement, ParamsModel
 from .helpers import measured_error, plural
@@ -69,12 +70,12 @@ class Connection(ParamsModel):
     shell, and the patterns keep a comma or ``=`` from adding keys to the spec."""
 
     user: Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_.-]*$", max_length=32)] = "root"
-    addr: IPv4Address | IPv6Address
+    addr: IPAddress
     host: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9.-]*$", max_length=253)] | None = (
         None
     )
-    laddr: IPv4Address | IPv6Address | None = None
-    lport: Annotated[int, Field(ge=1, le=65535)] | None = None
+    laddr: IPAddress | None = None
+    lport: Annotated[Int, Field(ge=1, le=65535)] | None = None
 
     def spec(self) -> dict[str, Any]:
         """The probe's form: plain JSON, unset fields left out."""
@@ -88,12 +89,27 @@ class Connection(ParamsModel):
         return out
 
 
+# What ``_allowed`` takes, as JSON Schema: one value or a non-empty list of them, each a
+# non-blank string, an integer (``maxauthtries: 3``) or a boolean (``true`` is "yes").
+_VALUE = {"type": ["string", "integer", "boolean"], "pattern": r"\S"}
+_ALLOWED = {"anyOf": [_VALUE, {"type": "array", "items": _VALUE, "minItems": 1}]}
+_KEYWORD = r"^[A-Za-z][A-Za-z0-9]*$"
+
+
 class Params(ParamsModel):
     permit_root_login: list[str] | None = Field(
-        default_factory=lambda: ["prohibit-password", "without-password", "no"]
+        default_factory=lambda: ["prohibit-password", "without-password", "no"],
+        json_schema_extra={"anyOf": [*_ALLOWED["anyOf"], {"type": "null"}]},
     )
-    password_authentication: list[str] | None = Field(default_factory=lambda: ["no"])
-    settings: dict[str, list[str]] = Field(default_factory=dict)
+    password_authentication: list[str] | None = Field(
+        default_factory=lambda: ["no"],
+        json_schema_extra={"anyOf": [*_ALLOWED["anyOf"], {"type": "null"}]},
+    )
+    settings: dict[str, list[str]] = Field(
+        default_factory=dict,
+        json_schema_extra={"propertyNames": {"pattern": _KEYWORD},
+                           "additionalProperties": _ALLOWED},
+    )
     connections: list[Connection] = Field(
         default_factory=list,
         description="Connections to check besides root on every listening address.",
@@ -110,7 +126,7 @@ class Params(ParamsModel):
             return settings
         out = {}
         for key, value in settings.items():
-            if not isinstance(key, str) or not re.match(r"^[A-Za-z][A-Za-z0-9]*$", key):
+            if not isinstance(key, str) or not re.match(_KEYWORD, key):
                 raise ValueError(f"{key!r} is not an sshd keyword")
             out[key.lower()] = _allowed(value)
         return out

@@ -39,7 +39,7 @@ from .models import (
     Waiver,
     WaiversFile,
 )
-from .yamlsource import Document, child
+from .yamlsource import Document, child, given
 
 M = TypeVar("M", bound=EstateModel)
 
@@ -148,7 +148,8 @@ def _check_params(report: _Report, check: Check | PlanCheck, owner: str) -> None
                                   f"'{where}' for kind '{check.kind}'")
             else:
                 report.at(check, *path, code="check-params",
-                          message=f"{owner}: params.{where}: {msg}")
+                          message=f"{owner}: params.{where}: {msg}"
+                                  f"{given(err.get('input'), msg)}")
 
 
 @dataclass(frozen=True)

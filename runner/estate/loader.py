@@ -25,7 +25,7 @@ from .files import ESTATE_DIRS as ESTATE_DIRS  # re-exported for callers of the 
 from .files import NotAnEstate as NotAnEstate
 from .files import read_tree
 from .models import FILE_KINDS, EstateModel, FileKind, Host, HostsFile
-from .yamlsource import Document, YamlError, child, read_document
+from .yamlsource import Document, YamlError, child, given, read_document
 
 
 def _kind_matches(path: str, kind: FileKind) -> bool:
@@ -116,11 +116,6 @@ def path_text(data: Any, path: Loc) -> str:
     return out
 
 
-def _short(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
 def validation_problems(doc: Document, model: type[BaseModel], exc: ValidationError,
                         prefix: Loc = ()) -> list[Problem]:
     problems = []
@@ -143,11 +138,7 @@ def validation_problems(doc: Document, model: type[BaseModel], exc: ValidationEr
         else:
             line, col = doc.locate(path)
             msg = err["msg"].removeprefix("Value error, ")
-            got = err.get("input")
-            got_text = (f" (got {_short(got)})"
-                        if not isinstance(got, (dict, list)) and repr(got)[:40] not in msg
-                        else "")
-            message = f"{where or '(document)'}: {msg}{got_text}"
+            message = f"{where or '(document)'}: {msg}{given(err.get('input'), msg)}"
             code = "invalid-value"
         problems.append(Problem(doc.name, line, col, message, code=code))
     return problems

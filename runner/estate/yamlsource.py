@@ -80,6 +80,19 @@ def resolve_plain(text: str) -> Any:
     return text
 
 
+def given(value: Any, message: str) -> str:
+    """`` (got '3')``: what an error message adds about the value it refused, spelled as in
+    YAML (``true``, ``null``, a quoted string), unless the message already shows it."""
+    if isinstance(value, (dict, list)):
+        return ""
+    if isinstance(value, bool) or value is None:
+        text = {True: "true", False: "false", None: "null"}[value]
+    else:
+        text = repr(value)
+        text = text if len(text) <= 60 else text[:57] + "..."
+    return "" if text[:40] in message else f" (got {text})"
+
+
 # --- fast path ------------------------------------------------------------------------------
 
 # Anything that may be a tag, anchor, alias, directive, document marker, complex key or

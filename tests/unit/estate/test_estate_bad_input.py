@@ -67,6 +67,37 @@ def test_wrong_type_names_the_value(estate: SampleEstate) -> None:
                             "a valid integer")
 
 
+def test_a_quoted_number_or_a_boolean_is_no_number(estate: SampleEstate) -> None:
+    """Lax coercion would count ``true`` as one spare part; the schema refuses both."""
+    stock, daily = "inventory/spares.yaml", "policies/inspections/daily.yaml"
+    text = estate.replace(stock, "quantity: 2}", "quantity: true}")
+    line, col = position(text, "true}")
+    daily_text = estate.replace(daily, "max_percent: 85", 'max_percent: "85"')
+    dline, dcol = position(daily_text, '"85"')
+    assert_reported(
+        estate,
+        f"{stock}:{line}:{col}: error: stock[0].quantity: Input should be a valid integer "
+        "(got true)",
+        f"{daily}:{dline}:{dcol}: error: checklist daily, check disk-space: params.max_percent: "
+        "Input should be a valid number (got '85')",
+    )
+
+
+def test_a_boolean_is_true_or_false_only(estate: SampleEstate) -> None:
+    rel = "policies/upgrades/patrol-agent-1.1.yaml"
+    text = estate.replace(rel, "rollback: true", "rollback: 1")
+    line, col = position(text, "rollback: 1", offset=len("rollback: "))
+    assert_reported(estate, f"{rel}:{line}:{col}: error: rollback: Input should be a valid "
+                            "boolean (got 1)")
+
+
+def test_an_address_with_a_scope_id_is_refused(estate: SampleEstate) -> None:
+    text = estate.replace(HOSTS, "address: 10.123.0.11", "address: fe80::1%eth0")
+    line, col = position(text, "fe80::1%eth0")
+    assert_reported(estate, f"{HOSTS}:{line}:{col}: error: hosts[0](web-01).address: "
+                            "'fe80::1%eth0' has a scope id ('%eth0')")
+
+
 def test_missing_field_points_at_the_object_lacking_it(estate: SampleEstate) -> None:
     text = estate.replace(HOSTS, "    owner: ops-team@example.com\n", "", count=1)
     line, col = position(text, "name: web-01")
