@@ -41,12 +41,18 @@ def _version() -> str:
         return "0.1.0"
 
 
+# Patrol's source is a path that triggers validation in this repository; in an estate
+# repository the Patrol version pinned in the workflow is.
+_SOURCE_PATH = re.compile(r'^(\s*)- "runner/\*\*"$', re.MULTILINE)
+
+
 def _as_a_tool(text: str) -> str:
     """A CI template for an estate repository: install Patrol, not the repository itself."""
     def tool(match: re.Match[str]) -> str:
         extra = f"[{match[2]}]" if match[2] else ""
         return f'pip install{match[1]} "patrol{extra}=={_version()}"'
 
+    text = _SOURCE_PATH.sub(r'\1- ".github/workflows/validate.yml"  # the Patrol version pin', text)
     return _SOURCE_INSTALL.sub(tool, text)
 
 

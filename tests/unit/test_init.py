@@ -48,10 +48,14 @@ def test_the_ci_templates_install_patrol_as_a_tool(tmp_path: Path) -> None:
                         (".github/workflows/validate.yml", "patrol"),
                         (".gitlab-ci.yml", "patrol"), (".gitlab-ci.yml", "patrol[ansible]")):
         text = (tmp_path / rel).read_text()
-        assert "-e " not in text, rel
+        assert "-e " not in text and "pip install ." not in text, rel
+        assert "pip install -q ." not in text and "'.[" not in text, rel
         assert (f'pip install "{pinned}=={version}"' in text
                 or f'pip install -q "{pinned}=={version}"' in text), (rel, pinned)
         assert yaml.safe_load(text), rel
+    paths = yaml.safe_load((tmp_path / ".github/workflows/validate.yml").read_text()
+                           )[True]["pull_request"]["paths"]  # YAML 1.1 reads `on` as true
+    assert sorted(paths) == [".github/workflows/validate.yml", "inventory/**", "policies/**"]
     check = _run(str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows",
                  str(tmp_path / ".github/workflows/inspect.yml"),
                  str(tmp_path / ".github/workflows/validate.yml"), cwd=tmp_path)
