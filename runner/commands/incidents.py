@@ -48,7 +48,7 @@ def _step(root: Path, clock: Clock, at_text: str | None, label: str, act: Act) -
     from ..run import RunContext, lock_and_load, record_change
 
     ctx = RunContext.here(root, clock=clock)
-    with lock_and_load(ctx) as opened:
+    with lock_and_load(ctx, reaches_hosts=False) as opened:  # no host, no ssh, no Ansible
         written = opened.started
         at = stated_at(at_text, written)
         inc, warnings = act(opened.estate, at, written, ctx)

@@ -41,12 +41,18 @@ def _version() -> str:
         return "0.1.0"
 
 
+# Patrol's source is a path that triggers validation in this repository; in an estate
+# repository the Patrol version pinned in the workflow is.
+_SOURCE_PATH = re.compile(r'^(\s*)- "runner/\*\*"$', re.MULTILINE)
+
+
 def _as_a_tool(text: str) -> str:
     """A CI template for an estate repository: install Patrol, not the repository itself."""
     def tool(match: re.Match[str]) -> str:
         extra = f"[{match[2]}]" if match[2] else ""
         return f'pip install{match[1]} "patrol{extra}=={_version()}"'
 
+    text = _SOURCE_PATH.sub(r'\1- ".github/workflows/validate.yml"  # the Patrol version pin', text)
     return _SOURCE_INSTALL.sub(tool, text)
 
 
@@ -74,17 +80,37 @@ def scaffold(dest: Path) -> list[Path]:
     return written
 
 
+def _refusal(dest: Path) -> str | None:
+    """Why ``dest`` cannot take a new estate, or None."""
+    if not dest.exists():
+        return None
+    if not dest.is_dir():
+        return f"{dest} exists and is not a directory; give a new or empty directory"
+    if any(dest.iterdir()):
+        return f"{dest} exists and is not empty; give a new or empty directory"
+    return None
+
+
 def run(dest: Path) -> int:
     dest = Path(dest)
-    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
-        print(f"patrol init: {dest} exists and is not empty; give a new or empty directory",
-              file=sys.stderr)
+    try:
+        refused = _refusal(dest)
+        if refused is None:
+            dest.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        refused = f"cannot create {dest}: {exc.strerror or exc}"
+    if refused:
+        print(f"patrol init: {refused}", file=sys.stderr)
         return int(Exit.USAGE)
-    dest.mkdir(parents=True, exist_ok=True)
-    written = scaffold(dest)
     from ..archive.git import init_repository
 
-    init_repository(dest)
+    try:
+        written = scaffold(dest)
+        init_repository(dest)
+    except OSError as exc:  # a full disk, a directory made read-only meanwhile
+        print(f"patrol init: writing {exc.filename or dest} failed: {exc.strerror or exc}; "
+              f"remove {dest} and run again", file=sys.stderr)
+        return int(Exit.FAILED)
     print(f"patrol init: wrote {len(written)} files to {dest} (a Git repository, nothing "
           "committed yet)\nnext: edit inventory/ and policies/, `patrol validate`, then "
           "`git add -A && git commit`")

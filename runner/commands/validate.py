@@ -57,14 +57,14 @@ def render(problems: list[Problem], fmt: str, *, files: int) -> str:
 
 
 def run(root: Path = Path("."), fmt: str = "text", today: date | None = None) -> int:
-    from ..estate.files import NotAnEstate, read_tree
+    from ..estate.files import NotAnEstate, scan_tree
 
     root = Path(root)
     if not root.is_dir():
         print(f"patrol validate: {root}: no such directory", file=sys.stderr)
         return int(Exit.USAGE)
     try:
-        files = read_tree(root)
+        files, unreadable = scan_tree(root)
     except NotAnEstate as exc:
         print(f"patrol validate: {exc}", file=sys.stderr)
         return int(Exit.USAGE)
@@ -83,7 +83,8 @@ def run(root: Path = Path("."), fmt: str = "text", today: date | None = None) ->
         _, problems = load_estate_files(files, today=today)
         if use_cache:
             cache.store(root, cache_key, problems)
-    out = render(problems, fmt, files=len(files))
+    problems = unreadable + problems
+    out = render(problems, fmt, files=len(files) + len(unreadable))
     if out:
         print(out)
     return int(Exit.FAILED if any(p.severity == "error" for p in problems) else Exit.OK)

@@ -1,11 +1,13 @@
 """A content-hash cache of validation results, so an unchanged estate validates in a blink.
 
 The key covers everything the result depends on: every estate file's path and bytes, the day
-(waiver expiry warnings), the source of the estate and check-kind code, and the versions of
-Python and of the libraries that parse and validate. Entries live in the estate repository's Git
-directory (``.git/patrol/``, beside the run lock), where they are never untracked files in the
-user's working tree; an estate outside Git is not cached. Set ``PATROL_NO_CACHE=1`` to bypass.
-A cache that cannot be read or written is ignored: it only ever saves time.
+(waiver expiry warnings), the source of the whole ``runner`` package (validation reaches into
+findings, clock and errors too; hashing all of it costs about 6 ms), and the versions of Python,
+of Patrol and of the libraries that parse and validate, tzdata's zone list included. Entries
+live in the estate repository's Git directory (``.git/patrol/``, beside the run lock), where
+they are never untracked files in the user's working tree; an estate outside Git is not
+cached. Set ``PATROL_NO_CACHE=1`` to bypass. A cache that cannot be read or written is
+ignored: it only ever saves time.
 """
 
 from __future__ import annotations
@@ -21,28 +23,27 @@ from pathlib import Path
 
 from ..errors import Problem
 
-_PACKAGES = ("pydantic", "pydantic-core", "ruamel.yaml", "rapidyaml")
-_CODE_DIRS = ("estate", "checks", "spares")
+_RUNNER = Path(__file__).resolve().parent.parent
+_PACKAGES = ("patrol", "pydantic", "pydantic-core", "ruamel.yaml", "rapidyaml", "tzdata")
 
 
 @cache
-def _code_fingerprint() -> bytes:
+def code_fingerprint(runner: Path = _RUNNER) -> bytes:
     digest = hashlib.sha256(sys.version.encode())
     for name in _PACKAGES:
         try:
             digest.update(f"{name}={metadata.version(name)};".encode())
         except metadata.PackageNotFoundError:
             digest.update(f"{name}=none;".encode())
-    runner = Path(__file__).resolve().parent.parent
-    for sub in _CODE_DIRS:
-        for path in sorted((runner / sub).glob("*.py")):
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
+    for path in sorted(runner.rglob("*.py")):
+        data = path.read_bytes()
+        digest.update(f"\0{path.relative_to(runner).as_posix()}\0{len(data)}\0".encode())
+        digest.update(data)
     return digest.digest()
 
 
 def key(files: dict[str, bytes], today: date) -> str:
-    digest = hashlib.sha256(_code_fingerprint())
+    digest = hashlib.sha256(code_fingerprint())
     digest.update(today.isoformat().encode())
     for name in sorted(files):
         data = files[name]

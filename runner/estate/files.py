@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import Problem
+
 MAX_FILE_BYTES = 5 * 1024 * 1024
 ESTATE_DIRS = ("inventory", "policies")
 
@@ -12,15 +14,19 @@ class NotAnEstate(Exception):
     """The root has neither inventory/ nor policies/: a usage error, not an invalid estate."""
 
 
-def read_tree(root: Path) -> dict[str, bytes]:
-    """Every YAML file under the estate directories, keyed by repo-relative POSIX path.
+def scan_tree(root: Path) -> tuple[dict[str, bytes], list[Problem]]:
+    """Every YAML file under the estate directories, keyed by repo-relative POSIX path, and a
+    problem for each estate path that is not a readable regular file.
 
     A file over the size limit is read only up to one byte past it, so it cannot eat memory.
+    Unreadable paths are problems, not exceptions, so that `validate --format sarif` and the
+    other tool formats still report them in their own format.
     """
     root = Path(root)
     if not any((root / d).is_dir() for d in ESTATE_DIRS):
         raise NotAnEstate(f"{root} is not an estate: it has neither inventory/ nor policies/")
     files: dict[str, bytes] = {}
+    problems: list[Problem] = []
     for d in ESTATE_DIRS:
         base = root / d
         if not base.is_dir():
@@ -28,14 +34,29 @@ def read_tree(root: Path) -> dict[str, bytes]:
         for path in sorted(base.rglob("*")):
             if path.suffix not in (".yaml", ".yml"):
                 continue
+            rel = path.relative_to(root).as_posix()
             if path.is_symlink() or not path.is_file():
                 # a link could make validate read (and quote) any file on the CI runner
-                from ..errors import Exit, PatrolError
-
                 what = "a symbolic link" if path.is_symlink() else "not a regular file"
-                raise PatrolError(f"{what}: estate files must be regular files in the "
-                                  "repository", exit_code=Exit.FAILED,
-                                  file=path.relative_to(root).as_posix(), line=1, column=1)
-            with path.open("rb") as fh:
-                files[path.relative_to(root).as_posix()] = fh.read(MAX_FILE_BYTES + 1)
+                problems.append(Problem(rel, 1, 1, f"{what}: estate files must be regular "
+                                        "files in the repository", code="unreadable-file"))
+                continue
+            try:
+                with path.open("rb") as fh:
+                    files[rel] = fh.read(MAX_FILE_BYTES + 1)
+            except OSError as exc:
+                problems.append(Problem(rel, 1, 1, f"cannot read: {exc.strerror}",
+                                        code="unreadable-file"))
+    return files, problems
+
+
+def read_tree(root: Path) -> dict[str, bytes]:
+    """The estate's files, for commands that must stop at the first unreadable one."""
+    files, problems = scan_tree(root)
+    if problems:
+        from ..errors import Exit, PatrolError
+
+        first = problems[0]
+        raise PatrolError(first.message, exit_code=Exit.FAILED, file=first.file,
+                          line=first.line, column=first.column)
     return files

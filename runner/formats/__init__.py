@@ -20,6 +20,7 @@ RULES: dict[str, str] = {
     "invalid-value": "A value of the wrong type or form (date, address, duration, zone, ...).",
     "unknown-file": "A file where no estate file kind lives.",
     "missing-file": "A file the estate needs is missing.",
+    "unreadable-file": "An estate path that is a symbolic link, not a regular file, or unreadable.",
     "duplicate": "Two objects share what must be unique (name, address, id).",
     "unknown-check-kind": "A check names a check kind that does not exist.",
     "check-params": "A check's params do not fit its kind.",

@@ -1,7 +1,8 @@
 """The plan as JSON, for tools: every change with its fields old → new and its impact.
 
 Keys are stable; lists keep the plan's order (sorted by key), so the same two revisions always
-give the same bytes.
+give the same bytes. ``version`` is the format's version, as in `validate --format json`: it
+changes only when a key changes meaning or goes away.
 """
 
 from __future__ import annotations
@@ -10,17 +11,21 @@ import json
 from dataclasses import asdict
 from typing import Any
 
+from ..formats import rule_id
 from .model import Plan
+
+VERSION = 1
 
 
 def as_dict(plan: Plan) -> dict[str, Any]:
     return {
+        "version": VERSION,
         "base": {"rev": plan.base, "commit": plan.base_commit},
         "head": {"rev": plan.head, "commit": plan.head_commit},
         "valid": not plan.errors,
         "problems": [
             {"file": p.file, "line": p.line, "column": p.column, "severity": p.severity,
-             "rule": p.code or "estate", "message": p.message} for p in plan.problems
+             "rule": rule_id(p), "message": p.message} for p in plan.problems
         ],
         "changes": not plan.empty,
         "counts": {key: plan.counts(key) for key in plan.sections if plan.sections[key]},

@@ -30,15 +30,20 @@ def _ansible(tool: str, *args: str, cwd: Path, **env: str) -> subprocess.Complet
                           text=True, check=False, timeout=300)
 
 
-@pytest.fixture(scope="module")
-def collections(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """patrol.estate built from collection/ and installed into a fresh collections path."""
+@pytest.fixture(scope="module", params=["built", "from-git"])
+def collections(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
+    """patrol.estate installed into a fresh collections path: built from collection/ with
+    ``ansible-galaxy collection build``, or installed from the Git repository's subdirectory
+    at HEAD, the way the README tells someone who installed Patrol as a tool."""
     work = tmp_path_factory.mktemp("collection")
-    built = _ansible("ansible-galaxy", "collection", "build", str(ROOT / "collection"),
-                     "--output-path", str(work), cwd=work)
-    assert built.returncode == 0, built.stdout + built.stderr
-    (tarball,) = work.glob("patrol-estate-*.tar.gz")
-    installed = _ansible("ansible-galaxy", "collection", "install", str(tarball), "-p",
+    if request.param == "built":
+        built = _ansible("ansible-galaxy", "collection", "build", str(ROOT / "collection"),
+                         "--output-path", str(work), cwd=work)
+        assert built.returncode == 0, built.stdout + built.stderr
+        (source,) = (str(p) for p in work.glob("patrol-estate-*.tar.gz"))
+    else:
+        source = f"git+file://{ROOT}#/collection/,HEAD"
+    installed = _ansible("ansible-galaxy", "collection", "install", source, "-p",
                          str(work / "collections"), cwd=work)
     assert installed.returncode == 0, installed.stdout + installed.stderr
     assert (work / "collections/ansible_collections/patrol/estate/plugins/inventory/"

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from runner.commands.init import scaffold
@@ -47,10 +48,14 @@ def test_the_ci_templates_install_patrol_as_a_tool(tmp_path: Path) -> None:
                         (".github/workflows/validate.yml", "patrol"),
                         (".gitlab-ci.yml", "patrol"), (".gitlab-ci.yml", "patrol[ansible]")):
         text = (tmp_path / rel).read_text()
-        assert "-e " not in text, rel
+        assert "-e " not in text and "pip install ." not in text, rel
+        assert "pip install -q ." not in text and "'.[" not in text, rel
         assert (f'pip install "{pinned}=={version}"' in text
                 or f'pip install -q "{pinned}=={version}"' in text), (rel, pinned)
         assert yaml.safe_load(text), rel
+    paths = yaml.safe_load((tmp_path / ".github/workflows/validate.yml").read_text()
+                           )[True]["pull_request"]["paths"]  # YAML 1.1 reads `on` as true
+    assert sorted(paths) == [".github/workflows/validate.yml", "inventory/**", "policies/**"]
     check = _run(str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows",
                  str(tmp_path / ".github/workflows/inspect.yml"),
                  str(tmp_path / ".github/workflows/validate.yml"), cwd=tmp_path)
@@ -74,3 +79,31 @@ def test_init_refuses_a_directory_that_holds_files(tmp_path: Path) -> None:
     run = _run(str(BIN / "patrol"), "init", str(tmp_path), cwd=tmp_path)
     assert run.returncode == 2 and "not empty" in run.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_init_refuses_a_path_it_cannot_use_without_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("mine")
+    for dest, says in (("afile", "exists and is not a directory"),
+                       ("afile/sub", "cannot create"),
+                       ("/proc/patrol-estate", "cannot create")):
+        run = _run(str(BIN / "patrol"), "init", dest, cwd=tmp_path)
+        assert run.returncode == 2, (dest, run.stderr)
+        assert run.stderr.startswith("patrol init: ") and says in run.stderr, run.stderr
+        assert "Traceback" not in run.stderr
+    assert (tmp_path / "afile").read_text() == "mine"
+
+
+def test_init_that_cannot_write_says_so_and_exits_1(tmp_path: Path) -> None:
+    """A disk that fills while init writes (a 64 KiB tmpfs): a message, not a traceback."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    dest = tmp_path / "small"
+    dest.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(dest)], check=True)
+    try:
+        run = _run(str(BIN / "patrol"), "init", str(dest), cwd=tmp_path)
+    finally:
+        subprocess.run(["umount", str(dest)], check=False)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "failed" in run.stderr and "No space left on device" in run.stderr
+    assert "Traceback" not in run.stderr

@@ -18,7 +18,7 @@ import yaml
 from runner import archive
 from runner.errors import Exit, PatrolError
 from runner.inspect import inspect
-from runner.run import require_tools
+from runner.run import require_ansible, require_tools
 from tests.conftest import git, remote_and_clones
 from tests.unit.test_inspect_run import T0, WEB, FakeFleet, context, make_estate
 
@@ -74,6 +74,15 @@ def test_a_missing_tool_is_refused_naming_its_debian_package() -> None:
     assert caught.value.exit_code == Exit.ENVIRONMENT
     assert str(caught.value) == "missing tools: apt-get install openssh-client"
     require_tools(("git",), which=lambda name: None if name == "ssh" else "/x")
+
+
+@pytest.mark.parametrize("missing", ["ansible", "ansible_runner"])
+def test_a_play_without_ansible_is_refused_before_anything(missing: str) -> None:
+    with pytest.raises(PatrolError) as caught:
+        require_ansible(find=lambda name: None if name == missing else object())
+    assert caught.value.exit_code == Exit.ENVIRONMENT
+    assert "pip install 'patrol[ansible]'" in str(caught.value)
+    require_ansible(find=lambda name: object())
 
 
 def test_a_detached_head_is_refused_before_measuring_unless_nothing_is_committed(estate):

@@ -107,6 +107,16 @@ def test_the_light_install_runs_the_checks_that_need_no_play(light: Path,
     assert len(git(estate, "log", "--format=%s").splitlines()) == 3
 
 
+def test_the_light_install_records_incidents(light: Path, tmp_path: Path) -> None:
+    """Incidents never touch a host: neither Ansible nor ssh is needed to record one."""
+    estate = copy_estate(tmp_path / "estate")
+    commit_all(estate, "base")
+    run = _run(str(light / "patrol"), "incident", "open", "--host", "web-01",
+               "--summary", "disk full", cwd=estate)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert len(git(estate, "log", "--format=%s").splitlines()) == 2
+
+
 def test_running_a_play_without_ansible_says_how_to_install_it(light: Path,
                                                                tmp_path: Path) -> None:
     estate = copy_estate(tmp_path / "estate")
@@ -115,3 +125,4 @@ def test_running_a_play_without_ansible_says_how_to_install_it(light: Path,
     assert run.returncode == 3, run.stdout + run.stderr
     assert "pip install 'patrol[ansible]'" in run.stderr
     assert "Traceback" not in run.stderr
+    assert "measuring" not in run.stdout + run.stderr  # refused before anything started

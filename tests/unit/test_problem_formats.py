@@ -117,3 +117,46 @@ def test_plan_reports_the_heads_problems_in_the_ci_format(tmp_path: Path, fmt: s
     out = json.loads(run.stdout)
     results = out if fmt == "gitlab" else out["runs"][0]["results"]
     assert len(results) == len(_expected(root))
+
+
+@pytest.mark.parametrize("fmt", ["json", "gitlab", "sarif", "github", "text"])
+def test_unreadable_estate_paths_are_problems_in_every_format(tmp_path: Path, fmt: str) -> None:
+    """A link or a directory named like a YAML file is reported in the format CI parses, with
+    the other problems, instead of an empty output that CI would upload as a broken report."""
+    root = copy_estate(tmp_path / "estate")
+    (root / "policies/inspections/evil.yaml").symlink_to("/etc/passwd")
+    (root / "inventory/hosts/dir.yaml").mkdir()
+    _break(root)
+    run = _patrol("validate", "--format", fmt, cwd=root)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert "root:" not in run.stdout  # the link's target is never read
+    where = {("policies/inspections/evil.yaml", "a symbolic link"),
+             ("inventory/hosts/dir.yaml", "not a regular file")}
+    if fmt in ("text", "github"):
+        for path, what in where:
+            assert any(path in line and what in line for line in run.stdout.splitlines())
+        assert "unknown key" in run.stdout  # the estate's other problems are still reported
+        return
+    out = json.loads(run.stdout)
+    if fmt == "json":
+        got = {(p["file"], p["rule"]) for p in out["problems"]}
+    elif fmt == "gitlab":
+        got = {(i["location"]["path"], i["check_name"]) for i in out}
+    else:
+        got = {(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], r["ruleId"])
+               for r in out["runs"][0]["results"]}
+    assert {(path, "unreadable-file") for path, _ in where} <= got
+    assert ("policies/service.yaml", "unknown-key") in got
+
+
+def test_the_readme_names_every_rule_id() -> None:
+    from runner.estate import crossref
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("Rule ids ("):]
+    section = section[:section.index("\n\n")]
+    for rule in RULES:
+        assert f"`{rule}`" in section, rule
+    for family in crossref._RULES:
+        assert f"`{family.__name__.strip('_')}`" in section, family.__name__

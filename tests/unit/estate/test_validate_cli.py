@@ -107,6 +107,23 @@ def test_cached_result_is_reused_and_invalidated_by_any_change(estate: SampleEst
     assert (again.code, again.out) == (changed.code, changed.out)
 
 
+def test_the_cache_key_covers_code_outside_the_estate_package(tmp_path: Path) -> None:
+    """Validation reaches into findings/ (waiver rules) and clock.py: editing them must miss."""
+    import shutil
+
+    from runner.estate.cache import code_fingerprint
+
+    copy = tmp_path / "runner"
+    shutil.copytree(REPO / "runner", copy, ignore=shutil.ignore_patterns("__pycache__"))
+    before = code_fingerprint(copy)
+    waivers = copy / "findings" / "waivers.py"
+    waivers.write_text(waivers.read_text(encoding="utf-8").replace(
+        "WARN_DAYS = 14", "WARN_DAYS = 4000"), encoding="utf-8")
+    assert "WARN_DAYS = 4000" in waivers.read_text(encoding="utf-8")
+    code_fingerprint.cache_clear()
+    assert code_fingerprint(copy) != before
+
+
 def test_a_corrupt_cache_is_ignored(estate: SampleEstate) -> None:
     git(estate.root, "init", "-q")
     estate.validate()

@@ -76,7 +76,10 @@ def test_an_invalid_head_reports_its_errors_first_and_exits_1(estate_repo, capsy
     md = render(estate_repo.plan(), "markdown")
     assert (md.index("[!CAUTION]") < md.index("#### Validation errors") < md.index("| What |")
             < md.index("#### Hosts"))
-    assert json.loads(render(estate_repo.plan(), "json"))["valid"] is False
+    data = json.loads(render(estate_repo.plan(), "json"))
+    assert data["version"] == 1 and data["valid"] is False
+    assert [(p["file"], p["rule"]) for p in data["problems"]] == [
+        ("inventory/hosts/hz-dc1.yaml", "cross-file/hosts")]
 
 
 def test_a_valid_head_exits_0_with_or_without_changes(estate_repo, capsys):
