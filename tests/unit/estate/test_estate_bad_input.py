@@ -276,8 +276,8 @@ def test_symlink_out_of_the_estate_is_refused_and_its_target_never_quoted(
     run = estate.validate()
     assert run.code == 1
     assert "ghp_NOT_FOR_LOGS" not in run.out + run.err
-    assert ("inventory/hosts/linked.yaml:1:1: a symbolic link: estate files must be regular "
-            "files in the repository") in run.out + run.err
+    assert ("inventory/hosts/linked.yaml:1:1: error: a symbolic link: estate files must be "
+            "regular files in the repository") in run.out + run.err
     assert "Traceback" not in run.out + run.err
 
 
