@@ -53,6 +53,7 @@ from .git import (
     read_tree,
     repo_subdir,
     require_history,
+    require_repository,
     resolve_head,
     resolve_rev,
     run_lock,
@@ -68,7 +69,8 @@ __all__ = [
     "estate_commit", "field", "file_history", "git_dir", "is_temp", "latest_record",
     "list_records", "load_document", "load_yaml", "preflight", "push", "read_documents",
     "read_documents_by_dir", "read_tree", "read_yaml_file", "record_hash", "record_is_intact",
-    "record_path", "repo_subdir", "require_history", "resolve_head", "resolve_rev", "run_lock",
+    "record_path", "repo_subdir", "require_history", "require_repository", "resolve_head",
+    "resolve_rev", "run_lock",
     "safe_file_name", "seal", "show_stat", "trailers", "verify_chain", "verify_tip",
     "write_documents", "write_or_spool",
 ]

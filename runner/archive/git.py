@@ -171,6 +171,12 @@ def resolve_head(root: Path) -> str | None:
         return None
 
 
+def require_repository(root: Path) -> None:
+    """Commands that read the archive's current state (findings, incidents) need the
+    repository it lives in: outside one, "0 findings" would be a false all-clear."""
+    _repo(root)
+
+
 def require_history(root: Path) -> None:
     """Commands that read the archive's history need a repository with a commit: one usage
     error before any git command fails with its own wording."""

@@ -121,9 +121,9 @@ def render(items: list[Finding], fmt: str) -> str:
     lines = [f"{terminal(f.id):<40} {f.state.value:<10} {terminal(f.severity):<8} "
              f"due {to_doc(f)['due']}  {terminal(f.owner or '-')}  {terminal(f.reason)}"
              for f in items]
-    lines.append(f"{len(items)} finding(s): " + ", ".join(
-        f"{v} {k}" for k, v in t["by_state"].items() if v) + " | " + ", ".join(
-        f"{v} {k}" for k, v in t["by_severity"].items() if v))
+    parts = [", ".join(f"{v} {k}" for k, v in t[by].items() if v)
+             for by in ("by_state", "by_severity")]
+    lines.append(f"{len(items)} finding(s)" + (": " + " | ".join(parts) if items else ""))
     return "\n".join(lines) + "\n"
 
 
@@ -240,6 +240,8 @@ def assign(root: Path, fid: str, to: str, clock: Any = None) -> int:
 
 
 def _records(root: Path) -> Path:
+    from ..archive import require_repository
     from ..archive.branch import reports_root
 
+    require_repository(root)
     return reports_root(root)

@@ -211,6 +211,8 @@ def listing(root: Path, states: list[str] | None, host: str | None, owner: str |
 
 def _records(root: Path) -> Path:
     """The archive's reports/ (the archive branch's worktree when one is set)."""
+    from ..archive import require_repository
     from ..archive.branch import reports_root
 
+    require_repository(root)
     return reports_root(root)

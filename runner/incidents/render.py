@@ -66,7 +66,8 @@ def render(rows: list[Row], fmt: str, now: datetime) -> str:
         return json.dumps({"now": iso(now), "incidents": items, "totals": totals(rows)},
                           indent=2, ensure_ascii=False) + "\n"
     t = totals(rows)
-    summary = f"{len(rows)} incident(s): " + ", ".join(f"{v} {k}" for k, v in t.items() if v)
+    counts = ", ".join(f"{v} {k}" for k, v in t.items() if v)
+    summary = f"{len(rows)} incident(s)" + (f": {counts}" if counts else "")
     if fmt == "markdown":
         from ..escape import markdown as text
         from ..escape import markdown_code

@@ -135,3 +135,18 @@ def test_history_commands_need_a_repository_with_commits(tmp_path, args, commits
     assert r.returncode == 2, (r.stdout, r.stderr)
     assert r.stderr.startswith(f"patrol: {root} {expected}")
     assert r.stderr.count("\n") == 1 and not r.stdout
+
+
+@pytest.mark.parametrize("args", [["findings"], ["incidents"]])
+def test_archive_readers_outside_a_repository_are_a_usage_error(tmp_path, args):
+    """Outside a repository there is no archive: "0 findings" would be a false all-clear."""
+    root = copy_estate(tmp_path / "estate")
+    r = subprocess.run([PATROL, *args, "--estate", str(root)], capture_output=True, text=True,
+                       timeout=60, stdin=subprocess.DEVNULL)
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert r.stderr == f"patrol: {root} is not inside a Git repository; the archive needs one " \
+                       "(git init)\n" and not r.stdout
+    git(root, "init", "-q")
+    r = subprocess.run([PATROL, *args, "--estate", str(root)], capture_output=True, text=True,
+                       timeout=60, stdin=subprocess.DEVNULL)
+    assert r.returncode == 0 and r.stdout.startswith(f"0 {args[0][:-1]}(s)"), r.stdout
