@@ -4,7 +4,9 @@ A run is made in one order, here and nowhere else:
 
 1. ``RunContext``: the clock, ``today`` (for validation: waivers expire), the run-id factory,
    and who triggered it (CI variables or the local user, read once at the boundary).
-2. ``lock_and_load``: check the tools (``git``, ``ssh``), take the checkout's run lock, read
+2. ``lock_and_load``: check the tools (``git``, ``ssh``, Ansible for a play), and for a run
+   that commits, that the estate has a first commit (a record names its estate commit);
+   take the checkout's run lock, read
    the clock once (the run's start; ``today`` is its UTC date), load the estate as of that
    day and refuse an invalid one, then the archive's pre-flight (``archive.preflight``: a
    spooled run put back, ``reports/`` whole and writable with room, HEAD on a branch, the
@@ -214,6 +216,8 @@ def lock_and_load(ctx: RunContext, intent: archive.Intent | None = None, *,
     require_tools(("git", "ssh") if reaches_hosts else ("git",))
     if reaches_hosts:
         require_ansible()
+    if intent.commits:  # a record must name the estate commit it ran on
+        archive.require_history(ctx.root)
     with archive.run_lock(ctx.root):
         started = ctx.now()
         estate = load_valid_estate(ctx.root, today(started))

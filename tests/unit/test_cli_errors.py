@@ -150,3 +150,18 @@ def test_archive_readers_outside_a_repository_are_a_usage_error(tmp_path, args):
     r = subprocess.run([PATROL, *args, "--estate", str(root)], capture_output=True, text=True,
                        timeout=60, stdin=subprocess.DEVNULL)
     assert r.returncode == 0 and r.stdout.startswith(f"0 {args[0][:-1]}(s)"), r.stdout
+
+
+@pytest.mark.parametrize("args", [["compliance"], ["spares", "check"], ["lifecycle", "check"],
+                                  ["inspect", "daily"]])
+def test_a_run_that_commits_needs_the_estate_committed_first(tmp_path, args):
+    """Before the first commit a run's record would name no estate commit, and its commit
+    would be the repository's root: refused before anything is measured or written."""
+    root = copy_estate(tmp_path / "estate")
+    git(root, "init", "-q")
+    r = subprocess.run([PATROL, *args, "--estate", str(root)], capture_output=True, text=True,
+                       timeout=60, stdin=subprocess.DEVNULL)
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert r.stderr == f"patrol: {root} has no commits yet: commit the estate first (git commit)\n"
+    assert not (root / "reports").exists()
+    assert git(root, "rev-list", "--all") == ""
