@@ -83,7 +83,7 @@ def run(root: Path = Path("."), fmt: str = "text", today: date | None = None) ->
         _, problems = load_estate_files(files, today=today)
         if use_cache:
             cache.store(root, cache_key, problems)
-    problems = unreadable + problems
+    problems = sorted(unreadable + problems)  # by file and line, as the loader sorts
     out = render(problems, fmt, files=len(files) + len(unreadable))
     if out:
         print(out)
