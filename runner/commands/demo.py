@@ -24,7 +24,9 @@ def run(root: Path, checklist: str) -> int:
     from ..lab import DEFAULT, ansible_vars, fleet
     from ..lab.state import load
     from ..progress import Progress
+    from ..run import require_ansible
 
+    require_ansible()  # before the lab comes up and the clone is made, not after
     progress = Progress()
     if load(DEFAULT) is None:
         progress.text("lab: bringing up the estate's hosts...")

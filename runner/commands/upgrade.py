@@ -22,11 +22,12 @@ def run(root: Path, plan: str, check: bool, now: str | None, commit: bool,
         lab: bool = False, push: bool = False) -> int:
     from ..clock import utc_now
     from ..progress import Progress
-    from ..run import trusted_moment
+    from ..run import require_ansible, trusted_moment
     from ..upgrade.run import commit_summary, upgrade
     from .findings import parse_now
     from .lab import connections
 
+    require_ansible()  # before announcing the upgrade
     progress = Progress()
     fixed = parse_now(now) if now is not None else None
     trusted_moment(fixed, not check, utc_now(), "--check")

@@ -126,3 +126,31 @@ def test_running_a_play_without_ansible_says_how_to_install_it(light: Path,
     assert "pip install 'patrol[ansible]'" in run.stderr
     assert "Traceback" not in run.stderr
     assert "measuring" not in run.stdout + run.stderr  # refused before anything started
+    run = _run(str(light / "patrol"), "upgrade", "patrol-agent-1.1", "--check", cwd=estate)
+    assert run.returncode == 3, run.stdout + run.stderr
+    assert run.stdout == "" and "pip install 'patrol[ansible]'" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_the_demo_without_ansible_is_refused_before_the_lab_comes_up(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """In process, with Ansible hidden: the lab and the clone are never touched."""
+    import importlib.util
+
+    from runner import archive
+    from runner.commands import demo
+    from runner.errors import Exit, PatrolError
+    from runner.lab import fleet
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "ansible_runner" else real(name, *a))
+
+    def touched(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the lab or the clone was touched")
+
+    monkeypatch.setattr(fleet, "up", touched)
+    monkeypatch.setattr(archive, "clone", touched)
+    with pytest.raises(PatrolError) as refused:
+        demo.run(ROOT, "daily")
+    assert refused.value.exit_code == Exit.ENVIRONMENT
