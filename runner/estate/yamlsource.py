@@ -1,8 +1,11 @@
 """Reading estate YAML: a fast path for clean files and a careful path that knows positions.
 
-Patrol reads YAML 1.2 with the *JSON schema*: only ``null``, ``true``, ``false`` and JSON numbers
-are typed; every other scalar is a string (dates and addresses are parsed by the models, once).
-Both paths below apply that one rule, so they build the same plain data from the same text:
+Patrol reads YAML 1.2 with the *JSON schema* plus the *core schema*'s other spellings of
+booleans and null (``True``, ``TRUE``, ``False``, ``FALSE``, ``Null``, ``NULL``, ``~``), which
+check-jsonschema and editors read as booleans and null too: those and JSON numbers are typed;
+every other scalar is a string (dates and addresses are parsed by the models, once; the core
+schema's ``0x1F``, ``0o17``, ``+1`` and ``.inf`` stay strings). Both paths below apply that one
+rule, so they build the same plain data from the same text:
 
 - **fast**: rapidyaml (C++) parses the text and emits JSON, which ``json.loads`` turns into
   plain data. Used only for files that a cheap pre-check finds free of tags, anchors, aliases,
@@ -65,14 +68,20 @@ _INT = re.compile(r"-?(?:0|[1-9][0-9]*)\Z")
 _FLOAT = re.compile(r"-?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\Z")
 
 
+_CORE_WORDS: dict[str, Any] = {
+    "": None, "null": None, "Null": None, "NULL": None, "~": None,
+    "true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False,
+}
+# rapidyaml's JSON emits these plain spellings as strings, and a quoted "True" the same way:
+# a file holding any of them (anywhere, even in a comment) takes the careful path.
+_CORE_ONLY = (b"True", b"TRUE", b"False", b"FALSE", b"Null", b"NULL", b"~")
+
+
 def resolve_plain(text: str) -> Any:
-    """Type of a plain (unquoted) scalar under the JSON schema, as rapidyaml's JSON emits it."""
-    if text == "" or text == "null":
-        return None
-    if text == "true":
-        return True
-    if text == "false":
-        return False
+    """Type of a plain (unquoted) scalar: JSON's words and numbers, and the core schema's
+    other spellings of booleans and null (see the module docstring)."""
+    if text in _CORE_WORDS:
+        return _CORE_WORDS[text]
     if _INT.match(text):
         return int(text)
     if _FLOAT.match(text):
@@ -107,6 +116,8 @@ def _needs_care(data: bytes) -> bool:
     if data[:3] in (b"---", b"...") or (data[:1] and data[0] in _INDICATORS + b"%"):
         return True
     if b"\t" in data or b"\n---" in data or b"\n..." in data or b"\n%" in data:
+        return True
+    if any(word in data for word in _CORE_ONLY):
         return True
     for indicator in _INDICATORS:
         i = data.find(indicator, 1)

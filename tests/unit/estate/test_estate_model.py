@@ -125,7 +125,6 @@ a: 1
 b: "12"
 c: 2023-03-14
 d: [x, 'y', 3.5, -0, 1e3, .5]
-e: ~
 f: yes
 g: true
 h: 0640
@@ -143,9 +142,19 @@ o: 'it''s'
 p: ünïcödé ✓
 q: 12:30
 r: {x: y, "22": z}
-s: False
 t: 1.0.0-1
 """
+
+
+def test_the_core_schemas_other_booleans_and_nulls_are_typed_like_editors_type_them() -> None:
+    """Plain True/FALSE/Null/~ are a boolean and null (check-jsonschema reads them so); quoted,
+    they are strings. rapidyaml's JSON cannot tell the two apart, so the fast path declines."""
+    text = ('a: True\nb: TRUE\nc: False\nd: FALSE\ne: Null\nf: NULL\ng: ~\n'
+            'h: "True"\ni: \'~\'\nj: [True, Truth, ~x, ~/.ssh]\n')
+    assert fast_load(text.encode()) == (False, None)
+    data, _ = careful_load(text)
+    assert data == {"a": True, "b": True, "c": False, "d": False, "e": None, "f": None,
+                    "g": None, "h": "True", "i": "~", "j": [True, "Truth", "~x", "~/.ssh"]}
 
 
 def test_fast_and_careful_paths_build_the_same_data() -> None:
@@ -153,7 +162,7 @@ def test_fast_and_careful_paths_build_the_same_data() -> None:
     assert ok
     careful, _ = careful_load(EDGE)
     assert fast == careful
-    assert careful["e"] == "~" and careful["h"] == "0640" and careful["c"] == "2023-03-14"
+    assert careful["h"] == "0640" and careful["c"] == "2023-03-14" and careful["f"] == "yes"
     assert careful["i"] is None and careful["j"] is None and careful["g"] is True
     for path in sorted(p for d in ("inventory", "policies") for p in (REPO / d).rglob("*.yaml")):
         ok, fast = fast_load(path.read_bytes())

@@ -112,6 +112,15 @@ SAME_VERDICT = [
     ("bool as a number", UPGRADE, "rollback: true", "rollback: 0", REJECT),
     ("bool as a word", UPGRADE, "rollback: true", "rollback: yes", REJECT),
     ("bool as a string", UPGRADE, "rollback: true", 'rollback: "true"', REJECT),
+    # the core schema's other spellings of booleans and null, as editors read them
+    ("bool spelled True", UPGRADE, "rollback: true", "rollback: True", ACCEPT),
+    ("bool spelled FALSE", UPGRADE, "rollback: true", "rollback: FALSE", ACCEPT),
+    ("bool spelled True, quoted", UPGRADE, "rollback: true", 'rollback: "True"', REJECT),
+    ("string field given True", HOSTS, "role: web", "role: True", REJECT),
+    ("null spelled ~", DAILY, "{openssh-server: null}", "{openssh-server: ~}", ACCEPT),
+    ("null spelled NULL", DAILY, "{openssh-server: null}", "{openssh-server: NULL}", ACCEPT),
+    ("null spelled ~ for a bool", WEEKLY, "security_max: 0\n",
+     "security_max: 0\n      refresh: ~\n", REJECT),
     ("wave as a boolean", UPGRADE, "waves: [1,", "waves: [true,", REJECT),
 ]
 
