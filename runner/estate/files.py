@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ..errors import Problem
@@ -31,9 +32,7 @@ def scan_tree(root: Path) -> tuple[dict[str, bytes], list[Problem]]:
         base = root / d
         if not base.is_dir():
             continue
-        for path in sorted(base.rglob("*")):
-            if path.suffix not in (".yaml", ".yml"):
-                continue
+        for path in _yaml_paths(root, base, problems):
             rel = path.relative_to(root).as_posix()
             if path.is_symlink() or not path.is_file():
                 # a link could make validate read (and quote) any file on the CI runner
@@ -48,6 +47,20 @@ def scan_tree(root: Path) -> tuple[dict[str, bytes], list[Problem]]:
                 problems.append(Problem(rel, 1, 1, f"cannot read: {exc.strerror}",
                                         code="unreadable-file"))
     return files, problems
+
+
+def _yaml_paths(root: Path, base: Path, problems: list[Problem]) -> list[Path]:
+    """Every path under ``base`` named like a YAML file (directories and links included, to be
+    refused by the caller); a directory that cannot be listed is a problem, not a silent gap."""
+    def unlisted(exc: OSError) -> None:
+        where = Path(exc.filename).relative_to(root).as_posix() if exc.filename else str(base)
+        problems.append(Problem(where, 1, 1, f"cannot read this directory: {exc.strerror}",
+                                code="unreadable-file"))
+
+    found = []
+    for top, dirs, names in os.walk(base, onerror=unlisted):  # never follows a linked dir
+        found += [Path(top, name) for name in (*names, *dirs) if name.endswith((".yaml", ".yml"))]
+    return sorted(found)
 
 
 def read_tree(root: Path) -> dict[str, bytes]:

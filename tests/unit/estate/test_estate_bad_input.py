@@ -7,6 +7,7 @@ policy) and checks that it is reported in the same run.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -296,3 +297,32 @@ def test_an_overdue_percentage_beyond_ten_deadlines_is_refused(estate: SampleEst
     line, col = position(text, big)
     assert_reported(estate, f"{SERVICE}:{line}:{col}: error: escalation.overdue_at: Input should "
                             "be less than or equal to 1000")
+
+
+def test_a_directory_that_cannot_be_listed_is_a_problem_not_a_gap(
+        tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Root reads any directory, so the listing error is injected where os.walk reports it."""
+    import errno
+    import os
+    import shutil
+
+    from runner.estate import files
+    from tests.conftest import ROOT
+
+    for part in ("inventory", "policies"):
+        shutil.copytree(ROOT / part, tmp_path / part)
+    real_walk = os.walk
+    hidden = tmp_path / "inventory" / "hosts"
+
+    def walk(top, onerror=None, **kwargs):
+        for entry in real_walk(top, onerror=onerror, **kwargs):
+            if Path(entry[0]) == hidden:
+                onerror(PermissionError(errno.EACCES, "Permission denied", str(hidden)))
+                continue
+            yield entry
+
+    monkeypatch.setattr(files.os, "walk", walk)
+    found, problems = files.scan_tree(tmp_path)
+    assert [(p.file, p.message, p.code) for p in problems] == [
+        ("inventory/hosts", "cannot read this directory: Permission denied", "unreadable-file")]
+    assert found and not any(name.startswith("inventory/hosts/") for name in found)
