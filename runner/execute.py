@@ -35,6 +35,19 @@ class HostState(StrEnum):
     UNREACHABLE = "unreachable"
 
 
+ANSIBLE_MISSING = ("running plays needs Ansible, which this install of Patrol lacks: "
+                   "pip install 'patrol[ansible]'")
+
+
+def require_ansible(find: Callable[[str], object | None] | None = None) -> None:
+    """Refuse (exit 3) before the lock, the estate and any host when this install of Patrol
+    has no Ansible (the light install, `pip install patrol`): found, not imported."""
+    if find is None:
+        from importlib.util import find_spec as find
+    if find("ansible") is None or find("ansible_runner") is None:
+        raise PatrolError(ANSIBLE_MISSING, exit_code=Exit.ENVIRONMENT)
+
+
 @dataclass
 class HostOutcome:
     """What one host's task returned: Ansible's ``res`` dict plus how it ended."""
@@ -185,8 +198,7 @@ def run_play(
     try:
         from ansible_runner.interface import init_runner
     except ImportError:
-        raise PatrolError("running plays needs Ansible, which this install of Patrol lacks: "
-                          "pip install 'patrol[ansible]'", exit_code=Exit.ENVIRONMENT) from None
+        raise PatrolError(ANSIBLE_MISSING, exit_code=Exit.ENVIRONMENT) from None
 
     from .private_dir import private_dir
 

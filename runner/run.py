@@ -126,16 +126,6 @@ def require_tools(names: Iterable[str], which: Callable[[str], str | None] = shu
                           exit_code=Exit.ENVIRONMENT)
 
 
-def require_ansible(find: Callable[[str], object | None] | None = None) -> None:
-    """Refuse (exit 3) before the lock, the estate and any host when this install of Patrol
-    has no Ansible (the light install, `pip install patrol`): found, not imported."""
-    if find is None:
-        from importlib.util import find_spec as find
-    if find("ansible") is None or find("ansible_runner") is None:
-        raise PatrolError("running plays needs Ansible, which this install of Patrol lacks: "
-                          "pip install 'patrol[ansible]'", exit_code=Exit.ENVIRONMENT)
-
-
 DRIFT = timedelta(minutes=5)
 
 
@@ -215,6 +205,8 @@ def lock_and_load(ctx: RunContext, intent: archive.Intent | None = None, *,
     intent = intent or archive.Intent()
     require_tools(("git", "ssh") if reaches_hosts else ("git",))
     if reaches_hosts:
+        from .execute import require_ansible
+
         require_ansible()
     if intent.commits:  # a record must name the estate commit it ran on
         archive.require_history(ctx.root)

@@ -97,6 +97,10 @@ def foreign_commits(root: Path, rev_: str) -> list[tuple[str, list[str]]]:
 
 def reports_root(root: Path) -> Path:
     """Where the estate's archive is read: the archive branch's worktree when the service
-    policy names one, else the estate root itself."""
+    policy names one, else the estate root itself. Outside a repository there is no archive
+    (a usage error): reading none would pass for an empty one, "0 findings"."""
+    from .git import require_repository
+
+    require_repository(root)
     branch = configured(root)
     return records_root(root, branch) if branch else root

@@ -20,11 +20,11 @@ from ..errors import Exit
 
 def run(root: Path, checklist: str) -> int:
     from .. import archive
+    from ..execute import require_ansible
     from ..inspect import commit_summary, inspect
     from ..lab import DEFAULT, ansible_vars, fleet
     from ..lab.state import load
     from ..progress import Progress
-    from ..run import require_ansible
 
     require_ansible()  # before the lab comes up and the clone is made, not after
     progress = Progress()

@@ -140,7 +140,8 @@ def run(root: Path, states: list[str] | None, host: str | None, overdue: bool, f
     given("--owner", owner)
     estate = load_valid_estate(root, utc_now().date()) if host or owner else None
     check_states(states, [x.value for x in State])
-    items = select(findings_store.load(_records(root)), states, host_sel, overdue, estate, owner)
+    items = select(findings_store.load(records_of(root)), states, host_sel, overdue, estate,
+                   owner)
     print(render(items, fmt), end="")
     return int(Exit.OK)
 
@@ -198,7 +199,7 @@ def escalate(root: Path, now: str | None, commit: bool, push: bool = False,
 
     sha = once()
     if sha and push:
-        sha = archive.push(_records(root), lambda: once() or "")
+        sha = archive.push(records_of(root), lambda: once() or "")
     for m in out["moves"]:
         print(f"{m.finding}: {m.before} -> {m.after}")
     for a in out["alarms"]:
@@ -238,10 +239,8 @@ def assign(root: Path, fid: str, to: str, clock: Any = None) -> int:
     return int(Exit.OK)
 
 
-
-def _records(root: Path) -> Path:
-    from ..archive import require_repository
+def records_of(root: Path) -> Path:
+    """The archive's reports/ for the listings (imported late: the CLI starts without Git)."""
     from ..archive.branch import reports_root
 
-    require_repository(root)
     return reports_root(root)

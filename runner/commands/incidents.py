@@ -79,8 +79,9 @@ def _who(ctx: Any) -> str:
 
 def _load(root: Path, iid: str) -> Any:
     from ..incidents import store
+    from .findings import records_of
 
-    return store.load_one(_records(root), iid)
+    return store.load_one(records_of(root), iid)
 
 
 def open_(root: Path, hosts: list[str], summary: str, severity: str | None,
@@ -88,6 +89,7 @@ def open_(root: Path, hosts: list[str], summary: str, severity: str | None,
     from ..incidents import lifecycle, store
     from ..incidents.model import VIA
     from ..incidents.policy import hosts_of, level_of, limits
+    from .findings import records_of
 
     if via not in VIA:
         raise PatrolError(f"--via {via!r}: expected one of {', '.join(VIA)}")
@@ -95,7 +97,7 @@ def open_(root: Path, hosts: list[str], summary: str, severity: str | None,
     def act(estate: Any, at: datetime, written: datetime, ctx: Any) -> tuple[Any, list[str]]:
         chosen = hosts_of(estate, hosts)
         level = level_of(chosen, severity)
-        iid = store.next_id(store.ids(_records(root), at.year), at.year)
+        iid = store.next_id(store.ids(records_of(root), at.year), at.year)
         inc = lifecycle.new(
             iid, hosts=[h.name for h in chosen], site=chosen[0].site, summary=summary,
             severity=severity or level, level=level,
@@ -183,7 +185,7 @@ def listing(root: Path, states: list[str] | None, host: str | None, owner: str |
     from ..incidents.policy import calendars, standings
     from ..incidents.render import render
     from ..run import load_valid_estate
-    from .findings import check_states, given, host_selector, parse_now
+    from .findings import check_states, given, host_selector, parse_now, records_of
 
     at = parse_now(now)
     check_states(states, [s.value for s in State])
@@ -195,7 +197,7 @@ def listing(root: Path, states: list[str] | None, host: str | None, owner: str |
     cals = calendars(estate)
     wanted = set(states) if states else {s.value for s in State if s not in DONE}
     rows = []
-    for _, inc in sorted(store.load(_records(root)).items()):
+    for _, inc in sorted(store.load(records_of(root)).items()):
         if inc.state.value not in wanted or (owner is not None and inc.owner != owner):
             continue
         if sel is not None and not any(h in estate.hosts and sel.matches(estate.hosts[h])
@@ -207,12 +209,3 @@ def listing(root: Path, states: list[str] | None, host: str | None, owner: str |
         rows.append((inc, st))
     print(render(rows, fmt, at), end="")
     return int(Exit.OK)
-
-
-def _records(root: Path) -> Path:
-    """The archive's reports/ (the archive branch's worktree when one is set)."""
-    from ..archive import require_repository
-    from ..archive.branch import reports_root
-
-    require_repository(root)
-    return reports_root(root)

@@ -21,8 +21,9 @@ from ..errors import Exit
 def run(root: Path, plan: str, check: bool, now: str | None, commit: bool,
         lab: bool = False, push: bool = False) -> int:
     from ..clock import utc_now
+    from ..execute import require_ansible
     from ..progress import Progress
-    from ..run import require_ansible, trusted_moment
+    from ..run import trusted_moment
     from ..upgrade.run import commit_summary, upgrade
     from .findings import parse_now
     from .lab import connections

@@ -17,8 +17,9 @@ import yaml
 
 from runner import archive
 from runner.errors import Exit, PatrolError
+from runner.execute import require_ansible
 from runner.inspect import inspect
-from runner.run import require_ansible, require_tools
+from runner.run import require_tools
 from tests.conftest import git, remote_and_clones
 from tests.unit.test_inspect_run import T0, WEB, FakeFleet, context, make_estate
 
