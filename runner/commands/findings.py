@@ -171,7 +171,7 @@ def escalate(root: Path, now: str | None, commit: bool, push: bool = False,
         intent = archive.Intent(writes=commit, commits=commit)
         with lock_and_load(ctx, intent, reaches_hosts=False) as opened:
             estate = opened.estate
-            records = opened.reports_root(ctx)
+            records = out["records"] = opened.reports_root(ctx)
             store = findings_store.load(records)
             moves = refresh_waivers(store, at, context_of(estate))
             incidents = incident_store.load(records)
@@ -199,7 +199,7 @@ def escalate(root: Path, now: str | None, commit: bool, push: bool = False,
 
     sha = once()
     if sha and push:
-        sha = archive.push(records_of(root), lambda: once() or "")
+        sha = archive.push(out["records"], lambda: once() or "")
     for m in out["moves"]:
         print(f"{m.finding}: {m.before} -> {m.after}")
     for a in out["alarms"]:

@@ -19,7 +19,8 @@ from ..clock import Clock, iso, utc_now
 from ..errors import Exit, PatrolError
 
 MAX_BACK = timedelta(hours=24)
-Act = Callable[[Any, datetime, datetime, Any], tuple[Any, list[str]]]
+# act(estate, records, at, written, ctx) -> (incident, warnings), inside the run lock
+Act = Callable[[Any, Path, datetime, datetime, Any], tuple[Any, list[str]]]
 
 
 def stated_at(text: str | None, written: datetime) -> datetime:
@@ -51,10 +52,11 @@ def _step(root: Path, clock: Clock, at_text: str | None, label: str, act: Act) -
     with lock_and_load(ctx, reaches_hosts=False) as opened:  # no host, no ssh, no Ansible
         written = opened.started
         at = stated_at(at_text, written)
-        inc, warnings = act(opened.estate, at, written, ctx)
+        records = opened.reports_root(ctx)
+        inc, warnings = act(opened.estate, records, at, written, ctx)
         cals = calendars(opened.estate)
         now = standings(inc, cals, written)
-        paths = store.save(opened.reports_root(ctx), [inc],
+        paths = store.save(records, [inc],
                            {inc.id: {c: s.due for c, s in now.items()}})
         step = {k: (iso(v) if isinstance(v, datetime) else v) for k, v in inc.history[-1].items()}
         own = {"incident": inc.id, "step": step, "state": inc.state.value,
@@ -77,11 +79,10 @@ def _who(ctx: Any) -> str:
     return str(ctx.trigger().get("actor") or ctx.local)
 
 
-def _load(root: Path, iid: str) -> Any:
+def _load(records: Path, iid: str) -> Any:
     from ..incidents import store
-    from .findings import records_of
 
-    return store.load_one(records_of(root), iid)
+    return store.load_one(records, iid)
 
 
 def open_(root: Path, hosts: list[str], summary: str, severity: str | None,
@@ -89,15 +90,15 @@ def open_(root: Path, hosts: list[str], summary: str, severity: str | None,
     from ..incidents import lifecycle, store
     from ..incidents.model import VIA
     from ..incidents.policy import hosts_of, level_of, limits
-    from .findings import records_of
 
     if via not in VIA:
         raise PatrolError(f"--via {via!r}: expected one of {', '.join(VIA)}")
 
-    def act(estate: Any, at: datetime, written: datetime, ctx: Any) -> tuple[Any, list[str]]:
+    def act(estate: Any, records: Path, at: datetime, written: datetime,
+            ctx: Any) -> tuple[Any, list[str]]:
         chosen = hosts_of(estate, hosts)
         level = level_of(chosen, severity)
-        iid = store.next_id(store.ids(records_of(root), at.year), at.year)
+        iid = store.next_id(store.ids(records, at.year), at.year)
         inc = lifecycle.new(
             iid, hosts=[h.name for h in chosen], site=chosen[0].site, summary=summary,
             severity=severity or level, level=level,
@@ -112,8 +113,9 @@ def _on(root: Path, iid: str, clock: Clock, at: str | None, label: str,
         apply: Callable[[Any, Any, datetime, datetime, Any], list[str] | None]) -> int:
     """A step on an existing incident: ``apply(estate, incident, at, written, ctx)``."""
 
-    def act(estate: Any, at: datetime, written: datetime, ctx: Any) -> tuple[Any, list[str]]:
-        inc = _load(root, iid)
+    def act(estate: Any, records: Path, at: datetime, written: datetime,
+            ctx: Any) -> tuple[Any, list[str]]:
+        inc = _load(records, iid)
         return inc, apply(estate, inc, at, written, ctx) or []
 
     return _step(root, clock, at, label, act)
