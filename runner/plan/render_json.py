@@ -11,7 +11,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from ..formats import rule_id
+from ..formats.problems_json import problem
 from .model import Plan
 
 VERSION = 1
@@ -23,10 +23,7 @@ def as_dict(plan: Plan) -> dict[str, Any]:
         "base": {"rev": plan.base, "commit": plan.base_commit},
         "head": {"rev": plan.head, "commit": plan.head_commit},
         "valid": not plan.errors,
-        "problems": [
-            {"file": p.file, "line": p.line, "column": p.column, "severity": p.severity,
-             "rule": rule_id(p), "message": p.message} for p in plan.problems
-        ],
+        "problems": [problem(p) for p in plan.problems],  # as validate's JSON has them
         "changes": not plan.empty,
         "counts": {key: plan.counts(key) for key in plan.sections if plan.sections[key]},
         "sections": {key: [asdict(c) for c in changes]
