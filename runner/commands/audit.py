@@ -99,14 +99,11 @@ def _hosts(root: Path, selector: str) -> set[str]:
     """Host names a selector picks in the current estate (a plain name picks itself, so a
     retired host's history is still there)."""
     from ..clock import utc_now
-    from ..estate.selector import parse_selector
     from ..run import load_valid_estate
+    from .findings import host_selector
 
     if "=" not in selector and "*" not in selector and " " not in selector:
         return {selector}
-    try:
-        sel = parse_selector(selector)
-    except ValueError as exc:
-        raise PatrolError(f"--host {selector!r}: {exc}") from None
+    sel = host_selector(selector)
     estate = load_valid_estate(root, utc_now().date())
     return {name for name, h in estate.hosts.items() if sel.matches(h)}
