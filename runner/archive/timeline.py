@@ -40,7 +40,7 @@ def _host_line(data: bytes, host: str) -> str | None:
     return " ".join(line.strip() for line in m.group(1).decode().splitlines()).strip()
 
 
-def _instant(text: Any) -> datetime | None:
+def instant(text: Any) -> datetime | None:
     """An ISO time as an aware datetime (naive: UTC; a bare date: its midnight UTC), None if
     it is not one. Git writes the committer's own offset (%aI), records write UTC: they are
     compared as instants, never as strings."""
@@ -53,19 +53,19 @@ def _instant(text: Any) -> datetime | None:
 
 def _utc(text: str) -> str:
     """``text`` as a UTC record timestamp, so every event's time reads and sorts alike."""
-    at = _instant(text)
+    at = instant(text)
     return iso(at) if at is not None else text
 
 
 def _within(at: str, since: str | None, until: str | None) -> bool:
-    when, start, end = _instant(at), _instant(since), _instant(until)
+    when, start, end = instant(at), instant(since), instant(until)
     if when is None:
         return not since and not until
     return (start is None or when >= start) and (end is None or when <= end)
 
 
 def _duration(start: Any, end: Any) -> str | None:
-    a, b = _instant(start), _instant(end)
+    a, b = instant(start), instant(end)
     if a is None or b is None:
         return None
     hours = (b - a).total_seconds() / 3600

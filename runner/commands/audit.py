@@ -73,15 +73,11 @@ def log(root: Path, since: str | None, until: str | None, host: str | None,
 def _date(flag: str, value: str | None) -> None:
     """--since/--until compare with ISO times: anything else is a usage error, not a silently
     empty timeline."""
-    from datetime import datetime
+    from ..archive.timeline import instant  # the parser the filter itself uses
 
-    if value is None:
-        return
-    try:
-        datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+    if value is not None and instant(value) is None:
         raise PatrolError(f"{flag} {value!r}: expected an ISO date like 2026-11-03 or "
-                          "2026-11-03T06:00:00Z") from None
+                          "2026-11-03T06:00:00Z")
 
 
 def host_log(root: Path, host: str, fmt: str) -> int:
