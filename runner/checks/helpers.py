@@ -8,6 +8,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
+from .. import clock
 from ..results import Result, Status
 from .base import Measured
 
@@ -49,7 +50,7 @@ def check_package_names(names: list[str]) -> None:
 
 def iso(epoch: int) -> str:
     """A host's epoch seconds as the UTC ISO timestamp the records use."""
-    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return clock.iso(datetime.fromtimestamp(epoch, UTC))
 
 
 def duration(seconds: float) -> str:
