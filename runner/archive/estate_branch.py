@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..errors import Exit, PatrolError
-from .history import git, prefix_of, resolve
+from .history import Blobs, git, prefix_of, resolve
 
 PREFIX = "patrol/estate/"
 
@@ -27,24 +27,14 @@ def branch_name(run_id: str) -> str:
     return f"{PREFIX}{run_id}"
 
 
-def base_file(root: Path, base: str, rel: str) -> bytes | None:
-    """``rel`` (relative to the estate root) as the estate commit ``base`` has it (None: not
-    in it): an edit starts from the estate the run started from, not the checkout."""
-    spec = f"{prefix_of(root)}{rel}"
-    if not git(root, "ls-tree", "--full-tree", base, "--", spec).strip():
-        return None
-    return git(root, "cat-file", "blob", f"{base}:{spec}")
-
-
 def tree_files(root: Path, base: str, directory: str) -> dict[str, bytes]:
     """Every file under ``directory`` (relative to the estate root) at ``base``."""
     prefix = prefix_of(root)
     names = git(root, "ls-tree", "--full-tree", "-r", "--name-only", "-z", base, "--",
                 f"{prefix}{directory}").decode().split("\0")
-    out = {}
-    for name in filter(None, names):
-        out[name[len(prefix):]] = git(root, "cat-file", "blob", f"{base}:{name}")
-    return out
+    specs = {name[len(prefix):]: f"{base}:{name}" for name in filter(None, names)}
+    blobs = Blobs(root).at(specs.values())  # one cat-file process for all of them
+    return {rel: data for rel, spec in specs.items() if (data := blobs[spec]) is not None}
 
 
 def _identity(root: Path) -> dict[str, str]:
