@@ -404,18 +404,17 @@ def with_estate_edit(body: dict[str, Any], edit: EstateEdit | None) -> dict[str,
     return out
 
 
-def estate_edit_refusal(ctx: RunContext, opened: Opened, push: bool) -> None:
+def estate_edit_refusal(opened: Opened, begun: Begun, push: bool) -> None:
     """Before anything changes: an estate edit on its own branch starts from the estate
-    commit and must carry Patrol's edit and no more; ``--push`` without an archive branch
-    would push the protected-or-not estate branch, which is the user's to push."""
+    commit ``begin`` captured and must carry Patrol's edit and no more; ``--push`` without an
+    archive branch would push the protected-or-not estate branch, which is the user's to push."""
     if opened.records is None:
         if push:
             raise PatrolError("--push needs archive.branch in policies/service.yaml (the "
                               "estate edit then goes on its own branch for a PR); without it "
                               "push the commit yourself", exit_code=Exit.USAGE)
         return
-    sha, dirty = archive.estate_commit(ctx.root)
-    if sha is None or dirty:
+    if begun.estate_commit is None or begun.estate_dirty:
         raise PatrolError("the estate has uncommitted changes (or no commit): the estate edit "
                           "goes on its own branch from the estate commit; commit or discard "
                           "them first (or use --no-commit)", exit_code=Exit.USAGE)

@@ -60,14 +60,14 @@ def move_stock(ctx: RunContext, action: str, part: str, depot: str, *, quantity:
     on the archive branch (``_move_on_branches``); ``push`` pushes both."""
     intent = archive.Intent(writes=True, commits=commit, push=push and commit)
     with lock_and_load(ctx, intent, reaches_hosts=False) as opened:
+        begun = begin(ctx, f"spares-{action}", opened.started)
         if commit:
-            estate_edit_refusal(ctx, opened, push)
+            estate_edit_refusal(opened, begun, push)
         m = movement(opened.estate, action, part, depot, quantity=quantity, reason=reason,
                      host=host)
         path = ctx.root / STOCK_FILE
         text = path.read_text(encoding="utf-8")
         new = edit_stock(text, m)  # may refuse: before anything is written
-        begun = begin(ctx, f"spares-{action}", opened.started)
         if commit and opened.records is not None:
             return _move_on_branches(ctx, opened, begun, m, new, push)
         if commit and begun.estate_dirty:  # the commit must hold this movement and no more

@@ -164,9 +164,11 @@ def upgrade(
                             push=push and commit and not check)
     with lock_and_load(rc, intent) as opened:
         estate = opened.estate
-        if commit and not check:
-            estate_edit_refusal(rc, opened, push)
         stem, plan = find_plan(estate, plan_name)
+        # the estate commit, captured before the run rewrites the inventory
+        begun = begin(rc, stem, opened.started)
+        if commit and not check:
+            estate_edit_refusal(opened, begun, push)
         targeted = {h.name: h for h in estate.select(plan.targets)}
         if not targeted:
             raise PatrolError(f"upgrade plan {stem!r} targets no hosts", exit_code=Exit.USAGE)
@@ -175,8 +177,6 @@ def upgrade(
         ctx = Context(estate, plan, stem, targeted, play, say, interrupt or own, forks, timeout,
                       dict(connections or {}))
         zones = _zones(ctx)
-        # the estate commit, captured before the run rewrites the inventory
-        begun = begin(rc, stem, opened.started)
         started = begun.started
         in_window = [n for n in sorted(targeted) if is_open(plan.window, zones[n], started)]
         if not in_window and not check:
