@@ -68,17 +68,9 @@ def _prefix(repo: Any, root: Path) -> Path:
 
 def reports_changes(root: Path) -> list[tuple[str, str]]:
     """Uncommitted changes under ``reports/``: (porcelain XY code, root-relative path)."""
-    repo = _repo(root)
-    rel_root = _prefix(repo, root)
-    reports = (rel_root / REPORTS).as_posix()
-    out = []
-    for line in repo.git.status("--porcelain", "--untracked-files=all", "--no-renames",
-                                "-z", "--", reports).split("\0"):
-        if len(line) > 3:
-            path = Path(line[3:])
-            out.append((line[:2], (path.relative_to(rel_root) if rel_root.parts else path)
-                        .as_posix()))
-    return out
+    from .history import worktree_changes
+
+    return worktree_changes(root, REPORTS)
 
 
 def _is_patrol_file(rel: str) -> bool:
