@@ -152,6 +152,7 @@ class Opened:
     preflight_seconds: float = 0.0  # what the archive's pre-flight cost (benchmarks report it)
     signing_key: str | None = None  # None: this run's commits are unsigned
     records: Path | None = None  # whose reports/ the run reads and writes (the archive branch's)
+    findings: dict[str, Any] = field(default_factory=dict)  # as pre-flight loaded them, whole
 
     def reports_root(self, ctx: RunContext) -> Path:
         return self.records or ctx.root
@@ -216,12 +217,12 @@ def lock_and_load(ctx: RunContext, intent: archive.Intent | None = None, *,
         t0 = time.perf_counter()
         records, estate_ref = records_root(ctx, estate)
         restored = archive.preflight(records, intent, len(estate.hosts))
-        findings_store.load(records)  # every finding whole, or one error naming its file
+        findings = findings_store.load(records)  # every finding whole, or one error naming it
         if intent.writes:
             archive.verify_tip(records, estate_ref)  # from the last verified commit on
         key = signing(ctx, estate) if intent.commits else None
         yield Opened(estate, started, restored, time.perf_counter() - t0, key,
-                     None if records == ctx.root else records)
+                     None if records == ctx.root else records, findings)
 
 
 def require_secrets(hosts: Iterable[Any], needed: Iterable[str],

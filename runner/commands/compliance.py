@@ -12,7 +12,6 @@ def run(root: Path, now: str | None, commit: bool) -> int:
     committed together; ``--no-commit`` previews, writing nothing."""
     from ..archive import Intent
     from ..clock import utc_now
-    from ..findings import store as findings_store
     from ..findings.cadence import apply_breaches, cadence_breaches, expected, last_runs
     from ..findings.policy import policy_of
     from ..run import RunContext, lock_and_load, record_findings, trusted_moment
@@ -29,7 +28,7 @@ def run(root: Path, now: str | None, commit: bool) -> int:
         horizon = max(policy.cadence_limits.values())
         records = opened.reports_root(ctx)
         breaches = cadence_breaches(wanted, last_runs(records, at, horizon), at, policy)
-        store = findings_store.load(records)
+        store = opened.findings
         moves = apply_breaches(store, breaches, sorted(wanted), at, policy)
         for b in breaches:
             print(f"BREACH {b.checklist} ({b.cadence}, limit {b.limit}): "

@@ -172,7 +172,7 @@ def escalate(root: Path, now: str | None, commit: bool, push: bool = False,
         with lock_and_load(ctx, intent, reaches_hosts=False) as opened:
             estate = opened.estate
             records = out["records"] = opened.reports_root(ctx)
-            store = findings_store.load(records)
+            store = opened.findings
             moves = refresh_waivers(store, at, context_of(estate))
             incidents = incident_store.load(records)
             cals = calendars(estate)
@@ -223,7 +223,7 @@ def assign(root: Path, fid: str, to: str, clock: Any = None) -> int:
     ctx = RunContext.here(root, clock=clock or utc_now)
     with lock_and_load(ctx, reaches_hosts=False) as opened:
         records = opened.reports_root(ctx)
-        store = findings_store.load(records)
+        store = opened.findings
         f = store.get(fid)
         if f is None:
             raise PatrolError(f"unknown finding {fid!r}: see `patrol findings --state ...`")
