@@ -125,38 +125,54 @@ def timeline(root: Path, *, rev: str = "HEAD", since: str | None = None, until: 
                     if took:
                         text += f", rectified in {took}"
                 events.append(Event(at, c.sha, "finding", fid, text))
-    events += _waivers(root, hosts, checklist)
+    merges = _Merges(root)
+    events += _waivers(root, hosts, checklist, merges)
     if estate_changes and hosts:
-        events += _estate(root, hosts)
+        events += _estate(root, hosts, merges)
     events = [replace(e, at=_utc(e.at)) for e in events]
     events = [e for e in events if _within(e.at, since, until)]
     return sorted(events, key=lambda e: (e.at, e.commit, e.kind, e.subject, e.text))
 
 
-def _merge_of(root: Path, sha: str) -> str | None:
-    """The merge commit that brought ``sha`` into the current branch (the PR's merge)."""
-    after = history.git(root, "rev-list", "--ancestry-path", "--merges", f"{sha}..HEAD",
-                        check=False).decode().split()
-    if not after:
+class _Merges:
+    """Which merge commit brought a commit into the current branch (the PR's merge). The
+    mainline's merges are listed once per timeline, and each commit is asked about once."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._mainline: set[str] | None = None
+        self._of: dict[str, str | None] = {}
+
+    def of(self, sha: str) -> str | None:
+        if sha not in self._of:
+            self._of[sha] = self._find(sha)
+        return self._of[sha]
+
+    def _find(self, sha: str) -> str | None:
+        after = history.git(self.root, "rev-list", "--ancestry-path", "--merges",
+                            f"{sha}..HEAD", check=False).decode().split()
+        if not after:
+            return None
+        if self._mainline is None:
+            self._mainline = set(history.git(self.root, "rev-list", "--first-parent",
+                                             "--merges", "HEAD", check=False).decode().split())
+        for m in reversed([m for m in after if m in self._mainline]):  # oldest first
+            if not history.is_ancestor(self.root, sha, f"{m}^1"):  # came in by its PR side
+                return m
         return None
-    mainline = set(history.git(root, "rev-list", "--first-parent", "--merges", "HEAD",
-                               check=False).decode().split())
-    for m in reversed([m for m in after if m in mainline]):  # oldest first
-        if not history.is_ancestor(root, sha, f"{m}^1"):  # it came in by this merge's PR side
-            return m
-    return None
 
 
-def _waivers(root: Path, hosts: set[str] | None, checklist: str | None) -> list[Event]:
+def _waivers(root: Path, hosts: set[str] | None, checklist: str | None,
+             merges: _Merges) -> list[Event]:
     prefix = history.prefix_of(root)
     raw = history.git(root, "log", "--reverse", "--format=%H%x1f%aI%x1f%an <%ae>",
                       "--", f"{prefix}{WAIVERS}").decode().splitlines()
-    blobs = history.Blobs(root)
+    versions = [line.split("\x1f") for line in raw]
+    texts = history.Blobs(root).at(f"{sha}:{prefix}{WAIVERS}" for sha, _at, _by in versions)
     out: list[Event] = []
     before: dict[str, dict[str, Any]] = {}
-    for line in raw:
-        sha, at, author = line.split("\x1f")
-        text = blobs.at([f"{sha}:{prefix}{WAIVERS}"]).get(f"{sha}:{prefix}{WAIVERS}")
+    for sha, at, author in versions:
+        text = texts.get(f"{sha}:{prefix}{WAIVERS}")
         try:
             doc = load_yaml(text or b"") or {}
         except Exception:
@@ -167,7 +183,6 @@ def _waivers(root: Path, hosts: set[str] | None, checklist: str | None) -> list[
             if isinstance(w, dict):
                 key = str(w.get("id") or f"{w.get('host') or w.get('hosts')}:{w.get('check')}")
                 now[key] = w
-        merge = _merge_of(root, sha)
         for key in sorted(set(before) | set(now)):
             old, new = before.get(key), now.get(key)
             w = new or old or {}
@@ -186,7 +201,7 @@ def _waivers(root: Path, hosts: set[str] | None, checklist: str | None) -> list[
             else:
                 continue
             out.append(Event(at, sha, "waiver", subject, f"waiver {w.get('check')} on "
-                             f"{subject}: {verb}", author, merge))
+                             f"{subject}: {verb}", author, merges.of(sha)))
         before = now
     return out
 
@@ -216,7 +231,7 @@ def _entry(data: bytes | None, host: str) -> Any:
         return None
 
 
-def _estate(root: Path, hosts: set[str]) -> list[Event]:
+def _estate(root: Path, hosts: set[str], merges: _Merges) -> list[Event]:
     commits = history.walk(root, "HEAD", directory="inventory/hosts", first_parent=False)
     blobs = history.Blobs(root)
     out: list[Event] = []
@@ -230,7 +245,7 @@ def _estate(root: Path, hosts: set[str]) -> list[Event]:
                 what = "added" if old is None else "removed" if new is None else ", ".join(
                     sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k)))
                 out.append(Event(c.date, c.sha, "estate", host, f"{ch.path}: {what}",
-                                 c.author, _merge_of(root, c.sha)))
+                                 c.author, merges.of(c.sha)))
     return out
 
 
