@@ -11,13 +11,12 @@ checkout, its index and its branch stay exactly as they were. ``--push`` pushes 
 
 from __future__ import annotations
 
-import os
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 from ..errors import Exit, PatrolError
-from .history import Blobs, git, prefix_of, resolve
+from .history import Blobs, git, identity_env, prefix_of, resolve, signing_args
 
 PREFIX = "patrol/estate/"
 
@@ -37,15 +36,6 @@ def tree_files(root: Path, base: str, directory: str) -> dict[str, bytes]:
     return {rel: data for rel, spec in specs.items() if (data := blobs[spec]) is not None}
 
 
-def _identity(root: Path) -> dict[str, str]:
-    """A fresh CI machine has no identity; the commit still needs an author."""
-    if git(root, "config", "--get", "user.email", check=False).strip() or \
-            "GIT_AUTHOR_EMAIL" in os.environ:
-        return {}
-    return {"GIT_AUTHOR_NAME": "Patrol", "GIT_AUTHOR_EMAIL": "patrol@localhost",
-            "GIT_COMMITTER_NAME": "Patrol", "GIT_COMMITTER_EMAIL": "patrol@localhost"}
-
-
 def commit_edit(root: Path, base: str, files: Mapping[str, bytes], branch: str, message: str,
                 sign_key: str | None = None) -> str:
     """Commit ``files`` (estate-root-relative path -> bytes) over ``base`` on the new branch
@@ -56,16 +46,14 @@ def commit_edit(root: Path, base: str, files: Mapping[str, bytes], branch: str, 
     prefix = prefix_of(root)
     root = Path(git(root, "rev-parse", "--show-toplevel").decode().strip())  # paths from here
     with tempfile.TemporaryDirectory(prefix="patrol-index-") as tmp:
-        env = {"GIT_INDEX_FILE": str(Path(tmp) / "index"), **_identity(root)}
+        env = {"GIT_INDEX_FILE": str(Path(tmp) / "index"), **identity_env(root)}
         git(root, "read-tree", base, env=env)
         for rel, data in sorted(files.items()):
             blob = git(root, "hash-object", "-w", "--stdin", input=data).decode().strip()
             git(root, "update-index", "--add", "--cacheinfo", f"100644,{blob},{prefix}{rel}",
                 env=env)
         tree = git(root, "write-tree", env=env).decode().strip()
-        signing = ["-c", "gpg.format=ssh", "-c", f"user.signingkey={sign_key}"] if sign_key \
-            else []
-        sha = git(root, *signing, "commit-tree", *(["-S"] if sign_key else []), tree,
+        sha = git(root, *signing_args(sign_key), "commit-tree", *(["-S"] if sign_key else []), tree,
                   "-p", base, "-F", "-", input=message.encode(), env=env).decode().strip()
     git(root, "update-ref", f"refs/heads/{branch}", sha, "0" * 40)  # create, never move
     return sha

@@ -16,6 +16,7 @@ from ..errors import Exit, PatrolError
 from ..escape import terminal
 from .chain import check_record
 from .files import REPORTS, RUNS, is_temp, read_yaml_file
+from .history import identity_env, signing_args, worktree_changes
 
 # -- locking ---------------------------------------------------------------------------------
 
@@ -68,8 +69,6 @@ def _prefix(repo: Any, root: Path) -> Path:
 
 def reports_changes(root: Path) -> list[tuple[str, str]]:
     """Uncommitted changes under ``reports/``: (porcelain XY code, root-relative path)."""
-    from .history import worktree_changes
-
     return worktree_changes(root, REPORTS)
 
 
@@ -216,16 +215,9 @@ def commit(root: Path, paths: Iterable[str], summary: str, body_trailers: dict[s
     # control characters shown
     summary = terminal(" ".join(str(summary).split()))
     message = f"{summary}\n\n{trailers(body_trailers)}\n"
-    env = {}
-    reader = repo.config_reader()
-    if not reader.has_option("user", "email") and "GIT_AUTHOR_EMAIL" not in os.environ:
-        # a fresh CI machine has no identity; the archive still needs an author
-        env = {"GIT_AUTHOR_NAME": "Patrol", "GIT_AUTHOR_EMAIL": "patrol@localhost",
-               "GIT_COMMITTER_NAME": "Patrol", "GIT_COMMITTER_EMAIL": "patrol@localhost"}
-    signing = (["-c", "gpg.format=ssh", "-c", f"user.signingkey={sign_key}"] if sign_key
-               else [])
+    env = identity_env(root)
     try:
-        repo.git.execute(["git", *signing, "commit", "-q", "--no-verify",
+        repo.git.execute(["git", *signing_args(sign_key), "commit", "-q", "--no-verify",
                           "-S" if sign_key else "--no-gpg-sign", "-m", message, "--", *full],
                          env={**os.environ, **env} if env else None)
     except git.GitCommandError as exc:

@@ -60,6 +60,20 @@ def git(root: Path, *args: str, input: bytes | None = None, check: bool = True,
     return proc.stdout
 
 
+def identity_env(root: Path) -> dict[str, str]:
+    """A fresh CI machine has no Git identity; Patrol's commits still need an author."""
+    if "GIT_AUTHOR_EMAIL" in os.environ or \
+            git(root, "config", "--get", "user.email", check=False).strip():
+        return {}
+    return {"GIT_AUTHOR_NAME": "Patrol", "GIT_AUTHOR_EMAIL": "patrol@localhost",
+            "GIT_COMMITTER_NAME": "Patrol", "GIT_COMMITTER_EMAIL": "patrol@localhost"}
+
+
+def signing_args(sign_key: str | None) -> list[str]:
+    """git's own options for an SSH-signed commit (none when the run signs nothing)."""
+    return ["-c", "gpg.format=ssh", "-c", f"user.signingkey={sign_key}"] if sign_key else []
+
+
 def prefix_of(root: Path) -> str:
     """Where the estate root lies in its repository ("" at the top, else "sub/dir/")."""
     out = git(root, "rev-parse", "--show-prefix").decode().strip()
