@@ -48,6 +48,15 @@ def rev(root: Path, branch: str) -> str | None:
     return None
 
 
+def archive_rev(root: Path) -> tuple[str | None, str | None]:
+    """(the revision holding the records, the estate's revision when that is another branch).
+    Without an archive branch the records are in the estate's own history: (HEAD, None)."""
+    name = configured(root)
+    if name is None:
+        return "HEAD", None
+    return rev(root, name), "HEAD"
+
+
 def records_root(root: Path, branch: str) -> Path:
     """The directory whose ``reports/`` is the archive branch's: its worktree, made when
     missing (from the remote's branch if there is one, else a new records-only history)."""

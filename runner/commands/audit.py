@@ -13,12 +13,13 @@ from ..escape import terminal
 def verify(root: Path, since: str | None, fmt: str) -> int:
     """Exit 0 when the history of reports/ holds, 1 on any break (each named)."""
     from ..archive import history, require_history
+    from ..archive.branch import archive_rev
     from ..archive.verify import verify as walk
 
     require_history(root)
     if since is not None and history.resolve(root, since) is None:
         raise PatrolError(f"--since {since!r}: unknown revision")
-    rev, estate_ref = _archive_rev(root)
+    rev, estate_ref = archive_rev(root)
     if rev is None:
         print("the archive branch does not exist yet: nothing to verify")
         return int(Exit.OK)
@@ -43,27 +44,17 @@ def verify(root: Path, since: str | None, fmt: str) -> int:
     return int(Exit.OK if result.ok else Exit.FAILED)
 
 
-def _archive_rev(root: Path) -> tuple[str | None, str | None]:
-    """(the revision holding the records, the estate's revision when that is another branch).
-    Without an archive branch the records are in the estate's own history: (HEAD, None)."""
-    from ..archive import branch
-
-    name = branch.configured(root)
-    if name is None:
-        return "HEAD", None
-    return branch.rev(root, name), "HEAD"
-
-
 def log(root: Path, since: str | None, until: str | None, host: str | None,
         checklist: str | None, fmt: str) -> int:
     from ..archive import require_history
+    from ..archive.branch import archive_rev
     from ..archive.timeline import render, timeline
 
     for flag, value in (("--since", since), ("--until", until)):
         _date(flag, value)
     require_history(root)
     hosts = _hosts(root, host) if host else None
-    rev, _ = _archive_rev(root)
+    rev, _ = archive_rev(root)
     events = timeline(root, rev=rev, since=since, until=until, hosts=hosts,
                       checklist=checklist) if rev else []
     print(render(events, fmt), end="")
@@ -82,10 +73,11 @@ def _date(flag: str, value: str | None) -> None:
 
 def host_log(root: Path, host: str, fmt: str) -> int:
     from ..archive import require_history
+    from ..archive.branch import archive_rev
     from ..archive.timeline import render, timeline
 
     require_history(root)
-    rev, _ = _archive_rev(root)
+    rev, _ = archive_rev(root)
     events = timeline(root, rev=rev or "HEAD", hosts={host}, estate_changes=True)
     print(render(events, fmt), end="")
     return int(Exit.OK)

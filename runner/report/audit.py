@@ -65,11 +65,10 @@ def month_span(root: Path, rev: str, month: Month) -> tuple[str | None, str | No
 
 def verify_month(root: Path, month: Month) -> Any:
     """What ``patrol audit verify`` finds in the month's commits (see the module docstring)."""
-    from ..archive import branch
+    from ..archive.branch import archive_rev
     from ..archive.verify import Verified, verify
 
-    name = branch.configured(root)
-    rev, estate_ref = ("HEAD", None) if name is None else (branch.rev(root, name), "HEAD")
+    rev, estate_ref = archive_rev(root)
     if rev is None:
         return Verified()
     start, end = month_span(root, rev, month)
