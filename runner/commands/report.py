@@ -101,7 +101,7 @@ def _commit(root: Path, m: Any, lang: str, push: bool) -> int:
     with lock_and_load(ctx, archive.Intent(push=push), reaches_hosts=False) as opened:
         begun = begin(ctx, f"report-{m}", opened.started)
         records = opened.reports_root(ctx)
-        report = model.build(root, opened.estate, m)
+        report = model.build(root, opened.estate, m, records)
         files = {f"{MONTHLY_DIR}/{m}.html": render.render(report, "html", lang),
                  f"{MONTHLY_DIR}/{m}.md": render.render(report, "markdown", lang)}
 

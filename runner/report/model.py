@@ -79,12 +79,15 @@ def _charts(ins: inspections.Inspections, fnd: findings_section.Findings,
     return {"pass_rate": rate, "weekly": weekly, "rectification": rect}
 
 
-def build(root: Path, estate: Any, month: Month) -> MonthlyReport:
-    """``root``: the estate's checkout; its archive is read where the service policy keeps it
-    (the archive branch's worktree, or ``root`` itself)."""
-    from ..archive.branch import reports_root
+def build(root: Path, estate: Any, month: Month, records: Path | None = None) -> MonthlyReport:
+    """``root``: the estate's checkout; its archive is read from ``records`` (a run passes the
+    one it resolved), else where the service policy keeps it (the archive branch's worktree,
+    or ``root`` itself)."""
+    if records is None:
+        from ..archive.branch import reports_root
 
-    src = sources_mod.load(reports_root(root), month, waivers_from=root)
+        records = reports_root(root)
+    src = sources_mod.load(records, month, waivers_from=root)
     policy = policy_of(estate.service)
     expected = expected_checklists(estate)
     now, (ins, fnd, ass, upg, inc) = _headline(src, month, estate, policy.cadence_limits, expected)
