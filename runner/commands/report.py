@@ -31,8 +31,6 @@ def _check(fmt: str, lang: str) -> None:
 def _estate(root: Path, today: date) -> Any:
     from ..run import load_valid_estate
 
-    if not (root / "inventory").is_dir() and not (root / "policies").is_dir():
-        raise PatrolError(f"{root} is not an estate: it has neither inventory/ nor policies/")
     return load_valid_estate(root, today)
 
 
