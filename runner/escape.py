@@ -66,3 +66,8 @@ def markdown_code(value: object) -> str:
     fence = "``" if "`" in text else "`"
     pad = " " if fence == "``" else ""
     return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def markdown_cell_code(value: object) -> str:
+    """``markdown_code`` for a table cell, which ends at any ``|``, even inside code."""
+    return markdown_code(value).replace("|", "\\|")

@@ -103,7 +103,7 @@ def totals(items: list[Finding]) -> dict[str, dict[str, int]]:
 
 
 def render(items: list[Finding], fmt: str) -> str:
-    from ..escape import markdown, markdown_code, terminal
+    from ..escape import markdown, markdown_cell_code, terminal
     from ..findings.store import to_doc
 
     t = totals(items)
@@ -112,7 +112,7 @@ def render(items: list[Finding], fmt: str) -> str:
     if fmt == "markdown":
         lines = ["| finding | state | severity | due | reason |", "|---|---|---|---|---|"]
         for f in items:
-            fid = markdown_code(f.id).replace("|", "\\|")  # a table cell ends at any |
+            fid = markdown_cell_code(f.id)
             lines.append(f"| {fid} | {f.state.value} | "
                          f"{markdown(f.severity)} | {to_doc(f)['due']} | {markdown(f.reason)} |")
         lines += ["", "**Totals** — " + ", ".join(

@@ -70,12 +70,12 @@ def render(rows: list[Row], fmt: str, now: datetime) -> str:
     summary = f"{len(rows)} incident(s)" + (f": {counts}" if counts else "")
     if fmt == "markdown":
         from ..escape import markdown as text
-        from ..escape import markdown_code
+        from ..escape import markdown_cell_code
 
         lines = ["| incident | state | level | hosts | owner | response | on-site | summary |",
                  "|---|---|---|---|---|---|---|---|"]
         for inc, st in rows:
-            iid = markdown_code(inc.id).replace("|", "\\|")  # a table cell ends at any |
+            iid = markdown_cell_code(inc.id)
             lines.append(f"| {iid} | {inc.state.value} | {inc.level} | "
                          f"{text(', '.join(inc.hosts))} | {text(inc.owner)} | "
                          f"{clock_text(st['response'])} | {clock_text(st['on_site'])} | "
