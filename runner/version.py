@@ -9,14 +9,15 @@ import platform
 from importlib import metadata
 
 
-def _installed(name: str) -> str:
+def installed(name: str, missing: str = "not installed") -> str:
+    """An installed distribution's version (``missing`` when it is not installed)."""
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
-        return "not installed"
+        return missing
 
 
 def versions() -> str:
     """``patrol 0.1.0 (ansible-core 2.17.1, Python 3.11.2)``."""
-    return (f"patrol {_installed('patrol')} (ansible-core {_installed('ansible-core')}, "
+    return (f"patrol {installed('patrol')} (ansible-core {installed('ansible-core')}, "
             f"Python {platform.python_version()})")

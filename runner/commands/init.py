@@ -15,7 +15,6 @@ import os
 import re
 import shutil
 import sys
-from importlib import metadata
 from pathlib import Path
 
 from ..errors import Exit
@@ -35,10 +34,9 @@ _SOURCE_INSTALL = re.compile(r"\bpip install((?: -q)?) (?:-e )?(?:\.|'\.\[(\w+)\
 
 
 def _version() -> str:
-    try:
-        return metadata.version("patrol")
-    except metadata.PackageNotFoundError:
-        return "0.1.0"
+    from ..version import installed
+
+    return installed("patrol", "0.1.0")
 
 
 # Patrol's source is a path that triggers validation in this repository; in an estate

@@ -7,7 +7,6 @@ One run of the tool ``patrol``; its rules are the rule ids that occur, each resu
 from __future__ import annotations
 
 import json
-from importlib import metadata
 from typing import Any
 from urllib.parse import quote
 
@@ -19,10 +18,9 @@ LEVEL = {"error": "error", "warning": "warning"}
 
 
 def _version() -> str:
-    try:
-        return metadata.version("patrol")
-    except metadata.PackageNotFoundError:
-        return "0"
+    from ..version import installed
+
+    return installed("patrol", "0")
 
 
 def log(problems: list[Problem]) -> dict[str, Any]:
