@@ -336,14 +336,12 @@ def record_change(ctx: RunContext, opened: Opened, label: str, kind: str,
     written) and commit record and documents together, signed: one change, one record, one
     commit. Every run that is not an inspection, an upgrade or a spares run (an incident
     step, an assignment, an escalation, a cadence breach) records through here."""
-    from .archive.records import FORMAT
+    from .archive.records import preamble
 
     root = opened.reports_root(ctx)
     begun = begin(ctx, label, opened.started)
     previous = archive.latest_record(root)
-    body: dict[str, Any] = {"format": FORMAT, "kind": kind, "run": begun.run_id,
-                            **header(ctx, begun, ctx.now(), {})}
-    body["previous"] = {"record": previous[0], "sha256": previous[1]} if previous else None
+    body = preamble(kind, begun.run_id, header(ctx, begun, ctx.now(), {}), previous)
     clash = sorted(set(own) & set(body))
     assert not clash, f"a change's own keys may not replace the record header's: {clash}"
     body.update(own)

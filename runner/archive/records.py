@@ -7,6 +7,7 @@ to the run record only.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ..clock import iso
@@ -17,6 +18,15 @@ FORMAT = "patrol/run-record/v1"
 
 __all__ = ["FORMAT", "check_entry", "findings_record", "iso", "plain", "run_record", "status_doc",
            "unreachable_runs"]
+
+
+def preamble(kind: str, run_id: str, header: Mapping[str, Any],
+             previous: tuple[str, str] | None) -> dict[str, Any]:
+    """Every record's first keys, in this order: format, kind, run, the run header, and the
+    link to the record before it (None for the chain's first)."""
+    body: dict[str, Any] = {"format": FORMAT, "kind": kind, "run": run_id, **header}
+    body["previous"] = {"record": previous[0], "sha256": previous[1]} if previous else None
+    return body
 
 
 def plain(value: Any) -> Any:
@@ -84,9 +94,7 @@ def run_record(
         if exceptions:
             doc["exceptions"] = exceptions
         hosts[name] = doc
-    body: dict[str, Any] = {"format": FORMAT, "kind": kind, "run": run_id}
-    body.update(header)
-    body["previous"] = {"record": previous[0], "sha256": previous[1]} if previous else None
+    body = preamble(kind, run_id, header, previous)
     body["summary"] = summary
     if extra:
         body.update(extra)
@@ -101,9 +109,7 @@ def findings_record(*, run_id: str, kind: str, header: dict[str, Any],
                     extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """A run that only moves findings (escalation, waiver lapse, cadence breach): the record
     that justifies each finding file it changes."""
-    body: dict[str, Any] = {"format": FORMAT, "kind": kind, "run": run_id}
-    body.update(header)
-    body["previous"] = {"record": previous[0], "sha256": previous[1]} if previous else None
+    body = preamble(kind, run_id, header, previous)
     body["summary"] = {"findings": len(findings)}
     if extra:
         body.update(extra)

@@ -90,7 +90,7 @@ def _commit(root: Path, m: Any, lang: str, push: bool) -> int:
     branch's worktree when the service policy names one), commit (signed when a key is
     configured) and push."""
     from .. import archive
-    from ..archive.records import FORMAT
+    from ..archive.records import preamble
     from ..report import model, render
     from ..run import RunContext, begin, header, lock_and_load, write_record
     from ..run import commit as commit_run
@@ -104,11 +104,9 @@ def _commit(root: Path, m: Any, lang: str, push: bool) -> int:
                  f"{MONTHLY_DIR}/{m}.md": render.render(report, "markdown", lang)}
 
         def attempt() -> str:
-            body: dict[str, Any] = {"format": FORMAT, "kind": "monthly-report",
-                                    "run": begun.run_id}
-            body.update(header(ctx, begun, ctx.now(), {"month": str(m), "lang": lang}))
-            prev = archive.latest_record(records)
-            body["previous"] = {"record": prev[0], "sha256": prev[1]} if prev else None
+            body = preamble("monthly-report", begun.run_id,
+                            header(ctx, begun, ctx.now(), {"month": str(m), "lang": lang}),
+                            archive.latest_record(records))
             body["files"] = {rel: "sha256:" + hashlib.sha256(text.encode()).hexdigest()
                              for rel, text in files.items()}
             rel, digest = write_record(records, begun.run_id, begun.started, body,

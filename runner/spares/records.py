@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..archive.records import FORMAT
+from ..archive.records import preamble
 from ..estate.duration import format_duration
 from ..findings.model import Transition
 from .coverage import Line
@@ -17,17 +17,9 @@ from .lifecycle import Event
 from .movements import STOCK_FILE, Movement
 
 
-def _base(kind: str, run_id: str, header: dict[str, Any],
-          previous: tuple[str, str] | None) -> dict[str, Any]:
-    body: dict[str, Any] = {"format": FORMAT, "kind": kind, "run": run_id}
-    body.update(header)
-    body["previous"] = {"record": previous[0], "sha256": previous[1]} if previous else None
-    return body
-
-
 def movement_record(m: Movement, run_id: str, header: dict[str, Any],
                     previous: tuple[str, str] | None) -> dict[str, Any]:
-    body = _base("spares-movement", run_id, header, previous)
+    body = preamble("spares-movement", run_id, header, previous)
     body["movement"] = {
         "action": m.action,
         "part": m.part,
@@ -54,7 +46,7 @@ def shortfall_entry(line: Line) -> dict[str, Any]:
 def spares_check_record(run_id: str, header: dict[str, Any], previous: tuple[str, str] | None,
                         lines: list[Line], short: list[Line], moves: list[Transition]
                         ) -> dict[str, Any]:
-    body = _base("spares-check", run_id, header, previous)
+    body = preamble("spares-check", run_id, header, previous)
     body["summary"] = {"commitments": len(lines), "short": len(short),
                        "sites_short": sorted({s.site for s in short})}
     body["shortfalls"] = [shortfall_entry(s) for s in short]
@@ -65,7 +57,7 @@ def spares_check_record(run_id: str, header: dict[str, Any], previous: tuple[str
 def lifecycle_check_record(run_id: str, header: dict[str, Any],
                            previous: tuple[str, str] | None, past: list[Event],
                            moves: list[Transition]) -> dict[str, Any]:
-    body = _base("lifecycle-check", run_id, header, previous)
+    body = preamble("lifecycle-check", run_id, header, previous)
     body["summary"] = {"past_end_of_life": sum(e.what == "end_of_life" for e in past),
                        "out_of_warranty": sum(e.what == "warranty" for e in past)}
     body["past"] = [{"host": e.host, "what": e.what, "date": e.day.isoformat(),
