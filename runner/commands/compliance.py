@@ -11,14 +11,12 @@ def run(root: Path, now: str | None, commit: bool) -> int:
     """Open, escalate or close cadence findings: a sealed record names each, and both are
     committed together; ``--no-commit`` previews, writing nothing."""
     from ..archive import Intent
-    from ..clock import utc_now
     from ..findings.cadence import apply_breaches, cadence_breaches, expected, last_runs
     from ..findings.policy import policy_of
-    from ..run import RunContext, lock_and_load, record_findings, trusted_moment
-    from .findings import parse_now
+    from ..run import RunContext, lock_and_load, record_findings
+    from .findings import run_moment
 
-    at = parse_now(now)
-    trusted_moment(at if now is not None else None, commit, utc_now(), "--no-commit")
+    at = run_moment(now, commit)
     ctx = RunContext.here(root, clock=lambda: at)
     with lock_and_load(ctx, Intent(writes=commit, commits=commit),
                        reaches_hosts=False) as opened:

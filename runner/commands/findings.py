@@ -40,6 +40,17 @@ def parse_now(text: str | None) -> datetime:
     return value.astimezone(UTC)
 
 
+def run_moment(now: str | None, writes: bool) -> datetime:
+    """A run's moment: the machine's clock, or ``--now``, which a run that writes may only
+    move a little (``trusted_moment``; ``--no-commit`` previews at any time)."""
+    from ..clock import utc_now
+    from ..run import trusted_moment
+
+    at = parse_now(now)
+    trusted_moment(at if now is not None else None, writes, utc_now(), "--no-commit")
+    return at
+
+
 def given(flag: str, value: str | None) -> str | None:
     """A filter option given as an empty string is a usage error, never a silent "every"."""
     if value is not None and not value.strip():

@@ -31,13 +31,11 @@ def run(root: Path, horizon: str, fmt: str, today: date | None = None) -> int:
 
 
 def check(root: Path, now: str | None, commit: bool, push: bool = False) -> int:
-    from ..clock import utc_now
-    from ..run import RunContext, trusted_moment
+    from ..run import RunContext
     from ..spares.runs import lifecycle_check
-    from .findings import parse_now
+    from .findings import run_moment
     from .spares import report
 
-    at = parse_now(now)
-    trusted_moment(at if now is not None else None, commit, utc_now(), "--no-commit")
+    at = run_moment(now, commit)
     return report(lifecycle_check(RunContext.here(root, clock=lambda: at), commit, push),
                   "host date(s) passed")

@@ -65,13 +65,11 @@ def move(root: Path, action: str, part: str, depot: str, quantity: int, reason: 
 
 
 def check(root: Path, now: str | None, commit: bool, push: bool = False) -> int:
-    from ..clock import utc_now
-    from ..run import RunContext, trusted_moment
+    from ..run import RunContext
     from ..spares.runs import spares_check
-    from .findings import parse_now
+    from .findings import run_moment
 
-    at = parse_now(now)
-    trusted_moment(at if now is not None else None, commit, utc_now(), "--no-commit")
+    at = run_moment(now, commit)
     out = spares_check(RunContext.here(root, clock=lambda: at), commit, push)
     return report(out, "commitment(s) short")
 
