@@ -16,8 +16,6 @@ if TYPE_CHECKING:  # runner.findings is imported when a findings command runs, n
     from ..estate.selector import Selector
     from ..findings import Finding
 
-_SEVERITIES = ("critical", "high", "medium", "low")
-
 
 def parse_now(text: str | None) -> datetime:
     from datetime import UTC
@@ -104,12 +102,13 @@ def select(findings: dict[str, Finding], states: list[str] | None, host_sel: Sel
 
 def totals(items: list[Finding]) -> dict[str, dict[str, int]]:
     from ..findings import State
+    from ..findings.model import SEVERITIES
 
     by_state = Counter(f.state.value for f in items)
     by_sev = Counter(f.severity for f in items)
     return {
         "by_state": {s.value: by_state.get(s.value, 0) for s in State},
-        "by_severity": {s: by_sev.get(s, 0) for s in _SEVERITIES},
+        "by_severity": {s: by_sev.get(s, 0) for s in SEVERITIES},
     }
 
 

@@ -19,6 +19,7 @@ class State(StrEnum):
 
 ACTIVE = (State.OPEN, State.WARNED, State.OVERDUE, State.PENALISED, State.WAIVED)
 LADDER = (State.OPEN, State.WARNED, State.OVERDUE, State.PENALISED)
+SEVERITIES = ("critical", "high", "medium", "low")  # a check's (and incident's), most urgent first
 
 
 @dataclass

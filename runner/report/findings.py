@@ -19,10 +19,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..findings.model import Finding
+from ..findings.model import SEVERITIES, Finding
 from .period import Month
 
-SEVERITIES = ("critical", "high", "medium", "low")
 _STATE_AFTER = {"opened": "open", "reopened": "open", "waiver-ended": "open", "closed": "closed",
                 "waived": "waived", "warned": "warned", "overdue": "overdue",
                 "penalised": "penalised"}

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ..findings.model import SEVERITIES
 from .period import Month
 
-SEVERITIES = ("critical", "high", "medium", "low")
 CLOCKS = ("response", "on_site")
 
 
