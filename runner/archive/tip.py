@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from . import history
 from .chain import record_hash, record_is_intact
@@ -89,24 +90,24 @@ def _worktree(root: Path, tip: Tip) -> list[Break]:
             breaks.append(Break(WORKTREE, path, f"record {verb} since the last Patrol commit: "
                                                 "records are append-only"))
     named: dict[str, str] = {}
-    heads = {p: (root / p).read_bytes() for p in new_records}
-    remaining = dict(heads)
+    data = {p: (root / p).read_bytes() for p in new_records}
+    heads = {p: record_head(d) for p, d in data.items()}  # each record parsed once
+    remaining = set(new_records)
     cur = tip
     while remaining:
-        found = next((p for p, d in sorted(remaining.items()) if _links(d, cur)), None)
-        if found is None:
+        path = next((p for p in sorted(remaining) if _links(heads[p], cur)), None)
+        if path is None:
             for path in sorted(remaining):
                 breaks.append(Break(WORKTREE, path, "uncommitted record does not chain onto "
                                                     f"the tip {cur.path}"))
             break
-        path, data = found, remaining[found]
-        del remaining[path]
-        if not record_is_intact(data):
+        remaining.remove(path)
+        if not record_is_intact(data[path]):
             breaks.append(Break(WORKTREE, path, "seal does not match the record's bytes"))
-        for item in record_head(data).get("findings") or []:
+        for item in heads[path].get("findings") or []:
             if isinstance(item, dict) and item.get("finding"):
                 named[str(item["finding"])] = str(item.get("to"))
-        cur = Tip(path, record_hash(data))
+        cur = Tip(path, record_hash(data[path]))
     for _status, path in changes:
         if path.startswith(RUNS + "/"):
             continue
@@ -118,8 +119,8 @@ def _worktree(root: Path, tip: Tip) -> list[Break]:
     return breaks
 
 
-def _links(data: bytes, tip: Tip) -> bool:
-    prev = record_head(data).get("previous") or {}
+def _links(head: dict[str, Any], tip: Tip) -> bool:
+    prev = head.get("previous") or {}
     if not prev:
         return tip.path is None
     return prev.get("record") == tip.path and prev.get("sha256") == tip.sha256
