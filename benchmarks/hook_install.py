@@ -8,8 +8,9 @@ environment from nothing (an empty PRE_COMMIT_HOME each round) and runs it. Two 
 alternating, in the same run:
 
 - light: the hook as published (`pip install .`: Patrol without Ansible);
-- baseline: the same hook with `additional_dependencies: [<the [ansible] extra>]`, which is what
-  the hook installed before Ansible became an extra.
+- baseline: the same hook with `additional_dependencies:` the exact versions of
+  requirements/ansible.txt (the light pins and the [ansible] extra's), which is what the hook
+  installed before Ansible became an extra.
 
 Pip's cache is kept warm (one untimed round of each first), so the figures are install time,
 not download time. Prints the median wall and CPU time and the environment's size for each, and
@@ -28,7 +29,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import tomllib
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -71,8 +71,10 @@ def main() -> int:
     args = parser.parse_args()
     rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True,
                          text=True, check=True).stdout.strip()
-    with (REPO / "pyproject.toml").open("rb") as handle:
-        extra = tomllib.load(handle)["project"]["optional-dependencies"]["ansible"]
+    sys.path.insert(0, str(REPO / "scripts"))
+    from hook_pins import pins
+
+    extra = pins((REPO / "requirements" / "ansible.txt").read_text())
     with tempfile.TemporaryDirectory(prefix="patrol-hook-bench-") as tmp:
         work = Path(tmp)
         estates = {}

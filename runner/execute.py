@@ -36,12 +36,12 @@ class HostState(StrEnum):
 
 
 ANSIBLE_MISSING = ("running plays needs Ansible, which this install of Patrol lacks: "
-                   "pip install 'patrol[ansible]'")
+                   "pip install 'patrol-gitops[ansible]'")
 
 
 def require_ansible(find: Callable[[str], object | None] | None = None) -> None:
     """Refuse (exit 3) before the lock, the estate and any host when this install of Patrol
-    has no Ansible (the light install, `pip install patrol`): found, not imported."""
+    has no Ansible (the light install, `pip install patrol-gitops`): found, not imported."""
     if find is None:
         from importlib.util import find_spec as find
     if find("ansible") is None or find("ansible_runner") is None:

@@ -27,31 +27,40 @@ _RENAMED = {
     "gitignore": ".gitignore",
 }
 _CI_FILES = (".github/workflows", ".gitlab-ci.yml")
-# How Patrol's own repository installs itself in CI: `pip install [-q] .` (validation, the
-# light install) or `'.[ansible]'` (running plays); `-e` would bring Ansible to every job.
-_SOURCE_INSTALL = re.compile(r"\bpip install((?: -q)?) (?:-e )?(?:\.|'\.\[(\w+)\]')(?=\s|$)",
+# What an estate repository does not get: Patrol's own release workflow, and the locks and
+# inputs only Patrol's development uses (an estate installs Patrol from light.txt/ansible.txt).
+_NOT_COPIED = frozenset({
+    "github-workflows/release.yml",
+    "requirements/dev.txt", "requirements/release.txt", "requirements/build.in",
+    "requirements/release.in", "requirements/constraints.txt",
+})
+# How Patrol's own repository installs itself in CI, after the locked dependencies
+# (`pip install --require-hashes -r requirements/light.txt` or `ansible.txt`): the source tree,
+# built with the locked setuptools. An estate repository installs the released Patrol instead.
+_SOURCE_INSTALL = re.compile(r"\bpip install --no-deps --no-build-isolation \.(?=\s|$)",
                              re.MULTILINE)
 
 
 def _version() -> str:
-    from ..version import installed
+    from ..version import DISTRIBUTION, installed
 
-    return installed("patrol", "0.1.0")
+    return installed(DISTRIBUTION, "0.0.0")
 
 
-# Patrol's source is a path that triggers validation in this repository; in an estate
-# repository the Patrol version pinned in the workflow is.
-_SOURCE_PATH = re.compile(r'^(\s*)- "runner/\*\*"$', re.MULTILINE)
+def is_release(version: str) -> bool:
+    """A version the package index can hold: no dev, pre-release or local part."""
+    return re.fullmatch(r"\d+(\.\d+)*", version) is not None
 
 
 def _as_a_tool(text: str) -> str:
-    """A CI template for an estate repository: install Patrol, not the repository itself."""
-    def tool(match: re.Match[str]) -> str:
-        extra = f"[{match[2]}]" if match[2] else ""
-        return f'pip install{match[1]} "patrol{extra}=={_version()}"'
+    """A CI template for an estate repository: install this Patrol, not the repository itself.
 
-    text = _SOURCE_PATH.sub(r'\1- ".github/workflows/validate.yml"  # the Patrol version pin', text)
-    return _SOURCE_INSTALL.sub(tool, text)
+    The dependencies stay locked (the lock files are copied beside), so only Patrol's own line
+    changes: `--no-deps` keeps pip from resolving anything the lock did not name.
+    """
+    from ..version import DISTRIBUTION
+
+    return _SOURCE_INSTALL.sub(f'pip install --no-deps "{DISTRIBUTION}=={_version()}"', text)
 
 
 def scaffold(dest: Path) -> list[Path]:
@@ -66,6 +75,8 @@ def scaffold(dest: Path) -> list[Path]:
         if "__pycache__" in path.parts:
             continue
         rel = path.relative_to(source).as_posix()
+        if rel in _NOT_COPIED:
+            continue
         top, _, rest = rel.partition("/")
         target = dest / (_RENAMED.get(top, top) + (f"/{rest}" if rest else ""))
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -109,6 +120,10 @@ def run(dest: Path) -> int:
         print(f"patrol init: writing {exc.filename or dest} failed: {exc.strerror or exc}; "
               f"remove {dest} and run again", file=sys.stderr)
         return int(Exit.FAILED)
+    if not is_release(_version()):
+        print(f"patrol init: warning: this Patrol ({_version()}) is not a release, and the CI "
+              "templates pin it; install a release (pip install patrol-gitops) and run init "
+              "again, or edit the pin in .github/workflows and .gitlab-ci.yml", file=sys.stderr)
     print(f"patrol init: wrote {len(written)} files to {dest} (a Git repository, nothing "
           "committed yet)\nnext: edit inventory/ and policies/, `patrol validate`, then "
           "`git add -A && git commit`")

@@ -24,7 +24,7 @@ from pathlib import Path
 from ..errors import Problem
 
 _RUNNER = Path(__file__).resolve().parent.parent
-_PACKAGES = ("patrol", "pydantic", "pydantic-core", "ruamel.yaml", "rapidyaml", "tzdata")
+_PACKAGES = ("patrol-gitops", "pydantic", "pydantic-core", "ruamel.yaml", "rapidyaml", "tzdata")
 
 
 @cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -40,22 +41,25 @@ def test_init_writes_an_estate_repository_that_validates(tmp_path: Path) -> None
 
 
 def test_the_ci_templates_install_patrol_as_a_tool(tmp_path: Path) -> None:
+    """Every install in the estate's CI is the copied lock (hashes checked) and then this very
+    Patrol by its name on the index, never the estate repository itself."""
     scaffold(tmp_path)
     from importlib import metadata
 
-    version = metadata.version("patrol")
-    for rel, pinned in ((".github/workflows/inspect.yml", "patrol[ansible]"),
-                        (".github/workflows/validate.yml", "patrol"),
-                        (".gitlab-ci.yml", "patrol"), (".gitlab-ci.yml", "patrol[ansible]")):
+    version = metadata.version("patrol-gitops")
+    for rel, lock in ((".github/workflows/inspect.yml", "requirements/ansible.txt"),
+                      (".github/workflows/validate.yml", "requirements/light.txt"),
+                      (".gitlab-ci.yml", "requirements/light.txt"),
+                      (".gitlab-ci.yml", "requirements/ansible.txt")):
         text = (tmp_path / rel).read_text()
-        assert "-e " not in text and "pip install ." not in text, rel
-        assert "pip install -q ." not in text and "'.[" not in text, rel
-        assert (f'pip install "{pinned}=={version}"' in text
-                or f'pip install -q "{pinned}=={version}"' in text), (rel, pinned)
+        assert not re.search(r"pip install[^\n]* (-e )?['\"]?\.(\[\w+\])?['\"]?(\s|$)", text), rel
+        assert f"pip install --require-hashes -r {lock}" in text, (rel, lock)
+        assert f'pip install --no-deps "patrol-gitops=={version}"' in text, rel
+        assert (tmp_path / lock).read_bytes() == (ROOT / lock).read_bytes(), lock
         assert yaml.safe_load(text), rel
-    paths = yaml.safe_load((tmp_path / ".github/workflows/validate.yml").read_text()
-                           )[True]["pull_request"]["paths"]  # YAML 1.1 reads `on` as true
-    assert sorted(paths) == [".github/workflows/validate.yml", "inventory/**", "policies/**"]
+    assert not (tmp_path / ".github/workflows/release.yml").exists()  # Patrol's own release
+    assert sorted(p.name for p in (tmp_path / "requirements").iterdir()) == [
+        "ansible.txt", "light.txt"]
     check = _run(str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows",
                  str(tmp_path / ".github/workflows/inspect.yml"),
                  str(tmp_path / ".github/workflows/validate.yml"), cwd=tmp_path)

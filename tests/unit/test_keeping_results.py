@@ -82,7 +82,7 @@ def test_a_play_without_ansible_is_refused_before_anything(missing: str) -> None
     with pytest.raises(PatrolError) as caught:
         require_ansible(find=lambda name: None if name == missing else object())
     assert caught.value.exit_code == Exit.ENVIRONMENT
-    assert "pip install 'patrol[ansible]'" in str(caught.value)
+    assert "pip install 'patrol-gitops[ansible]'" in str(caught.value)
     require_ansible(find=lambda name: object())
 
 

@@ -123,12 +123,12 @@ def test_running_a_play_without_ansible_says_how_to_install_it(light: Path,
     commit_all(estate, "base")
     run = _run(str(light / "patrol"), "inspect", "daily", "--no-commit", cwd=estate)
     assert run.returncode == 3, run.stdout + run.stderr
-    assert "pip install 'patrol[ansible]'" in run.stderr
+    assert "pip install 'patrol-gitops[ansible]'" in run.stderr
     assert "Traceback" not in run.stderr
     assert "measuring" not in run.stdout + run.stderr  # refused before anything started
     run = _run(str(light / "patrol"), "upgrade", "patrol-agent-1.1", "--check", cwd=estate)
     assert run.returncode == 3, run.stdout + run.stderr
-    assert run.stdout == "" and "pip install 'patrol[ansible]'" in run.stderr
+    assert run.stdout == "" and "pip install 'patrol-gitops[ansible]'" in run.stderr
     assert "Traceback" not in run.stderr
 
 

@@ -114,7 +114,7 @@ class InventoryModule(BaseInventoryPlugin):
         except ImportError as exc:
             raise AnsibleParserError(
                 "patrol.estate.estate needs the patrol package in Ansible's Python "
-                f"(pip install patrol): {exc}") from exc
+                f"(pip install patrol-gitops): {exc}") from exc
         try:
             data = inventory_for(os.path.normpath(root), lab=self.get_option("lab"))
         except PatrolError as exc:
