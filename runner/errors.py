@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 
 
@@ -26,6 +26,9 @@ class Problem:
     message: str
     severity: str = "error"  # "error" or "warning"
     code: str = ""  # a stable name for problems callers treat specially
+    # What the problem is about, named by its own identity (``hosts(web-02).address``), never
+    # by a list index or a line: what CI fingerprints hash (``runner.formats.fingerprints``).
+    subject: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message}"

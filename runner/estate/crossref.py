@@ -39,6 +39,7 @@ from .models import (
     Waiver,
     WaiversFile,
 )
+from .subjects import subject_text
 from .yamlsource import Document, child, given
 
 M = TypeVar("M", bound=EstateModel)
@@ -92,7 +93,9 @@ class _Report:
             self.problems.append(Problem("<estate>", 1, 1, message, severity, code))
             return
         loc = source.locate(*suffix, key=key)
-        self.problems.append(Problem(loc.file, loc.line, loc.column, message, severity, code))
+        subject = subject_text(source.document.value, (*source.path, *suffix))
+        self.problems.append(Problem(loc.file, loc.line, loc.column, message, severity, code,
+                                     subject))
 
 
 def _known(names: Iterable[str]) -> str:

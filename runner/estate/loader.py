@@ -25,6 +25,7 @@ from .files import ESTATE_DIRS as ESTATE_DIRS  # re-exported for callers of the 
 from .files import NotAnEstate as NotAnEstate
 from .files import read_tree
 from .models import FILE_KINDS, EstateModel, FileKind, Host, HostsFile
+from .subjects import subject_text
 from .yamlsource import Document, YamlError, child, given, read_document
 
 
@@ -124,6 +125,8 @@ def validation_problems(doc: Document, model: type[BaseModel], exc: ValidationEr
         path = _data_path(doc.value, loc)
         kind = err["type"]
         where = path_text(doc.value, path)
+        # a missing key is named too: the path stops at its parent, the only part in the data
+        subject = subject_text(doc.value, path if kind != "missing" else (*path, loc[-1]))
         if kind == "extra_forbidden":
             line, col = doc.locate(path, key=True)
             allowed = _model_at(model, tuple(err["loc"])[:-1])
@@ -140,7 +143,7 @@ def validation_problems(doc: Document, model: type[BaseModel], exc: ValidationEr
             msg = err["msg"].removeprefix("Value error, ")
             message = f"{where or '(document)'}: {msg}{given(err.get('input'), msg)}"
             code = "invalid-value"
-        problems.append(Problem(doc.name, line, col, message, code=code))
+        problems.append(Problem(doc.name, line, col, message, code=code, subject=subject))
     return problems
 
 

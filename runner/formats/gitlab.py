@@ -2,35 +2,29 @@
 
 A JSON array of issues: ``description``, ``check_name`` (the rule id), ``fingerprint``,
 ``severity`` (error -> major, warning -> minor) and ``location`` (path, ``lines.begin``).
-The fingerprint hashes the rule, file and message but not the line, so an issue that only moved
-is the same issue in the merge request widget; repeats of one issue are numbered.
+The fingerprint (``runner.formats.fingerprints``) hashes the file, the rule and the problem's
+subject, never a line, a list index or the message, so an issue that only moved, or whose host
+moved down its list, is the same issue in the merge request widget.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
 from ..errors import Problem
-from . import rule_id
+from . import fingerprints, rule_id
 
 SEVERITY = {"error": "major", "warning": "minor"}
 
 
 def issues(problems: list[Problem]) -> list[dict[str, Any]]:
-    seen: dict[str, int] = {}
     out = []
-    for p in problems:
-        rule = rule_id(p)
-        base = hashlib.sha256("\0".join((rule, p.file, p.message)).encode()).hexdigest()
-        seen[base] = seen.get(base, 0) + 1
-        fingerprint = base if seen[base] == 1 else hashlib.sha256(
-            f"{base}\0{seen[base]}".encode()).hexdigest()
+    for p, fingerprint in zip(problems, fingerprints(problems), strict=True):
         out.append({
             "type": "issue",
             "description": p.message,
-            "check_name": rule,
+            "check_name": rule_id(p),
             "fingerprint": fingerprint,
             "severity": SEVERITY.get(p.severity, "info"),
             "location": {"path": p.file, "lines": {"begin": p.line}},

@@ -1,7 +1,10 @@
 """``--format sarif``: SARIF 2.1.0 for GitHub code scanning (the upload-sarif action).
 
 One run of the tool ``patrol``; its rules are the rule ids that occur, each result points at
-``file:line:column`` relative to the repository root (``%SRCROOT%``).
+``file:line:column`` relative to the repository root (``%SRCROOT%``) and carries
+``partialFingerprints`` (``patrol/v1``: the fingerprint GitLab's report has too, see
+``runner.formats.fingerprints``), so code scanning matches a result across commits by what it
+is about, not by where an unrelated edit moved it.
 """
 
 from __future__ import annotations
@@ -11,16 +14,17 @@ from typing import Any
 from urllib.parse import quote
 
 from ..errors import Problem
-from . import describe, rule_id
+from . import describe, fingerprints, rule_id
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"error": "error", "warning": "warning"}
+FINGERPRINT = "patrol/v1"  # a new version when what the fingerprint hashes changes
 
 
 def _version() -> str:
-    from ..version import installed
+    from ..version import DISTRIBUTION, installed
 
-    return installed("patrol", "0")
+    return installed(DISTRIBUTION, "0")
 
 
 def log(problems: list[Problem]) -> dict[str, Any]:
@@ -35,7 +39,8 @@ def log(problems: list[Problem]) -> dict[str, Any]:
             "artifactLocation": {"uri": quote(p.file), "uriBaseId": "%SRCROOT%"},
             "region": {"startLine": max(p.line, 1), "startColumn": max(p.column, 1)},
         }}],
-    } for p in problems]
+        "partialFingerprints": {FINGERPRINT: fingerprint},
+    } for p, fingerprint in zip(problems, fingerprints(problems), strict=True)]
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",

@@ -160,3 +160,129 @@ def test_the_readme_names_every_rule_id() -> None:
         assert f"`{rule}`" in section, rule
     for family in crossref._RULES:
         assert f"`{family.__name__.strip('_')}`" in section, family.__name__
+
+
+# --- fingerprints: stable under unrelated edits ---------------------------------------------
+
+NEW_SITE = "  - {id: aa-dc0, name: Inserted DC, timezone: UTC}\n"
+NEW_HOST = """  - name: aa-inserted-01
+    address: 10.123.0.250
+    site: hz-dc1
+    role: web
+    environment: production
+    criticality: low
+    owner: ops-team@example.com
+    hardware: {model: dl360-g10, serial: INS1, purchased: 2023-03-14, warranty_end: 2028-03-13,
+               end_of_life: 2030-12-31}
+    os: {family: debian, release: "12"}
+"""
+NEW_CHECK = """  - id: aa-inserted
+    kind: memory_available
+    severity: low
+    params: {min_percent: 5}
+"""
+DAILY = "policies/inspections/daily.yaml"
+# each planted problem: its rule and a text only its description contains
+PLANTED = {
+    "hostile key": ("unknown-key", HOSTILE_KEY),
+    "bad address": ("invalid-value", "10.123.0.999"),
+    "undefined site": ("cross-file/hosts", "'nowhere'"),
+    "bad param": ("check-params", "params.bogus"),
+}
+
+
+def _edit(root: Path, rel: str, old: str, new: str) -> None:
+    path = root / rel
+    text = path.read_text()
+    assert old in text, (rel, old)
+    path.write_text(text.replace(old, new, 1))
+
+
+def _insert_unrelated(root: Path) -> None:
+    """A site, a host and a check inserted first in their lists: every index and line after
+    them shifts, and the list of known sites in the undefined-site message grows."""
+    _edit(root, "inventory/sites.yaml", "sites:\n", "sites:\n" + NEW_SITE)
+    _edit(root, HOSTS, "hosts:\n", "hosts:\n" + NEW_HOST)
+    _edit(root, DAILY, "checks:\n", "checks:\n" + NEW_CHECK)
+
+
+def _reports(root: Path) -> tuple[list[dict], dict]:
+    gitlab = _patrol("validate", "--format", "gitlab", cwd=root)
+    sarif = _patrol("validate", "--format", "sarif", cwd=root)
+    assert gitlab.returncode == sarif.returncode == 1, gitlab.stderr + sarif.stderr
+    report, log = json.loads(gitlab.stdout), json.loads(sarif.stdout)
+    schema = json.loads((SCHEMAS / "gitlab-code-quality.schema.json").read_text())
+    jsonschema.Draft7Validator(schema).validate(report)
+    jsonschema.Draft4Validator(load_sarif_schema(),
+                               format_checker=jsonschema.FormatChecker()).validate(log)
+    return report, log
+
+
+def _planted(report: list[dict], log: dict) -> dict[str, tuple[str, str, int]]:
+    """Planted problem -> (GitLab fingerprint, SARIF patrol/v1 fingerprint, line)."""
+    results = log["runs"][0]["results"]
+    assert len(results) == len(report)
+    out = {}
+    for what, (rule, text) in PLANTED.items():
+        [issue] = [i for i in report if i["check_name"] == rule and text in i["description"]]
+        [result] = [r for r in results if r["ruleId"] == rule and text in r["message"]["text"]]
+        assert set(result["partialFingerprints"]) == {"patrol/v1"}
+        out[what] = (issue["fingerprint"], result["partialFingerprints"]["patrol/v1"],
+                     issue["location"]["lines"]["begin"])
+    return out
+
+
+def test_fingerprints_stay_when_an_unrelated_host_site_or_check_is_inserted_before(
+        tmp_path: Path) -> None:
+    root = copy_estate(tmp_path / "estate")
+    _break(root)
+    _edit(root, DAILY, "      min_percent: 10\n", "      min_percent: 10\n      bogus: 1\n")
+    before = _planted(*_reports(root))
+
+    _insert_unrelated(root)
+    report, log = _reports(root)
+    after = _planted(report, log)
+    # the insert really moved them: lines shifted by what was inserted before them
+    host_lines, check_lines = NEW_HOST.count("\n"), NEW_CHECK.count("\n")
+    for what, shift in (("bad address", host_lines), ("undefined site", host_lines),
+                        ("bad param", check_lines), ("hostile key", 0)):
+        assert after[what][2] == before[what][2] + shift, what
+    for what in PLANTED:
+        assert after[what][:2] == before[what][:2], what
+    fingerprints = [i["fingerprint"] for i in report]
+    assert len(set(fingerprints)) == len(fingerprints)
+
+    # a genuinely different problem of a rule already reported: a new fingerprint
+    _edit(root, HOSTS, "address: 10.123.0.250", "address: 10.123.0.998")
+    report, log = _reports(root)
+    old = {fp for fps in after.values() for fp in fps[:2]}
+    [new] = [i for i in report if "10.123.0.998" in i["description"]]
+    assert new["check_name"] == "invalid-value" and new["fingerprint"] not in old
+    [result] = [r for r in log["runs"][0]["results"] if "10.123.0.998" in r["message"]["text"]]
+    assert result["partialFingerprints"]["patrol/v1"] not in old
+    assert _planted(report, log) == after  # and the others still stay
+
+
+def test_each_missing_key_of_a_host_is_its_own_problem() -> None:
+    """Two keys missing from one host: one rule, one host, two fingerprints (the subject names
+    the key), each stable when the host moves down its list."""
+    from runner.estate.files import read_tree as tree
+    from runner.formats.gitlab import issues
+    from tests.conftest import ROOT
+
+    files = tree(ROOT)
+    text = files[HOSTS].decode()
+    for key in ("role: web\n", "owner: ops-team@example.com\n"):
+        head, sep, tail = text.partition("  - name: web-02\n")
+        text = head + sep + tail.replace("    " + key, "", 1)
+    files[HOSTS] = text.encode()
+    moved = {**files, HOSTS: text.replace("hosts:\n", "hosts:\n" + NEW_HOST, 1).encode()}
+
+    def missing(f: dict[str, bytes]) -> dict[str, str]:
+        _, problems = load_estate_files(f, today=date(2026, 11, 1))
+        return {i["description"].rpartition(" ")[2]: i["fingerprint"] for i in issues(problems)
+                if i["check_name"] == "missing-key"}
+
+    got = missing(files)
+    assert set(got) == {"'role'", "'owner'"} and got["'role'"] != got["'owner'"]
+    assert missing(moved) == got
