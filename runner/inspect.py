@@ -147,10 +147,12 @@ def judge_host(sel: Selection, host: Host, outcome: HostOutcome | None) -> HostR
         reason = f"measuring failed: {outcome.message or 'no values returned'}"[:300]
         verdicts = {c.id: Result(Status.ERROR, None, reason) for c in applicable}
         return HostResult(host.name, True, verdicts, "", severities)
-    verdicts = checks.judge_all(
-        [(c.id, c.kind, _check_params(c)) for c in applicable], host, outcome.result["values"]
-    )
-    return HostResult(host.name, True, dict(verdicts), "", severities)
+    specs = [(c.id, c.kind, _check_params(c)) for c in applicable]
+    verdicts = checks.judge_all(specs, host, outcome.result["values"])
+    seconds = checks.check_seconds(specs, host, outcome.result.get("seconds"))
+    elapsed = outcome.result.get("elapsed")
+    return HostResult(host.name, True, dict(verdicts), "", severities, check_seconds=seconds,
+                      host_seconds=float(elapsed) if isinstance(elapsed, int | float) else None)
 
 
 PLAY_OVERHEAD = 30  # s per host beyond its probes: connecting, Python starting, the module

@@ -31,11 +31,19 @@ def _outcome(case: ET.Element, tag: str, kind: str | None, reason: str) -> None:
     element.text = text
 
 
+def _suite_seconds(hr: HostResult, cases: list[float]) -> float:
+    """The host's measured span (its one module call), else the sum of its cases."""
+    return hr.host_seconds if hr.host_seconds is not None else sum(cases)
+
+
 def junit_xml(suite: str, results: dict[str, HostResult], seconds: float = 0.0) -> bytes:
     """One testsuite per host, one testcase per check; unreachable hosts are one error case.
 
-    ``seconds`` is the play's duration: every host is measured in the one play, each in one
-    module call for all its checks, so a suite's time is the play's and a case's is 0.
+    Times come from the measurement: a case's is what its check's probe took on the host
+    (checks sharing one probe share its time; 0 for a check nothing measured), a suite's is
+    the host's whole measuring call, and ``seconds`` (the play's duration, connections and
+    all) is the time of ``<testsuites>``. They are read from the in-memory results: the
+    record and the status files keep no timings (they jitter from run to run).
     """
     root = ET.Element("testsuites", name=xml_text(f"patrol {suite}"))
     totals = {"tests": 0, "failures": 0, "errors": 0}
@@ -43,6 +51,7 @@ def junit_xml(suite: str, results: dict[str, HostResult], seconds: float = 0.0) 
         hr = results[name]
         ts = ET.SubElement(root, "testsuite", name=xml_text(f"{suite}.{name}"))
         counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+        times: list[float] = []
         if not hr.reachable and hr.measured:
             case = ET.SubElement(ts, "testcase", classname=name, name="reachable",
                                  time=_seconds(0))
@@ -50,7 +59,9 @@ def junit_xml(suite: str, results: dict[str, HostResult], seconds: float = 0.0) 
             counts["tests"], counts["errors"] = 1, 1
         for cid in sorted(hr.checks) if hr.reachable or not hr.measured else []:
             r = hr.checks[cid]
-            case = ET.SubElement(ts, "testcase", classname=name, name=cid, time=_seconds(0))
+            times.append(hr.check_seconds.get(cid, 0.0))
+            case = ET.SubElement(ts, "testcase", classname=name, name=cid,
+                                 time=_seconds(times[-1]))
             counts["tests"] += 1
             if r.status in _ELEMENT:
                 tag, kind = _ELEMENT[r.status]
@@ -64,7 +75,7 @@ def junit_xml(suite: str, results: dict[str, HostResult], seconds: float = 0.0) 
                 counts["skipped"] += 1
         for key, value in counts.items():
             ts.set(key, str(value))
-        ts.set("time", _seconds(seconds))
+        ts.set("time", _seconds(_suite_seconds(hr, times)))
         for key in totals:
             totals[key] += counts[key]
     for key, value in totals.items():

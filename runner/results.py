@@ -33,6 +33,11 @@ class HostResult:
     ``measured`` False: the run stopped before the host answered. Such a host is neither
     reachable nor unreachable: its record entry says so, its status file, its findings and
     its ``unreachable_runs`` counter stay as they were.
+
+    ``check_seconds`` (check id -> seconds its measurement took on the host) and
+    ``host_seconds`` (the host's whole measuring call) are for JUnit's ``time`` only: they
+    jitter from run to run, so neither the record nor the status files carry them, and they
+    never make two results differ.
     """
 
     host: str
@@ -41,6 +46,8 @@ class HostResult:
     message: str = ""
     severities: dict[str, str] = field(default_factory=dict)
     measured: bool = True
+    check_seconds: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
+    host_seconds: float | None = field(default=None, compare=False, repr=False)
 
     @property
     def passed(self) -> bool:

@@ -14,7 +14,10 @@ The executor uses two helpers around the ``patrol_measure`` Ansible module:
   probe get the longest);
 - ``judge_all(checks, host, values)`` -> ``{check_id: Result}`` from the module's
   ``values`` (measurement id -> value or ``{"error": ...}``); a missing value, a malformed
-  value or a judge that raises is an ``error`` for that check only.
+  value or a judge that raises is an ``error`` for that check only;
+- ``check_seconds(checks, host, seconds)`` -> ``{check_id: seconds}`` from the module's
+  ``seconds`` (measurement id -> seconds its probe took): what each check's measurement cost,
+  for JUnit's ``time``; checks sharing a measurement share its time.
 
 ``checks`` is a list of ``(check_id, kind, params)``, params being the kind's ``Params``
 instance (a plain dict is validated on the way).
@@ -48,7 +51,8 @@ from . import (
 from .base import DEFAULT_TIMEOUT, CheckKind, HostLike, Measured, Measurement, ParamsModel
 
 # Any: the kinds' params models differ, so the registry holds CheckKind[P] for many P.
-__all__ = ["DEFAULT_TIMEOUT", "KINDS", "get", "judge_all", "kind_names", "plan_measurements"]
+__all__ = ["DEFAULT_TIMEOUT", "KINDS", "check_seconds", "get", "judge_all", "kind_names",
+           "plan_measurements"]
 
 KINDS: dict[str, CheckKind[Any]] = {
     kind.NAME: kind
@@ -148,3 +152,20 @@ def judge_all(
                 Status.ERROR, None, f"cannot judge: {type(exc).__name__}: {exc}"
             )
     return results
+
+
+def check_seconds(
+    checks: Iterable[CheckSpec], host: HostLike, seconds: Mapping[str, object] | None
+) -> dict[str, float]:
+    """Check id -> seconds its measurement took, from the module's ``seconds``; a check whose
+    measurement reported no (or no valid) time is left out."""
+    out: dict[str, float] = {}
+    for check_id, kind_name, params in checks:
+        try:
+            kind = get(kind_name)
+            value = (seconds or {}).get(measurement_id(kind.measure(_params(kind, params), host)))
+        except Exception:  # judge_all reports a check it cannot plan; no time is no harm here
+            continue
+        if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
+            out[check_id] = float(value)
+    return out

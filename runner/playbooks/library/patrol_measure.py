@@ -81,6 +81,14 @@ values:
   description: Measurement id -> measured value, or C({"error": "..."}) for a failed probe.
   returned: always
   type: dict
+seconds:
+  description: Measurement id -> seconds its probe took (a monotonic clock, to the millisecond).
+  returned: always
+  type: dict
+elapsed:
+  description: Seconds the whole call took, every measurement included.
+  returned: always
+  type: float
 """
 
 _SBIN_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -786,13 +794,21 @@ def measure_one(probe, args, check_mode=False, timeout=None):
     return _with_timeout(func, args, timeout)
 
 
+def measure_timed(measurements, check_mode=False, clock=time.monotonic):
+    """Every measurement's value and the seconds it took (``clock``: monotonic, so a clock
+    step while measuring never makes one negative); each probe in turn, under its timeout."""
+    values, seconds = {}, {}
+    for m in measurements:
+        started = clock()
+        values[m["id"]] = measure_one(m["probe"], m.get("args"), check_mode=check_mode,
+                                      timeout=m.get("timeout") or DEFAULT_PROBE_TIMEOUT)
+        seconds[m["id"]] = round(max(clock() - started, 0.0), 3)
+    return values, seconds
+
+
 def measure_all(measurements, check_mode=False):
     """Every measurement's value; each probe in turn, each under its own timeout."""
-    return {
-        m["id"]: measure_one(m["probe"], m.get("args"), check_mode=check_mode,
-                             timeout=m.get("timeout") or DEFAULT_PROBE_TIMEOUT)
-        for m in measurements
-    }
+    return measure_timed(measurements, check_mode=check_mode)[0]
 
 
 def main():
@@ -813,8 +829,9 @@ def main():
         supports_check_mode=True,
     )
     started = time.monotonic()
-    values = measure_all(module.params["measurements"], check_mode=module.check_mode)
-    module.exit_json(changed=False, values=values, elapsed=round(time.monotonic() - started, 3))
+    values, seconds = measure_timed(module.params["measurements"], check_mode=module.check_mode)
+    module.exit_json(changed=False, values=values, seconds=seconds,
+                     elapsed=round(time.monotonic() - started, 3))
 
 
 if __name__ == "__main__":
