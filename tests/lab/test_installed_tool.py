@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, git
+from tests.conftest import git
+from tests.tool_install import build_wheel, install_tool, wheel_version
 
 pytestmark = pytest.mark.lab
 
@@ -26,17 +27,31 @@ def _run(*args: str, cwd: Path, env: dict[str, str] | None = None,
                           timeout=timeout, env=env)
 
 
+def check_templates(estate: Path, version: str) -> None:
+    """The CI templates init wrote name this Patrol on the index, and pass the tools a reviewer
+    runs on them: the workflow and GitLab schemas, actionlint and zizmor."""
+    workflows = sorted((estate / ".github/workflows").glob("*.yml"))
+    assert {w.name for w in workflows} == {"audit.yml", "inspect.yml", "validate.yml"}
+    for template in [*workflows, estate / ".gitlab-ci.yml"]:
+        assert f'pip install --no-deps "patrol-gitops=={version}"' in template.read_text()
+    tools = Path(sys.executable).parent
+    for argv in ([str(tools / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows",
+                  *map(str, workflows)],
+                 [str(tools / "check-jsonschema"), "--builtin-schema", "vendor.gitlab-ci",
+                  str(estate / ".gitlab-ci.yml")],
+                 [str(tools / "actionlint"), *map(str, workflows)],
+                 [str(tools / "zizmor"), "--offline", "--no-progress", *map(str, workflows)]):
+        run = _run(*argv, cwd=estate)
+        assert run.returncode == 0, (argv[0], run.stdout + run.stderr)
+
+
 def test_a_wheel_installed_patrol_inspects_the_lab_from_its_own_estate_repository(
         lab, tmp_path: Path) -> None:
     wheels = tmp_path / "wheels"
-    built = _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels),
-                 str(ROOT), cwd=tmp_path)
-    assert built.returncode == 0, built.stderr
-    (wheel,) = wheels.glob("patrol-*.whl")
+    wheels.mkdir()
+    wheel = build_wheel(wheels)
     venv = tmp_path / "tool"
-    assert _run(sys.executable, "-m", "venv", str(venv), cwd=tmp_path).returncode == 0
-    installed = _run(str(venv / "bin/pip"), "install", "-q", f"{wheel}[ansible]", cwd=tmp_path)
-    assert installed.returncode == 0, installed.stderr
+    install_tool(venv, wheel, lock="ansible.txt", extra="ansible")
 
     env = {"PATH": f"{venv / 'bin'}:/usr/sbin:/usr/bin:/sbin:/bin", "HOME": str(tmp_path),
            "LANG": "C.UTF-8", "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
@@ -51,6 +66,7 @@ def test_a_wheel_installed_patrol_inspects_the_lab_from_its_own_estate_repositor
     estate = tmp_path / "estate"
     init = _run(str(venv / "bin/patrol"), "init", str(estate), cwd=tmp_path, env=env)
     assert init.returncode == 0, init.stderr
+    check_templates(estate, wheel_version(wheel))
     git(estate, "add", "-A")
     git(estate, "commit", "-q", "-m", "Start the estate")
     assert _run("patrol", "validate", cwd=estate, env=env).returncode == 0

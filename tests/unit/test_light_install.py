@@ -1,4 +1,4 @@
-"""The light install: `pip install patrol` (what the pre-commit hook installs) validates and
+"""The light install: `pip install patrol-gitops` (what the pre-commit hook installs) validates and
 plans without Ansible, and a command that needs Ansible says how to get it. A development
 install (`pip install -e .`) still gets everything, and a wheel built from the sdist is the
 wheel built from the tree."""
@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, commit_all, copy_estate, git
+from tests.tool_install import build_wheel, install_tool
 
 
 def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -23,16 +24,11 @@ def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def light(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh venv with the wheel installed without extras; its bin directory."""
+    """A fresh venv: requirements/light.txt, then the wheel from a local index, no extras;
+    its bin directory."""
     work = tmp_path_factory.mktemp("light")
-    built = _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
-                 str(work / "wheels"), str(ROOT), cwd=work)
-    assert built.returncode == 0, built.stderr
-    (wheel,) = (work / "wheels").glob("patrol-*.whl")
-    assert _run(sys.executable, "-m", "venv", str(work / "venv"), cwd=work).returncode == 0
-    installed = _run(str(work / "venv/bin/pip"), "install", "-q", str(wheel), cwd=work)
-    assert installed.returncode == 0, installed.stderr
-    return work / "venv/bin"
+    wheel = build_wheel(work / "wheels")
+    return install_tool(work / "venv", wheel)
 
 
 def _wheel_files(wheel: Path) -> list[str]:
@@ -42,12 +38,28 @@ def _wheel_files(wheel: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def editable(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh venv with `pip install -e <source tree>`, no extras named; its bin directory."""
+    """A fresh venv with `pip install -e <source tree>`, no extras named; its bin directory.
+
+    The locked versions are given as constraints (hashes dropped: pip cannot hash a directory),
+    so the editable metadata pulls in what the lock says, not last night's releases."""
     work = tmp_path_factory.mktemp("editable")
     assert _run(sys.executable, "-m", "venv", str(work / "venv"), cwd=work).returncode == 0
-    installed = _run(str(work / "venv/bin/pip"), "install", "-q", "-e", str(ROOT), cwd=work)
+    pins = work / "pins.txt"
+    pins.write_text(unhashed((ROOT / "requirements/dev.txt").read_text()))
+    pip = str(work / "venv/bin/pip")
+    backend = _run(pip, "install", "-q", "-c", str(pins), "setuptools", "setuptools-scm",
+                   cwd=work)
+    assert backend.returncode == 0, backend.stderr
+    installed = _run(pip, "install", "-q", "--no-build-isolation", "-c", str(pins), "-e",
+                     str(ROOT), cwd=work)
     assert installed.returncode == 0, installed.stderr
     return work / "venv/bin"
+
+
+def unhashed(lock: str) -> str:
+    """A lock's `name==version ; marker` lines without hashes or notes: pip constraints."""
+    return "".join(line.rstrip(" \\") + "\n" for line in lock.splitlines()
+                   if line[:1].isalnum())
 
 
 def test_an_editable_install_gets_ansible_without_naming_the_extra(editable: Path,
@@ -68,15 +80,13 @@ def test_an_editable_install_runs_the_source_tree(editable: Path, tmp_path: Path
 def test_a_wheel_built_from_the_sdist_is_the_wheel_built_from_the_tree(
         light: Path, tmp_path: Path) -> None:
     """The sdist carries the in-tree build backend (backend-path) and everything the wheel has."""
-    built = _run(sys.executable, "-m", "build", "--sdist", "-o", str(tmp_path / "sdist"),
-                 str(ROOT), cwd=tmp_path)
+    built = _run(sys.executable, "-m", "build", "--sdist", "--no-isolation", "-o",
+                 str(tmp_path / "sdist"), str(ROOT), cwd=tmp_path)
     assert built.returncode == 0, built.stdout + built.stderr
-    (sdist,) = (tmp_path / "sdist").glob("patrol-*.tar.gz")
-    wheeled = _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
-                   str(tmp_path / "from-sdist"), str(sdist), cwd=tmp_path)
-    assert wheeled.returncode == 0, wheeled.stderr
-    (from_sdist,) = (tmp_path / "from-sdist").glob("patrol-*.whl")
-    (from_tree,) = (light.parent.parent / "wheels").glob("patrol-*.whl")
+    (sdist,) = (tmp_path / "sdist").glob("patrol_gitops-*.tar.gz")
+    (tmp_path / "from-sdist").mkdir()
+    from_sdist = build_wheel(tmp_path / "from-sdist", sdist)
+    (from_tree,) = (light.parent.parent / "wheels").glob("patrol_gitops-*.whl")
     assert _wheel_files(from_sdist) == _wheel_files(from_tree)
 
 
