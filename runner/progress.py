@@ -1,7 +1,8 @@
 """Live per-host progress: rich on a terminal, plain lines in CI or a pipe.
 
 Reasons and messages are free text from hosts and the estate: every line shows their control
-characters as visible escapes (``runner.escape.terminal``), never raw.
+characters as visible escapes (``runner.escape.terminal``), never raw; text of many lines
+(``Progress.lines``) keeps its newlines and escapes everything else.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import os
 import sys
 from typing import TextIO
 
-from .escape import terminal
+from .escape import terminal, terminal_lines
 from .results import HostResult, Status
 
 _MARK = {
@@ -36,7 +37,8 @@ class Progress:
         if not self.plain:
             from rich.console import Console
 
-            self._console = Console(file=self.stream, highlight=False)
+            # no highlighting, no emoji codes: ":fire:" in a reason is shown as written
+            self._console = Console(file=self.stream, highlight=False, emoji=False)
 
     def _line(self, text: str, style: str | None = None) -> None:
         if self._console is not None:
@@ -66,4 +68,10 @@ class Progress:
             self._line(f"    {label:<6} {terminal(cid)}: {terminal(r.reason)}", style)
 
     def text(self, text: str) -> None:
+        """One line: a newline in ``text`` shows as ``\\n``, like any control character."""
         self._line(terminal(text))
+
+    def lines(self, text: str) -> None:
+        """Text of many lines (``git show``) as it reads: each line escaped on its own line."""
+        for line in terminal_lines(text).split("\n"):
+            self._line(line)

@@ -43,7 +43,7 @@ def run(root: Path, checklist: str) -> int:
     progress.text(commit_summary(result))
     progress.text(f"record {result.record_path}")
     if result.commit:
-        progress.text(archive.show_stat(where, result.commit))
+        progress.lines(archive.show_stat(where, result.commit))  # as git shows it
     progress.text(f"The archive is in {where}: try `git -C {where} log -p -1`.")
     progress.text("The lab stays up for more experiments; `patrol lab down` removes it.")
     return int(Exit.OK)

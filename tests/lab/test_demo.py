@@ -29,6 +29,18 @@ def test_demo_commits_in_a_throwaway_clone_not_on_the_users_branch(lab, tmp_path
                          text=True).stdout
     assert re.match(r"inspect\(daily\): \d+/8 hosts pass", log)
     assert "Patrol-Record: sha256:" in log
+    # the commit as git shows it: its lines, one per line, not one line of literal \n
+    sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=clone, capture_output=True,
+                         text=True).stdout.strip()
+    printed = r.stdout.splitlines()
+    start = printed.index(f"commit {sha}")
+    assert printed[start + 1].startswith("Author: ")
+    subject = log.splitlines()[0]
+    assert f"    {subject}" in printed[start:]
+    shown = subprocess.run(["git", "show", "--stat", "--format=medium", sha], cwd=clone,
+                           capture_output=True, text=True).stdout.splitlines()
+    assert printed[start:start + len(shown)] == shown
+    assert not any("\\n" in line for line in printed[start:start + len(shown)])
     for name in lab.names:
         assert f"{name} " in r.stdout  # live progress line per host
     head_after = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
