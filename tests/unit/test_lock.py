@@ -25,7 +25,7 @@ REQUIREMENTS = ROOT / "requirements"
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 DISTRIBUTION = canonicalize_name(PYPROJECT["project"]["name"])
 # lock file -> the extras of pyproject.toml it holds (build.in rides along with each)
-LOCKS = {"light.txt": (), "ansible.txt": ("ansible",), "dev.txt": ("dev",)}
+LOCKS = {"light.txt": (), "ansible.txt": ("ansible", "notify"), "dev.txt": ("dev",)}
 
 
 @dataclass(frozen=True)
