@@ -61,10 +61,19 @@ def markdown(value: object) -> str:
 
 
 def markdown_code(value: object) -> str:
-    """A name as inline code, on one line; backticks inside get a longer fence."""
+    """A name as inline code, on one line, that nothing inside can end early.
+
+    CommonMark's rule for code spans: a span closes at the first backtick run exactly as long
+    as the one that opened it, so the fence is one backtick longer than the longest run inside.
+    A space pads text that begins or ends with a backtick or a space (one space each side is
+    stripped again when both sides have one, so the text shows as itself); text of spaces only
+    is never stripped, so it needs none."""
     text = " ".join(visible(value, keep="\n").split("\n"))
-    fence = "``" if "`" in text else "`"
-    pad = " " if fence == "``" else ""
+    if not text:
+        return "` `"  # an empty span is not a span; one space shows as nothing
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.strip(" ") and (text[0] in "` " or text[-1] in "` ") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
 
 

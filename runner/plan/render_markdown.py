@@ -100,9 +100,9 @@ def render(plan: Plan, max_chars: int = MAX_CHARS) -> str:
     if best is not None:
         return best
     # not even one line per list fits: the summary table alone
-    return "\n".join([*head, *table, "", f"_The full plan does not fit a comment; run "
-                                         f"`patrol plan --base {plan.base} --head {plan.head}`"
-                                         "._"]) + "\n"
+    rerun = code(f"patrol plan --base {plan.base} --head {plan.head}")
+    return "\n".join([*head, *table, "", f"_The full plan does not fit a comment; run {rerun}._"]
+                     ) + "\n"
 
 
 def _join(plan: Plan, head: list[str], table: list[str], errors: list[str],
