@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from markdown_it import MarkdownIt
 
-from runner.escape import markdown_code, markdown_cell_code
+from runner.escape import markdown_cell_code, markdown_code
 
 HOSTILE = [
     "``[a](https://evil.example)``",
