@@ -1,4 +1,8 @@
-"""``Estate``: the one in-memory view of the estate, and where each of its objects came from."""
+"""``Estate``: the one in-memory view of the estate.
+
+Where each of its objects came from (``Source``, ``Location``) lives in ``source.py``, which the
+models import too: the models never import this module.
+"""
 
 from __future__ import annotations
 
@@ -20,53 +24,8 @@ from .models import (
     Waiver,
 )
 from .selector import Selector, parse_selector
+from .source import Location, Source
 from .yamlsource import Document
-
-
-@dataclass(frozen=True)
-class Location:
-    file: str
-    line: int
-    column: int
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}"
-
-
-@dataclass(frozen=True, eq=False)
-class Source:
-    """Where an object is defined: its file and its path in that file's data.
-
-    ``line``/``column`` are found on demand (a clean file read on the fast path is re-read with
-    positions only when someone asks).
-    """
-
-    document: Document = field(repr=False)
-    path: tuple[str | int, ...]
-
-    def __eq__(self, other: object) -> bool:
-        # Where an object was written never makes two estate objects differ: a host moved
-        # within its file is the same host.
-        return isinstance(other, Source)
-
-    def __hash__(self) -> int:
-        return 0
-
-    @property
-    def file(self) -> str:
-        return self.document.name
-
-    def locate(self, *suffix: str | int, key: bool = False) -> Location:
-        line, column = self.document.locate((*self.path, *suffix), key=key)
-        return Location(self.file, line, column)
-
-    @property
-    def line(self) -> int:
-        return self.locate().line
-
-    @property
-    def column(self) -> int:
-        return self.locate().column
 
 
 @dataclass
@@ -107,3 +66,6 @@ class Estate:
     def hosts_using_part(self, part: str) -> list[Host]:
         models = {m.id for m in self.models.values() if any(u.part == part for u in m.parts)}
         return [h for h in self.hosts.values() if h.hardware.model in models]
+
+
+__all__ = ["Estate", "Location", "Source"]

@@ -15,6 +15,21 @@ class NotAnEstate(Exception):
     """The root has neither inventory/ nor policies/: a usage error, not an invalid estate."""
 
 
+def is_estate(root: Path) -> bool:
+    """An estate is a directory with inventory/ or policies/ (or both)."""
+    return any((root / d).is_dir() for d in ESTATE_DIRS)
+
+
+def find_estate(start: Path) -> Path | None:
+    """The nearest estate at or above ``start`` (absolute), as Git finds its root; None when
+    neither ``start`` nor any directory above it is one."""
+    start = start.absolute()
+    for candidate in (start, *start.parents):
+        if is_estate(candidate):
+            return candidate
+    return None
+
+
 def scan_tree(root: Path) -> tuple[dict[str, bytes], list[Problem]]:
     """Every YAML file under the estate directories, keyed by repo-relative POSIX path, and a
     problem for each estate path that is not a readable regular file.
@@ -24,7 +39,7 @@ def scan_tree(root: Path) -> tuple[dict[str, bytes], list[Problem]]:
     other tool formats still report them in their own format.
     """
     root = Path(root)
-    if not any((root / d).is_dir() for d in ESTATE_DIRS):
+    if not is_estate(root):
         raise NotAnEstate(f"{root} is not an estate: it has neither inventory/ nor policies/")
     files: dict[str, bytes] = {}
     problems: list[Problem] = []

@@ -36,7 +36,7 @@ from .selector import SelectorField
 
 if TYPE_CHECKING:
     from ..checks.base import ParamsModel
-    from .estate import Source
+    from .source import Source
 
 # --- shared types ---------------------------------------------------------------------------
 

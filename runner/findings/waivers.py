@@ -15,17 +15,14 @@ date.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from ..results import HostResult, Result, Status
 from .model import Finding, State, Transition
-
-if TYPE_CHECKING:
-    from .policy import Context
 
 EXPIRED = "waiver-expired"
 EXPIRING = "waiver-expiring"
@@ -95,7 +92,19 @@ def expiry_problem(check: str, expires: date, today: date) -> ExpiryProblem | No
     return None
 
 
-def active_waiver(ctx: Context, host: str, checklist: str, check: str, now: datetime
+class Waivers(Protocol):
+    """What applying waivers reads from a run's context (``policy.Context`` is one): the rules
+    and the hosts by name. A protocol, so this module never imports ``policy``, which builds its
+    context from the rules made here."""
+
+    @property
+    def waivers(self) -> Sequence[WaiverRule]: ...
+
+    @property
+    def hosts(self) -> Mapping[str, Any]: ...
+
+
+def active_waiver(ctx: Waivers, host: str, checklist: str, check: str, now: datetime
                   ) -> WaiverRule | None:
     """The first waiver that holds at ``now`` for this host and check."""
     hobj = ctx.hosts.get(host, host)
@@ -110,7 +119,7 @@ def waived(result: Result, waiver: WaiverRule) -> Result:
     return Result(Status.WAIVED, result.value, f"{result.reason} (waived: {waiver.reason})")
 
 
-def as_shown(hr: HostResult, checklist: str, now: datetime, ctx: Context) -> HostResult:
+def as_shown(hr: HostResult, checklist: str, now: datetime, ctx: Waivers) -> HostResult:
     """A copy of a host's results with waived failures labelled, for live progress."""
     checks = dict(hr.checks)
     for check, result in hr.checks.items():

@@ -9,6 +9,8 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+from runner.version import DISTRIBUTION
+
 PATROL = str(Path(sys.executable).parent / "patrol")
 # Typer detects the user's shell from the process tree; this lets the test name it instead.
 NAMED_SHELL = {"_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
@@ -23,7 +25,7 @@ def test_version_names_patrol_ansible_core_and_python() -> None:
     run = _patrol("--version")
     assert run.returncode == 0, run.stderr
     line = run.stdout.strip()
-    assert line.startswith(f"patrol {metadata.version('patrol')} ")
+    assert line.startswith(f"patrol {metadata.version(DISTRIBUTION)} ")
     assert f"ansible-core {metadata.version('ansible-core')}" in line
     assert f"Python {platform.python_version()}" in line
 

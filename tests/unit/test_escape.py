@@ -86,7 +86,6 @@ def test_error_messages_show_escapes(monkeypatch: pytest.MonkeyPatch,
                           exit_code=Exit.FAILED)
 
     monkeypatch.setattr(cli, "app", fail)
-    monkeypatch.setattr(cli, "_add_subapps", lambda: None)
     with pytest.raises(SystemExit) as exited:
         cli.main()
     assert exited.value.code == 1

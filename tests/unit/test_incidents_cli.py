@@ -15,8 +15,9 @@ import typer
 import yaml
 from typer.testing import CliRunner
 
-from runner import archive, cli_incidents
+from runner import archive
 from runner.cli import findings_app
+from runner.cli import incidents as cli_incidents
 from runner.commands import findings as findings_cmd
 from runner.commands import incidents as cmd
 from runner.errors import PatrolError
@@ -27,7 +28,7 @@ from tests.conftest import git, patrol_commit
 T0 = datetime(2026, 11, 25, 6, 15, tzinfo=UTC)  # Wednesday
 app = typer.Typer()  # the commands under test, without touching runner.cli's app
 app.add_typer(findings_app, name="findings")
-cli_incidents.mount(app)
+cli_incidents.register(app)
 PATROL = str(Path(sys.executable).parent / "patrol")
 
 

@@ -1,0 +1,80 @@
+"""``patrol audit verify | log | host``: parses for ``runner.commands.audit``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ..commands import audit as audit_cmd
+from . import complete
+from .common import (
+    EstateOpt,
+    FormatOpt,
+    HostSelectorOpt,
+    ReportFormat,
+    command,
+    done,
+    estate_root,
+    exit_status,
+    group,
+)
+
+NO_ARCHIVE = "a path that is not an estate, not in a Git repository or without commits"
+VERIFY_EXITS = exit_status(
+    "the archive is intact: seals, links, append-only, trailers, signatures",
+    failed="a break: each is printed naming the commit, the file and what is wrong",
+    usage=f"usage error: a --since Git does not know, {NO_ARCHIVE}")
+LOG_EXITS = exit_status("the timeline was printed",
+                        usage=f"usage error: a bad date or selector, {NO_ARCHIVE}")
+HOST_EXITS = exit_status("the host's story was printed", usage=f"usage error: {NO_ARCHIVE}")
+
+app = group(help="The archive: verify it, read its timeline.", no_args_is_help=True,
+            exits=exit_status("the command's work was done; see each command's help",
+                              failed="audit verify found a break",
+                              usage="usage error: an unknown command or option"))
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="audit")
+
+
+@command(app, "verify", exits=VERIFY_EXITS)
+def audit_verify(
+    since: Annotated[str | None, typer.Option(
+        "--since", metavar="REV", help="Verify only commits after this revision (e.g. the "
+        "PR's target branch).")] = None,
+    fmt: FormatOpt = ReportFormat.text,
+    estate: EstateOpt = None,
+) -> None:
+    """Walk the history of reports/: seals, links, append-only, trailers, signatures. Exit 1
+    on any break, each naming the commit, the file and what is wrong."""
+    done(audit_cmd.verify(root=estate_root(estate), since=since, fmt=fmt.value))
+
+
+@command(app, "log", exits=LOG_EXITS)
+def audit_log(
+    since: Annotated[str | None, typer.Option("--since", metavar="DATE",
+                                              help="From this date (ISO).")] = None,
+    until: Annotated[str | None, typer.Option("--until", metavar="DATE",
+                                              help="Until this date (ISO).")] = None,
+    host: HostSelectorOpt = None,
+    checklist: Annotated[str | None, typer.Option(
+        "--checklist", metavar="NAME", help="Only this checklist.",
+        autocompletion=complete.checklists)] = None,
+    fmt: FormatOpt = ReportFormat.text,
+    estate: EstateOpt = None,
+) -> None:
+    """Runs, findings, waivers and upgrades from Git alone; every line names its commit."""
+    done(audit_cmd.log(root=estate_root(estate), since=since, until=until, host=host,
+                       checklist=checklist, fmt=fmt.value))
+
+
+@command(app, "host", exits=HOST_EXITS)
+def audit_host(
+    host: Annotated[str, typer.Argument(help="The host.", autocompletion=complete.hosts)],
+    fmt: FormatOpt = ReportFormat.text,
+    estate: EstateOpt = None,
+) -> None:
+    """One host's whole story: runs, findings, waivers, upgrades, estate changes."""
+    done(audit_cmd.host_log(root=estate_root(estate), host=host, fmt=fmt.value))
