@@ -15,12 +15,16 @@ finding text on every host that drifts the same way.
   params:
     packages: [patrol-agent]     # optional; default: every declared package
 ```
+
+Versions are compared as dpkg compares them: a host declaring ``0:1.0.0-1`` with
+``1.0.0-1`` installed has not drifted.
 """
 
 from __future__ import annotations
 
 from pydantic import field_validator
 
+from .. import versions
 from ..results import Result, Status
 from .base import HostLike, Kind, Measured, Measurement, ParamsModel
 from .helpers import PackageName, broken_state, check_package_names, measured_error
@@ -65,7 +69,7 @@ def judge(measured: Measured, params: Params, host: HostLike) -> Result:
             drifted.append(f"{name} declared {version}, not installed")
         elif (broken := broken_state(have)) is not None:
             drifted.append(f"{name} declared {version}, {broken}")
-        elif have != version:
+        elif not versions.same(have, version):
             drifted.append(f"{name} declared {version}, installed {have}")
     if drifted:
         return Result(Status.FAIL, installed, "; ".join(drifted))

@@ -16,12 +16,16 @@ nor absent: its value is ``{version, state}`` and the check fails saying so
       openssh-server: null          # any version
       patrol-agent: "1.0.0-1"       # exactly this version
 ```
+
+Versions are compared as dpkg compares them (``runner/versions.py``): ``0:1.0.0-1`` is
+``1.0.0-1``; a version dpkg could not parse is a validation error.
 """
 
 from __future__ import annotations
 
 from pydantic import Field, field_validator
 
+from .. import versions
 from ..results import Result, Status
 from .base import HostLike, Kind, Measured, Measurement, ParamsModel
 from .helpers import PACKAGE_NAME, broken_state, check_package_names, measured_error
@@ -48,6 +52,9 @@ class Params(ParamsModel):
     @classmethod
     def _names(cls, packages: dict[str, str | None]) -> dict[str, str | None]:
         check_package_names(list(packages))
+        for version in packages.values():
+            if version is not None:
+                versions.valid(version)
         return packages
 
 
@@ -66,7 +73,7 @@ def judge(measured: Measured, params: Params, host: HostLike | None = None) -> R
             problems.append(f"{name} not installed")
         elif (broken := broken_state(have)) is not None:
             problems.append(f"{name} {broken}")
-        elif wanted is not None and have != wanted:
+        elif wanted is not None and not versions.same(have, wanted):
             problems.append(f"{name} {have} installed, expected {wanted}")
     if problems:
         return Result(Status.FAIL, installed, "; ".join(problems))

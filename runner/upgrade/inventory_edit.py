@@ -28,6 +28,7 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 from ruamel.yaml.util import load_yaml_guess_indent
 
+from .. import versions
 from ..errors import Exit, PatrolError
 
 HOSTS_GLOB = "inventory/hosts/*.yaml"
@@ -143,7 +144,7 @@ def edit_versions(text: str, changes: Changes) -> tuple[str, Changes]:
             if software is None:
                 host["software"] = software = CommentedMap()
             old = software.get(package)
-            if old is not None and str(old) == version:
+            if old is not None and versions.same(str(old), version):
                 continue
             if old is None:
                 added = True

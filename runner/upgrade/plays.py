@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import checks
+from .. import checks, versions
 from ..checks.base import Measurement
 from ..results import Result, Status
 from .model import HostUpgrade, Outcome, Rollback
@@ -239,11 +239,11 @@ def _judge_upgrade(hu: HostUpgrade, got: list[Any], specs: list[tuple[str, str, 
         failing.append("cannot read the installed versions")
     else:
         failing += [f"{p} is {hu.after.get(p)} after the upgrade, planned {v}"
-                    for p, v in sorted(planned.items()) if hu.after.get(p) != v]
+                    for p, v in sorted(planned.items()) if not versions.same(hu.after.get(p), v)]
     if failing:
         hu.outcome, hu.message = Outcome.FAILED, "; ".join(failing)[:500]
         return
-    unchanged = all(hu.before.get(p) == v for p, v in planned.items())
+    unchanged = all(versions.same(hu.before.get(p), v) for p, v in planned.items())
     hu.outcome = Outcome.UNCHANGED if unchanged else Outcome.UPGRADED
 
 
@@ -257,7 +257,7 @@ def rollback(ctx: Context, names: list[str], results: dict[str, HostUpgrade]) ->
     specs_of: dict[str, list[tuple[str, str, Any]]] = {}
     for n in names:
         before = results[n].before
-        pins = {p: before.get(p) for p in planned if before.get(p) != planned[p]}
+        pins = {p: before.get(p) for p in planned if not versions.same(before.get(p), planned[p])}
         specs_of[n] = rollback_specs(post, planned, before)
         per_host[n] = {**apt_vars(pins, downgrade=True),
                        "patrol_measurements": measurements(specs_of[n], ctx.hosts[n], planned)}
@@ -280,7 +280,8 @@ def rollback(ctx: Context, names: list[str], results: dict[str, HostUpgrade]) ->
         checked = _judge(specs_of[n], ctx.hosts[n], values)
         after = _versions(values, planned)
         failing = _failing(checked)
-        if after != {p: hu.before.get(p) for p in sorted(planned)}:
+        if after is None or not all(versions.same(after.get(p), hu.before.get(p))
+                                    for p in planned):
             failing.append(f"installed after rollback: {after}, recorded before: {hu.before}")
         hu.rollback = Rollback(not failing, after, checked, "; ".join(failing)[:500])
         hu.outcome = Outcome.ROLLED_BACK if not failing else Outcome.ROLLBACK_FAILED

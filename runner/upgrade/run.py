@@ -36,7 +36,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .. import archive
+from .. import archive, versions
 from ..archive.estate_branch import tree_files as estate_files
 from ..clock import Clock, iso, utc_now
 from ..errors import Exit, PatrolError
@@ -332,7 +332,7 @@ def _inventory_follows(rc: RunContext, opened: Opened, begun: Begun, run: Upgrad
             continue
         declared = dict(targeted[name].software)
         diff = {p: v for p, v in installed.items()
-                if v is not None and declared.get(p) != v}
+                if v is not None and not versions.same(declared.get(p), v)}
         if diff:
             changes[name] = diff
     if not on_branch:
