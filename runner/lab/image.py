@@ -21,7 +21,9 @@ from .config import CACHE_DIR, STATE_ROOT
 SUITE = "bookworm"
 MIRROR = "http://deb.debian.org/debian"
 PACKAGES = ("openssh-server", "python3", "python3-apt", "iproute2", "procps", "openssl",
-            "init-system-helpers", "sysvinit-utils", "ca-certificates")
+            "init-system-helpers", "sysvinit-utils", "ca-certificates",
+            # the controls issue 24's check kinds read, and their reference tools
+            "busybox-syslogd", "cron", "libpam-pwquality", "needrestart", "lynis")
 BASE_PACKAGE = "patrol-agent=1.0.0-1"  # every sample host declares this version
 
 SSHD_CONFIG = """\
@@ -43,6 +45,7 @@ INIT = """\
 #!/bin/sh
 trap 'service ssh stop; exit 0' TERM INT
 /usr/sbin/sshd
+/sbin/syslogd -C128
 while :; do sleep 3600 & wait $!; done
 """
 
@@ -71,6 +74,9 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 
 chmod 0600 "$root/etc/ssl/patrol/lab.key"
 chmod 0644 "$root/etc/ssl/patrol/lab.pem"
 mkdir -p "$root/root/.ssh"; chmod 0700 "$root/root/.ssh"
+# needrestart after apt runs: list only, never restart a lab host's daemons behind a test
+mkdir -p "$root/etc/needrestart/conf.d"
+echo "\$nrconf{{restart}} = 'l';" > "$root/etc/needrestart/conf.d/patrol-lab.conf"
 : > "$root/etc/machine-id"
 # device nodes live in the image: a host mounts only devpts and shm over /dev
 for d in null:1:3 zero:1:5 full:1:7 random:1:8 urandom:1:9 tty:5:0; do
