@@ -209,6 +209,36 @@ class Connection(EstateModel):
     become_password: Secret | None = None
 
 
+class BmcTls(EstateModel):
+    """How the controller trusts a BMC's HTTPS certificate: the system's CAs (``verify``),
+    a CA pinned in Git (``ca``: a PEM file, relative to the estate root), or, for a BMC
+    still on its factory certificate, not at all (``verify: false``, said in every read)."""
+
+    verify: Bool = True
+    ca: Annotated[str, Field(min_length=1, pattern=r"^[^/\\][^\\]*$",
+                             description="A PEM CA file, relative to the estate root.")
+                  ] | None = None
+
+    @model_validator(mode="after")
+    def _ca_needs_verify(self) -> BmcTls:
+        if self.ca is not None and not self.verify:
+            raise ValueError("a pinned ca is only used with verify: true; drop one of them")
+        if self.ca is not None and ".." in self.ca.split("/"):
+            raise ValueError(f"ca {self.ca!r} leaves the estate; give a path inside it")
+        return self
+
+
+class Bmc(EstateModel):
+    """The host's baseboard management controller, read over Redfish from the controller's
+    side: never a plain password (``{env: VAR}`` or ``!vault``)."""
+
+    address: IPAddress
+    port: Int = Field(default=443, ge=1, le=65535)
+    username: NonEmpty
+    password: Secret
+    tls: BmcTls = BmcTls()
+
+
 class Host(EstateModel):
     """One server under contract."""
 
@@ -224,6 +254,7 @@ class Host(EstateModel):
     software: dict[NonEmpty, NonEmpty] = {}
     tags: list[TagName] = Field(default=[], json_schema_extra={"uniqueItems": True})
     connection: Connection | None = None
+    bmc: Bmc | None = None
 
     @field_validator("tags")
     @classmethod
