@@ -377,7 +377,21 @@ def run_files(
     cals = calendars(estate)
     return {rel: data, **status_files(run.checklist, run.run_id, run.results, old_status),
             **findings_store.documents(store, changed),
-            **incident_store.documents(opened, {i.id: dues(i, cals, now) for i in opened})}
+            **incident_store.documents(opened, {i.id: dues(i, cals, now) for i in opened}),
+            **owed_files(root, estate, run.run_id, now, transitions, store,
+                         {i.id: (i, dues(i, cals, now)) for i in opened})}
+
+
+def owed_files(root: Path, estate: Estate, run_id: str, now: datetime,
+               transitions: list[Transition], store: dict[str, Any],
+               opened: dict[str, Any]) -> dict[str, bytes]:
+    """The run's outbox file: what its finding moves and the incidents it opened owe."""
+    from .notify import dispatch, events
+    from .notify.deliver import environment
+
+    found = events.from_transitions(transitions, store, estate)
+    found += [events.incident_opened(inc, d) for inc, d in opened.values()]
+    return dispatch.owe(root, estate, run_id, now, found, environment())
 
 
 def commit_summary(run: InspectRun) -> str:

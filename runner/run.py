@@ -361,11 +361,23 @@ def record_findings(ctx: RunContext, opened: Opened, kind: str, store: dict[str,
     that pre-flight put back is committed the same way. Returns the commit (or None)."""
     root = opened.reports_root(ctx)
     changed = findings_store.save(root, store, {m.finding for m in moves})
+    changed += owe(ctx, opened, root, store, moves)
     changed += [r for r in opened.restored if r not in changed]
     if not changed:
         return None
     own = {**(extra or {}), "findings": findings_store.entries(moves, store, set())}
     return record_change(ctx, opened, kind, kind, own, changed, summary).commit
+
+
+def owe(ctx: RunContext, opened: Opened, root: Path, store: dict[str, Any],
+        moves: list[Any]) -> list[str]:
+    """The notifications a findings-only run's moves owe (cadence breached, spares short,
+    end of life), written beside the findings it commits."""
+    from .notify import dispatch, events
+
+    found = events.from_transitions(moves, store, opened.estate)
+    return dispatch.write_owed(root, opened.estate, ctx.run_id(opened.started, "owed"),
+                               opened.started, found)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
@@ -195,6 +196,8 @@ def escalate(root: Path, now: str | None, commit: bool, push: bool = False,
             touched = [incidents[i] for i in sorted({a.incident for a in alarms})]
             changed += incident_store.save(records, touched, {i.id: dues(i, cals, at)
                                                            for i in touched})
+            changed += owe_escalation(records, estate, ctx, opened, store, moves, alarms,
+                                      incidents)
             changed += [r for r in opened.restored if r not in changed]
             if not changed:
                 return None
@@ -218,7 +221,44 @@ def escalate(root: Path, now: str | None, commit: bool, push: bool = False,
     if sha:
         print(f"commit {sha}")
     print(f"{len(out['moves'])} transition(s), {len(out['alarms'])} incident clock alarm(s)")
+    if commit:
+        return deliver_owed(ctx, push)
     return int(Exit.OK)
+
+
+def owe_escalation(records: Path, estate: Any, ctx: Any, opened: Any, store: dict[str, Any],
+                   moves: list[Any], alarms: list[Any], incidents: dict[str, Any]) -> list[str]:
+    """The notifications an escalation owes (its moves, its clock alarms, waivers expiring
+    soon), written as the run's outbox file beside its documents."""
+    from ..notify import dispatch, events
+    from ..notify.routes import policy_of
+
+    policy = policy_of(estate)
+    if policy is None:
+        return []
+    found = (events.from_transitions(moves, store, estate)
+             + events.from_alarms(alarms, incidents)
+             + events.expiring_waivers(estate, opened.started, policy.waiver_notice))
+    return dispatch.write_owed(records, estate, ctx.run_id(opened.started, "escalate"),
+                               opened.started, found)
+
+
+def deliver_owed(ctx: Any, push: bool) -> int:
+    """After the escalation's commit: deliver what is owed (its own and earlier runs'), when
+    the estate routes notifications and something is owed; a light install says how to add
+    Apprise and leaves them owed."""
+    from importlib.util import find_spec
+
+    from ..notify.deliver import APPRISE_MISSING
+    from ..notify.routes import FILE
+    from . import notify
+
+    if not (ctx.root / FILE).is_file():
+        return int(Exit.OK)
+    if find_spec("apprise") is None:
+        print(f"patrol: notifications stay owed: {APPRISE_MISSING}", file=sys.stderr)
+        return int(Exit.OK)
+    return notify.run(ctx.root, push=push, clock=ctx.clock, quiet_when_idle=True)
 
 
 def assign(root: Path, fid: str, to: str, clock: Any = None) -> int:

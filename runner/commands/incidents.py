@@ -58,6 +58,7 @@ def _step(root: Path, clock: Clock, at_text: str | None, label: str, act: Act) -
         now = standings(inc, cals, written)
         paths = store.save(records, [inc],
                            {inc.id: {c: s.due for c, s in now.items()}})
+        paths += _owe(records, opened.estate, ctx, inc, {c: s.due for c, s in now.items()})
         step = {k: (iso(v) if isinstance(v, datetime) else v) for k, v in inc.history[-1].items()}
         own = {"incident": inc.id, "step": step, "state": inc.state.value,
                "clocks": {c: clock_doc(s) for c, s in now.items()}}
@@ -73,6 +74,17 @@ def _step(root: Path, clock: Clock, at_text: str | None, label: str, act: Act) -
           + ("; ".join(running) or "both clocks stopped"))
     print(f"record {change.record_path}\ncommit {change.commit}")
     return int(Exit.OK)
+
+
+def _owe(records: Path, estate: Any, ctx: Any, inc: Any, dues: dict[str, Any]) -> list[str]:
+    """The notifications an incident step owes (opened, resolved), beside its file."""
+    from ..notify import dispatch, events
+
+    event = events.incident_step(inc, dues)
+    if event is None:
+        return []
+    return dispatch.write_owed(records, estate, ctx.run_id(ctx.now(), "incident"), event.at,
+                               [event])
 
 
 def _who(ctx: Any) -> str:

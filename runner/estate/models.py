@@ -679,6 +679,98 @@ class UpgradePlan(EstateModel):
         return self
 
 
+# --- notifications --------------------------------------------------------------------------
+
+# Every event a route may name; ``finding.*`` and ``incident.*`` name a family.
+NOTIFY_EVENTS = (
+    "finding.opened", "finding.warned", "finding.overdue", "finding.penalised",
+    "finding.closed", "incident.opened", "incident.response.warned",
+    "incident.response.breached", "incident.on_site.warned", "incident.on_site.breached",
+    "incident.resolved", "waiver.expiring", "cadence.breached", "spares.short",
+    "lifecycle.end_of_life", "archive.broken", "report.ready",
+)
+
+
+def _check_event(value: str) -> str:
+    if value in NOTIFY_EVENTS or value in ("finding.*", "incident.*"):
+        return value
+    raise ValueError(f"unknown event {value!r}; expected finding.* or incident.* or one of "
+                     + ", ".join(NOTIFY_EVENTS))
+
+
+NotifyEvent = Annotated[str, AfterValidator(_check_event), WithJsonSchema({
+    "type": "string", "enum": ["finding.*", "incident.*", *NOTIFY_EVENTS],
+    "description": "An event, or finding.* / incident.* for every event of a finding or an "
+                   "incident."})]
+
+
+class NotifyEmail(EstateModel):
+    """How email reaches people: an SMTP server (``host:port``) from the environment or vault;
+    unset, no email is sent. ``security: none`` (plain SMTP) only to a loopback address."""
+
+    server: Secret
+    sender: Email = Field(alias="from")
+    security: Literal["starttls", "tls", "none"] = "starttls"
+    user: Secret | None = None
+    password: Secret | None = None
+
+
+class NotifyChannel(EstateModel):
+    """A named channel: an Apprise URL (DingTalk, WeCom, Feishu, Slack, Teams, a webhook),
+    from the environment or vault only: it carries the channel's token."""
+
+    url: Secret
+
+
+class NotifySite(EstateModel):
+    language: Literal["en", "zh-CN"] = "en"
+
+
+Levels = list[Severity]
+
+
+class Route(EstateModel):
+    """Who is told of which events: people of the subject (its owner, its site's resident
+    engineers and contacts) and named channels, narrowed by severity, site, owner and
+    criticality; ``quiet_hours: true`` holds a message outside the site's service hours."""
+
+    events: list[NotifyEvent] = Field(min_length=1)
+    to: list[Literal["owner", "resident_engineers", "contacts"]] = []
+    channels: list[Id] = []
+    severity: Levels | None = None
+    sites: list[Id] | None = None
+    owners: list[NonEmpty] | None = None
+    criticality: list[Criticality] | None = None
+    quiet_hours: Bool = False
+
+    @model_validator(mode="after")
+    def _someone(self) -> Route:
+        if not self.to and not self.channels:
+            raise ValueError("a route needs recipients: 'to' (owner, resident_engineers, "
+                             "contacts) or 'channels'")
+        return self
+
+
+class NotificationsFile(EstateModel):
+    """policies/notifications.yaml"""
+
+    email: NotifyEmail | None = None
+    channels: dict[Id, NotifyChannel] = {}
+    sites: dict[Id, NotifySite] = {}
+    waiver_notice: Duration | None = None  # waiver.expiring this long before the expiry
+    routes: list[Route] = []
+
+    @model_validator(mode="after")
+    def _known_channels(self) -> NotificationsFile:
+        for i, route in enumerate(self.routes):
+            for name in route.channels:
+                if name not in self.channels:
+                    known = ", ".join(sorted(self.channels)) or "none"
+                    raise ValueError(f"routes[{i}] names channel {name!r}, which is not under "
+                                     f"channels: (known: {known})")
+        return self
+
+
 # --- file kinds -----------------------------------------------------------------------------
 
 
@@ -709,5 +801,7 @@ FILE_KINDS: tuple[FileKind, ...] = (
     FileKind("checklist", Checklist, "policies/inspections/*.yaml", True,
              "An inspection checklist."),
     FileKind("upgrade", UpgradePlan, "policies/upgrades/*.yaml", False, "An upgrade plan."),
+    FileKind("notifications", NotificationsFile, "policies/notifications.yaml", False,
+             "Who is told of which event, through which channel."),
 )
 

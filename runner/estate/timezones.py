@@ -7,6 +7,7 @@ same names on every machine, a slim container image included.
 
 from __future__ import annotations
 
+import difflib
 from functools import cache
 from importlib import resources
 
@@ -19,11 +20,25 @@ def names() -> tuple[str, ...]:
 
 
 def check(name: str) -> str:
-    """``name`` when it is an IANA zone name; ValueError naming what was expected otherwise."""
+    """``name`` when it is an IANA zone name; ValueError naming the closest ones otherwise."""
     if name not in _name_set():
-        raise ValueError(f"unknown time zone {name!r}; expected an IANA name such as "
-                         "'Europe/Berlin'")
+        raise ValueError(f"unknown time zone {name!r}; {suggestion(name)}")
     return name
+
+
+def closest(name: str, n: int = 3) -> list[str]:
+    """The ``n`` zone names most like ``name`` (difflib's ratio, case ignored), best first."""
+    folded = {zone.casefold(): zone for zone in names()}
+    matches = difflib.get_close_matches(name.casefold(), folded, n=n, cutoff=0.0)
+    return [folded[m] for m in matches]
+
+
+def suggestion(name: str) -> str:
+    """What to say after an unknown zone: the closest names, not the whole list of ~600."""
+    near = closest(name) if isinstance(name, str) and name.strip() else []
+    if not near:
+        return "expected an IANA name such as 'Europe/Berlin'"
+    return "closest IANA names: " + ", ".join(near)
 
 
 @cache

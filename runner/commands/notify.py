@@ -1,0 +1,105 @@
+"""`patrol notify --pending`: send what the archive says is owed; `--dry-run`: show it.
+
+Under the run lock, with a valid estate and a verified archive tip: every message owed and
+not yet delivered (quiet ones once the site's service hours begin) is sent through Apprise,
+then what was delivered and what failed (with the reason) is one outbox document and one
+sealed record, committed (``--push`` pushes it; a push retry re-commits the same outcome on
+the new tip, never sends again). A failure stays owed: the next delivery retries it.
+``findings escalate`` delivers this way after its own commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..clock import Clock, iso, utc_now
+from ..errors import Exit
+
+
+def show(items: list[Any], held: list[Any]) -> str:
+    """The --dry-run listing: one line per (event, recipient), nothing secret in it."""
+    from ..escape import terminal
+
+    lines = []
+    for p in items:
+        tried = f" (failed {p.attempts}x: {terminal(p.last_reason)})" if p.attempts else ""
+        lines.append(f"{terminal(p.key)} -> {terminal(p.to)}{tried}")
+    for p in held:
+        lines.append(f"{terminal(p.key)} -> {terminal(p.to)} (quiet hours until "
+                     f"{iso(p.hold)})")
+    lines.append(f"{len(items)} message(s) owed now, {len(held)} held by quiet hours")
+    return "\n".join(lines) + "\n"
+
+
+def deliver_in(ctx: Any, opened: Any, send: Callable[..., str | None] | None = None
+               ) -> tuple[Any, Callable[[], str | None]]:
+    """Deliver what is owed within a held run lock; returns the outcome and the function
+    that writes and commits its record (called again on a push retry: same outcome, never
+    a second send)."""
+    from .. import archive
+    from ..notify import dispatch, outbox
+    from ..notify.deliver import environment
+    from ..run import record_change
+
+    records = opened.reports_root(ctx)
+    result = dispatch.deliver(records, opened.estate, ctx.now, environment(), send)
+    delivery_id = ctx.run_id(opened.started, "notify")
+
+    def commit() -> str | None:
+        doc = result.document(delivery_id)
+        if doc is None:
+            return None
+        rel = outbox.path_of(delivery_id, opened.started)
+        outbox.save(records, {rel: archive.dump_json_yaml(doc)})
+        own = {"notifications": {"document": rel, "delivered": len(result.delivered),
+                                 "failed": len(result.failed)}}
+        summary = (f"notify: {len(result.delivered)} delivered"
+                   + (f", {len(result.failed)} failed" if result.failed else ""))
+        return record_change(ctx, opened, "notify", "notification", own, [rel],
+                             summary).commit
+
+    return result, commit
+
+
+def run(root: Path, dry_run: bool = False, push: bool = False, clock: Clock | None = None,
+        send: Callable[..., str | None] | None = None, quiet_when_idle: bool = False) -> int:
+    """Send (or with ``dry_run`` list) every message owed; exit 1 when one failed.
+    ``quiet_when_idle``: print nothing when nothing was owed (after an escalation)."""
+    from .. import archive
+    from ..notify import dispatch
+    from ..notify.deliver import require_apprise
+    from ..run import RunContext, lock_and_load
+
+    if not dry_run and send is None:
+        require_apprise()
+    ctx = RunContext.here(root, clock=clock or utc_now)
+    intent = archive.Intent(writes=not dry_run, commits=not dry_run)
+    with lock_and_load(ctx, intent, reaches_hosts=False) as opened:
+        records = opened.reports_root(ctx)
+        if dry_run:
+            ready, held = dispatch.due(records, ctx.now())
+            print(show(ready, held), end="")
+            return int(Exit.OK)
+        result, commit = deliver_in(ctx, opened, send)
+        sha = commit()
+    if sha and push:
+        sha = archive.push(records, lambda: commit() or "")
+    if quiet_when_idle and not (result.delivered or result.failed or result.held):
+        return int(Exit.OK)
+    return report(result, sha)
+
+
+def report(result: Any, sha: str | None) -> int:
+    from ..escape import terminal
+
+    for p, _at in result.delivered:
+        print(f"delivered {terminal(p.key)} -> {terminal(p.to)}")
+    for p, _at, why in result.failed:
+        print(f"failed {terminal(p.key)} -> {terminal(p.to)}: {terminal(why)}")
+    if sha:
+        print(f"commit {sha}")
+    print(f"{len(result.delivered)} delivered, {len(result.failed)} failed, "
+          f"{len(result.held)} held by quiet hours")
+    return int(Exit.FAILED if result.failed else Exit.OK)

@@ -1,0 +1,90 @@
+"""Owing and delivering: the two halves a run and ``patrol notify`` call.
+
+``owe``: a run's events, routed, kept to recipients this machine has a transport for (an
+unset ``PATROL_NOTIFY_SMTP`` owes nothing), as the run's outbox file to write with its
+record. ``deliver``: every message still owed (quiet ones once their hold has passed), sent
+one by one through ``deliver.send`` (a parameter, so the loop is tested without Apprise), and
+the outcome document that records each one delivered or failed, with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from . import deliver as boundary
+from . import outbox
+from .events import Event
+from .messages import render
+from .routes import policy_of, route
+
+
+def owe(root: Path, estate: Any, run_id: str, at: datetime, events: list[Event],
+        env: Mapping[str, str]) -> dict[str, bytes]:
+    """The run's outbox file (path -> bytes); empty when nothing new is owed."""
+    policy = policy_of(estate)
+    if policy is None or not events:
+        return {}
+    owed = [o for o in route(events, estate) if boundary.reachable(policy, o.to, env)]
+    return outbox.owed_files(root, run_id, at, owed)
+
+
+@dataclass
+class Delivery:
+    """What one delivery did (``document`` is None when it sent nothing and nothing
+    failed)."""
+
+    delivered: list[tuple[outbox.Pending, datetime]] = field(default_factory=list)
+    failed: list[tuple[outbox.Pending, datetime, str]] = field(default_factory=list)
+    held: list[outbox.Pending] = field(default_factory=list)
+
+    def document(self, run_id: str) -> dict[str, Any] | None:
+        if not self.delivered and not self.failed:
+            return None
+        return outbox.outcome_document(run_id, self.delivered, self.failed)
+
+
+Send = Callable[[boundary.Target, str, str], "str | None"]
+
+
+def due(records: Path, now: datetime) -> tuple[list[outbox.Pending], list[outbox.Pending]]:
+    """(messages to send now, messages held by quiet hours)."""
+    items = outbox.pending(outbox.read(records))
+    return ([p for p in items if p.hold is None or p.hold <= now],
+            [p for p in items if p.hold is not None and p.hold > now])
+
+
+def deliver(records: Path, estate: Any, now: Callable[[], datetime], env: Mapping[str, str],
+            send: Send | None = None, items: list[outbox.Pending] | None = None) -> Delivery:
+    """Send each message owed now; each outcome at the moment it happened."""
+    policy = policy_of(estate)
+    send = send or boundary.send
+    out = Delivery()
+    ready, out.held = due(records, now())
+    for p in ready if items is None else items:
+        if policy is None:
+            out.failed.append((p, now(), "policies/notifications.yaml is gone"))
+            continue
+        try:
+            t = boundary.target(policy, p.to, env)
+        except boundary.Undeliverable as exc:
+            out.failed.append((p, now(), str(exc)))
+            continue
+        title, body = render(p.entry, str(p.entry.get("lang") or "en"), t.dialect,
+                             estate.sites)
+        reason = send(t, title, body)
+        if reason is None:
+            out.delivered.append((p, now()))
+        else:
+            out.failed.append((p, now(), reason))
+    return out
+
+
+def write_owed(root: Path, estate: Any, outbox_id: str, at: datetime,
+               events: list[Event]) -> list[str]:
+    """``owe`` with this machine's environment, written through the archive's atomic write:
+    the paths to commit with the run's record (empty when nothing new is owed)."""
+    return outbox.save(root, owe(root, estate, outbox_id, at, events, boundary.environment()))

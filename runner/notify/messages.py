@@ -1,0 +1,150 @@
+"""Messages a person can act on, in the site's language (en, zh-CN, in the contract's words),
+escaped for the channel that carries them.
+
+A message says what happened and to what, where (host, site), since when, the deadline in the
+site's zone, who owns it and the command that shows more. Estate and host text (a finding's
+reason, an incident's summary, names) is data: control characters are shown as escapes
+everywhere, and for chat channels Markdown, HTML, links and @-mentions are escaped too
+(``runner.escape``), Slack's ``<…>`` controls and ``&`` as entities, so nothing in a reason
+can ping a room, link anywhere or restyle the message. Email goes as plain text.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ..clock import parse_iso
+from ..escape import markdown, visible
+
+TITLES: dict[str, dict[str, str]] = {
+    "en": {
+        "finding.opened": "Finding opened on {where}: {check}",
+        "finding.warned": "Warning: {check} on {where} nears its rectification deadline",
+        "finding.overdue": "Overdue: {check} on {where} passed its rectification deadline",
+        "finding.penalised": "Penalty: {check} on {where} is overdue past the grace period",
+        "finding.closed": "Put right: {check} on {where}",
+        "incident.opened": "Incident {incident} opened: {hosts}",
+        "incident.response.warned": "Incident {incident}: the response time runs out soon",
+        "incident.response.breached": "Incident {incident}: the response time is breached",
+        "incident.on_site.warned": "Incident {incident}: the on-site time runs out soon",
+        "incident.on_site.breached": "Incident {incident}: the on-site time is breached",
+        "incident.resolved": "Incident {incident} resolved",
+        "waiver.expiring": "Waiver {waiver} expires on {due}",
+        "cadence.breached": "Inspections missed: checklist {checklist} is past its cadence",
+        "spares.short": "Spare parts short at {where}: {check}",
+        "lifecycle.end_of_life": "End of life: {where} ({check})",
+        "archive.broken": "The archive does not verify",
+        "report.ready": "The monthly report is ready",
+    },
+    "zh-CN": {
+        "finding.opened": "巡检发现问题（限时整改）：{where} {check}",
+        "finding.warned": "警告：{where} 的 {check} 即将超过整改期限",
+        "finding.overdue": "逾期：{where} 的 {check} 已超过限时整改期限",
+        "finding.penalised": "罚单：{where} 的 {check} 逾期未整改",
+        "finding.closed": "已整改：{where} 的 {check}",
+        "incident.opened": "故障 {incident} 已登记：{hosts}",
+        "incident.response.warned": "故障 {incident}：远程技术支持响应时限即将到期",
+        "incident.response.breached": "故障 {incident}：远程技术支持响应超时",
+        "incident.on_site.warned": "故障 {incident}：现场技术支持到场时限即将到期",
+        "incident.on_site.breached": "故障 {incident}：现场技术支持到场超时",
+        "incident.resolved": "故障 {incident} 已解决",
+        "waiver.expiring": "豁免 {waiver} 将于 {due} 到期",
+        "cadence.breached": "巡检未按周期执行：{checklist}",
+        "spares.short": "备件不足（备件承诺）：{where} {check}",
+        "lifecycle.end_of_life": "设备寿命到期：{where}（{check}）",
+        "archive.broken": "档案管理：档案校验失败",
+        "report.ready": "月度报告已生成",
+    },
+}
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": {"what": "What", "where": "Where", "since": "Since", "due": "Deadline",
+           "owner": "Owner", "reason": "Reason", "more": "See more", "site": "site"},
+    "zh-CN": {"what": "事项", "where": "位置", "since": "开始时间", "due": "期限",
+              "owner": "负责人", "reason": "原因", "more": "查看详情", "site": "站点"},
+}
+
+DIALECTS = ("text", "markdown", "slack")
+
+
+def chat(text: object) -> str:
+    """Estate text for a chat message: one line, Markdown/HTML/links/mentions escaped."""
+    return markdown(text)
+
+
+def slack(text: object) -> str:
+    """Slack reads ``<!channel>``, ``<@U1>`` and ``<url|text>`` in any message: ``&``, ``<``
+    and ``>`` become entities after the Markdown escape."""
+    return (markdown(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("\\&amp;", "&amp;").replace("\\&lt;", "&lt;").replace("\\&gt;", "&gt;"))
+
+
+def plain(text: object) -> str:
+    """Email text: one line, control characters shown as escapes."""
+    return " ".join(visible(text, keep="\n").split("\n"))
+
+
+ESCAPE = {"text": plain, "markdown": chat, "slack": slack}
+
+
+def local_time(text: str | None, zone: str) -> str | None:
+    """An ISO instant (or a date) in the site's zone, with the zone named."""
+    if not text:
+        return None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return text
+    at: datetime = parse_iso(text).astimezone(ZoneInfo(zone))
+    return f"{at:%Y-%m-%d %H:%M} {zone}"
+
+
+def command(entry: dict[str, Any]) -> str:
+    """The command that shows more."""
+    facts = entry.get("facts") or {}
+    if "incident" in facts:
+        return "patrol incidents --state open --state responded --state on-site --state waiting"
+    if "finding" in facts and facts.get("host"):
+        return f"patrol findings --host name={facts['host']}"
+    if entry["event"] == "archive.broken":
+        return "patrol audit verify"
+    return "patrol findings"
+
+
+def render(entry: dict[str, Any], lang: str, dialect: str, sites: dict[str, Any]
+           ) -> tuple[str, str]:
+    """(title, body) of an outbox entry for one channel dialect."""
+    esc = ESCAPE[dialect]
+    facts = entry.get("facts") or {}
+    site = sites.get(entry.get("site") or "")
+    zone = str(getattr(site, "timezone", "UTC"))
+    labels = LABELS[lang]
+    host = facts.get("host") or facts.get("hosts")
+    where = " / ".join(x for x in (host, getattr(site, "name", None) or entry.get("site"))
+                       if x) or "-"
+    values = {k: esc(v) for k, v in facts.items()}
+    values["where"] = esc(where)
+    values.setdefault("check", esc(facts.get("check", "-")))
+    values["due"] = esc(local_time(facts.get("due"), zone) or "-")
+    title = TITLES[lang][entry["event"]].format_map(_Missing(values))
+    lines = [(labels["what"], esc(facts.get("summary") or facts.get("reason") or
+                                  facts.get("check") or entry["event"])),
+             (labels["where"], values["where"]),
+             (labels["since"], esc(local_time(facts.get("since"), zone) or "-")),
+             (labels["due"], values["due"]),
+             (labels["owner"], esc(entry.get("owner") or "-"))]
+    if facts.get("reason") and facts.get("summary"):
+        lines.append((labels["reason"], esc(facts["reason"])))
+    more = command(entry)
+    lines.append((labels["more"], f"`{more}`" if dialect != "text" else more))
+    sep = "\n\n" if dialect != "text" else "\n"
+    body = sep.join(f"**{k}**: {v}" if dialect != "text" else f"{k}: {v}" for k, v in lines)
+    return title, body
+
+
+class _Missing(dict):  # type: ignore[type-arg]
+    """A title's field the event lacks shows as '-', never a KeyError."""
+
+    def __missing__(self, key: str) -> str:
+        return "-"

@@ -1,0 +1,99 @@
+"""Real servers on loopback for the notification tests: an SMTP server (aiosmtpd) that keeps
+every message it accepts, and a webhook receiver (http.server) that keeps every body."""
+
+from __future__ import annotations
+
+import email
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email.message import Message
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Mailbox:
+    port: int
+    messages: list[tuple[list[str], Message]] = field(default_factory=list)
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def to(self, rcpt: str) -> list[Message]:
+        return [m for tos, m in self.messages if rcpt in tos]
+
+
+@contextmanager
+def smtp_server(port: int | None = None) -> Iterator[Mailbox]:
+    from aiosmtpd.controller import Controller
+
+    box = Mailbox(port or free_port())
+
+    class Handler:
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            box.messages.append((list(envelope.rcpt_tos),
+                                 email.message_from_bytes(envelope.content)))
+            return "250 OK"
+
+    controller = Controller(Handler(), hostname="127.0.0.1", port=box.port)
+    controller.start()
+    try:
+        yield box
+    finally:
+        controller.stop()
+
+
+def text_of(message: Message) -> tuple[str, str]:
+    """(subject, body) of a plain-text message, decoded."""
+    from email.header import decode_header, make_header
+
+    subject = str(make_header(decode_header(message["Subject"])))
+    payload = message.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return subject, payload.decode(message.get_content_charset() or "utf-8")
+
+
+@dataclass
+class Hook:
+    port: int
+    bodies: list[Any] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"json://127.0.0.1:{self.port}/hook"
+
+
+@contextmanager
+def webhook_server() -> Iterator[Hook]:
+    hook = Hook(0)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            data = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            hook.bodies.append(json.loads(data))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    hook.port = server.server_address[1]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield hook
+    finally:
+        server.shutdown()
+        server.server_close()
