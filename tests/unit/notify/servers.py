@@ -79,7 +79,7 @@ def webhook_server() -> Iterator[Hook]:
     hook = Hook(0)
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        def do_POST(self) -> None:
             data = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             hook.bodies.append(json.loads(data))
             self.send_response(200)
