@@ -32,6 +32,7 @@ from . import (
     inventory,
     lab,
     lifecycle,
+    notify,
     plan,
     report,
     schema,
@@ -79,7 +80,7 @@ def _main(
 
 
 for _module in (validate, init, schema, inventory, inspect, plan, findings, compliance, demo,
-                upgrade, spares, lifecycle, report, audit, lab, incidents):
+                upgrade, spares, lifecycle, report, audit, lab, incidents, notify):
     _module.register(app)
 
 # the sub-apps by their old names (tests and callers that invoke one group alone)
