@@ -41,6 +41,18 @@ def selected(mount: str, params: MountParams) -> bool:
     )
 
 
+def fs_selected(mount: str, fs: dict, params: MountParams) -> bool:
+    """A filesystem mounted at several points (``also``: bind mounts, the probe lists it once,
+    as df does) is selected when any of its mount points is."""
+    return any(selected(m, params) for m in [mount, *(fs.get("also") or [])])
+
+
+def where(mount: str, fs: dict) -> str:
+    """The mount as a reason names it, with its other mount points: "/srv/a (also /srv/b)"."""
+    also = fs.get("also") or []
+    return f"{mount} (also {', '.join(also)})" if also else mount
+
+
 def percent(used: int, avail: int) -> Fraction | None:
     """Exact % used, used / (used + avail) as df computes it before rounding, as a fraction
     (no float noise at the limit); None when the filesystem has no size."""
@@ -86,7 +98,7 @@ def judge_mounts(measured: Measured, params: MountParams, *, inodes: bool) -> Re
     unreadable: list[str] = []
     for mount in sorted(measured):
         fs = measured[mount]
-        if not selected(mount, params):
+        if not fs_selected(mount, fs, params):
             continue
         if "error" in fs:
             unreadable.append(f"{mount}: {fs['error']}")
@@ -111,7 +123,9 @@ def judge_mounts(measured: Measured, params: MountParams, *, inodes: bool) -> Re
         return Result(
             Status.FAIL,
             usage,
-            "; ".join(f"{m} {usage[m]}% {what}, limit {limit}" for m in over),
+            "; ".join(f"{where(m, measured[m])} {usage[m]}% {what}, limit {limit}"
+                      for m in over),
         )
     top = max(exact, key=lambda m: (exact[m], m == "/", m))
-    return Result(Status.PASS, usage, f"max {usage[top]}% {what} ({top}), limit {limit}")
+    return Result(Status.PASS, usage,
+                  f"max {usage[top]}% {what} ({where(top, measured[top])}), limit {limit}")

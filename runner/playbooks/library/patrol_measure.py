@@ -164,16 +164,68 @@ def read_mounts(mounts_file="/proc/mounts"):
 # --- probes: each takes keyword args and returns plain JSON data --------------------------
 
 
-def probe_filesystems(mounts_file="/proc/mounts"):
-    """Per real mount: fstype, bytes size/used/avail and inodes total/used/free (statvfs).
+def read_mount_roots(mountinfo_file="/proc/self/mountinfo"):
+    """Mount point -> the directory of its filesystem it shows (``/`` unless a bind mount of
+    a subdirectory), from mountinfo's fourth field; empty when there is no mountinfo."""
+    roots = {}
+    try:
+        with open(mountinfo_file, encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                fields = line.split()
+                if len(fields) > 4:
+                    roots[_unescape_mount(fields[4])] = _unescape_mount(fields[3])
+    except OSError:
+        pass
+    return roots
+
+
+def _df_prefers(new, old, roots):
+    """df's rule for two mounts of one filesystem (coreutils ``filter_mount_list``): the
+    mount nearer the root of the source wins, then the shorter mount point; a tie keeps the
+    first mounted."""
+    new_root, old_root = roots.get(new, "/"), roots.get(old, "/")
+    return len(old) > len(new) and not len(old_root) < len(new_root)
+
+
+def one_per_filesystem(mounts, mountinfo_file="/proc/self/mountinfo"):
+    """Mount point -> (device, fstype, other mount points of the same filesystem): bind and
+    repeated mounts (one device number) counted once, at the mount point df shows."""
+    roots = read_mount_roots(mountinfo_file)
+    shown, by_dev = {}, {}
+    for mount, (device, fstype) in mounts.items():
+        if fstype in PSEUDO_FSTYPES:
+            continue
+        try:
+            dev = os.stat(mount).st_dev
+        except OSError:
+            shown[mount] = (device, fstype, [])  # statvfs reports why
+            continue
+        first = by_dev.get(dev)
+        if first is None:
+            by_dev[dev] = mount
+            shown[mount] = (device, fstype, [])
+            continue
+        if _df_prefers(mount, first, roots):
+            others = shown.pop(first)[2]
+            by_dev[dev] = mount
+            shown[mount] = (device, fstype, sorted([*others, first]))
+        else:
+            shown[first][2].append(mount)
+            shown[first][2].sort()
+    return shown
+
+
+def probe_filesystems(mounts_file="/proc/mounts", mountinfo_file="/proc/self/mountinfo"):
+    """Per real filesystem: fstype, bytes size/used/avail and inodes total/used/free
+    (statvfs), keyed by the mount point df shows; a filesystem mounted at several points
+    (bind mounts, the same tmpfs twice) is listed once, its other mount points under ``also``.
 
     Used and available follow df: ``used = blocks - bfree`` and ``avail = bavail`` (what an
     unprivileged user may still write), so ``used / (used + avail)`` is df's Use%.
     """
     result = {}
-    for mount, (device, fstype) in sorted(read_mounts(mounts_file).items()):
-        if fstype in PSEUDO_FSTYPES:
-            continue
+    filesystems = one_per_filesystem(read_mounts(mounts_file), mountinfo_file)
+    for mount, (device, fstype, also) in sorted(filesystems.items()):
         try:
             st = os.statvfs(mount)
         except OSError as exc:
@@ -189,6 +241,8 @@ def probe_filesystems(mounts_file="/proc/mounts"):
             "inodes_used": st.f_files - st.f_ffree,
             "inodes_avail": st.f_favail,
         }
+        if also:
+            result[mount]["also"] = also
     return result
 
 
@@ -215,9 +269,81 @@ def probe_loadavg(path="/proc/loadavg"):
     }
 
 
-def probe_service_status(names):
+_INIT_VAR = re.compile(r"^\s*(NAME|DAEMON|PIDFILE)=(\"[^\"]*\"|'[^']*'|[^\s;#]*)", re.M)
+
+
+def _expand(value, variables):
+    value = value.strip("\"'")
+    return re.sub(r"\$\{?([A-Z_]+)\}?", lambda m: variables.get(m.group(1), ""), value)
+
+
+def init_script_daemon(name, init_dir="/etc/init.d", run_dirs=("/run", "/var/run")):
+    """The pid file and executable a sysvinit script manages: its ``NAME=``, ``DAEMON=`` and
+    ``PIDFILE=`` variables, else its ``--pidfile``/``-p`` and ``--exec`` options, else
+    ``/run/NAME.pid``; None for what the script does not say."""
+    try:
+        with open(f"{init_dir}/{name}", encoding="utf-8", errors="replace") as fh:
+            text = fh.read()
+    except OSError:
+        return {"pid_file": None, "daemon": None}
+    variables, seen = {"NAME": name}, set()
+    for key, value in _INIT_VAR.findall(text):
+        if key not in seen:  # the first assignment: later ones are usually in branches
+            seen.add(key)
+            variables[key] = _expand(value, variables)
+    pid_file, daemon = variables.get("PIDFILE"), variables.get("DAEMON")
+    if not pid_file:
+        found = re.search(r"(?:--pidfile|\s-p)\s+(\"?[/$][^\s\"]*)", text)
+        pid_file = _expand(found.group(1), variables) if found else None
+    if not daemon:
+        found = re.search(r"--exec\s+(\"?[/$][^\s\"]*)", text)
+        daemon = _expand(found.group(1), variables) if found else None
+    if not pid_file or not pid_file.startswith("/"):
+        short = variables["NAME"]
+        pid_file = next((f"{d}/{short}.pid" for d in run_dirs
+                         if os.path.exists(f"{d}/{short}.pid")), None)
+    return {"pid_file": pid_file, "daemon": daemon if daemon and daemon.startswith("/") else None}
+
+
+def process_of(pid_file, proc="/proc"):
+    """What the pid in a pid file is: ``{"pid", "alive", "state", "exe", "comm"}`` (state as
+    ps shows it: R, S, D, Z, ...; exe without a " (deleted)" suffix), or why it is not."""
+    try:
+        with open(pid_file, encoding="ascii", errors="replace") as fh:
+            pid = int(fh.read().split()[0])
+    except FileNotFoundError:
+        return {"error": f"{pid_file} does not exist"}
+    except (OSError, ValueError, IndexError):
+        return {"error": f"{pid_file} holds no pid"}
+    try:
+        with open(f"{proc}/{pid}/stat", encoding="utf-8", errors="replace") as fh:
+            stat_line = fh.read()
+    except OSError:
+        return {"pid": pid, "alive": False}
+    comm = stat_line[stat_line.find("(") + 1 : stat_line.rfind(")")]
+    state = stat_line[stat_line.rfind(")") + 2 :].split()[0]
+    try:
+        exe = os.readlink(f"{proc}/{pid}/exe").removesuffix(" (deleted)")
+    except OSError:
+        exe = None  # a zombie has no executable any more
+    return {"pid": pid, "alive": True, "state": state, "exe": exe, "comm": comm}
+
+
+def _same_file(a, b):
+    try:
+        return os.path.realpath(a) == os.path.realpath(b) or os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def probe_service_status(names, init_dir="/etc/init.d"):
     """``service NAME status`` per service: its exit code and last output line (LSB codes:
-    0 running, 1-3 not running, 4 unknown); works with sysvinit scripts, no systemd needed."""
+    0 running, 1-3 not running, 4 unknown); works with sysvinit scripts, no systemd needed.
+
+    And what init scripts' status only assumes (``kill -0`` on the pid file's pid): the
+    process behind the pid file (``process``: alive, its state, its executable) and the
+    executable the script starts (``daemon``), so a zombie or an unrelated process reusing
+    the pid is not taken for the service."""
     try:
         command = [_which("service")]
     except ProbeError:
@@ -233,6 +359,12 @@ def probe_service_status(names):
             continue
         rc, out, err = _run(argv)
         result[name] = {"rc": rc, "output": _last_line(out) or _last_line(err)}
+        managed = init_script_daemon(name, init_dir)
+        if rc == 0 and managed["pid_file"]:
+            process = process_of(managed["pid_file"])
+            if managed["daemon"] and process.get("exe"):
+                process["is_daemon"] = _same_file(process["exe"], managed["daemon"])
+            result[name].update(managed, process=process)
     return result
 
 

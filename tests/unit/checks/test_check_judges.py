@@ -624,3 +624,41 @@ def test_values_and_reasons_are_plain_one_line_data():
     for result in cases:
         json.dumps(result.value)
         assert "\n" not in result.reason and result.reason
+
+
+def test_filesystem_mounted_at_several_points_is_judged_once_naming_them():
+    measured = {"/srv/a": {**fs(91, 9), "also": ["/srv/b"]}, "/": fs(10, 90)}
+    result = filesystem_usage.judge(measured, filesystem_usage.Params(max_percent=85))
+    assert result.status is Status.FAIL
+    assert result.reason == "/srv/a (also /srv/b) 91% used, limit 85%"
+    assert result.value == {"/": 10, "/srv/a": 91}
+    only_b = filesystem_usage.Params(max_percent=85, include=["/srv/b"])
+    assert filesystem_usage.judge(measured, only_b).value == {"/srv/a": 91}
+
+
+def _cron(process, **extra):
+    return {"cron": {"rc": 0, "output": "cron is running.", "pid_file": "/var/run/crond.pid",
+                     "daemon": "/usr/sbin/cron", "process": process, **extra}}
+
+
+def test_service_whose_pid_is_a_zombie_fails_though_its_status_says_running():
+    params = service_running.Params(services=["cron"])
+    zombie = {"pid": 812, "alive": True, "state": "Z", "exe": None, "comm": "cron"}
+    result = service_running.judge(_cron(zombie), params)
+    assert result.status is Status.FAIL
+    assert result.value == {"cron": "zombie"}
+    assert result.reason == "cron: pid 812 from /var/run/crond.pid is a zombie (defunct cron)"
+
+
+def test_service_whose_pid_is_another_program_fails_naming_it():
+    params = service_running.Params(services=["cron"])
+    other = {"pid": 812, "alive": True, "state": "S", "exe": "/usr/bin/sleep", "comm": "sleep",
+             "is_daemon": False}
+    result = service_running.judge(_cron(other), params)
+    assert result.value == {"cron": "not its process"}
+    assert result.reason == "cron: pid 812 from /var/run/crond.pid is /usr/bin/sleep, " \
+        "not /usr/sbin/cron"  # fmt: skip
+    gone = service_running.judge(_cron({"pid": 812, "alive": False}), params)
+    assert gone.reason == "cron: pid 812 from /var/run/crond.pid is not running"
+    mine = {"pid": 812, "alive": True, "state": "S", "exe": "/usr/sbin/cron", "is_daemon": True}
+    assert service_running.judge(_cron(mine), params).status is Status.PASS

@@ -555,3 +555,59 @@ def test_values_cross_the_process_boundary_unchanged(pm, tmp_path):
     isolated = pm.measure_one("stat", {"path": path}, timeout=5)
     assert isolated == {**direct, "now": isolated["now"]}
     assert pm.measure_one("nope", {}, timeout=5) == {"error": "unknown probe 'nope'"}
+
+
+def test_one_filesystem_mounted_twice_is_listed_once_like_df(pm, tmp_path):
+    first, second = tmp_path / "a", tmp_path / "bb"
+    first.mkdir()
+    second.mkdir()  # both on one filesystem: one device number, as a bind mount has
+    mounts = tmp_path / "mounts"
+    mounts.write_text(f"tmpfs {second} tmpfs rw 0 0\ntmpfs {first} tmpfs rw 0 0\n")
+    info = tmp_path / "mountinfo"
+    info.write_text(f"1 0 0:9 / {second} rw - tmpfs tmpfs rw\n1 0 0:9 / {first} rw - tmpfs x\n")
+    measured = pm.probe_filesystems(mounts_file=str(mounts), mountinfo_file=str(info))
+    assert set(measured) == {str(first)}  # the shorter mount point, as df shows it
+    assert measured[str(first)]["also"] == [str(second)]
+    # a bind of a subdirectory loses to the mount of the filesystem's root, however long
+    info.write_text(f"1 0 0:9 / {second} rw - tmpfs tmpfs rw\n1 0 0:9 /sub {first} rw - x x\n")
+    measured = pm.probe_filesystems(mounts_file=str(mounts), mountinfo_file=str(info))
+    assert set(measured) == {str(second)}
+    assert measured[str(second)]["also"] == [str(first)]
+
+
+def test_init_script_names_its_pid_file_and_daemon(pm, tmp_path):
+    (tmp_path / "cron").write_text("NAME=cron\nDAEMON=/usr/sbin/cron\n"
+                                   "PIDFILE=/var/run/crond.pid\n")
+    (tmp_path / "ssh").write_text("start-stop-daemon --start --pidfile /run/sshd.pid "
+                                  "--exec /usr/sbin/sshd -- $SSHD_OPTS\n")
+    (tmp_path / "syslog").write_text('NAME=syslogd   # short name\nDAEMON=/sbin/$NAME\n')
+    assert pm.init_script_daemon("cron", str(tmp_path)) == {
+        "pid_file": "/var/run/crond.pid", "daemon": "/usr/sbin/cron"}
+    assert pm.init_script_daemon("ssh", str(tmp_path)) == {
+        "pid_file": "/run/sshd.pid", "daemon": "/usr/sbin/sshd"}
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "syslogd.pid").write_text("1\n")
+    assert pm.init_script_daemon("syslog", str(tmp_path), run_dirs=(str(run),)) == {
+        "pid_file": f"{run}/syslogd.pid", "daemon": "/sbin/syslogd"}
+
+
+def test_process_of_a_pid_file_sees_a_zombie_and_a_live_program(pm, tmp_path):
+    pid_file = tmp_path / "x.pid"
+    child = subprocess.Popen(["sleep", "0"])
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:  # exited, not yet reaped: a zombie, as ps shows it
+        if Path(f"/proc/{child.pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+            break
+        time.sleep(0.01)
+    pid_file.write_text(f"{child.pid}\n")
+    zombie = pm.process_of(str(pid_file))
+    child.wait()
+    assert (zombie["alive"], zombie["state"], zombie["exe"]) == (True, "Z", None)
+    assert pm.process_of(str(pid_file)) == {"pid": child.pid, "alive": False}
+    pid_file.write_text(f"{os.getpid()}\n")
+    me = pm.process_of(str(pid_file))
+    assert me["exe"] == os.path.realpath(sys.executable) or me["exe"] == os.readlink(
+        f"/proc/{os.getpid()}/exe")
+    assert pm.process_of(str(tmp_path / "none.pid")) == {
+        "error": f"{tmp_path}/none.pid does not exist"}
