@@ -14,8 +14,10 @@ needs the variable. ``patrol inventory`` (for the user's own plays) keeps them.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
+from . import hostkeys
 from .estate import Estate, Host
 
 _BAD = re.compile(r"[^A-Za-z0-9_]")
@@ -55,14 +57,42 @@ def host_vars(estate: Estate, host: Host, become: bool = True) -> dict[str, Any]
     return out
 
 
+def _reached(estate: Estate, host: Host, merged: dict[str, Any],
+             files: dict[tuple[Any, Any], Any]) -> dict[str, Any]:
+    """Add how the host is reached: a pinned host (its own key, or jump hosts on the way)
+    connects through the pinned-keys ssh config (``runner.hostkeys``), jump hosts as
+    ProxyJump; a node-reached host names its node. ``patrol_known_hosts`` (the lab's, from
+    the connection vars) replaces the estate's pins, ``ansible_ssh_private_key_file`` is
+    handed to the hops too."""
+    known = merged.pop("patrol_known_hosts", None)
+    reach = hostkeys.reach_of(estate, host)
+    if reach.node is not None:
+        merged["patrol_reach"] = "node"
+        merged["patrol_node"] = reach.node.destination()
+    elif reach.jump is not None:
+        merged["patrol_reach"] = "jump"
+    if not hostkeys.is_pinned(estate, host):
+        return merged
+    identity = merged.get("ansible_ssh_private_key_file")
+    key = (identity, known)
+    if key not in files:
+        files[key] = hostkeys.ssh_files(estate, identity, Path(known) if known else None)
+    args = hostkeys.common_args(files[key].config, reach)
+    given = merged.get("ansible_ssh_common_args")
+    merged["ansible_ssh_common_args"] = f"{given} {args}" if given else args
+    return merged
+
+
 def build_inventory(estate: Estate, extra_hostvars: dict[str, dict[str, Any]] | None = None,
                     become: bool = True) -> dict[str, Any]:
     """The whole inventory, deterministic (groups and hosts sorted)."""
     extra = extra_hostvars or {}
     groups: dict[str, list[str]] = {}
     hostvars: dict[str, dict[str, Any]] = {}
+    files: dict[tuple[Any, Any], Any] = {}
     for host in estate.hosts.values():
-        hostvars[host.name] = {**host_vars(estate, host, become), **extra.get(host.name, {})}
+        merged = {**host_vars(estate, host, become), **extra.get(host.name, {})}
+        hostvars[host.name] = _reached(estate, host, merged, files)
         names = [group_name("site", host.site), group_name("role", host.role),
                  group_name("env", host.environment.value)]
         names += [group_name("tag", t) for t in host.tags]

@@ -30,6 +30,7 @@ from pydantic import (
 
 from . import timezones
 from .duration import Duration, DurationOrZero
+from .reach import DIRECT, HostKey, ReachField
 from .scalars import Bool, Int, IPAddress
 from .secrets import Secret
 from .selector import SelectorField
@@ -154,6 +155,9 @@ class Site(EstateModel):
     address: str | None = None
     contacts: list[Contact] = []
     resident_engineers: list[Contact] = []
+    reach: ReachField = Field(
+        default=DIRECT, description="How the controller reaches the site's hosts: direct, "
+        "jump (SSH jump hosts in order) or node (an execution node inside the site).")
 
 
 class SitesFile(EstateModel):
@@ -254,6 +258,10 @@ class Host(EstateModel):
     software: dict[NonEmpty, NonEmpty] = {}
     tags: list[TagName] = Field(default=[], json_schema_extra={"uniqueItems": True})
     connection: Connection | None = None
+    reach: ReachField | None = Field(
+        default=None, description="Overrides the site's reach for this host.")
+    host_key: HostKey | None = Field(
+        default=None, description="The host's pinned SSH host key: connections accept only it.")
     bmc: Bmc | None = None
 
     @field_validator("tags")

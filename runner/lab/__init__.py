@@ -40,6 +40,8 @@ def ansible_vars(config: LabConfig = DEFAULT) -> dict[str, dict[str, object]]:
             "ansible_ssh_private_key_file": str(config.client_key),
             "ansible_ssh_common_args": ssh_common_args(config),
             "ansible_python_interpreter": "/usr/bin/python3",
+            # the lab's host keys are made at `lab up`: jump hops check them, not the estate's
+            "patrol_known_hosts": str(config.known_hosts),
         }
         for h in state.hosts
         if not h.killed and init_pid(config, h.name) is not None
