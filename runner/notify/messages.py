@@ -70,21 +70,29 @@ LABELS: dict[str, dict[str, str]] = {
 DIALECTS = ("text", "markdown", "slack")
 
 
+def defang(text: str) -> str:
+    """No link a reader or a client could follow: ``scheme://`` gets a word joiner, and an
+    @ that would mention someone one after it."""
+    text = re.sub(r"(?<![\w.])@(?!\u2060)", "@\u2060", text)
+    return re.sub(r"([A-Za-z][A-Za-z0-9+.-]*):(//)", "\\1:\u2060\\2", text)
+
+
 def chat(text: object) -> str:
     """Estate text for a chat message: one line, Markdown/HTML/links/mentions escaped."""
-    return markdown(text)
+    return defang(markdown(text))
 
 
 def slack(text: object) -> str:
     """Slack reads ``<!channel>``, ``<@U1>`` and ``<url|text>`` in any message: ``&``, ``<``
     and ``>`` become entities after the Markdown escape."""
-    return (markdown(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return (chat(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace("\\&amp;", "&amp;").replace("\\&lt;", "&lt;").replace("\\&gt;", "&gt;"))
 
 
 def plain(text: object) -> str:
-    """Email text: one line, control characters shown as escapes."""
-    return " ".join(visible(text, keep="\n").split("\n"))
+    """Email text (text/plain: no markup): one line, control characters shown as escapes,
+    no mention and no followable link."""
+    return defang(" ".join(visible(text, keep="\n").split("\n")))
 
 
 ESCAPE = {"text": plain, "markdown": chat, "slack": slack}
