@@ -30,7 +30,9 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
     WithJsonSchema,
+    model_serializer,
     model_validator,
 )
 
@@ -74,7 +76,15 @@ def fingerprint(key: str) -> str:
 HOST_KEY_SCHEMA = {"type": "string", "pattern": r"^(ssh-|ecdsa-|sk-)\S+ [A-Za-z0-9+/]+={0,2}",
                    "description": "An SSH public key, \"TYPE BASE64\" (a line of `patrol "
                                   "hostkeys scan` or a .pub file)."}
-HostKey = Annotated[str, AfterValidator(check_host_key), WithJsonSchema(HOST_KEY_SCHEMA)]
+
+def shown(key: str) -> str:
+    """A pinned key as a reviewer compares it with `ssh-keygen -lf`: fingerprint and type."""
+    return f"{fingerprint(key)} ({key.split()[0]})"
+
+
+# JSON form (what `patrol plan` compares and shows): the fingerprint, not 80 characters of base64
+HostKey = Annotated[str, AfterValidator(check_host_key), WithJsonSchema(HOST_KEY_SCHEMA),
+                    PlainSerializer(shown, when_used="json")]
 # A user name that is safe as an ssh argument and in an ssh config file.
 UserName = Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_.-]*$", max_length=32)]
 # A jump host or node: an IPv4/IPv6 address or a DNS name, never an ssh option.
@@ -114,6 +124,11 @@ class Reach(_Model):
             raise ValueError("give one of jump (jump hosts) or node (an execution node), not "
                              "both: a node behind a jump host is not supported")
         return self
+
+    @model_serializer(mode="plain", when_used="json")
+    def _as_line(self) -> str:
+        """`patrol plan` shows a reach as one line: ``jump a -> b`` with each key's fingerprint."""
+        return describe(self, keys=True)
 
     @property
     def kind(self) -> str:
@@ -164,11 +179,14 @@ def kind_of(reach: Reach | None) -> str:
     return "direct" if reach is None else reach.kind
 
 
-def describe(reach: Reach | None) -> str:
+def describe(reach: Reach | None, keys: bool = False) -> str:
     """One line for `patrol plan` and messages: how the controller gets there."""
+    def hop(h: Hop) -> str:
+        return h.destination() + (f" ({fingerprint(h.host_key)})" if keys else "")
+
     if reach is None or reach.kind == "direct":
         return "direct"
     if reach.jump is not None:
-        return "jump " + " -> ".join(h.destination() for h in reach.jump)
+        return "jump " + " -> ".join(hop(h) for h in reach.jump)
     assert reach.node is not None
-    return f"node {reach.node.destination()}"
+    return f"node {hop(reach.node)}"

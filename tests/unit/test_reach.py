@@ -152,3 +152,20 @@ def test_known_hosts_bytes_are_stable(tmp_path: Path) -> None:
     estate, _ = _load(_estate(tmp_path, JUMP_SITE))
     assert hostkeys.known_hosts(estate) == hostkeys.known_hosts(estate)
     assert hostkeys.known_hosts(estate).startswith(hostkeys.HEADER)
+
+
+def test_plan_shows_a_changed_reach_and_pinned_key_by_fingerprint(tmp_path: Path) -> None:
+    from runner.plan import make_plan, render
+    from tests.conftest import commit_all
+
+    root = _estate(tmp_path)
+    commit_all(root, "base")
+    changed = _estate(tmp_path / "head", JUMP_SITE, f'    host_key: "{KEY_A}"\n')
+    for rel in ("inventory/sites.yaml", "inventory/hosts/hz-dc1.yaml"):
+        (root / rel).write_text((changed / rel).read_text())
+    commit_all(root, "head")
+    text = render(make_plan(root, "HEAD~1", today=date(2026, 1, 5)), "text")
+    assert f"host_key: (none) → {KEY_A_FP} (ssh-ed25519)" in text
+    assert (f"reach: direct → jump hop@198.51.100.7:2222 ({KEY_A_FP}) -> "
+            f"10.9.0.1:22 ({fingerprint(KEY_B)})") in text
+    assert KEY_A.split()[1] not in text  # fingerprints, not base64
