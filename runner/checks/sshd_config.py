@@ -5,14 +5,25 @@ leave one out to not check it. ``settings`` checks any other sshd keyword the sa
 ``Match`` blocks count: besides the settings outside any Match block, the settings sshd
 would apply to each connection (``sshd -T -C user=,host=,addr=,laddr=,lport=``) are
 checked, for root connecting to every address sshd listens on, from that address's own
-network and from elsewhere (a documentation address), plus each connection named in
-``connections`` (``user`` defaults to root). A Match block that opens a hole fails the
+network and from elsewhere (a documentation address); for every Match block that sets a
+checked keyword, one connection its criteria select (a user its User pattern matches, a
+member of its Group, an address in its Address network, its LocalAddress and LocalPort,
+a host name its Host pattern matches), so a block for another network or another user is
+judged without naming it; plus each connection named in ``connections`` (``user`` defaults
+to root). A block no connection can satisfy now (a Group nobody is in) is judged by the
+values it sets. A Match block that opens a hole fails the
 check, and the reason names it: "permitrootlogin yes for root from 10.123.0.31 to
 10.123.0.31:22 (Match Address 10.123.0.0/24 at /etc/ssh/sshd_config:130)" (the first block
 that applies to the connection and sets the keyword, as in sshd; User, Host, Address,
 LocalAddress and LocalPort criteria are evaluated, a Group criterion leaves the block named
 as possible). The value holds the settings outside Match blocks and, under ``match``, any
 connection where they differ.
+
+Keywords and values are compared as sshd reads them: ``ChallengeResponseAuthentication``
+is ``KbdInteractiveAuthentication``, ``PubkeyAcceptedKeyTypes`` is
+``PubkeyAcceptedAlgorithms``, ``without-password`` is ``prohibit-password`` (``sshd -T``
+prints the former for either), ``Compression delayed`` is ``yes``; the value shows what
+``sshd -T`` printed.
 
 Whether the running daemon has read the files is the ``sshd_reload`` check's question.
 
@@ -46,6 +57,33 @@ from .base import HostLike, Kind, Measured, Measurement, ParamsModel
 from .helpers import measured_error, plural
 
 NAME = "sshd_config"
+
+# Keywords sshd accepts under an older name (servconf.c's keyword table): alias -> the name
+# ``sshd -T`` prints.
+KEYWORD_ALIASES = {
+    "challengeresponseauthentication": "kbdinteractiveauthentication",
+    "skeyauthentication": "kbdinteractiveauthentication",
+    "dsaauthentication": "pubkeyauthentication",
+    "pubkeyacceptedkeytypes": "pubkeyacceptedalgorithms",
+    "hostbasedacceptedkeytypes": "hostbasedacceptedalgorithms",
+}
+# Values sshd reads as one (its multistate tables): keyword -> synonym -> the one we compare.
+VALUE_SYNONYMS = {
+    "permitrootlogin": {"without-password": "prohibit-password"},
+    "compression": {"delayed": "yes"},
+}
+
+
+def keyword(key: str) -> str:
+    """A keyword as ``sshd -T`` prints it: lowercase, aliases resolved."""
+    key = key.lower()
+    return KEYWORD_ALIASES.get(key, key)
+
+
+def canonical(key: str, value: str) -> str:
+    """A value as compared: lowercase, one spelling per setting sshd distinguishes."""
+    value = value.strip().lower()
+    return VALUE_SYNONYMS.get(key, {}).get(value, value)
 
 
 def _allowed(value: object) -> list[str] | None:
@@ -128,7 +166,9 @@ class Params(ParamsModel):
         for key, value in settings.items():
             if not isinstance(key, str) or not re.match(_KEYWORD, key):
                 raise ValueError(f"{key!r} is not an sshd keyword")
-            out[key.lower()] = _allowed(value)
+            if keyword(key) in out:
+                raise ValueError(f"{key!r} is {keyword(key)!r}, which is listed already")
+            out[keyword(key)] = _allowed(value)
         return out
 
     @model_validator(mode="after")
@@ -138,13 +178,14 @@ class Params(ParamsModel):
         return self
 
     def expected(self) -> dict[str, list[str]]:
-        """sshd -T keyword -> allowed values."""
+        """sshd -T keyword -> allowed values, synonyms resolved (see ``canonical``)."""
         keys = dict(self.settings)
         if self.permit_root_login is not None:
             keys["permitrootlogin"] = self.permit_root_login
         if self.password_authentication is not None:
             keys["passwordauthentication"] = self.password_authentication
-        return dict(sorted(keys.items()))
+        return {key: list(dict.fromkeys(canonical(key, v) for v in allowed))
+                for key, allowed in sorted(keys.items())}
 
 
 def measure(params: Params, host: HostLike) -> Measurement:
@@ -241,7 +282,7 @@ def judge(measured: Measured, params: Params, host: HostLike | None = None) -> R
         have = value[key]
         if have is None:
             problems.append(f"{key} not reported by sshd -T")
-        elif have.lower() not in allowed:
+        elif canonical(key, have) not in allowed:
             problems.append(f"{key} {have}, allowed {' / '.join(allowed)}")
     differ: dict[str, dict[str, Any]] = {}
     holes: dict[tuple[str, str, str], list[str]] = {}
@@ -251,13 +292,21 @@ def judge(measured: Measured, params: Params, host: HostLike | None = None) -> R
             if have is None or have == value[key]:
                 continue  # as outside any Match: judged above
             differ.setdefault(who(conn), {})[key] = have
-            if have.lower() not in allowed:
+            if canonical(key, have) not in allowed:
                 where = match_blocks(measured.get("matches") or [], key, conn)
                 holes.setdefault((key, have, where), []).append(who(conn))
     for (key, have, where), conns in sorted(holes.items()):
         problems.append(
             f"{key} {have} for {', '.join(conns)} ({where}), allowed {' / '.join(expected[key])}"
         )
+    for m in measured.get("matches") or []:
+        if not m.get("underivable"):
+            continue
+        for key, have in sorted((m.get("settings") or {}).items()):
+            if key in expected and canonical(key, str(have)) not in expected[key]:
+                problems.append(
+                    f"{key} {have} in Match {m['criteria']} at {m['file']}:{m['line']} (no "
+                    f"connection satisfies it now), allowed {' / '.join(expected[key])}")
     if differ:
         value["match"] = dict(sorted(differ.items()))
     if problems:

@@ -12,6 +12,7 @@ python3-apt for the ``apt_upgrades`` probe (its absence becomes that probe's err
 from __future__ import annotations
 
 import calendar
+import fnmatch
 import glob
 import grp
 import ipaddress
@@ -699,16 +700,125 @@ def read_sshd_config_files(path="/etc/ssh/sshd_config", base_dir="/etc/ssh"):
     return files, dirs, matches
 
 
+def _first_positive(patterns):
+    """The first pattern of an sshd pattern list that is not a negation (``!root``)."""
+    for pattern in patterns.split(","):
+        if pattern and not pattern.startswith("!"):
+            return pattern
+    return None
+
+
+def _instance(pattern, filler):
+    """A value a wildcard pattern matches: each ``*`` or ``?`` replaced by ``filler``."""
+    return re.sub(r"[*?]", filler, pattern)
+
+
+def _address_in(pattern):
+    """An address an sshd address pattern matches: a CIDR network's first host, a wildcard
+    pattern with its wildcards filled in, a plain address itself; None when there is none."""
+    try:
+        if "/" in pattern:
+            network = ipaddress.ip_network(pattern, strict=False)
+            return str(next(iter(network.hosts()), network.network_address))
+        address = _instance(pattern, "1")
+        if ":" not in address and "*" in pattern:  # 10.9.* matches 10.9.1.1 as text
+            address += ".1" * (3 - address.count("."))
+        return str(ipaddress.ip_address(address))
+    except (ValueError, StopIteration):
+        return None
+
+
+def group_members(group, group_file="/etc/group", passwd_file="/etc/passwd"):
+    """Users in a group matched by an sshd pattern: listed members, then users whose primary
+    group it is (sorted, so the derived connection is stable)."""
+    members, gids = set(), set()
+    try:
+        with open(group_file, encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                fields = line.rstrip("\n").split(":")
+                if len(fields) >= 4 and _glob_match(fields[0], group):
+                    gids.add(fields[2])
+                    members.update(m for m in fields[3].split(",") if m)
+        with open(passwd_file, encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                fields = line.split(":")
+                if len(fields) >= 4 and fields[3] in gids:
+                    members.add(fields[0])
+    except OSError:
+        pass
+    return sorted(members)
+
+
+def _glob_match(value, pattern):
+    return fnmatch.fnmatchcase(value, pattern)
+
+
+def match_connection(criteria, settings, addresses, group_file="/etc/group",
+                     passwd_file="/etc/passwd"):
+    """A connection a ``Match`` line applies to, for ``sshd -T -C``: each criterion's first
+    non-negated pattern made concrete (a user matching User, a member of Group, an address
+    of Address's network, ...), root from elsewhere to the host's first listening address
+    for what the line does not constrain; None when no connection can satisfy it (a Group
+    nobody is in, a criterion ``sshd -T -C`` cannot express)."""
+    words = criteria.split()
+    own = default_connections(settings, addresses)
+    base = next((c for c in own if not ipaddress.ip_address(c["laddr"]).is_loopback),
+                own[0] if own else {})
+    conn = {"user": "root", "addr": _ELSEWHERE[4], "laddr": base.get("laddr"),
+            "lport": base.get("lport", 22)}
+    if [w.lower() for w in words] == ["all"]:
+        words = []
+    if len(words) % 2:
+        return None
+    for keyword, patterns in zip(words[::2], words[1::2], strict=True):
+        pattern = _first_positive(patterns)
+        if pattern is None:
+            return None
+        keyword = keyword.lower()
+        if keyword == "user":
+            conn["user"] = _instance(pattern, "x")
+        elif keyword == "group":
+            members = group_members(pattern, group_file, passwd_file)
+            if not members:
+                return None
+            conn["user"] = members[0]
+        elif keyword in ("address", "localaddress"):
+            field = "addr" if keyword == "address" else "laddr"
+            conn[field] = _address_in(pattern)
+            if conn[field] is None:
+                return None
+        elif keyword == "localport" and pattern.isdigit():
+            conn["lport"] = int(pattern)
+        elif keyword == "host":
+            conn["host"] = _instance(pattern, "x")
+        else:
+            return None  # RDomain, a port pattern: sshd -T -C cannot say them
+    conn.setdefault("host", conn["addr"])
+    return {k: v for k, v in conn.items() if v is not None}
+
+
 def probe_sshd_config(keys, connections=(), config_file=None):
     """The effective sshd settings (``sshd -T``, needs root) for the given keywords: the
     defaults outside any Match block, and per connection (``sshd -T -C``) what sshd would
-    apply to it, for root on every address sshd listens on plus the ``connections`` given.
-    With the ``Match`` blocks of the config files, so a verdict can name the one that
-    changes a setting."""
+    apply to it, for root on every address sshd listens on, for one connection each
+    ``Match`` block that sets a keyword applies to (its ``match``: the block), plus the
+    ``connections`` given. With the ``Match`` blocks of the config files, so a verdict can
+    name the one that changes a setting."""
     sshd = _sshd_binary()
     keys = [key.lower() for key in keys]
     settings = _sshd_t(sshd, config_file=config_file)
-    wanted = default_connections(settings, local_addresses())
+    addresses = local_addresses()
+    wanted = default_connections(settings, addresses)
+    _files, _dirs, matches = read_sshd_config_files(config_file or "/etc/ssh/sshd_config")
+    matches = [{**m, "settings": {k: v for k, v in m["settings"].items() if k in keys}}
+               for m in matches]
+    matches = [m for m in matches if m["settings"]]
+    for m in matches:
+        derived = match_connection(m["criteria"], settings, addresses)
+        if derived is not None:
+            wanted.append({**derived, "match": f"Match {m['criteria']} at {m['file']}:{m['line']}"})
+        else:
+            m["underivable"] = True
     for conn in connections or ():
         conn = {k: v for k, v in dict(conn).items() if v not in (None, "")}
         conn.setdefault("host", conn["addr"])
@@ -724,15 +834,10 @@ def probe_sshd_config(keys, connections=(), config_file=None):
         seen.add(spec)
         effective = _sshd_t(sshd, ["-C", spec], config_file=config_file)
         measured.append({**conn, "settings": {key: effective.get(key) for key in keys}})
-    _files, _dirs, matches = read_sshd_config_files(config_file or "/etc/ssh/sshd_config")
     return {
         "settings": {key: settings.get(key) for key in keys},
         "connections": measured,
-        "matches": [
-            {**m, "settings": {k: v for k, v in m["settings"].items() if k in keys}}
-            for m in matches
-            if any(k in keys for k in m["settings"])
-        ],
+        "matches": matches,
     }
 
 

@@ -490,7 +490,7 @@ def test_sshd_root_login_yes_fails():
     result = judge_sshd(measured)
     assert result.status is Status.FAIL
     assert result.reason == (
-        "permitrootlogin yes, allowed prohibit-password / without-password / no"
+        "permitrootlogin yes, allowed prohibit-password / no"
     )
 
 
@@ -662,3 +662,35 @@ def test_service_whose_pid_is_another_program_fails_naming_it():
     assert gone.reason == "cron: pid 812 from /var/run/crond.pid is not running"
     mine = {"pid": 812, "alive": True, "state": "S", "exe": "/usr/sbin/cron", "is_daemon": True}
     assert service_running.judge(_cron(mine), params).status is Status.PASS
+
+
+def test_sshd_allow_list_of_one_synonym_accepts_the_other_spelling():
+    # sshd -T prints without-password for PermitRootLogin prohibit-password
+    measured = {"permitrootlogin": "without-password", "passwordauthentication": "no"}
+    result = judge_sshd(measured, permit_root_login="prohibit-password")
+    assert result.status is Status.PASS, result.reason
+    assert result.value["permitrootlogin"] == "without-password"  # what sshd printed
+
+
+def test_sshd_keyword_aliases_name_the_keyword_sshd_prints():
+    params = sshd_config.Params(permit_root_login=None, password_authentication=None,
+                                settings={"ChallengeResponseAuthentication": "no"})
+    assert sshd_config.measure(params, StubHost()).args == {
+        "keys": ["kbdinteractiveauthentication"]}
+    with pytest.raises(ValueError, match="listed already"):
+        sshd_config.Params(settings={"ChallengeResponseAuthentication": "no",
+                                     "KbdInteractiveAuthentication": "no"})
+
+
+def test_sshd_block_no_connection_satisfies_is_judged_by_what_it_sets():
+    measured = {
+        "settings": {"permitrootlogin": "without-password", "passwordauthentication": "no"},
+        "connections": [],
+        "matches": [{"criteria": "Group wheel", "file": "/etc/ssh/sshd_config", "line": 7,
+                     "settings": {"passwordauthentication": "yes"}, "underivable": True}],
+    }
+    result = sshd_config.judge(measured, sshd_config.Params(), StubHost())
+    assert result.status is Status.FAIL
+    assert result.reason == ("passwordauthentication yes in Match Group wheel at "
+                             "/etc/ssh/sshd_config:7 (no connection satisfies it now), "
+                             "allowed no")

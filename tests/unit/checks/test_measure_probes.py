@@ -611,3 +611,33 @@ def test_process_of_a_pid_file_sees_a_zombie_and_a_live_program(pm, tmp_path):
         f"/proc/{os.getpid()}/exe")
     assert pm.process_of(str(tmp_path / "none.pid")) == {
         "error": f"{tmp_path}/none.pid does not exist"}
+
+
+SSHD_LISTENING = {"listenaddress": "0.0.0.0:22", "port": "22"}
+
+
+def test_each_match_block_gets_a_connection_it_applies_to(pm, tmp_path):
+    group = tmp_path / "group"
+    group.write_text("root:x:0:\nwheel:x:10:alice,bob\nempty:x:11:\n")
+    passwd = tmp_path / "passwd"
+    passwd.write_text("root:x:0:0::/root:/bin/sh\ncarol:x:1000:11::/home/carol:/bin/sh\n")
+    here = ["10.123.0.31"]
+
+    def derive(criteria):
+        return pm.match_connection(criteria, SSHD_LISTENING, here, str(group), str(passwd))
+
+    assert derive("Address 192.0.2.0/24") == {
+        "user": "root", "addr": "192.0.2.1", "host": "192.0.2.1", "laddr": "10.123.0.31",
+        "lport": 22}
+    assert derive("User deploy,!root")["user"] == "deploy"
+    assert derive("User adm*")["user"] == "admx"
+    assert derive("Group wheel")["user"] == "alice"
+    assert derive("Group empty")["user"] == "carol"  # a member by primary group
+    assert derive("Group nobody-here") is None
+    assert derive("User !root") is None  # only negations: sshd matches no one
+    assert derive("LocalAddress 10.123.0.0/24 LocalPort 2222") == {
+        "user": "root", "addr": "203.0.113.1", "host": "203.0.113.1", "laddr": "10.123.0.1",
+        "lport": 2222}
+    assert derive("Host *.example.org Address 10.9.*")["host"] == "x.example.org"
+    assert derive("Address 10.9.*")["addr"] == "10.9.1.1"
+    assert derive("RDomain blue") is None

@@ -258,7 +258,7 @@ def test_sshd_match_block_opening_root_password_login_fails_naming_it():
         f"passwordauthentication yes for root from 10.123.0.31 to 10.123.0.31:22 ({where}), "
         "allowed no; "
         f"permitrootlogin yes for root from 10.123.0.31 to 10.123.0.31:22 ({where}), "
-        "allowed prohibit-password / without-password / no"
+        "allowed prohibit-password / no"
     )
     assert result.value == {
         **HARDENED,
