@@ -121,28 +121,36 @@ def _envvars(timeout: int, forks: int, control_dir: str) -> dict[str, str]:
 
 HostCallback = Callable[[str, HostOutcome], None]
 
-# What a play inherits from our environment: where home and the SSH agent are, the locale,
-# and the user's own Ansible settings. Nothing else: CI tokens and secrets stay with us.
-INHERITED = frozenset({"HOME", "USER", "LOGNAME", "LANG", "TZ", "TMPDIR", "SSH_AUTH_SOCK", "PATH"})
-INHERITED_PREFIXES = ("LC_", "ANSIBLE_")
-SECRET_WORDS = ("PASS", "TOKEN", "SECRET")
+# What a play inherits from our environment, by name and nothing else: where home and the SSH
+# agent are, the locale, and the Ansible settings that point at the user's own configuration
+# and keys (paths and options, never a value that is itself a secret). An ``ANSIBLE_*`` name
+# not listed here (``ANSIBLE_BECOME_PASSWORD``, a CI job's ``ANSIBLE_FOO``) stays with us:
+# ansible-runner writes the play's environment to ``artifacts/<ident>/command`` on disk.
+INHERITED = frozenset({
+    "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ", "TMPDIR", "SSH_AUTH_SOCK", "PATH",
+    "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "LC_NUMERIC", "LC_TIME", "LC_COLLATE",
+    "ANSIBLE_CONFIG", "ANSIBLE_HOME", "ANSIBLE_VAULT_PASSWORD_FILE",
+    "ANSIBLE_VAULT_IDENTITY_LIST", "ANSIBLE_PRIVATE_KEY_FILE", "ANSIBLE_REMOTE_USER",
+    "ANSIBLE_SSH_COMMON_ARGS", "ANSIBLE_SSH_EXTRA_ARGS", "ANSIBLE_SSH_EXECUTABLE",
+    "ANSIBLE_LOCAL_TEMP", "ANSIBLE_REMOTE_TEMP", "ANSIBLE_COLLECTIONS_PATH",
+    "ANSIBLE_COLLECTIONS_PATHS", "ANSIBLE_ROLES_PATH",
+})
 
 
-def play_env(seeded: Mapping[str, str], ours: Mapping[str, str]) -> dict[str, str]:
+def play_env(seeded: Mapping[str, str], ours: Mapping[str, str],
+             own: Mapping[str, str] | None = None) -> dict[str, str]:
     """ansible-runner's environment for the play (``seeded``: ours plus its own and our
-    ``envvars``) without what came only from ``ours`` and the play does not need.
-
-    Kept: every variable ansible-runner or ``envvars`` set (their value differs from ours or
-    we have none), the ``INHERITED`` ones, and ``ANSIBLE_*`` and ``LC_*`` whose name does not
-    look like a secret. (No Patrol play reads an ``{env: VAR}`` secret: none uses become.)
+    ``envvars``, ``own``) as an allow-list: what ``own`` sets, what ansible-runner added
+    (a name we do not have, or a value that differs from ours), and the ``INHERITED`` names.
+    Everything else that came from our environment is dropped, whatever its name or value.
+    (No Patrol play reads an ``{env: VAR}`` secret: none uses become.)
     """
+    own = own or {}
     out = {}
     for name, value in seeded.items():
         inherited = name in ours and ours[name] == value
-        if (not inherited or name in INHERITED
-                or (name.startswith(INHERITED_PREFIXES)
-                    and not any(w in name.upper() for w in SECRET_WORDS))):
-            out[name] = value
+        if name in own or not inherited or name in INHERITED:
+            out[name] = own.get(name, value)
     return out
 
 
@@ -251,7 +259,7 @@ def run_play(
                 static_inventory(inventory) if "_meta" in inventory else inventory),
             limit=",".join(limit) if limit else None,
             extravars=as_data(extravars or {}),
-            envvars=_envvars(timeout, forks, os.path.join(pdd, "cp")),
+            envvars=(own := _envvars(timeout, forks, os.path.join(pdd, "cp"))),
             forks=forks,
             cmdline="--check --diff" if check_mode else None,
             quiet=True,
@@ -260,7 +268,7 @@ def run_play(
             cancel_callback=stop,
             omit_event_data=False,
         )
-        r.config.env = play_env(r.config.env, os.environ)
+        r.config.env = play_env(r.config.env, os.environ, own)
         r.config.pexpect_timeout = 0.2  # how often ``stop`` is polled
         if stop():  # interrupted before the play began: nothing to start
             return PlayOutcome({}, "canceled", 254, 0.0, stopped=stopped)

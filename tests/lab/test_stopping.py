@@ -37,8 +37,11 @@ def estate_with(dest: Path, sshd_timeout: int, host_extra: str = "") -> Path:
     dest.mkdir()
     for part in ("inventory", "policies"):
         shutil.copytree(ROOT / part, dest / part)
+    for checklist in (dest / "policies/inspections").glob("*.yaml"):  # one control, one max
+        busy = checklist.read_text().replace("      max: 2.0\n", "      max: 1000.0\n")
+        checklist.write_text(busy)  # a busy machine's load is no finding here
     daily = dest / "policies/inspections/daily.yaml"
-    text = daily.read_text().replace("      max: 2.0\n", "      max: 1000.0\n")  # busy machine
+    text = daily.read_text()
     check = "  - id: sshd-running\n    kind: service_running\n"
     assert check in text
     daily.write_text(text.replace(check, f"{check}    timeout: {sshd_timeout}\n"))
@@ -285,3 +288,25 @@ def test_no_env_secret_on_disk_after_a_run_or_a_kill_and_the_next_run_cleans_up(
         assert grep(ci_token, Path("/tmp"), estate) == []
         inspect(estate, "daily", limit=OTHER, connections=lab.ansible_vars())  # sweeps it
     assert_gone(pdd)
+
+
+def test_an_ansible_variable_holding_a_secret_never_reaches_the_private_data_dir(lab, tmp_path):
+    """The play's environment is an allow-list: ``ANSIBLE_FOO=<secret>`` in ours is found
+    nowhere under ansible-runner's private data dir while the play runs, nor anywhere after."""
+    token = f"patrol-ansible-foo-{uuid.uuid4().hex}"
+    estate = estate_with(tmp_path / "estate", sshd_timeout=600)
+    with hung(lab, HUNG):
+        proc = start(estate, HUNG, OTHER, env={"ANSIBLE_FOO": token})
+        pdd = play_dir(proc)
+        deadline = time.monotonic() + 60
+        while not list(Path(pdd, "artifacts").glob("*/command")):
+            assert time.monotonic() < deadline, "ansible-runner never wrote its command file"
+            time.sleep(0.05)
+        command = next(Path(pdd, "artifacts").glob("*/command")).read_text()
+        inside = grep(token, Path(pdd))
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=120)
+    assert "ANSIBLE_LIBRARY" in command  # the file holds the play's environment
+    assert inside == [] and token not in command
+    assert proc.returncode == 130, out
+    assert grep(token, Path("/tmp"), estate) == []
