@@ -141,7 +141,9 @@ def validation_problems(doc: Document, model: type[BaseModel], exc: ValidationEr
         else:
             line, col = doc.locate(path)
             msg = err["msg"].removeprefix("Value error, ")
-            message = f"{where or '(document)'}: {msg}{given(err.get('input'), msg)}"
+            secret = msg.startswith("plain-text secret")  # never echo a secret's value
+            shown = "" if secret else given(err.get("input"), msg)
+            message = f"{where or '(document)'}: {msg}{shown}"
             code = "invalid-value"
         problems.append(Problem(doc.name, line, col, message, code=code, subject=subject))
     return problems
