@@ -2,11 +2,13 @@
 
 The first signal only sets a flag: the executor passes it to ansible-runner as its
 ``cancel_callback`` (ansible-runner then kills the play's process group and installs no
-handler of its own), and the run records what it has, commits, and exits 130. A second
-signal aborts at once (``KeyboardInterrupt``) — except inside ``shielded()``, where the
-record is being written and committed: there it is noted and the writing finishes, so an
-impatient second Ctrl-C cannot cost the measured results. The previous handlers come back
-when the run ends.
+handler of its own), and the run records what it has, commits, and exits 130. Every further
+signal, at any moment, is only counted and said: a run that measured (or, worse, upgraded
+hosts) must reach its record, and an exception raised from a signal handler can land
+anywhere — inside a wave whose hosts were upgraded, between writing a record and committing
+it. (Before the handler is installed nothing is measured yet; to stop a run that will not
+stop, SIGKILL it: what it wrote is then in the spool, see ``archive/spool.py``.) The
+previous handlers come back when the run ends.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from contextlib import contextmanager
 from typing import Any
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
+AGAIN = ("patrol: already stopping; the measured results are being recorded (a signal "
+         "never costs them)")
 
 
 class Interrupt:
@@ -25,7 +29,7 @@ class Interrupt:
     def __init__(self) -> None:
         self.requested = False
         self.signal = ""  # "SIGINT" / "SIGTERM" once requested
-        self._shielded = False
+        self.count = 0  # every signal received, the first included
 
     def __call__(self) -> bool:
         return self.requested
@@ -34,17 +38,15 @@ class Interrupt:
         """Note a signal; True when it is the first one."""
         first = not self.requested
         self.requested = True
+        self.count += 1
         self.signal = self.signal or signal.Signals(signum).name
         return first
 
     @contextmanager
     def shielded(self) -> Iterator[None]:
-        """Signals while writing the record are noted, never raised."""
-        self._shielded = True
-        try:
-            yield
-        finally:
-            self._shielded = False
+        """Where the record is written and committed. Signals never raise anywhere now; this
+        marks the place that must not be cut short, for readers and for tests."""
+        yield
 
 
 @contextmanager
@@ -57,8 +59,8 @@ def signals_stop(interrupt: Interrupt, say: Callable[[str], None], message: str
         def handler(signum: int, _frame: Any) -> None:
             if interrupt.request(signum):
                 say(message)
-            elif not interrupt._shielded:
-                raise KeyboardInterrupt
+            elif interrupt.count == 2:  # said once; more signals change nothing
+                say(AGAIN)
 
         for s in SIGNALS:
             signal.signal(s, handler)

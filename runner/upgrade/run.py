@@ -18,8 +18,8 @@ the window before it starts.
 
 SIGINT or SIGTERM (``runner/interrupt.py``): the first one lets the apt calls in flight finish
 (killing apt half-way would leave dpkg half-configured), then stops; the run is recorded as
-``interrupted`` and committed, so the archive stays valid. A second one aborts at once,
-except while the record is being written.
+``interrupted`` and committed, so the archive stays valid. Further signals change nothing:
+hosts were upgraded, so the record is always written (committed, or spooled).
 
 The inventory follows reality: every host whose installed versions are known after the run
 (upgraded, rolled back, failed with the new version in place) gets its declared
@@ -198,8 +198,8 @@ def upgrade(
             run.waves.append(WaveResult(number, spec, names))
             for name in names:
                 run.hosts[name] = HostUpgrade(name, number)
-        message = ("interrupt: letting the apt calls in flight finish, then stopping "
-                   "(Ctrl-C again to abort at once)")
+        message = ("interrupt: letting the apt calls in flight finish, then stopping; the "
+                   "record is written whatever follows")
         with signals_stop(own, say, message) if interrupt is None else nullcontext():
             _waves(ctx, run, zones, rc.clock)
             with own.shielded():

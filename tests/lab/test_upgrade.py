@@ -294,3 +294,42 @@ def test_where_main_is_protected_the_inventory_edit_goes_on_its_own_branch(
     verify = subprocess.run([sys.executable, "-m", "runner.cli", "audit", "verify", "--estate",
                              str(clone)], capture_output=True, text=True, cwd=ROOT)
     assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+def test_repeated_signals_during_a_wave_still_record_and_commit_the_upgrade(
+        lab, clone, restore) -> None:
+    """An impatient operator: SIGINT, SIGINT again, SIGTERM while wave 1 runs. Hosts may have
+    been upgraded, so the record is committed all the same, and says what each host has."""
+    import signal
+    import time
+
+    restore.extend(WEB_APP)
+    add_plan(clone, "again", plan_text(waves="[1, rest]"))
+    head = git(clone, "rev-parse", "HEAD").strip()
+    proc = subprocess.Popen([sys.executable, "-m", "runner.cli", "upgrade", "--lab", "again",
+                             "--estate", str(clone)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            cwd=ROOT)
+    assert proc.stdout is not None
+    lines = []
+    for line in proc.stdout:
+        lines.append(line)
+        if line.startswith("wave 1"):
+            time.sleep(1.5)  # inside the wave: measuring, or apt already running
+            for sig in (signal.SIGINT, signal.SIGINT, signal.SIGTERM, signal.SIGINT):
+                proc.send_signal(sig)  # all while the wave runs: the run is still going
+            break
+    lines += proc.stdout.readlines()
+    assert proc.wait(timeout=300) == 130, "".join(lines)
+    assert "Traceback" not in "".join(lines)
+    assert git(clone, "rev-parse", "HEAD~1").strip() == head
+    assert git(clone, "status", "--porcelain", "--", "reports").strip() == ""
+    assert archive.verify_chain(clone) == []
+    latest = archive.latest_record(clone)
+    assert latest is not None
+    record = yaml.safe_load((clone / latest[0]).read_text())
+    assert record["summary"]["result"] == "interrupted"
+    for host in WEB_APP:  # the record tells the truth about every host
+        entry = record["hosts"][host]
+        expected = NEW if entry["outcome"] in ("interrupted", "upgraded") else OLD
+        assert agent_version(lab, host) == expected, entry
