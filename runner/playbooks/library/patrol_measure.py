@@ -849,37 +849,114 @@ def _process_alive(pid):
         return False
 
 
-def probe_sshd_reload(config_file="/etc/ssh/sshd_config", pid_file=None):
-    """When the running sshd last read its config, and when its config files last changed.
+def process_started(pid, proc="/proc"):
+    """When a process began, in epoch seconds: its start time in clock ticks after boot
+    (``/proc/PID/stat`` field 22) plus the boot time (``/proc/stat`` btime). Nobody can set
+    it; an exec (sshd's SIGHUP reload) keeps it."""
+    with open(f"{proc}/{pid}/stat", encoding="utf-8", errors="replace") as fh:
+        ticks = int(fh.read().rsplit(")", 1)[1].split()[19])
+    with open(f"{proc}/stat", encoding="ascii", errors="replace") as fh:
+        btime = next(int(line.split()[1]) for line in fh if line.startswith("btime "))
+    return btime + ticks / os.sysconf("SC_CLK_TCK")
 
-    sshd rewrites its pid file each time it (re)starts, a SIGHUP reload included (it
-    re-executes itself), so the pid file's mtime is when the running daemon read its
-    config; a config file newer than that is not in force yet (a reload is pending).
+
+def sshd_buffer(data):
+    """A config file as sshd keeps it in memory (``load_server_config``): each line with its
+    leading blanks stripped, then a NUL."""
+    return b"\n".join(line.lstrip(b" \t\r") for line in data.split(b"\n")) + b"\0"
+
+
+def _memory(pid, proc="/proc"):
+    """The writable anonymous memory and heap of a process, region by region (root only)."""
+    regions = []
+    with open(f"{proc}/{pid}/maps", encoding="ascii", errors="replace") as maps, \
+            open(f"{proc}/{pid}/mem", "rb", 0) as mem:
+        for line in maps:
+            fields = line.split()
+            if not fields[1].startswith("rw") or (len(fields) > 5 and fields[5] != "[heap]"):
+                continue
+            low, high = (int(x, 16) for x in fields[0].split("-"))
+            try:
+                mem.seek(low)
+                regions.append(mem.read(high - low))
+            except OSError:
+                continue
+    return regions
+
+
+def _include_patterns(files, base_dir="/etc/ssh"):
+    patterns = []
+    for name in files:
+        with open(name, encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                keyword, args = _config_words(line)
+                if keyword == "include":
+                    patterns += [p if p.startswith("/") else f"{base_dir}/{p}"
+                                 for p in args.split()]
+    return patterns
+
+
+def daemon_content(pid, files, proc="/proc"):
+    """What the running sshd read, compared with the files now: the files whose content is
+    not in its memory (edited since it read them) and the included files it read that are
+    gone (their names, matching an Include pattern, are in its memory; the file is not)."""
+    regions = _memory(pid, proc)
+    differs = []
+    for name in files:
+        with open(name, "rb") as fh:
+            data = fh.read()
+        # a buffer starts a heap chunk, after its size word's zero high byte: so the end of
+        # another file's buffer does not pass for this one
+        wanted = b"\0" + sshd_buffer(data)
+        if not data.strip() or not any(wanted in region for region in regions):
+            differs.append(name)  # an empty file leaves nothing to recognise
+    removed = set()
+    for pattern in _include_patterns(files):
+        folder = os.path.dirname(pattern).encode() + b"/"
+        for region in regions:
+            for found in re.finditer(re.escape(folder) + rb"([^\0/\n]{1,255})\0", region):
+                name = (folder + found.group(1)).decode("utf-8", "replace")
+                if glob.has_magic(name) or not fnmatch.fnmatchcase(name, pattern):
+                    continue  # the Include pattern itself, or a name it did not select
+                if not os.path.exists(name):
+                    removed.add(name)
+    return {"differs": differs, "removed": sorted(removed)}
+
+
+def probe_sshd_reload(config_file="/etc/ssh/sshd_config", pid_file=None, proc="/proc"):
+    """Whether the running sshd has read its config files as they are now.
+
+    The files' change time (ctime: ``touch -d`` and ``cp -p`` cannot set it) against the
+    daemon's start time from ``/proc``: nothing changed since the process began means the
+    files are in force. Otherwise the content decides: sshd keeps each file it read in
+    memory (to hand it to each connection's child), so every file's current content must be
+    there, and no included file it read may be gone; rewriting a file with the same bytes
+    is then no reload pending, and a SIGHUP reload (same process, new memory) is seen.
     """
     if pid_file is None:
         pid_file = _sshd_t(_sshd_binary()).get("pidfile") or "/run/sshd.pid"
     files, dirs, _matches = read_sshd_config_files(config_file)
     if not files:
         raise ProbeError(f"{config_file}: cannot read the sshd config")
-    mtimes = {name: os.stat(name).st_mtime for name in [*files, *dirs]}
-    newest = max(mtimes, key=lambda name: (mtimes[name], name))
-    started = pid = None
+    ctimes = {name: os.stat(name).st_ctime for name in [*files, *dirs]}
+    newest = max(ctimes, key=lambda name: (ctimes[name], name))
+    result = {"config_file": newest, "config_changed": round(ctimes[newest], 3),
+              "pid_file": pid_file, "pid": None, "started": None}
     try:
         with open(pid_file, encoding="ascii", errors="replace") as fh:
             pid = int(fh.read().split()[0])
-        if _process_alive(pid):
-            started = os.stat(pid_file).st_mtime
-        else:
-            pid = None
     except (OSError, ValueError, IndexError):
-        pid = None
-    return {
-        "config_file": newest,
-        "config_mtime": round(mtimes[newest], 3),
-        "pid_file": pid_file,
-        "pid": pid,
-        "started": None if started is None else round(started, 3),
-    }
+        return result
+    if not _process_alive(pid):
+        return result
+    started = process_started(pid, proc)
+    result.update(pid=pid, started=round(started, 3))
+    if ctimes[newest] > started:
+        try:
+            result["content"] = daemon_content(pid, files, proc)
+        except OSError as exc:
+            result["content"] = {"error": f"cannot read sshd's memory: {exc.strerror or exc}"}
+    return result
 
 
 def probe_certificate(path):

@@ -403,35 +403,72 @@ def fake_sshd(tmp_path):
     proc.wait()
 
 
-def test_sshd_reload_compares_config_mtimes_with_the_pid_file(pm, tmp_path, fake_sshd):
-    extra = tmp_path / "extra.conf"
-    extra.write_text("PermitRootLogin no\n")
-    config = tmp_path / "sshd_config"
-    config.write_text(f"Include {extra}\n")  # absolute: relative ones are under /etc/ssh
-    pid_file = tmp_path / "sshd.pid"
-    pid_file.write_text(f"{fake_sshd}\n")
-    os.utime(config, (1_700_000_000, 1_700_000_000))
-    os.utime(extra, (1_700_000_100, 1_700_000_100))  # the included file changed last
-    os.utime(pid_file, (1_700_000_050, 1_700_000_050))
-    measured = pm.probe_sshd_reload(str(config), str(pid_file))
-    assert measured == {"config_file": str(extra), "config_mtime": 1_700_000_100.0,
-                        "pid_file": str(pid_file), "pid": fake_sshd,
-                        "started": 1_700_000_050.0}  # fmt: skip
-
-
-def test_sshd_reload_sees_a_drop_in_removed_from_an_include_dir(pm, tmp_path, fake_sshd):
+@pytest.fixture
+def real_sshd(tmp_path):
+    """A real sshd on a loopback port, with a config and a drop-in of its own: what it keeps
+    in memory is what the reload probe reads."""
+    if os.geteuid() != 0 or not Path("/usr/sbin/sshd").exists():
+        pytest.skip("needs root and sshd")
+    Path("/run/sshd").mkdir(exist_ok=True)
     confd = tmp_path / "sshd_config.d"
     confd.mkdir()
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f",
+                    str(tmp_path / "hostkey")], check=True)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
     config = tmp_path / "sshd_config"
-    config.write_text(f"Include {confd}/*.conf\n")
     pid_file = tmp_path / "sshd.pid"
-    pid_file.write_text(f"{fake_sshd}\n")
-    for path in (config, confd, pid_file):
-        os.utime(path, (1_700_000_000, 1_700_000_000))
-    assert pm.probe_sshd_reload(str(config), str(pid_file))["config_mtime"] == 1_700_000_000
-    os.utime(confd, (1_700_000_200, 1_700_000_200))  # as rm of a .conf in it would
+    config.write_text(f"Include {confd}/*.conf\nHostKey {tmp_path}/hostkey\nPort {port}\n"
+                      f"ListenAddress 127.0.0.1\nPidFile {pid_file}\n")
+    (confd / "a.conf").write_text("# hardening\n   PermitRootLogin no\r\nX11Forwarding no")
+    subprocess.run(["/usr/sbin/sshd", "-f", str(config)], check=True)
+    for _ in range(200):
+        if pid_file.exists() and pid_file.read_text().strip():
+            break
+        time.sleep(0.01)
+    pid = int(pid_file.read_text())
+    yield config, confd, pid_file, pid
+    os.kill(int(pid_file.read_text()), 15)
+
+
+def _reload(pid_file, pid):
+    os.kill(pid, 1)  # SIGHUP: sshd re-executes itself and rewrites its pid file
+    time.sleep(0.5)
+
+
+def test_sshd_reload_finds_the_files_content_in_the_running_daemon(pm, real_sshd):
+    config, confd, pid_file, pid = real_sshd
+    drop_in = confd / "a.conf"
     measured = pm.probe_sshd_reload(str(config), str(pid_file))
-    assert (measured["config_file"], measured["config_mtime"]) == (str(confd), 1_700_000_200)
+    assert measured["pid"] == pid
+    assert measured["started"] == pytest.approx(pm.process_started(pid))
+    assert measured.get("content", {"differs": [], "removed": []}) == {
+        "differs": [], "removed": []}
+    drop_in.write_bytes(drop_in.read_bytes())  # the same bytes again: a new ctime only
+    assert pm.probe_sshd_reload(str(config), str(pid_file))["content"] == {
+        "differs": [], "removed": []}
+    stamp = drop_in.stat().st_mtime
+    drop_in.write_text("PermitRootLogin yes\n")
+    os.utime(drop_in, (stamp, stamp))  # as cp -p or touch -d would leave it
+    measured = pm.probe_sshd_reload(str(config), str(pid_file))
+    assert measured["content"] == {"differs": [str(drop_in)], "removed": []}
+    assert measured["config_changed"] >= measured["started"]
+    _reload(pid_file, pid)
+    assert pm.probe_sshd_reload(str(config), str(pid_file))["content"] == {
+        "differs": [], "removed": []}
+
+
+def test_sshd_reload_sees_a_drop_in_removed_from_an_include_dir(pm, real_sshd):
+    config, confd, pid_file, _pid = real_sshd
+    (confd / "a.conf").unlink()
+    measured = pm.probe_sshd_reload(str(config), str(pid_file))
+    assert measured["config_file"] == str(confd)
+    assert measured["content"] == {"differs": [], "removed": [str(confd / "a.conf")]}
+
+
+def test_sshd_buffer_is_the_file_as_sshd_keeps_it(pm):
+    assert pm.sshd_buffer(b"# c\n  Port 22\r\n\tX no") == b"# c\nPort 22\r\nX no\0"
 
 
 def test_sshd_reload_without_a_live_sshd_has_no_start_time(pm, tmp_path):

@@ -313,24 +313,44 @@ def test_sshd_named_connections_go_to_the_probe_as_plain_specs():
 # --- sshd reload pending -------------------------------------------------------------------
 
 
-def reload_state(config_mtime: float, started: float | None) -> dict:
-    return {
+def reload_state(changed: float, started: float | None, content: dict | None = None) -> dict:
+    state = {
         "config_file": "/etc/ssh/sshd_config",
-        "config_mtime": config_mtime,
+        "config_changed": changed,
         "pid_file": "/run/sshd.pid",
         "pid": 42 if started else None,
         "started": started,
     }
+    return state if content is None else {**state, "content": content}
 
 
-def test_config_changed_after_sshd_started_is_a_pending_reload():
-    result = sshd_reload.judge(reload_state(NOW, NOW - 0.5), sshd_reload.Params(), StubHost())
+def test_content_the_daemon_never_read_is_a_pending_reload():
+    content = {"differs": ["/etc/ssh/sshd_config"], "removed": []}
+    result = sshd_reload.judge(reload_state(NOW, NOW - 0.5, content), sshd_reload.Params(),
+                               StubHost())
     assert result.status is Status.FAIL
     assert result.reason == (
-        "/etc/ssh/sshd_config changed since sshd started: reload pending "
+        "/etc/ssh/sshd_config is not what the running sshd read: reload pending "
         "(changed 2027-01-15T08:00:00Z, sshd started 2027-01-15T07:59:59Z)"
     )
     assert result.value["reload_pending"] is True
+    gone = {"differs": [], "removed": ["/etc/ssh/sshd_config.d/x.conf"]}
+    result = sshd_reload.judge(reload_state(NOW, NOW - 5, gone), sshd_reload.Params())
+    assert result.reason.startswith("/etc/ssh/sshd_config.d/x.conf removed since sshd read it: ")
+
+
+def test_a_file_rewritten_with_the_content_the_daemon_read_passes():
+    same = {"differs": [], "removed": []}
+    result = sshd_reload.judge(reload_state(NOW, NOW - 60, same), sshd_reload.Params())
+    assert result.status is Status.PASS
+    assert result.value == {"reload_pending": False}
+
+
+def test_memory_that_cannot_be_read_fails_saying_the_content_was_not_compared():
+    blind = {"error": "cannot read sshd's memory: Operation not permitted"}
+    result = sshd_reload.judge(reload_state(NOW, NOW - 60, blind), sshd_reload.Params())
+    assert result.status is Status.FAIL
+    assert "cannot read sshd's memory" in result.reason
 
 
 def test_sshd_started_after_the_last_change_passes():
