@@ -132,3 +132,80 @@ def pins_of(estate: Estate, names: Iterable[str]) -> dict[str, str]:
     """Host name -> its pinned key, for the hosts named that have one."""
     return {n: k for n in names if (h := estate.hosts.get(n)) is not None
             and (k := h.host_key) is not None}
+
+
+# --- scanning: what hosts offer against what Git pins (`patrol hostkeys scan`) -------------
+
+NEW, SAME, CHANGED, UNREAD = "new", "same", "changed", "unread"
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """One host's pinned key against the one it offered, and what a pull request should do."""
+
+    host: str
+    status: str  # new (nothing pinned), same, changed, unread (no key could be read)
+    pinned: str | None
+    offered: str | None
+    error: str = ""
+
+
+def compare(pinned: dict[str, str | None], offered: dict[str, tuple[str | None, str]]
+            ) -> list[Proposal]:
+    """Host -> pinned key, and host -> (offered key, error): one proposal per host, by name."""
+    out = []
+    for host in sorted(pinned):
+        pin = pinned[host]
+        key, error = offered.get(host, (None, "not scanned"))
+        if key is None:
+            status = UNREAD
+        elif pin is None:
+            status = NEW
+        else:
+            status = SAME if key.split()[:2] == pin.split()[:2] else CHANGED
+        out.append(Proposal(host, status, pin, key, error))
+    return out
+
+
+def pin_in_text(text: str, line: int, column: int, key: str) -> str | None:
+    """Pin ``key`` on the host whose block mapping starts at ``line``:``column`` (its first
+    key, as ``- name: web-01``): replace its ``host_key:`` line or add one after the first
+    line. None when the host is not written as a block mapping (the caller says so)."""
+    lines = text.splitlines(keepends=True)
+    indent = " " * (column - 1)
+    first = line - 1
+    if first >= len(lines) or not lines[first][column - 1:].strip() or \
+            lines[first][column - 1:].lstrip().startswith("{"):
+        return None
+    pinned = f'{indent}host_key: "{key}"\n'
+    end = first + 1
+    while end < len(lines) and (not lines[end].strip() or lines[end].startswith(indent)):
+        if lines[end].startswith(indent + "host_key:"):
+            lines[end] = pinned
+            return "".join(lines)
+        end += 1
+    lines.insert(first + 1, pinned)
+    return "".join(lines)
+
+
+# --- a refused connection is a finding -----------------------------------------------------
+
+HOST_KEY_CHECK = "host-key"  # the control a refused host key opens a finding for
+HOST_KEY_SEVERITY = "critical"
+
+
+def refused(message: str) -> str | None:
+    """Why ssh refused the host (or a jump host on the way), from its message; None when the
+    failure was something else. The offered fingerprint is quoted when ssh printed it."""
+    if "Host key verification failed" not in message and \
+            "REMOTE HOST IDENTIFICATION HAS CHANGED" not in message:
+        return None
+    offered = ""
+    for word in message.replace("\\r\\n", " ").split():
+        if word.startswith("SHA256:"):
+            offered = word.rstrip(".")
+            break
+    changed = "REMOTE HOST IDENTIFICATION HAS CHANGED" in message
+    what = "the host key changed" if changed else "the host key is not the pinned one"
+    return f"{what}: connection refused{f' (offered {offered})' if offered else ''}; " \
+           "pin the new key by pull request (patrol hostkeys scan) once it is explained"

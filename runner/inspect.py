@@ -28,7 +28,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import archive, checks
+from . import archive, checks, hostkeys
 from .archive import safe_file_name
 from .archive.records import run_record, unreachable_runs
 from .archive.status import read_status, status_files
@@ -71,6 +71,7 @@ class Selection:
     hosts: list[Host]
     checks: dict[str, list[Check]]  # host -> checks
     measurements: dict[str, list[PlannedMeasurement]]  # host -> module input
+    pinned: frozenset[str] = frozenset()  # hosts reached through pinned host keys only
 
 
 @dataclass
@@ -129,7 +130,8 @@ def select(estate: Estate, checklist_name: str, limit: str | None) -> Selection:
             [(c.id, c.kind, _check_params(c)) for c in applicable], host,
             {c.id: c.timeout for c in applicable},
         )
-    return Selection(checklist_name, checklist, hosts, per_host, measurements)
+    pinned = frozenset(h.name for h in hosts if hostkeys.is_pinned(estate, h))
+    return Selection(checklist_name, checklist, hosts, per_host, measurements, pinned)
 
 
 def judge_host(sel: Selection, host: Host, outcome: HostOutcome | None) -> HostResult:
@@ -141,6 +143,11 @@ def judge_host(sel: Selection, host: Host, outcome: HostOutcome | None) -> HostR
     if outcome is None:
         return HostResult(host.name, False, {}, "no result: the play ended early", severities)
     if outcome.state is HostState.UNREACHABLE:
+        refused = hostkeys.refused(str(outcome.result.get("msg") or outcome.message))
+        if refused is not None:  # a key other than the pinned one: a finding, never accepted
+            return HostResult(host.name, True, {hostkeys.HOST_KEY_CHECK: Result(
+                Status.FAIL, None, refused)}, "", {**severities, hostkeys.HOST_KEY_CHECK:
+                                                   hostkeys.HOST_KEY_SEVERITY})
         return HostResult(host.name, False, {}, outcome.message.splitlines()[0][:200]
                           if outcome.message else "unreachable", severities)
     if outcome.state is HostState.FAILED or "values" not in outcome.result:
@@ -149,6 +156,10 @@ def judge_host(sel: Selection, host: Host, outcome: HostOutcome | None) -> HostR
         return HostResult(host.name, True, verdicts, "", severities)
     specs = [(c.id, c.kind, _check_params(c)) for c in applicable]
     verdicts = checks.judge_all(specs, host, outcome.result["values"])
+    if host.name in sel.pinned:  # connected through the pinned keys: closes a refused-key finding
+        verdicts = {**dict(verdicts), hostkeys.HOST_KEY_CHECK: Result(
+            Status.PASS, None, "the host offered its pinned key")}
+        severities[hostkeys.HOST_KEY_CHECK] = hostkeys.HOST_KEY_SEVERITY
     seconds = checks.check_seconds(specs, host, outcome.result.get("seconds"))
     elapsed = outcome.result.get("elapsed")
     return HostResult(host.name, True, dict(verdicts), "", severities, check_seconds=seconds,

@@ -26,6 +26,7 @@ from . import (
     compliance,
     demo,
     findings,
+    hostkeys,
     incidents,
     init,
     inspect,
@@ -80,7 +81,7 @@ def _main(
 
 
 for _module in (validate, init, schema, inventory, inspect, plan, findings, compliance, demo,
-                upgrade, spares, lifecycle, report, audit, lab, incidents, notify):
+                upgrade, spares, lifecycle, report, audit, lab, incidents, notify, hostkeys):
     _module.register(app)
 
 # the sub-apps by their old names (tests and callers that invoke one group alone)

@@ -169,3 +169,23 @@ def test_plan_shows_a_changed_reach_and_pinned_key_by_fingerprint(tmp_path: Path
     assert (f"reach: direct → jump hop@198.51.100.7:2222 ({KEY_A_FP}) -> "
             f"10.9.0.1:22 ({fingerprint(KEY_B)})") in text
     assert KEY_A.split()[1] not in text  # fingerprints, not base64
+
+
+def test_a_scan_proposes_new_keys_and_never_replaces_a_changed_one() -> None:
+    got = hostkeys.compare({"a": None, "b": KEY_A, "c": KEY_A, "d": None},
+                           {"a": (KEY_B, ""), "b": (KEY_A, ""), "c": (KEY_B, ""),
+                            "d": (None, "Connection refused")})
+    assert [(p.host, p.status) for p in got] == [("a", "new"), ("b", "same"), ("c", "changed"),
+                                                 ("d", "unread")]
+
+
+def test_a_new_key_is_pinned_in_the_hosts_block_only() -> None:
+    text = ("hosts:\n  - name: a\n    address: 10.0.0.1\n    hardware:\n      model: x\n"
+            "    tags: [t]\n  - name: b\n    address: 10.0.0.2\n")
+    out = hostkeys.pin_in_text(text, 7, 5, KEY_A)
+    assert out == text.replace("  - name: b\n", f'  - name: b\n    host_key: "{KEY_A}"\n')
+    again = hostkeys.pin_in_text(out or "", 7, 5, KEY_B)  # replaces, never adds a second
+    assert again == text.replace("  - name: b\n", f'  - name: b\n    host_key: "{KEY_B}"\n')
+    first = hostkeys.pin_in_text(text, 2, 5, KEY_A)
+    assert first is not None and first.splitlines()[2] == f'    host_key: "{KEY_A}"'
+    assert hostkeys.pin_in_text("hosts:\n  - {name: a, address: 10.0.0.1}\n", 2, 5, KEY_A) is None
