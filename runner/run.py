@@ -195,6 +195,9 @@ def signing(ctx: RunContext, estate: Any) -> str | None:
                 exit_code=Exit.FAILED)
     elif not Path(key).expanduser().exists() and not key.startswith(("ssh-", "key::")):
         raise PatrolError(f"signing key {key} does not exist", exit_code=Exit.ENVIRONMENT)
+    from .archive.preflight import require_signing_key
+
+    require_signing_key(ctx.root, key)  # a key the policy in force does not allow: refused
     return key
 
 

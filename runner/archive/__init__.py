@@ -7,8 +7,9 @@ that imports git), ``records`` and ``upgrade_record`` (the run record documents,
 take them), ``preflight`` (what a run checks before it measures), ``history`` (the history
 of ``reports/`` read with the git CLI), ``verify`` (``patrol audit verify``), ``tip`` (the
 cheap verification a run makes before it appends), ``evidence`` (measured values for passes),
-``timeline`` (``patrol audit log``), ``branch`` (the archive branch). This module is the
-surface the rest of Patrol uses.
+``timeline`` (``patrol audit log``), ``branch`` (the archive branch), ``reader`` (the one
+strict reader of everything under ``reports/``: ``read_yaml_file``, ``read_documents``).
+This module is the surface the rest of Patrol uses.
 """
 
 from __future__ import annotations
@@ -36,9 +37,6 @@ from .files import (
     is_temp,
     load_document,
     load_yaml,
-    read_documents,
-    read_documents_by_dir,
-    read_yaml_file,
     safe_file_name,
     write_documents,
 )
@@ -60,6 +58,8 @@ from .git import (
     trailers,
 )
 from .preflight import Intent, preflight, verify_tip
+from .reader import read_documents, read_documents_by_dir
+from .reader import read_mapping as read_yaml_file
 from .spool import write_or_spool
 
 __all__ = [

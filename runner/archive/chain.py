@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Exit, PatrolError
-from .files import RUNS, is_temp, load_yaml
+from . import reader
+from .files import RUNS
 
 _SEAL = re.compile(rb"\nsha256: ([0-9a-f]{64})\n\Z")
 
@@ -58,10 +59,7 @@ def record_path(run_id: str, year: int, month: int) -> str:
 
 def list_records(root: Path) -> list[str]:
     """Every run record, oldest first (run ids start with a UTC timestamp, so names sort)."""
-    base = root / RUNS
-    if not base.is_dir():
-        return []
-    out = [p.relative_to(root).as_posix() for p in base.glob("*/*/*.yaml")]
+    out = [p for p in reader.files(root, RUNS) if p.count("/") == 4]
     return sorted(out, key=lambda p: Path(p).name)
 
 
@@ -93,9 +91,8 @@ def latest_record(root: Path) -> tuple[str, str] | None:
                     key=lambda m: (m.parent.name, m.name), reverse=True)
     recent: dict[str, bytes] = {}
     for month in months:
-        for rec in month.glob("*.yaml"):
-            if not is_temp(rec.name):
-                recent[rec.relative_to(root).as_posix()] = rec.read_bytes()
+        for rel in reader.files(root, month.relative_to(root).as_posix()):
+            recent[rel] = reader.read_bytes(root, rel)
         if len(recent) and month is not months[0]:
             break
     for rel in sorted(recent):  # a run appends to the chain only after checking its end
@@ -119,13 +116,14 @@ def verify_chain(root: Path) -> list[ChainBreak]:
     """Check every record's seal, then walk the links back from the tip: each link must name
     an existing record by the hash of its bytes, and every record must be on the walk."""
     breaks: list[ChainBreak] = []
-    records = {rel: (root / rel).read_bytes() for rel in list_records(root)}
+    records = {rel: reader.read_bytes(root, rel) for rel in list_records(root)}
     for rel, data in records.items():
         if not record_is_intact(data):
             breaks.append(ChainBreak(rel, "seal does not match the record's bytes"))
     if not records:
         return breaks
-    claimed = {rel: load_yaml(data).get("previous") or None for rel, data in records.items()}
+    claimed = {rel: reader.parse_mapping(rel, data).get("previous") or None
+               for rel, data in records.items()}
     referenced: dict[str, list[str]] = {}
     for rel, prev in claimed.items():
         if prev:

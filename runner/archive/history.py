@@ -17,7 +17,7 @@ from pathlib import Path
 from ..errors import Exit, PatrolError
 
 TRAILER_KEYS = ("Patrol-Run", "Patrol-Estate", "Patrol-Record")
-_FIELDS = ("%H", "%P", "%an <%ae>", "%aI", "%s",
+_FIELDS = ("%H", "%P", "%an <%ae>", "%aI", "%cI", "%s",
            "%(trailers:only=true,unfold=true,separator=%x1d)")
 _FORMAT = "%x1e" + "%x1f".join(_FIELDS) + "%x1f"
 
@@ -39,6 +39,7 @@ class Commit:
     subject: str
     trailers: dict[str, str]
     changes: list[Change] = field(default_factory=list)
+    committed: str = ""  # the committer's date: a record cannot have started after it
 
     @property
     def is_patrol(self) -> bool:
@@ -101,10 +102,11 @@ def walk(root: Path, rev: str = "HEAD", since: str | None = None,
     commits: list[Commit] = []
     for chunk in raw.split(b"\x1e")[1:]:
         fields = chunk.split(b"\x1f")
-        sha, parents, author, date, subject, trailer_text = (f.decode(errors="replace")
-                                                              for f in fields[:6])
-        c = Commit(sha, parents.split(), author, date, subject, _trailers(trailer_text))
-        parts = fields[6].split(b"\0")
+        sha, parents, author, date, committed, subject, trailer_text = (
+            f.decode(errors="replace") for f in fields[:7])
+        c = Commit(sha, parents.split(), author, date, subject, _trailers(trailer_text),
+                   committed=committed)
+        parts = fields[7].split(b"\0")
         i = 0
         while i < len(parts):
             meta = parts[i].strip(b"\n")
@@ -178,7 +180,8 @@ def signatures(root: Path, shas: list[str], allowed_signers: Path) -> Iterator[t
     given allowed-signers file by git's own machinery (``gpg.format=ssh``)."""
     if not shas:
         return
-    out = git(root, "-c", "gpg.format=ssh", "-c", f"gpg.ssh.allowedSignersFile={allowed_signers}",
+    out = git(root, "-c", "gpg.format=ssh", "-c", "gpg.ssh.program=ssh-keygen",
+              "-c", f"gpg.ssh.allowedSignersFile={allowed_signers}",
               "show", "-s", "--no-walk", "--format=%H%x1f%G?%x1f%GS%x1f%GK", *shas)
     for line in out.decode(errors="replace").splitlines():
         parts = line.split("\x1f")

@@ -14,7 +14,10 @@ upgrade, changed hosts without a record). So before measuring, under the run loc
    for a run that writes, ``verify_tip`` — the history since the last verified commit and
    the uncommitted files under ``reports/`` pass ``patrol audit verify`` (``tip.check``); a
    broken tip is refused with verify's message (exit 1), so a run never commits a tampered
-   file.
+   file;
+6. for a run that signs, ``require_signing_key``: the key is one the signature policy in
+   force at HEAD allows (``signatures``), or the run is refused (exit 1): its commit would
+   only be found out by a later verify.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from . import status
 from .chain import latest_record
 from .files import REPORTS, TEMP_SUFFIX
 from .git import git_dir, push_target, require_branch, sweepable
+from .signatures import Checker, mainline, require_allowed
 from .spool import reserve, restore
 
 # the bytes a run writes, generously: a record line and a status file per host, a margin
@@ -98,6 +102,18 @@ def verify_tip(root: Path, estate_ref: str | None = None) -> None:
         raise PatrolError(
             f"the archive is broken; nothing was measured (see `patrol audit verify`):\n{lines}"
             + (f"\n  ... and {more} more" if more > 0 else ""), exit_code=Exit.FAILED)
+
+
+def require_signing_key(root: Path, key: str | None) -> None:
+    """Refuse, before measuring, a signing key that the policy in force at the estate's HEAD
+    (followed along its mainline: a key a pull request enrolled itself does not count)
+    does not allow. ``root``: the estate (where ``policies/`` lives)."""
+    if key is None:
+        return
+    with tempfile.TemporaryDirectory(prefix="patrol-signers-") as tmp:
+        line = mainline(root, "HEAD", Checker(root, Path(tmp)))
+    if line.order:
+        require_allowed(root, key, line.after[line.order[-1]])
 
 
 def preflight(root: Path, intent: Intent, hosts: int) -> list[str]:

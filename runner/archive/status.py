@@ -6,13 +6,16 @@ fleet rewrites these files byte for byte.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from ..errors import Exit, PatrolError
 from ..results import HostResult
-from .files import REPORTS, dump_yaml, read_documents, read_yaml_file, safe_file_name
+from .files import REPORTS, dump_yaml, safe_file_name
+from .reader import read_documents
+from .reader import read_mapping as read_yaml_file
 from .records import status_doc
 
 STATUS = f"{REPORTS}/status"
@@ -46,7 +49,7 @@ def read_status(root: Path, hosts: Iterable[str]) -> dict[str, dict[str, Any] | 
     out: dict[str, dict[str, Any] | None] = {}
     for name in sorted(hosts):
         rel = status_path(name)
-        out[name] = check_status(rel, read_yaml_file(root, rel)) if (root / rel).exists() \
+        out[name] = check_status(rel, read_yaml_file(root, rel)) if os.path.lexists(root / rel) \
             else None
     return out
 

@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from ..clock import iso
+from ..errors import Exit, PatrolError
 from ..escape import markdown, markdown_code
-from . import history
+from . import history, reader
 from .files import RUNS, load_yaml
 from .summaries import record_summary
 from .verify import FINDINGS, record_head
@@ -72,6 +73,17 @@ def _duration(start: Any, end: Any) -> str | None:
     return f"{hours / 24:.1f} d" if hours >= 48 else f"{hours:.1f} h"
 
 
+def _strict(sha: str, path: str, data: bytes, parse: Any) -> Any:
+    """A file of the archive read by the one strict reader; what it refuses is one error at
+    ``file:line`` naming the commit, never a traceback or an exhausted memory."""
+    try:
+        return parse(data)
+    except reader.Refused as exc:
+        raise PatrolError(f"{exc} (as committed in {sha[:12]}; `patrol audit verify` names "
+                          "it)", exit_code=Exit.FAILED, file=path, line=exc.line,
+                          column=exc.column) from None
+
+
 def timeline(root: Path, *, rev: str = "HEAD", since: str | None = None, until: str | None = None,
              hosts: set[str] | None = None, checklist: str | None = None,
              estate_changes: bool = False) -> list[Event]:
@@ -88,7 +100,7 @@ def timeline(root: Path, *, rev: str = "HEAD", since: str | None = None, until: 
             if ch.status != "A" or not ch.path.startswith(RUNS + "/"):
                 continue
             raw = data.get(ch.blob, b"")
-            head = record_head(raw)
+            head = _strict(c.sha, ch.path, raw, record_head)
             kind = str(head.get("kind", "?"))
             at = str(head.get("finished") or head.get("started") or c.date)
             name = str(head.get("checklist") or head.get("plan") or kind)
@@ -120,7 +132,7 @@ def timeline(root: Path, *, rev: str = "HEAD", since: str | None = None, until: 
                     text += " (waiver lapsed)"
                 doc = files.get(fid)
                 if item.get("to") == "closed" and doc is not None:
-                    f = load_yaml(data.get(doc.blob, b"")) or {}
+                    f = _strict(c.sha, doc.path, data.get(doc.blob, b""), reader.parse) or {}
                     took = _duration(f.get("opened_at"), f.get("closed_at"))
                     if took:
                         text += f", rectified in {took}"

@@ -2,7 +2,9 @@
 
 The last commit ``verify`` found sound (and the chain's tip there) is kept in ``.git/`` (never
 in the estate, never pushed). A run verifies only the commits after it — in a fresh clone,
-the commits after the last Patrol commit — then the uncommitted files under ``reports/``:
+the whole history from the root: trust starts from proof, never from a commit found by its
+message (anyone can write ``Patrol-Run:`` in a commit message) — then the uncommitted files
+under ``reports/``:
 records an earlier run left (the spool, ``--no-commit`` upgrades) are fine if sealed and
 chained; anything else edited, deleted or added by hand is a break. When the cached commit is
 no longer an ancestor (a rebase, an amend, a reset), the whole history is verified again.
@@ -15,7 +17,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from . import history
+from ..errors import PatrolError
+from . import history, reader
 from .chain import record_hash, record_is_intact
 from .files import RUNS, atomic_write, is_temp
 from .verify import FINDINGS, Break, Tip, Verified, record_head, verify
@@ -31,14 +34,14 @@ def _cache_path(root: Path) -> Path:
 def _read(root: Path) -> tuple[str, Tip] | None:
     try:
         doc = json.loads(_cache_path(root).read_text())
-        return str(doc["commit"]), Tip(doc.get("record"), doc.get("sha256"))
+        return str(doc["commit"]), Tip(doc.get("record"), doc.get("sha256"), doc.get("started"))
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
 def remember(root: Path, commit: str, tip: Tip) -> None:
     """Note ``commit`` as verified, with the chain's tip there."""
-    doc = {"commit": commit, "record": tip.path, "sha256": tip.sha256}
+    doc = {"commit": commit, "record": tip.path, "sha256": tip.sha256, "started": tip.started}
     atomic_write(_cache_path(root), (json.dumps(doc, sort_keys=True) + "\n").encode())
 
 
@@ -60,22 +63,12 @@ def check(root: Path, estate_ref: str | None = None) -> Verified:
             out = Verified(head=head, tip=cached[1])
         elif cached is not None and history.is_ancestor(root, cached[0], head):
             out = verify(root, since=cached[0], tip=cached[1], estate_ref=estate_ref)
-        elif cached is None and (last := _last_patrol_commit(root, head)) is not None:
-            out = verify(root, since=last, estate_ref=estate_ref)  # a fresh clone
-        else:  # never a Patrol commit, or the verified commit was rewritten away
+        else:  # a fresh clone, or the verified commit was rewritten away: from the root
             out = verify(root, estate_ref=estate_ref)
         if out.ok and (cached is None or cached[0] != head):
             remember(root, head, out.tip)
     out.breaks.extend(_worktree(root, out.tip))
     return out
-
-
-def _last_patrol_commit(root: Path, head: str) -> str | None:
-    """The newest commit that touched reports/ with a ``Patrol-Run`` trailer: where a clone
-    with no verified commit of its own starts (``patrol audit verify`` checks before it)."""
-    out = history.git(root, "log", "--first-parent", "-n", "1", "--format=%H",
-                      "--grep=^Patrol-Run: ", head, "--", f"{history.prefix_of(root)}reports")
-    return out.decode().strip() or None
 
 
 def _worktree(root: Path, tip: Tip) -> list[Break]:
@@ -90,8 +83,18 @@ def _worktree(root: Path, tip: Tip) -> list[Break]:
             breaks.append(Break(WORKTREE, path, f"record {verb} since the last Patrol commit: "
                                                 "records are append-only"))
     named: dict[str, str] = {}
-    data = {p: (root / p).read_bytes() for p in new_records}
-    heads = {p: record_head(d) for p, d in data.items()}  # each record parsed once
+    data: dict[str, bytes] = {}
+    heads: dict[str, dict[str, Any]] = {}
+    for p in list(new_records):  # each record read strictly, and parsed once
+        try:
+            data[p] = reader.read_bytes(root, p)
+            heads[p] = record_head(data[p])
+        except reader.Refused as exc:
+            breaks.append(Break(WORKTREE, p, f"line {exc.line}: {exc}"))
+            new_records.remove(p)
+        except PatrolError as exc:
+            breaks.append(Break(WORKTREE, p, exc.message))
+            new_records.remove(p)
     remaining = set(new_records)
     cur = tip
     while remaining:
@@ -107,7 +110,7 @@ def _worktree(root: Path, tip: Tip) -> list[Break]:
         for item in heads[path].get("findings") or []:
             if isinstance(item, dict) and item.get("finding"):
                 named[str(item["finding"])] = str(item.get("to"))
-        cur = Tip(path, record_hash(data[path]))
+        cur = Tip(path, record_hash(data[path]), heads[path].get("started"))
     for _status, path in changes:
         if path.startswith(RUNS + "/"):
             continue

@@ -25,8 +25,10 @@ def verify(root: Path, since: str | None, fmt: str) -> int:
         return int(Exit.OK)
     result = walk(root, rev=rev, since=since, estate_ref=estate_ref)
     if estate_ref is not None:  # the estate's own branch: nothing lands in its reports/ by hand
-        own = walk(root, rev="HEAD")
+        own = walk(root, rev="HEAD", all_signed=False)  # and its policy changes are signed
         result.breaks[:0] = own.breaks
+        result.acknowledged[:0] = own.acknowledged
+        result.events[:0] = own.events
         result.commits += own.commits
         result.records += own.records
         result.signed += own.signed
@@ -34,11 +36,21 @@ def verify(root: Path, since: str | None, fmt: str) -> int:
         print(json.dumps({"ok": result.ok, "head": result.head, "commits": result.commits,
                           "records": result.records, "signed": result.signed,
                           "tip": {"record": result.tip.path, "sha256": result.tip.sha256},
-                          "breaks": [b.as_dict() for b in result.breaks]}, indent=2))
+                          "breaks": [b.as_dict() for b in result.breaks],
+                          "acknowledged": [b.as_dict() for b in result.acknowledged],
+                          "events": [{"commit": e.commit, "text": e.text}
+                                     for e in result.events]}, indent=2))
     else:
+        for e in result.events:
+            print(f"EVENT {e.commit[:12]} {terminal(e.text)}")
+        for b in result.acknowledged:
+            print(f"ACKNOWLEDGED {terminal(b.text())}")
         for b in result.breaks:
             print(f"BREAK {terminal(b.text())}")
-        verdict = "intact" if result.ok else f"{len(result.breaks)} break(s)"
+        verdict = "intact" if result.ok else f"{len(result.breaks)} open break(s)"
+        if result.acknowledged:
+            verdict += (f"; {len(result.acknowledged)} acknowledged break(s), repaired by a "
+                        "signed repair record")
         print(f"{result.commits} commit(s), {result.records} record(s), {result.signed} signed "
               f"checked: {verdict}")
     return int(Exit.OK if result.ok else Exit.FAILED)
