@@ -260,8 +260,8 @@ def test_escalate_commits_a_signed_record_that_verifies(signed, tmp_path):
 def test_a_run_verifies_only_the_commits_after_the_last_verified_one(archive):
     from runner.archive import tip
 
-    first = tip.check(archive)  # a fresh clone: from the last Patrol commit on
-    assert first.ok and first.commits == 0
+    first = tip.check(archive)  # a fresh clone: from the root, never from a commit's message
+    assert first.ok and first.commits == 3
     commit_all(archive, "an estate change")  # touches no reports/
     assert tip.check(archive).commits == 0
     runs(archive, 1)  # Patrol's own commit on a verified parent is verified too
