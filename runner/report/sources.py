@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import archive
+from ..archive import reader
 from ..clock import parse_iso
 from ..findings import store as findings_store
 from ..findings.model import Finding
@@ -55,13 +56,13 @@ def reached_hosts(section: bytes) -> frozenset[str]:
     return frozenset(out)
 
 
-def split_record(data: bytes) -> tuple[dict[str, Any], frozenset[str]]:
-    """(the record up to its ``hosts``, parsed; the hosts it reached). What follows the hosts
-    (the evidence lines, the seal) is not read."""
+def split_record(data: bytes, rel: str = "-") -> tuple[dict[str, Any], frozenset[str]]:
+    """(the record up to its ``hosts``, parsed by the archive's strict reader; the hosts it
+    reached). What follows the hosts (the evidence lines, the seal) is not read."""
     cut = data.find(_HOSTS)
     if cut < 0:
-        return archive.load_yaml(data) or {}, frozenset()
-    head = archive.load_yaml(data[: cut + 1]) or {}
+        return reader.parse_file(rel, data) or {}, frozenset()
+    head = reader.parse_file(rel, data[: cut + 1]) or {}
     return head, reached_hosts(data[cut + len(_HOSTS):])
 
 
@@ -83,14 +84,13 @@ def read_records(root: Path, months: list[Month]) -> list[Record]:
     """Run records filed under the given months, sorted by start time then path."""
     out: list[Record] = []
     for m in months:
-        base = root / archive.RUNS / f"{m.year:04d}" / f"{m.month:02d}"
-        for p in sorted(base.glob("*.yaml")):
-            doc, reached = split_record(p.read_bytes())
+        for rel in reader.files(root, f"{archive.RUNS}/{m.year:04d}/{m.month:02d}"):
+            doc, reached = split_record(reader.read_bytes(root, rel), rel)
             if not isinstance(doc, dict) or not doc.get("started"):
                 continue
             started = parse_iso(str(doc["started"]))
             finished = parse_iso(str(doc.get("finished") or doc["started"]))
-            out.append(Record(p.relative_to(root).as_posix(), str(doc.get("kind", "")),
+            out.append(Record(rel, str(doc.get("kind", "")),
                               started, finished, doc, reached))
     return sorted(out, key=lambda r: (r.started, r.path))
 
