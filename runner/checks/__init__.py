@@ -40,13 +40,17 @@ from . import (
     inode_usage,
     listening_ports,
     load_per_cpu,
+    logging,
     memory_available,
     package_version,
+    password_policy,
     pending_upgrades,
     reboot_required,
+    restart_needed,
     service_running,
     sshd_config,
     sshd_reload,
+    sysctl,
 )
 from .base import DEFAULT_TIMEOUT, CheckKind, HostLike, Measured, Measurement, ParamsModel
 
@@ -72,6 +76,10 @@ KINDS: dict[str, CheckKind[Any]] = {
         sshd_reload.KIND,
         certificate_expiry.KIND,
         file_freshness.KIND,
+        sysctl.KIND,
+        restart_needed.KIND,
+        logging.KIND,
+        password_policy.KIND,
     )
 }
 

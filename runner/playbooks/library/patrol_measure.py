@@ -37,7 +37,8 @@ short_description: Read everything a Patrol checklist needs from a host in one c
 description:
   - Runs a list of read-only probes (filesystems, meminfo, loadavg, services, packages,
     apt upgrades, reboot marker, listening ports, file stat, sshd -T per connection, sshd's
-    reload state, certificate) and returns every value keyed by the measurement id.
+    reload state, certificate, kernel parameters, processes needing a restart, system
+    logger, password policy) and returns every value keyed by the measurement id.
   - A probe that fails yields C({"error": "..."}) as its value; the task itself does not fail.
   - Each probe runs in a child process of its own with a timeout; a probe that hangs (a stale
     NFS mount, a stuck init script) is killed with everything it started and yields
@@ -977,6 +978,169 @@ def probe_certificate(path):
     }
 
 
+def probe_sysctl(names, root="/proc/sys"):
+    """Kernel parameters as ``sysctl -n`` prints them (``/proc/sys``, dots as slashes; tabs
+    and runs of blanks as one space); a parameter this kernel lacks is None."""
+    values = {}
+    for name in names:
+        path = os.path.join(root, *name.split("."))
+        try:
+            with open(path, encoding="utf-8", errors="replace") as fh:
+                values[name] = " ".join(fh.read().split())
+        except FileNotFoundError:
+            values[name] = None
+        except OSError as exc:
+            values[name] = {"error": exc.strerror or str(exc)}
+    return values
+
+
+def _kernel_key(release):
+    """A kernel release as a sort key, as dpkg orders linux-image versions (close enough for
+    releases of one distribution: numbers as numbers, ``~`` first)."""
+    parts = re.findall(r"\d+|[^\d.+~-]+|~", release)
+    return [(-1, "") if p == "~" else (0, int(p)) if p.isdigit() else (1, p) for p in parts]
+
+
+def probe_restart_needed(proc="/proc", boot="/boot"):
+    """What ``needrestart -b`` reports, read from ``/proc``: processes mapping a deleted
+    file (a library or executable replaced by an upgrade: ``/proc/PID/maps`` says
+    "(deleted)"), and the running kernel against the newest installed ``/boot/vmlinuz-*``.
+
+    Deleted mappings under /tmp, /dev/shm, /run, /var/tmp and memfd are not upgrades
+    (needrestart's blacklist), nor are SysV shared memory segments."""
+    skip = ("/tmp/", "/dev/", "/run/", "/var/tmp/", "/memfd:", "/SYSV", "/[aio]", "/drm ")
+    processes = []
+    me = os.getpid()
+    for entry in os.listdir(proc):
+        if not entry.isdigit() or int(entry) == me:
+            continue
+        deleted = set()
+        try:
+            with open(f"{proc}/{entry}/maps", encoding="utf-8", errors="replace") as fh:
+                for line in fh:
+                    if not line.rstrip().endswith("(deleted)"):
+                        continue
+                    path = line.split(None, 5)[-1].rstrip()[: -len("(deleted)")].strip()
+                    if path.startswith("/") and not path.startswith(skip):
+                        deleted.add(path)
+            with open(f"{proc}/{entry}/comm", encoding="utf-8", errors="replace") as fh:
+                comm = fh.read().strip()
+        except OSError:
+            continue  # gone meanwhile, or a kernel thread
+        if deleted:
+            processes.append({"pid": int(entry), "comm": comm, "deleted": sorted(deleted)})
+    running = os.uname().release
+    installed = sorted((name[len("vmlinuz-"):] for name in os.listdir(boot)
+                        if name.startswith("vmlinuz-")) if os.path.isdir(boot) else [],
+                       key=_kernel_key)
+    return {
+        "processes": sorted(processes, key=lambda p: p["pid"]),
+        "kernel": {"running": running, "newest": installed[-1] if installed else None},
+    }
+
+
+# Process names of system loggers: what Lynis and an administrator's pidof look for.
+SYSTEM_LOGGERS = ("rsyslogd", "syslogd", "syslog-ng", "systemd-journal", "metalog")
+
+
+def probe_logging(log_dir="/var/log", loggers=SYSTEM_LOGGERS, proc="/proc",
+                  socket_path="/dev/log"):
+    """Which system loggers run (live, not zombies: ``pidof``), whether ``/dev/log`` is a
+    socket to log to, and whether the log directory exists and its filesystem is writable
+    (not mounted read-only, not full)."""
+    running = {}
+    for entry in os.listdir(proc):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"{proc}/{entry}/stat", encoding="utf-8", errors="replace") as fh:
+                line = fh.read()
+        except OSError:
+            continue
+        comm = line[line.find("(") + 1 : line.rfind(")")]
+        state = line[line.rfind(")") + 2 :].split()[0]
+        if comm in loggers and state != "Z":
+            running.setdefault(comm, []).append(int(entry))
+    try:
+        socket_ok = stat.S_ISSOCK(os.stat(socket_path).st_mode)
+    except OSError:
+        socket_ok = False
+    directory = {"path": log_dir, "exists": os.path.isdir(log_dir)}
+    if directory["exists"]:
+        st = os.statvfs(log_dir)
+        directory["read_only"] = bool(st.f_flag & os.ST_RDONLY)
+        directory["avail"] = st.f_bavail * st.f_frsize
+    return {"loggers": {k: sorted(v) for k, v in sorted(running.items())},
+            "socket": socket_ok, "log_dir": directory}
+
+
+def _login_defs(path):
+    values = {}
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            fields = line.split()
+            if fields and not fields[0].startswith("#"):
+                values[fields[0]] = " ".join(fields[1:2])
+    return values
+
+
+def _pam_password(path):
+    """The modules of a PAM file's ``password`` lines, each with its arguments (``@include``
+    followed, so common-password counts where passwd includes it)."""
+    modules = []
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return modules
+    for line in lines:
+        fields = line.split("#", 1)[0].split()
+        if len(fields) >= 2 and fields[0] == "@include":
+            modules += _pam_password(os.path.join(os.path.dirname(path), fields[1]))
+            continue
+        if len(fields) < 3 or fields[0].lstrip("-") != "password":
+            continue
+        if fields[1].startswith("["):  # a [value=action ...] control spans words
+            while fields and not fields[1].endswith("]"):
+                fields[1:3] = [f"{fields[1]} {fields[2]}"]
+        if len(fields) >= 3:
+            module = os.path.basename(fields[2])
+            modules.append({"module": module, "args": fields[3:]})
+    return modules
+
+
+def _conf_values(paths):
+    values = {}
+    for path in paths:
+        try:
+            with open(path, encoding="utf-8", errors="replace") as fh:
+                for line in fh:
+                    text = line.split("#", 1)[0].strip()
+                    key, sep, value = text.partition("=")
+                    if sep:
+                        values[key.strip()] = value.strip()
+                    elif text:
+                        values[text] = ""
+        except OSError:
+            continue
+    return values
+
+
+def probe_password_policy(login_defs="/etc/login.defs", pam_file="/etc/pam.d/passwd",
+                          pwquality="/etc/security/pwquality.conf"):
+    """Password aging, hashing and umask from ``login.defs``; the password modules PAM runs
+    for ``passwd`` (with their arguments); pwquality's settings (its file and drop-ins,
+    module arguments win as in pam_pwquality)."""
+    if not os.path.exists(login_defs):
+        raise ProbeError(f"{login_defs} does not exist")
+    modules = _pam_password(pam_file)
+    quality = _conf_values([pwquality, *sorted(glob.glob(f"{pwquality}.d/*.conf"))])
+    for m in modules:
+        if m["module"] in ("pam_pwquality.so", "pam_cracklib.so"):
+            quality.update(a.partition("=")[::2] for a in m["args"] if "=" in a)
+    return {"login_defs": _login_defs(login_defs), "pam": modules, "pwquality": quality}
+
+
 PROBES = {
     "filesystems": probe_filesystems,
     "meminfo": probe_meminfo,
@@ -990,6 +1154,10 @@ PROBES = {
     "sshd_config": probe_sshd_config,
     "sshd_reload": probe_sshd_reload,
     "certificate": probe_certificate,
+    "sysctl": probe_sysctl,
+    "restart_needed": probe_restart_needed,
+    "logging": probe_logging,
+    "password_policy": probe_password_policy,
 }
 
 # Arguments a caller may pass to each probe (file-path overrides exist for tests only).
@@ -1006,6 +1174,10 @@ _PUBLIC_ARGS = {
     "sshd_config": {"keys", "connections"},
     "sshd_reload": set(),
     "certificate": {"path"},
+    "sysctl": {"names"},
+    "restart_needed": set(),
+    "logging": {"log_dir"},
+    "password_policy": set(),
 }
 
 

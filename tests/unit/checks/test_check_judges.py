@@ -44,6 +44,7 @@ MINIMAL_PARAMS = {
     "listening_ports": {"expected": [22]},
     "package_version": {"packages": {"openssh-server": None}},
     "service_running": {"services": ["ssh"]},
+    "sysctl": {"expected": {"kernel.kptr_restrict": [1, 2]}},
 }
 
 

@@ -122,6 +122,10 @@ def test_inspect_play_measures_and_judges_a_checklist_in_one_task(tmp_path, back
         ("reload", "sshd_reload", {}),
         ("cert", "certificate_expiry", {"path": str(tmp_path / "absent.pem")}),
         ("fresh", "file_freshness", {"path": str(backup_marker), "max_age_hours": 1}),
+        ("sysctl", "sysctl", {"expected": {"kernel.kptr_restrict": [0, 1, 2]}}),
+        ("restart", "restart_needed", {}),
+        ("logging", "logging", {}),
+        ("passwords", "password_policy", {}),
     ]
     assert sorted(kind for _, kind, _ in checks) == kind_names()  # every kind, end to end
     planned = plan_measurements(checks, host)
@@ -131,8 +135,11 @@ def test_inspect_play_measures_and_judges_a_checklist_in_one_task(tmp_path, back
 
     results = judge_all(checks, host, res["values"])
     status = {cid: r.status for cid, r in results.items()}
-    for cid in ("disk", "inodes", "mem", "load", "pkg", "drift", "ports", "mode", "fresh"):
+    for cid in ("disk", "inodes", "mem", "load", "pkg", "drift", "ports", "mode", "fresh",
+                "sysctl"):
         assert status[cid] is Status.PASS, (cid, results[cid])
+    for cid in ("restart", "logging", "passwords"):  # this machine's state: a verdict either way
+        assert status[cid] in (Status.PASS, Status.FAIL), (cid, results[cid])
     assert status["svc"] is Status.FAIL
     assert results["svc"].value == {"patrol-no-such-service": "not found"}
     assert status["cert"] is Status.FAIL
