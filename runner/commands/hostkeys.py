@@ -11,13 +11,19 @@ pinned keys checked on the way. Exit 1 when a key changed or could not be read.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from ..errors import Exit, PatrolError
 
 
 def run(root: Path, limit: str | None = None, write: bool = False, lab: bool = False,
-        timeout: int = 10, echo=print) -> int:  # type: ignore[no-untyped-def]
+        timeout: int = 10, echo=print,  # type: ignore[no-untyped-def]
+        connections: Mapping[str, Mapping[str, Any]] | None = None) -> int:
+    """``connections``: host -> connection vars given by a caller (a lab of its own) in
+    place of ``--lab``'s; either way the lab's known-hosts file is not used for the host
+    itself (its key is what we read), only for the jump hosts on the way."""
     from .. import hostkeys
     from ..clock import utc_now
     from ..escape import terminal
@@ -26,7 +32,7 @@ def run(root: Path, limit: str | None = None, write: bool = False, lab: bool = F
     from ..estate.selector import parse_selector
     from ..execute_hostkeys import offered_keys
     from ..inventory import build_inventory
-    from .lab import connections
+    from .lab import connections as lab_connections
 
     estate, problems = load_estate(Path(root), today=utc_now().date())
     if estate is None:
@@ -45,8 +51,10 @@ def run(root: Path, limit: str | None = None, write: bool = False, lab: bool = F
     if nodes:
         echo(f"not scanned (reached through an execution node): {', '.join(nodes)}")
     hosts = [h for h in hosts if h.name not in nodes]
-    inv = build_inventory(estate, connections(lab), become=False)["_meta"]["hostvars"]
-    if lab:  # the lab pins its own known_hosts for the host itself: read what the host offers
+    given = connections if connections is not None else lab_connections(lab)
+    inv = build_inventory(estate, {n: dict(v) for n, v in given.items()},
+                          become=False)["_meta"]["hostvars"]
+    if given:  # the lab pins its own known_hosts for the host itself: read what it offers
         inv = {n: {**v, "ansible_ssh_common_args": _without_lab_pins(v)} for n, v in inv.items()}
     offered = offered_keys({h.name: inv[h.name] for h in hosts}, timeout=timeout)
     proposals = hostkeys.compare({h.name: h.host_key for h in hosts},

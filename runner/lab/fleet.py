@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..errors import Exit, PatrolError
-from . import aptrepo, host, image, network, preflight, roster
+from . import aptrepo, host, image, network, preflight, roster, sites
 from .config import DEFAULT, STATE_ROOT, LabConfig
 from .state import HostState, LabState, init_pid, load, netns_inode, save
 
@@ -63,7 +63,10 @@ def up(root: Path, count: int | None = None, config: LabConfig = DEFAULT,
         base = image.ensure_image(echo=echo)
         repo = aptrepo.ensure_repo()
         try:
-            return _build(config, hosts, base, repo)
+            state = _build(config, hosts, base, repo)
+            state.hosts += sites.build(config, sites.plan(root, config), base, repo)
+            save(config, state)
+            return state
         except BaseException:
             _teardown(config)
             raise

@@ -32,7 +32,7 @@ echo 1 > /proc/sys/net/ipv4/conf/all/rp_filter
 ip link set lo up
 ip addr add {address}/{prefixlen} dev eth0
 ip link set eth0 up
-r={dir}/root
+{links}r={dir}/root
 mkdir -p "$r" {dir}/upper {dir}/work
 mount -t overlay -o lowerdir={image},upperdir={dir}/upper,workdir={dir}/work /dev/patrol-root "$r"
 mount -t proc proc "$r/proc"
@@ -59,13 +59,15 @@ exec /usr/sbin/chroot . /bin/sh -c \\
 ENV = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"}
 
 
-def write_boot(config: LabConfig, name: str, address: str, image: Path, repo: Path) -> Path:
-    """Write the host's boot script into its state dir and return its path."""
+def write_boot(config: LabConfig, name: str, address: str, image: Path, repo: Path,
+               prefixlen: int | None = None, links: str = "") -> Path:
+    """Write the host's boot script into its state dir and return its path; ``links``: more
+    ``ip`` lines (a jump host's or node's second interface, see ``sites.py``)."""
     hdir = config.host_dir(name)
     hdir.mkdir(parents=True, exist_ok=True)
     q = shlex.quote
-    script = BOOT.format(dir=q(str(hdir)), name=q(name), address=address,
-                         prefixlen=config.network.prefixlen, image=q(str(image)),
+    script = BOOT.format(dir=q(str(hdir)), name=q(name), address=address, links=links,
+                         prefixlen=prefixlen or config.network.prefixlen, image=q(str(image)),
                          repo=q(str(repo)), repo_mount=aptrepo.MOUNT_POINT,
                          authorized_keys=q(str(config.client_key) + ".pub"))
     path = hdir / "boot.sh"

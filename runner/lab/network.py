@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -92,9 +93,8 @@ def lab_links(config: LabConfig) -> list[str]:
     out = subprocess.run(["ip", "-j", "link", "show"], capture_output=True, text=True,
                          check=True).stdout
     names = [link["ifname"] for link in json.loads(out or "[]")]
-    prefix = f"{config.name}v"
-    return [n for n in names if n == config.bridge or
-            (n.startswith(prefix) and n[len(prefix):].isdigit())]
+    ours = re.compile(rf"{re.escape(config.name)}(v\d+|v\d+x\d+|-s\d+)")  # sites.py's too
+    return [n for n in names if n == config.bridge or ours.fullmatch(n)]
 
 
 def destroy(config: LabConfig) -> None:
