@@ -28,7 +28,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import archive, checks, hostkeys
+from . import archive, checks, hostkeys, inspect_bmc
 from .archive import safe_file_name
 from .archive.records import run_record, unreachable_runs
 from .archive.status import read_status, status_files
@@ -134,8 +134,10 @@ def select(estate: Estate, checklist_name: str, limit: str | None) -> Selection:
     return Selection(checklist_name, checklist, hosts, per_host, measurements, pinned)
 
 
-def judge_host(sel: Selection, host: Host, outcome: HostOutcome | None) -> HostResult:
-    """One host's module output -> a verdict per check (unreachable is never a fail)."""
+def judge_host(sel: Selection, host: Host, outcome: HostOutcome | None,
+               bmc: Any = None) -> HostResult:
+    """One host's module output -> a verdict per check (unreachable is never a fail);
+    ``bmc``: its BMC reading, for the checks the controller measures (``inspect_bmc``)."""
     from .execute import HostState
 
     applicable = sel.checks[host.name]
@@ -155,7 +157,10 @@ def judge_host(sel: Selection, host: Host, outcome: HostOutcome | None) -> HostR
         verdicts = {c.id: Result(Status.ERROR, None, reason) for c in applicable}
         return HostResult(host.name, True, verdicts, "", severities)
     specs = [(c.id, c.kind, _check_params(c)) for c in applicable]
-    verdicts = checks.judge_all(specs, host, outcome.result["values"])
+    values = dict(outcome.result["values"] or {})
+    for mid in checks.controller_ids(specs, host):
+        values[mid] = bmc if bmc is not None else {"error": inspect_bmc.NO_BMC}
+    verdicts = checks.judge_all(specs, host, values)
     if host.name in sel.pinned:  # connected through the pinned keys: closes a refused-key finding
         verdicts = {**dict(verdicts), hostkeys.HOST_KEY_CHECK: Result(
             Status.PASS, None, "the host offered its pinned key")}
@@ -244,6 +249,9 @@ def inspect(
         started = begun.started
         inventory = build_inventory(estate, sel, connections)
         hosts_by_name = {h.name: h for h in sel.hosts}
+        reads = inspect_bmc.start(root, [(h, [(c.id, c.kind, _check_params(c)) for c in
+                                              sel.checks[h.name]]) for h in sel.hosts],
+                                  connections)
         waivers = context_of(estate)
         results: dict[str, HostResult] = {}
 
@@ -251,7 +259,9 @@ def inspect(
             host = hosts_by_name.get(name)
             if host is None:
                 return
-            results[name] = judge_host(sel, host, outcome)
+            ok = outcome is not None and outcome.state.value == "ok"
+            bmc = inspect_bmc.value(reads, estate, host) if ok else None
+            results[name] = judge_host(sel, host, outcome, bmc)
             if on_host:
                 on_host(as_shown(results[name], checklist_name, started, waivers))
 
@@ -266,6 +276,7 @@ def inspect(
             cancel=stop,
             deadline=deadline,
         )
+        reads.close()
         if outcome.error:
             raise PatrolError(f"Ansible reached no host:\n{outcome.error}", exit_code=Exit.FAILED)
         stopped = getattr(outcome, "stopped", "")

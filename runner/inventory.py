@@ -92,6 +92,7 @@ def build_inventory(estate: Estate, extra_hostvars: dict[str, dict[str, Any]] | 
     files: dict[tuple[Any, Any], Any] = {}
     for host in estate.hosts.values():
         merged = {**host_vars(estate, host, become), **extra.get(host.name, {})}
+        merged.pop("patrol_bmc", None)  # the lab's BMC access: the controller's, not Ansible's
         hostvars[host.name] = _reached(estate, host, merged, files)
         names = [group_name("site", host.site), group_name("role", host.role),
                  group_name("env", host.environment.value)]

@@ -37,6 +37,7 @@ from . import (
     file_freshness,
     file_mode,
     filesystem_usage,
+    hardware_health,
     inode_usage,
     listening_ports,
     load_per_cpu,
@@ -55,8 +56,8 @@ from . import (
 from .base import DEFAULT_TIMEOUT, CheckKind, HostLike, Measured, Measurement, ParamsModel
 
 # Any: the kinds' params models differ, so the registry holds CheckKind[P] for many P.
-__all__ = ["DEFAULT_TIMEOUT", "KINDS", "check_seconds", "get", "judge_all", "kind_names",
-           "plan_measurements"]
+__all__ = ["CONTROLLER_PROBES", "DEFAULT_TIMEOUT", "KINDS", "check_seconds",
+           "controller_ids", "get", "judge_all", "kind_names", "plan_measurements"]
 
 KINDS: dict[str, CheckKind[Any]] = {
     kind.NAME: kind
@@ -80,8 +81,12 @@ KINDS: dict[str, CheckKind[Any]] = {
         restart_needed.KIND,
         logging.KIND,
         password_policy.KIND,
+        hardware_health.KIND,
     )
 }
+
+# Probes the controller reads itself (a BMC over Redfish), never sent to patrol_measure.
+CONTROLLER_PROBES = frozenset({hardware_health.PROBE})
 
 
 CheckSpec = tuple[str, str, "ParamsModel | Mapping[str, object]"]
@@ -132,12 +137,29 @@ def plan_measurements(checks: Iterable[CheckSpec], host: HostLike,
     for check_id, kind_name, params in checks:
         kind = get(kind_name)
         measurement = kind.measure(_params(kind, params), host)
+        if measurement.probe in CONTROLLER_PROBES:
+            continue
         mid = measurement_id(measurement)
         seconds = timeout_of(kind_name, (timeouts or {}).get(check_id))
         entry = planned.setdefault(mid, {"id": mid, "probe": measurement.probe,
                                          "args": dict(measurement.args), "timeout": seconds})
         entry["timeout"] = max(entry["timeout"], seconds)
     return list(planned.values())
+
+
+def controller_ids(checks: Iterable[CheckSpec], host: HostLike) -> dict[str, str]:
+    """Measurement id -> probe of what the controller reads for these checks (a BMC), so the
+    caller can put its readings among the module's ``values`` before ``judge_all``."""
+    out: dict[str, str] = {}
+    for _check_id, kind_name, params in checks:
+        try:
+            kind = get(kind_name)
+            measurement = kind.measure(_params(kind, params), host)
+        except Exception:  # judge_all reports a check it cannot plan
+            continue
+        if measurement.probe in CONTROLLER_PROBES:
+            out[measurement_id(measurement)] = measurement.probe
+    return out
 
 
 def judge_all(

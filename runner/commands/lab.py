@@ -164,6 +164,28 @@ def service_unhang(host: HostArg) -> None:
     faults.service_unhang(host)
 
 
+def _bmc_faults(incomplete: str) -> list[str]:
+    from runner.lab import bmc_faults
+
+    return [f for f in (*bmc_faults.FAULTS, "clear") if f.startswith(incomplete)]
+
+
+@app.command()
+def bmc(
+    host: HostArg,
+    fault: Annotated[str, typer.Argument(
+        metavar="FAULT", autocompletion=_bmc_faults,
+        help="psu-failed, fan-degraded, drive-failing, volume-rebuilding, dimm-errors, "
+             "over-temperature, down (closes every connection), slow (every answer late), "
+             "or clear (undo them all).")],
+) -> None:
+    """Give a host's BMC a fault (its Redfish resources say so at once), or clear them."""
+    from runner.lab import faults as lab_faults
+
+    faults = lab_faults.bmc_fault(host, fault)
+    typer.echo(f"{host} BMC: {', '.join(sorted(faults)) or 'no faults'}")
+
+
 @app.command()
 def kill(host: HostArg) -> None:
     """Kill a host outright: its processes and network are gone until `patrol lab down`."""

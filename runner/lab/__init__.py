@@ -8,6 +8,7 @@ This module is the small surface the rest of Patrol uses.
 
 from __future__ import annotations
 
+from . import bmc
 from .config import DEFAULT, LabConfig
 from .state import init_pid, load
 
@@ -33,6 +34,7 @@ def ansible_vars(config: LabConfig = DEFAULT) -> dict[str, dict[str, object]]:
     if state is None:
         return {}
     config.control_dir.mkdir(exist_ok=True)  # a lab brought up by an older patrol lacks it
+    bmcs = bmc.connection_vars(config)
     return {
         h.name: {
             "ansible_host": h.address,
@@ -42,6 +44,8 @@ def ansible_vars(config: LabConfig = DEFAULT) -> dict[str, dict[str, object]]:
             "ansible_python_interpreter": "/usr/bin/python3",
             # the lab's host keys are made at `lab up`: jump hops check them, not the estate's
             "patrol_known_hosts": str(config.known_hosts),
+            # the host's lab BMC (address, CA, credentials): read by the controller only
+            **({"patrol_bmc": bmcs[h.name]} if h.name in bmcs else {}),
         }
         for h in state.hosts
         if not h.killed and init_pid(config, h.name) is not None

@@ -9,16 +9,19 @@
   script, the kind a hung NFS mount or a wedged daemon gives): a ``service`` earlier on the
   PATH than Debian's sleeps on ``status`` and passes everything else on.
 - ``kill``: SIGKILL the host's init (the whole PID namespace dies) and drop its namespace.
+- ``bmc_fault``: the host's BMC reports a failed part, or does not answer (``bmc_faults.py``);
+  ``clear`` undoes them all.
 """
 
 from __future__ import annotations
 
 import re
 import subprocess
+from datetime import UTC, datetime
 
 from ..errors import Exit, PatrolError
+from . import bmc, bmc_faults, preflight
 from . import host as hostmod
-from . import preflight
 from .config import DEFAULT, LabConfig
 from .fleet import locked
 from .state import HostState, LabState, init_pid, load, save
@@ -140,3 +143,31 @@ def kill(name: str, config: LabConfig = DEFAULT) -> None:
         subprocess.run(["ip", "netns", "delete", h.netns], capture_output=True)
         h.killed = True
         save(config, state)
+
+
+def bmc_fault(name: str, fault: str, config: LabConfig = DEFAULT,
+              now: datetime | None = None) -> dict[str, str]:
+    """Apply ``fault`` to host ``name``'s BMC (``clear``: undo them all); returns its faults."""
+    if fault != "clear" and fault not in bmc_faults.FAULTS:
+        raise PatrolError(f"unknown BMC fault {fault!r}; expected one of "
+                          f"{', '.join((*bmc_faults.FAULTS, 'clear'))}", exit_code=Exit.USAGE)
+    preflight.require_root()
+    with locked(config):
+        state = load(config)
+        if state is None:
+            raise PatrolError("no lab is up: run `patrol lab up`", exit_code=Exit.ENVIRONMENT)
+        h = state.host(name)
+        if h is None:
+            known = ", ".join(x.name for x in state.hosts)
+            raise PatrolError(f"unknown lab host {name!r} (lab hosts: {known})",
+                              exit_code=Exit.USAGE)
+        if not bmc.running(config):
+            raise PatrolError("this lab has no BMCs (brought up by an older patrol): run "
+                              "`patrol lab down` and `patrol lab up`", exit_code=Exit.ENVIRONMENT)
+        when = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        if fault == "clear":
+            h.bmc_faults = {}
+        else:
+            h.bmc_faults = {**h.bmc_faults, fault: h.bmc_faults.get(fault, when)}
+        save(config, state)
+        return dict(h.bmc_faults)

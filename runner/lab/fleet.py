@@ -18,10 +18,11 @@ import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import Exit, PatrolError
-from . import aptrepo, host, image, network, preflight, roster, sites
+from . import aptrepo, bmc, host, image, network, preflight, roster, sites
 from .config import DEFAULT, STATE_ROOT, LabConfig
 from .state import HostState, LabState, init_pid, load, netns_inode, save
 
@@ -60,6 +61,7 @@ def up(root: Path, count: int | None = None, config: LabConfig = DEFAULT,
             raise PatrolError(f"lab {config.name!r} is {what} ({', '.join(left[:3])}...): "
                               "run `patrol lab down` first", exit_code=Exit.ENVIRONMENT)
         network.check_clashes(config, [a for _, a in hosts])
+        network.check_clashes(replace(config, network=bmc.network(config)), [])
         base = image.ensure_image(echo=echo)
         repo = aptrepo.ensure_repo()
         try:
@@ -95,6 +97,7 @@ def _build(config: LabConfig, hosts: list[tuple[str, str]], base: Path,
     for name, _ in hosts:
         host.start(config, name)
     _wait_ready(config, hosts)
+    bmc.start(config, hosts)
     lines = []
     for name, address in hosts:
         key = (config.host_dir(name) / "ssh_host_ed25519_key.pub").read_text().split()
@@ -232,5 +235,6 @@ def status(config: LabConfig = DEFAULT) -> list[dict[str, str]]:
                      "faults": ", ".join(
                          (["link down"] if h.link_down else []) +
                          (["service status hangs"] if h.service_hang else []) +
-                         [f"disk {p} ({s})" for p, s in sorted(h.disks.items())]) or "-"})
+                         [f"disk {p} ({s})" for p, s in sorted(h.disks.items())] +
+                         [f"bmc {f}" for f in sorted(h.bmc_faults)]) or "-"})
     return rows

@@ -27,6 +27,7 @@ class HostState:
     killed: bool = False
     service_hang: bool = False
     disks: dict[str, str] = field(default_factory=dict)  # path inside the host -> size
+    bmc_faults: dict[str, str] = field(default_factory=dict)  # fault -> since (ISO, UTC)
     behind: str = ""  # the jump host or node it is reached through (lab/sites.py); "" direct
 
 

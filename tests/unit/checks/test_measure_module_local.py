@@ -122,6 +122,7 @@ def test_inspect_play_measures_and_judges_a_checklist_in_one_task(tmp_path, back
         ("reload", "sshd_reload", {}),
         ("cert", "certificate_expiry", {"path": str(tmp_path / "absent.pem")}),
         ("fresh", "file_freshness", {"path": str(backup_marker), "max_age_hours": 1}),
+        ("hardware", "hardware_health", {}),
         ("sysctl", "sysctl", {"expected": {"kernel.kptr_restrict": [0, 1, 2]}}),
         ("restart", "restart_needed", {}),
         ("logging", "logging", {}),
@@ -140,6 +141,7 @@ def test_inspect_play_measures_and_judges_a_checklist_in_one_task(tmp_path, back
         assert status[cid] is Status.PASS, (cid, results[cid])
     for cid in ("restart", "logging", "passwords"):  # this machine's state: a verdict either way
         assert status[cid] in (Status.PASS, Status.FAIL), (cid, results[cid])
+    assert status["hardware"] is Status.ERROR  # the controller reads the BMC, never the play
     assert status["svc"] is Status.FAIL
     assert results["svc"].value == {"patrol-no-such-service": "not found"}
     assert status["cert"] is Status.FAIL

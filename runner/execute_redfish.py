@@ -1,0 +1,334 @@
+"""The Redfish boundary: the only module that talks to BMCs, through DMTF's ``redfish`` client.
+
+Why DMTF's client (not sushy): it is the reference client of the standard's own body, a thin
+session over ``requests`` with Redfish session login/logout, and has no OpenStack stack
+behind it; Patrol needs GETs and a session, nothing more.
+
+A reading runs on the controller's side, never over the host's SSH: ``start_reads`` starts one
+thread per BMC (one Redfish session each) before the play and returns at once, so the SSH side
+of an inspection waits for nothing; ``Reads.get(host)`` waits for one BMC at most until the
+reads' deadline. Every BMC is read within ``timeout`` seconds or is an error for the check
+that needs it ("did not answer within N s"), never for the host.
+
+What a reading is (plain JSON, judged by ``runner/checks/hardware_health.py``)::
+
+    {"read_at": "2026-12-07T04:00:00Z", "service": {"vendor": ..., "version": ...},
+     "components": [{"path": "/redfish/v1/Chassis/1U/Power#/PowerSupplies/1",
+                     "category": "power", "name": "Power Supply Bay 2", "health": "Critical",
+                     "state": "Enabled", "message": "...", "part_number": "...",
+                     "failure_predicted": false, "operation": null, "reading": null,
+                     "thresholds": {}}, ...],
+     "events": [{"path": ..., "severity": "Critical", "created": ..., "message": ...}]}
+
+or ``{"error": "why it could not be read"}``. Passwords come from ``{env: VAR}`` or ``!vault``
+(decrypted with ``ANSIBLE_VAULT_PASSWORD_FILE``, as Ansible would) and never leave this
+module; TLS is verified against the system's CAs or the estate's pinned CA unless the estate
+says ``verify: false``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+READ_TIMEOUT = 30  # s a whole BMC reading may take (each request gets what is left, ≤ 10 s)
+MAX_WORKERS = 32
+
+
+@dataclass(frozen=True)
+class Target:
+    """How to reach one host's BMC, resolved from the estate (and the lab, when opted in)."""
+
+    host: str
+    address: str
+    port: int = 443
+    username: str = ""
+    password: str | None = None
+    cafile: str | None = None  # a pinned CA; None with verify -> the system's CAs
+    verify: bool = True
+    problem: str = ""  # why it cannot be read at all (an unset {env: VAR}, a missing CA file)
+
+    @property
+    def base_url(self) -> str:
+        host = f"[{self.address}]" if ":" in self.address else self.address
+        return f"https://{host}:{self.port}"
+
+    def __repr__(self) -> str:  # never print the password
+        return f"Target({self.host!r}, {self.base_url!r})"
+
+
+def resolve_secret(secret: Any, env: Mapping[str, str] | None = None) -> tuple[str | None, str]:
+    """(the secret's value, "") or (None, why not): ``{env: VAR}`` or an ansible-vault value."""
+    env = os.environ if env is None else env
+    name = getattr(secret, "env", None)
+    if name is not None:
+        value = env.get(name)
+        return (value, "") if value else (None, f"the environment variable {name} is not set")
+    ciphertext = getattr(secret, "ciphertext", None)
+    if ciphertext is None:
+        return None, "no password"
+    password_file = env.get("ANSIBLE_VAULT_PASSWORD_FILE")
+    if not password_file:
+        return None, "a !vault password needs ANSIBLE_VAULT_PASSWORD_FILE"
+    try:
+        from ansible.parsing.vault import VaultLib, VaultSecret
+
+        key = Path(password_file).expanduser().read_bytes().strip()
+        plain = VaultLib([("default", VaultSecret(key))]).decrypt(ciphertext)
+    except Exception as exc:  # a wrong vault password is the user's to fix, not a crash
+        return None, f"cannot decrypt the !vault password: {type(exc).__name__}"
+    return plain.decode(), ""
+
+
+def target_of(host: Any, root: Path, override: Mapping[str, Any] | None = None,
+              env: Mapping[str, str] | None = None) -> Target | None:
+    """The estate's ``bmc:`` of ``host`` as a Target (None without one); ``override`` (the
+    lab's, when the user opts in) replaces address, port, username, password and CA file."""
+    bmc = getattr(host, "bmc", None)
+    if bmc is None and not override:
+        return None
+    over = dict(override or {})
+    problem = ""
+    password = over.get("password")
+    if password is None and bmc is not None:
+        password, problem = resolve_secret(bmc.password, env)
+    cafile = over.get("cafile")
+    verify = bool(over.get("verify", True))
+    if cafile is None and bmc is not None:
+        verify = bool(bmc.tls.verify)
+        if bmc.tls.ca is not None:
+            path = Path(root) / bmc.tls.ca
+            cafile = str(path)
+            if not path.is_file():
+                problem = problem or f"the pinned CA {bmc.tls.ca} is not in the estate"
+    return Target(
+        host=host.name,
+        address=str(over.get("address", getattr(bmc, "address", ""))),
+        port=int(over.get("port", getattr(bmc, "port", 443))),
+        username=str(over.get("username", getattr(bmc, "username", ""))),
+        password=password, cafile=cafile, verify=verify, problem=problem)
+
+
+class _Deadline(Exception):
+    pass
+
+
+class _Reader:
+    """One BMC session: GETs by path, each within what is left of the reading's time."""
+
+    def __init__(self, client: Any, ends: float) -> None:
+        self.client = client
+        self.ends = ends
+        self.cache: dict[str, dict[str, Any]] = {}
+
+    def get(self, path: str) -> dict[str, Any]:
+        path = path.split("#", 1)[0]
+        if path in self.cache:
+            return self.cache[path]
+        left = self.ends - time.monotonic()
+        if left <= 0:
+            raise _Deadline()
+        resp = self.client.get(path, timeout=min(left, 10), max_retry=0)
+        if resp.status != 200:
+            raise RuntimeError(f"GET {path}: HTTP {resp.status}")
+        body = resp.dict
+        if not isinstance(body, dict):
+            raise RuntimeError(f"GET {path}: not a JSON object")
+        self.cache[path] = body
+        return body
+
+    def members(self, link: Any) -> list[dict[str, Any]]:
+        """The members of a collection linked as ``{"@odata.id": ...}`` (none when absent)."""
+        if not isinstance(link, dict) or "@odata.id" not in link:
+            return []
+        coll = self.get(link["@odata.id"])
+        return [self.get(m["@odata.id"]) for m in coll.get("Members", [])
+                if isinstance(m, dict) and "@odata.id" in m]
+
+
+def _status(item: Mapping[str, Any]) -> tuple[str | None, str | None, str]:
+    status = item.get("Status") or {}
+    messages = [str(c.get("Message")) for c in status.get("Conditions") or []
+                if isinstance(c, dict) and c.get("Message")]
+    return status.get("Health"), status.get("State"), "; ".join(messages)
+
+
+def _component(category: str, path: str, item: Mapping[str, Any], **extra: Any
+               ) -> dict[str, Any]:
+    health, state, message = _status(item)
+    out = {"path": path, "category": category,
+           "name": str(item.get("Name") or item.get("Id") or path.rsplit("/", 1)[-1]),
+           "health": health, "state": state, "message": message,
+           "part_number": item.get("PartNumber") or item.get("SparePartNumber"),
+           "failure_predicted": bool(item.get("FailurePredicted", False)),
+           "operation": None, "reading": None, "thresholds": {}}
+    out.update(extra)
+    return out
+
+
+def _path(item: Mapping[str, Any], fallback: str) -> str:
+    return str(item.get("@odata.id") or fallback)
+
+
+def _chassis(r: _Reader, chassis: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Power supplies and fans (the newer subsystems when present, else Power/Thermal), and
+    the temperatures with the thresholds the BMC publishes."""
+    out: list[dict[str, Any]] = []
+    if "PowerSubsystem" in chassis:
+        sub = r.get(chassis["PowerSubsystem"]["@odata.id"])
+        out += [_component("power", _path(p, ""), p) for p in r.members(sub.get("PowerSupplies"))]
+    elif "Power" in chassis:
+        power = r.get(chassis["Power"]["@odata.id"])
+        out += [_component("power", _path(p, ""), p) for p in power.get("PowerSupplies") or []]
+    if "ThermalSubsystem" in chassis:
+        sub = r.get(chassis["ThermalSubsystem"]["@odata.id"])
+        out += [_component("fan", _path(f, ""), f) for f in r.members(sub.get("Fans"))]
+    thermal = r.get(chassis["Thermal"]["@odata.id"]) if "Thermal" in chassis else {}
+    if "ThermalSubsystem" not in chassis:
+        out += [_component("fan", _path(f, ""), f) for f in thermal.get("Fans") or []]
+    for t in thermal.get("Temperatures") or []:
+        limits = {k: t[k] for k in ("UpperThresholdNonCritical", "UpperThresholdCritical",
+                                    "UpperThresholdFatal") if isinstance(t.get(k), int | float)}
+        out.append(_component("temperature", _path(t, ""), t, reading=t.get("ReadingCelsius"),
+                              thresholds=limits))
+    return out
+
+
+def _storage(r: _Reader, storage: Mapping[str, Any]) -> list[dict[str, Any]]:
+    out = [_component("controller", _path(c, ""), c)
+           for c in storage.get("StorageControllers") or []]
+    for link in storage.get("Drives") or []:
+        drive = r.get(link["@odata.id"])
+        out.append(_component("disk", link["@odata.id"], drive))
+    for volume in r.members(storage.get("Volumes")):
+        ops = [o for o in volume.get("Operations") or [] if isinstance(o, dict)]
+        op = None
+        if ops:
+            name = ops[0].get("Operation") or ops[0].get("OperationName")
+            op = {"name": str(name), "percent": ops[0].get("PercentageComplete")}
+        out.append(_component("volume", _path(volume, ""), volume, operation=op))
+    return out
+
+
+def _system(r: _Reader, system: Mapping[str, Any]) -> list[dict[str, Any]]:
+    out = [_component("system", _path(system, ""), system,
+                      rollup=(system.get("Status") or {}).get("HealthRollup"))]
+    out += [_component("processor", _path(p, ""), p) for p in r.members(system.get("Processors"))]
+    out += [_component("memory", _path(m, ""), m) for m in r.members(system.get("Memory"))]
+    for storage in r.members(system.get("Storage")):
+        out += _storage(r, storage)
+    return out
+
+
+def _events(r: _Reader, manager: Mapping[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for service in r.members(manager.get("LogServices")):
+        for entry in r.members(service.get("Entries")):
+            out.append({"path": _path(entry, ""), "severity": entry.get("Severity"),
+                        "created": entry.get("Created"),
+                        "message": str(entry.get("Message") or "")})
+    return out
+
+
+def read(target: Target, timeout: float = READ_TIMEOUT,
+         now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> dict[str, Any]:
+    """One BMC's reading (see the module docstring), or ``{"error": ...}``; never raises."""
+    if target.problem:
+        return {"error": f"BMC {target.address}: {target.problem}"}
+    import redfish
+    import requests
+
+    ends = time.monotonic() + timeout
+    client = None
+    try:
+        cafile = target.cafile or (requests.certs.where() if target.verify else None)
+        client = redfish.redfish_client(base_url=target.base_url, username=target.username,
+                                        password=target.password or "", cafile=cafile,
+                                        timeout=min(timeout, 10), max_retry=0)
+        client.login(auth="session")
+        r = _Reader(client, ends)
+        root = r.get("/redfish/v1")
+        components: list[dict[str, Any]] = []
+        for system in r.members(root.get("Systems")):
+            components += _system(r, system)
+        for chassis in r.members(root.get("Chassis")):
+            components += _chassis(r, chassis)
+        events = []
+        for manager in r.members(root.get("Managers")):
+            events += _events(r, manager)
+        service = {"vendor": root.get("Vendor"), "version": root.get("RedfishVersion")}
+        return {"read_at": now().strftime("%Y-%m-%dT%H:%M:%SZ"), "service": service,
+                "verified": bool(cafile), "components": components, "events": events}
+    except Exception as exc:  # every failure of one BMC stays with its check
+        if isinstance(exc, _Deadline) or time.monotonic() >= ends:
+            return {"error": f"BMC {target.address} did not answer within {timeout:g} s"}
+        return {"error": f"BMC {target.address}: {_why(exc)}"}
+    finally:
+        if client is not None:
+            with contextlib.suppress(Exception):  # a session the BMC expires itself
+                client.logout()
+
+
+def _why(exc: BaseException) -> str:
+    """A one-line cause: the innermost exception of a retry or a connection error."""
+    while exc.__cause__ is not None:
+        exc = exc.__cause__
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    if "CERTIFICATE_VERIFY_FAILED" in text:
+        return "its TLS certificate is not trusted (pin its CA with tls: {ca: FILE})"
+    if "EOF occurred" in text or "Connection reset" in text or "RemoteDisconnected" in text:
+        return "it closed the connection without answering"
+    if "401" in text or "InvalidCredentials" in type(exc).__name__:
+        return "the BMC refused the credentials (HTTP 401)"
+    return f"{type(exc).__name__}: {text}"[:200]
+
+
+class Reads:
+    """BMC readings under way: ``get(host)`` waits for one until the reads' deadline."""
+
+    def __init__(self, futures: Mapping[str, Future[dict[str, Any]]], ends: float,
+                 timeout: float, pool: ThreadPoolExecutor | None) -> None:
+        self._futures = dict(futures)
+        self._ends = ends
+        self._timeout = timeout
+        self._pool = pool
+        self._lock = threading.Lock()
+
+    def __contains__(self, host: str) -> bool:
+        return host in self._futures
+
+    def get(self, host: str) -> dict[str, Any] | None:
+        future = self._futures.get(host)
+        if future is None:
+            return None
+        try:
+            return future.result(timeout=max(self._ends - time.monotonic(), 0) + 1)
+        except Exception:
+            return {"error": f"BMC did not answer within {self._timeout:g} s"}
+
+    def close(self) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = None
+
+
+def start_reads(targets: Iterable[Target], timeout: float = READ_TIMEOUT,
+                reader: Callable[[Target, float], dict[str, Any]] | None = None) -> Reads:
+    """Start reading every BMC in parallel (one thread and session each); return at once."""
+    targets = list(targets)
+    read_one = reader or read
+    if not targets:
+        return Reads({}, time.monotonic(), timeout, None)
+    pool = ThreadPoolExecutor(max_workers=min(len(targets), MAX_WORKERS),
+                              thread_name_prefix="patrol-bmc")
+    futures = {t.host: pool.submit(read_one, t, timeout) for t in targets}
+    return Reads(futures, time.monotonic() + timeout, timeout, pool)
