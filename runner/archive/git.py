@@ -8,7 +8,7 @@ import fcntl
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -341,25 +341,13 @@ def show_stat(root: Path, sha: str) -> str:
 
 
 def file_history(root: Path, rel: str) -> list[tuple[datetime, bytes]]:
-    """Every committed version of one file (root-relative), oldest first, with its commit
-    time: what the archive says the file was and since when (e.g. waivers granted)."""
-    import git
+    """Every version of one file (root-relative) the mainline brought in, oldest first, dated
+    by the mainline commit that brought it (``history.mainline_versions``): what the archive
+    says the file was and since when (e.g. waivers granted), never a date a pull request's
+    author chose."""
+    from .history import mainline_versions
 
-    repo = _repo(root)
-    path = (Path(repo_subdir(root)) / rel).as_posix() if repo_subdir(root) else rel
-    try:
-        log = repo.git.log("--format=%H %ct", "--reverse", "--", path)
-    except git.GitCommandError:
-        return []
-    out: list[tuple[datetime, bytes]] = []
-    for line in log.splitlines():
-        sha, ts = line.split()
-        try:
-            data = repo.git.show(f"{sha}:{path}", stdout_as_string=False)
-        except git.GitCommandError:  # deleted in that commit
-            data = b""
-        out.append((datetime.fromtimestamp(int(ts), UTC), bytes(data)))
-    return out
+    return [(at, data) for _sha, at, data in mainline_versions(root, rel)]
 
 
 def init_repository(root: Path) -> None:

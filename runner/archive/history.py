@@ -12,6 +12,7 @@ import os
 import subprocess
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import Exit, PatrolError
@@ -187,6 +188,43 @@ def signatures(root: Path, shas: list[str], allowed_signers: Path) -> Iterator[t
         parts = line.split("\x1f")
         if len(parts) == 4:
             yield parts[0], parts[1], parts[2], parts[3]
+
+
+def mainline_versions(root: Path, rel: str, rev: str = "HEAD"
+                      ) -> list[tuple[str, datetime, bytes]]:
+    """Each version of one file (estate-relative) as the mainline brought it in, oldest
+    first: (the first-parent commit, its date, the bytes; empty when deleted).
+
+    A version is dated by the mainline commit that brought it in (a pull request's merge, not
+    the date its author chose for the commit inside it), and mainline dates never go back: a
+    commit dated before the one it follows takes that one's date."""
+    prefix = prefix_of(root)
+    lines = git(root, "log", "--first-parent", "--reverse", "--format=%H %ct", rev,
+                check=False).decode().split("\n")
+    order: list[tuple[str, datetime]] = []
+    newest = 0
+    for line in lines:
+        if line.strip():
+            sha, ts = line.split()
+            newest = max(newest, int(ts))
+            order.append((sha, datetime.fromtimestamp(newest, UTC)))
+    specs = [f"{sha}:{prefix}{rel}" for sha, _ in order]
+    ids = git(root, "cat-file", "--batch-check=%(objectname) %(objecttype)",
+              input="".join(f"{s}\n" for s in specs).encode()).decode().splitlines() \
+        if specs else []
+    out: list[tuple[str, datetime, bytes]] = []
+    was: str | None = None
+    changed: list[tuple[str, datetime, str | None]] = []
+    for (sha, at), line in zip(order, ids, strict=False):
+        parts = line.split()
+        blob = parts[0] if len(parts) == 2 and parts[1] == "blob" else None
+        if blob != was:
+            changed.append((sha, at, blob))
+        was = blob
+    data = Blobs(root).read(b for _, _, b in changed if b)
+    for sha, at, blob in changed:
+        out.append((sha, at, data.get(blob, b"") if blob else b""))
+    return out
 
 
 def worktree_changes(root: Path, directory: str = "reports") -> list[tuple[str, str]]:

@@ -15,8 +15,8 @@ import pytest
 
 from runner.archive import reader
 from runner.archive.verify import verify
-from tests.conftest import commit_all, copy_estate, git
-from tests.unit.archive.test_audit_verify import runs
+from tests.conftest import git
+from tests.unit.archive import test_audit_verify as base
 
 PATROL = str(Path(sys.executable).parent / "patrol")
 BOMB = "".join([
@@ -42,15 +42,12 @@ def clean_refusal(r: subprocess.CompletedProcess[str], where: str) -> None:
     assert "Traceback" not in r.stderr and "MemoryError" not in r.stderr, r.stderr
 
 
-@pytest.fixture
-def archive(tmp_path: Path) -> Path:
-    root = copy_estate(tmp_path / "estate")
-    commit_all(root)
-    runs(root, 2)
-    return root
+archive = base.archive  # three chained runs, each moving a finding
 
 
-def crafted(root: Path, run_id: str, extra: str, findings: str = "[]") -> str:
+def crafted(root: Path, run_id: str, extra: str = "", findings: str = "[]",
+            started: str = "2026-11-20T06:00:00Z", finished: str = "2026-11-20T06:01:00Z",
+            env: dict[str, str] | None = None) -> str:
     """A sealed, chained record holding ``extra`` in its header, committed the way Patrol
     commits (trailers, the real commit path): what only a key-holder or a bug could make."""
     from runner import archive as arc
@@ -59,7 +56,7 @@ def crafted(root: Path, run_id: str, extra: str, findings: str = "[]") -> str:
     prev = arc.latest_record(root)
     estate = git(root, "rev-parse", "HEAD")
     body = (f"format: patrol/run-record/v1\nkind: seed\nrun: {run_id}\n"
-            f"started: '2026-11-20T06:00:00Z'\nfinished: '2026-11-20T06:01:00Z'\n"
+            f"started: '{started}'\nfinished: '{finished}'\n"
             f"estate:\n  commit: {estate}\n"
             f"previous:\n  record: {prev[0]}\n  sha256: {prev[1]}\n{extra}"
             f"summary:\n  findings: 0\nfindings: {findings}\n").encode()
@@ -67,7 +64,16 @@ def crafted(root: Path, run_id: str, extra: str, findings: str = "[]") -> str:
     rel = arc.record_path(run_id, 2026, 11)
     (root / rel).parent.mkdir(parents=True, exist_ok=True)
     (root / rel).write_bytes(data)
-    commit(root, [rel], "seed: crafted", run_id, estate=estate, record=(rel, digest))
+    saved = {k: os.environ.get(k) for k in env or {}}
+    os.environ.update(env or {})  # e.g. GIT_COMMITTER_DATE
+    try:
+        commit(root, [rel], "seed: crafted", run_id, estate=estate, record=(rel, digest))
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k)
+            else:
+                os.environ[k] = v
     return rel
 
 
