@@ -191,6 +191,8 @@ def verify(root: Path, *, rev: str = "HEAD", since: str | None = None,
     span = history.git(root, "rev-list", "--first-parent", "--reverse",
                        f"{base}..{head}" if base else head).decode().split()
     order = {sha: i for i, sha in enumerate(span)}
+    if base is not None:
+        order[base] = -1  # a repair may restore the commit verified before
     tips: list[tuple[int, Tip]] = [(-1, Tip(out.tip.path, out.tip.sha256, out.tip.started))]
     repairs: list[tuple[int, int, set[tuple[str, str]]]] = []
     with tempfile.TemporaryDirectory(prefix="patrol-verify-") as tmp:

@@ -1,4 +1,4 @@
-"""``patrol audit verify | log | host``: parses for ``runner.commands.audit``."""
+"""``patrol audit verify | repair | log | host``: parses for ``runner.commands.audit``."""
 
 from __future__ import annotations
 
@@ -28,6 +28,12 @@ VERIFY_EXITS = exit_status(
 LOG_EXITS = exit_status("the timeline was printed",
                         usage=f"usage error: a bad date or selector, {NO_ARCHIVE}")
 HOST_EXITS = exit_status("the host's story was printed", usage=f"usage error: {NO_ARCHIVE}")
+REPAIR_EXITS = exit_status(
+    "the archive verifies: repaired (breaks acknowledged by a signed repair record), or "
+    "nothing to repair",
+    failed="refused (no allowed signing key, uncommitted changes under reports/, nothing "
+    "verified to restore) or a break still open after the repair",
+    usage=f"usage error: {NO_ARCHIVE}")
 
 app = group(help="The archive: verify it, read its timeline.", no_args_is_help=True,
             exits=exit_status("the command's work was done; see each command's help",
@@ -50,6 +56,19 @@ def audit_verify(
     """Walk the history of reports/: seals, links, append-only, trailers, signatures. Exit 1
     on any break, each naming the commit, the file and what is wrong."""
     done(audit_cmd.verify(root=estate_root(estate), since=since, fmt=fmt.value))
+
+
+@command(app, "repair", exits=REPAIR_EXITS)
+def audit_repair(
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Print what would be restored and acknowledged; change "
+        "nothing.")] = False,
+    estate: EstateOpt = None,
+) -> None:
+    """Restore reports/ to the last verified commit, with a signed repair record naming
+    every break it acknowledges; history is never rewritten. Needs an allowed signing key
+    (PATROL_SIGNING_KEY or git config user.signingkey)."""
+    done(audit_cmd.repair(root=estate_root(estate), dry_run=dry_run))
 
 
 @command(app, "log", exits=LOG_EXITS)

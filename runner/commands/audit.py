@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from ..errors import Exit, PatrolError
 from ..escape import terminal
@@ -54,6 +55,54 @@ def verify(root: Path, since: str | None, fmt: str) -> int:
         print(f"{result.commits} commit(s), {result.records} record(s), {result.signed} signed "
               f"checked: {verdict}")
     return int(Exit.OK if result.ok else Exit.FAILED)
+
+
+def repair(root: Path, dry_run: bool) -> int:
+    """Restore reports/ to the last verified commit with a signed repair record naming the
+    breaks it acknowledges (``runner.archive.repair``). Exit 0 when the archive verifies
+    afterwards (or already did), 1 when a break is still open or the repair is refused."""
+    import os
+
+    from ..archive import repair as fix
+    from ..archive import require_history, resolve_head, run_lock
+    from ..archive.branch import archive_rev, configured, records_root
+    from ..clock import utc_now
+
+    require_history(root)
+    rev, estate_ref = archive_rev(root)
+    if rev is None:
+        print("the archive branch does not exist yet: nothing to repair")
+        return int(Exit.OK)
+    if estate_ref is not None:  # the records' own worktree, the estate's commit
+        records, estate_ref = records_root(root, str(configured(root))), resolve_head(root)
+    else:
+        records = root
+    with run_lock(root):
+        if dry_run:
+            plan = fix.plan(records, estate_ref)
+            if plan is None:
+                print("the archive verifies: nothing to repair")
+                return int(Exit.OK)
+            _print_plan(plan, "would restore")
+            return int(Exit.OK)
+        plan, sha = fix.repair(records, root, utc_now(), dict(os.environ), estate_ref)
+        if plan is None:
+            print("the archive verifies: nothing to repair")
+            return int(Exit.OK)
+        _print_plan(plan, "restored")
+        print(f"commit {sha}")
+        result = fix.after(records, estate_ref)
+    for b in result.breaks:
+        print(f"BREAK {terminal(b.text())}")
+    verdict = "intact" if result.ok else f"{len(result.breaks)} open break(s)"
+    print(f"after the repair: {verdict}, {len(result.acknowledged)} acknowledged break(s)")
+    return int(Exit.OK if result.ok else Exit.FAILED)
+
+
+def _print_plan(plan: Any, verb: str) -> None:
+    for b in plan.breaks:
+        print(f"ACKNOWLEDGE {terminal(b.text())}")
+    print(f"{verb} reports/ as of {plan.restores[:12]}, the last verified commit")
 
 
 def log(root: Path, since: str | None, until: str | None, host: str | None,
