@@ -23,7 +23,10 @@ MIRROR = "http://deb.debian.org/debian"
 PACKAGES = ("openssh-server", "python3", "python3-apt", "iproute2", "procps", "openssl",
             "init-system-helpers", "sysvinit-utils", "ca-certificates",
             # the controls issue 24's check kinds read, and their reference tools
-            "busybox-syslogd", "cron", "libpam-pwquality", "needrestart", "lynis")
+            "busybox-syslogd", "cron", "libpam-pwquality", "needrestart", "lynis",
+            # execution nodes run plays: `ansible-runner worker` (Debian's 2.3.1 speaks 2.4's
+            # streaming protocol), which brings ansible-core along
+            "python3-ansible-runner")
 BASE_PACKAGE = "patrol-agent=1.0.0-1"  # every sample host declares this version
 
 SSHD_CONFIG = """\
@@ -36,6 +39,24 @@ AddressFamily inet
 UseDNS no
 MaxStartups 100:30:200
 MaxSessions 50
+# what the sample checklists' sshd-options check asks (local forwarding: jump hosts use it)
+X11Forwarding no
+AllowAgentForwarding no
+AllowTcpForwarding local
+MaxAuthTries 3
+LogLevel VERBOSE
+"""
+
+# Per-network-namespace kernel parameters of the sample hardening set, set at each host's boot
+# (the kernel.* and fs.* ones are the machine's own: a lab host cannot change them).
+SYSCTL = """\
+net.ipv4.conf.all.accept_redirects = 0
+net.ipv4.conf.default.accept_redirects = 0
+net.ipv4.conf.all.send_redirects = 0
+net.ipv4.conf.default.send_redirects = 0
+net.ipv4.conf.all.log_martians = 1
+net.ipv4.conf.default.log_martians = 1
+net.ipv4.conf.all.rp_filter = 1
 """
 
 # PID 1 of every lab host: start sshd as `service ssh start` would (same pidfile, so
@@ -46,6 +67,7 @@ INIT = """\
 trap 'service ssh stop; exit 0' TERM INT
 /usr/sbin/sshd
 /sbin/syslogd -C128
+sysctl -q -p /etc/sysctl.d/90-patrol-lab.conf 2>/dev/null
 while :; do sleep 3600 & wait $!; done
 """
 
@@ -76,7 +98,18 @@ chmod 0644 "$root/etc/ssl/patrol/lab.pem"
 mkdir -p "$root/root/.ssh"; chmod 0700 "$root/root/.ssh"
 # needrestart after apt runs: list only, never restart a lab host's daemons behind a test
 mkdir -p "$root/etc/needrestart/conf.d"
-echo "\$nrconf{{restart}} = 'l';" > "$root/etc/needrestart/conf.d/patrol-lab.conf"
+echo "\\$nrconf{{restart}} = 'l';" > "$root/etc/needrestart/conf.d/patrol-lab.conf"
+cat > "$root/etc/sysctl.d/90-patrol-lab.conf" <<'SYSCTL'
+{sysctl}SYSCTL
+# a hardened clean host: the modes, password policy and umask the sample checklists ask
+chmod 0600 "$root/etc/ssh/sshd_config" "$root/etc/crontab"
+chmod 0700 "$root"/etc/cron.d "$root"/etc/cron.daily "$root"/etc/cron.hourly \
+  "$root"/etc/cron.weekly "$root"/etc/cron.monthly
+sed -i -e 's/^PASS_MAX_DAYS.*/PASS_MAX_DAYS\t365/' -e 's/^PASS_MIN_DAYS.*/PASS_MIN_DAYS\t1/' \
+  -e 's/^UMASK.*/UMASK\t\t027/' "$root/etc/login.defs"
+echo 'SHA_CRYPT_MIN_ROUNDS 5000' >> "$root/etc/login.defs"
+mkdir -p "$root/etc/security/pwquality.conf.d"
+echo 'minlen = 12' > "$root/etc/security/pwquality.conf.d/patrol-lab.conf"
 : > "$root/etc/machine-id"
 # device nodes live in the image: a host mounts only devpts and shm over /dev
 for d in null:1:3 zero:1:5 full:1:7 random:1:8 urandom:1:9 tty:5:0; do
@@ -90,7 +123,7 @@ mkdir -p "$root/dev/pts" "$root/dev/shm"
 
 def recipe() -> str:
     """Everything that decides the image's content; its hash names the cache entry."""
-    return "\n".join([SUITE, MIRROR, *PACKAGES, BASE_PACKAGE, SSHD_CONFIG, INIT, CUSTOMIZE,
+    return "\n".join([SUITE, MIRROR, *PACKAGES, BASE_PACKAGE, SSHD_CONFIG, SYSCTL, INIT, CUSTOMIZE,
                       aptrepo.recipe_hash()])
 
 
@@ -123,7 +156,7 @@ def ensure_image(rebuild: bool = False, echo=print) -> Path:
         script = work / "customize.sh"
         script.write_text(CUSTOMIZE.format(
             mount_point=aptrepo.MOUNT_POINT, sources=aptrepo.SOURCES_LIST,
-            base_package=BASE_PACKAGE, sshd=SSHD_CONFIG, init=INIT))
+            base_package=BASE_PACKAGE, sshd=SSHD_CONFIG, init=INIT, sysctl=SYSCTL))
         cmd = ["mmdebstrap", "--quiet", "--mode=root", "--variant=minbase",
                "--include=" + ",".join(PACKAGES),
                f"--customize-hook=sh {script} \"$1\" {repo}",
