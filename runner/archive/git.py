@@ -14,8 +14,7 @@ from typing import Any
 
 from ..errors import Exit, PatrolError
 from ..escape import terminal
-from .chain import check_record
-from .files import REPORTS, RUNS, is_temp, read_yaml_file
+from .files import REPORTS, RUNS, is_temp
 from .history import identity_env, signing_args, worktree_changes
 
 # -- locking ---------------------------------------------------------------------------------
@@ -72,42 +71,70 @@ def reports_changes(root: Path) -> list[tuple[str, str]]:
     return worktree_changes(root, REPORTS)
 
 
-def _is_patrol_file(rel: str) -> bool:
-    """Where Patrol writes: records, host status, findings (YAML only, never temp files)."""
-    parts = rel.split("/")
-    if is_temp(rel) or not rel.endswith(".yaml") or parts[0] != REPORTS:
-        return False
-    if rel.startswith(RUNS + "/"):
-        return len(parts) == 5
-    return len(parts) >= 3 and parts[1] in ("status", "findings")
+def check_uncommitted(root: Path) -> list[str]:
+    """A run commits only what it wrote: every uncommitted change under ``reports/`` must be
+    a file a spool entry holds, byte for byte (a spooled run put back, a run killed before
+    its commit, ``upgrade --no-commit``). Anything else — a file placed or edited by hand, a
+    committed file deleted — is refused with its path before measuring (records are
+    append-only; a document no run wrote must never reach a signed commit). Returns the
+    paths the spool accounts for."""
+    from .spool import pending_files
 
-
-def sweepable(root: Path) -> list[str]:
-    """What an earlier run left uncommitted under ``reports/`` and the next commit carries:
-    only whole Patrol files. A committed record modified or deleted, or a file that is not a
-    whole Patrol document, is refused with its name (records are append-only)."""
+    changes = [(code, rel) for code, rel in reports_changes(root) if not is_temp(rel)]
+    if not changes:
+        return []
+    spooled = pending_files(root)
     out = []
-    for code, rel in reports_changes(root):
-        if not _is_patrol_file(rel):
-            continue
-        new = code[0] in "?A"  # untracked, or staged as a new file: not in HEAD
-        if rel.startswith(RUNS + "/") and not new:
-            what = "deleted" if "D" in code else "modified"
+    for code, rel in changes:
+        if "D" in code:
+            what = "a committed run record" if rel.startswith(RUNS + "/") else "a Patrol file"
             raise PatrolError(
-                f"a committed run record was {what}; records are append-only, so no run "
+                f"{what} was deleted outside Patrol; records are append-only and no run "
                 f"commits that: restore it with `git checkout HEAD -- {rel}`",
                 exit_code=Exit.FAILED, file=rel, line=1, column=1)
-        if "D" in code:
-            raise PatrolError(
-                "a Patrol file was deleted outside Patrol; restore it with "
-                f"`git checkout HEAD -- {rel}`", exit_code=Exit.FAILED, file=rel, line=1,
-                column=1)
-        if rel.startswith(RUNS + "/"):
-            check_record(rel, (Path(root) / rel).read_bytes())
+        path = Path(root) / rel
+        kept = spooled.get(rel)
+        if kept is not None and not path.is_symlink() and path.is_file() \
+                and path.read_bytes() == kept:
+            out.append(rel)
+            continue
+        new = code[0] in "?A"  # untracked, or staged as a new file: not in HEAD
+        if new or not rel.startswith(RUNS + "/"):
+            _readable(root, rel)  # a broken file (a merge's conflict markers) says where first
+        if not new and rel.startswith(RUNS + "/"):
+            why, fix = ("a committed run record was modified; records are append-only",
+                        f"restore it with `git checkout HEAD -- {rel}`")
+        elif not new:
+            why, fix = ("modified outside Patrol, and no spooled run wrote it",
+                        f"restore it with `git checkout HEAD -- {rel}`")
         else:
-            read_yaml_file(Path(root), rel)
-        out.append(rel)
+            why, fix = ("not written by Patrol: no spooled run holds it, and a run commits "
+                        "only what it wrote", "move it out of reports/")
+        raise PatrolError(f"{why}; nothing was measured: {fix}", exit_code=Exit.FAILED,
+                          file=rel, line=1, column=1)
     return out
+
+
+sweepable = check_uncommitted  # pre-flight's name for it
+
+
+def _readable(root: Path, rel: str) -> None:
+    """A Patrol-shaped file that does not read (conflict markers, not YAML, a record whose
+    seal is cut) is one error at its ``file:line``; other files pass to the refusal."""
+    from .chain import check_record
+    from .files import read_yaml_file
+
+    path = Path(root) / rel
+    if path.is_symlink() or not path.is_file() or not rel.endswith(".yaml"):
+        return
+    if rel.startswith(RUNS + "/"):
+        check_record(rel, path.read_bytes())
+        return
+    doc = read_yaml_file(Path(root), rel)
+    if rel.startswith(f"{REPORTS}/status/"):
+        from .status import check_status
+
+        check_status(rel, doc)
 
 
 def estate_commit(root: Path) -> tuple[str | None, bool]:
@@ -199,38 +226,72 @@ def commit(root: Path, paths: Iterable[str], summary: str, body_trailers: dict[s
            sign_key: str | None = None) -> str:
     """Stage ``paths`` (relative to root) and commit them; returns the sha.
 
-    Only Patrol's files are committed, even if the user has other staged changes: these
-    paths plus the whole Patrol files under reports/ that an earlier run left uncommitted
-    (killed before its commit, a failed commit, a spool put back, ``upgrade --no-commit``),
-    so the archive in Git never misses a record the chain points at (``sweepable``).
+    Only what the run wrote is committed, even if the user has other staged changes: these
+    paths plus the files of every spool entry (``spool.py``: a spooled run that pre-flight
+    put back, this run's own), never a file merely found under ``reports/``. The entries
+    are dropped once the commit holds them. When Git fails (object store full, index
+    locked, a hook-less ``git add`` error), the files go to the spool and the run stops with
+    one message (exit 1): the next run commits them.
     """
     import git
 
+    from . import spool
+
     repo = _repo(root)
     rel_root = _prefix(repo, root)
-    leftovers = sweepable(root)
-    full = sorted({(rel_root / p).as_posix() for p in [*paths, *leftovers]})
-    repo.git.add("-A", "--", *full)
+    entries = spool.pending(root)
+    mine = list(dict.fromkeys([*paths, *spool.pending_files(root)]))
+    if not mine:  # `git add -A --` without a path would stage the whole tree
+        raise PatrolError("nothing to commit: a run commits the files it wrote",
+                          exit_code=Exit.FAILED)
+    full = sorted({(rel_root / p).as_posix() for p in mine
+                   if (Path(root) / p).exists() or _tracked(repo, (rel_root / p).as_posix())})
     # free text (a --reason, a --to) must not forge trailers or recolour `git log`: one line,
     # control characters shown
     summary = terminal(" ".join(str(summary).split()))
     message = f"{summary}\n\n{trailers(body_trailers)}\n"
     env = identity_env(root)
     try:
+        repo.git.add("-A", "--", *full)
         repo.git.execute(["git", *signing_args(sign_key), "commit", "-q", "--no-verify",
                           "-S" if sign_key else "--no-gpg-sign", "-m", message, "--", *full],
                          env={**os.environ, **env} if env else None)
-    except git.GitCommandError as exc:
-        raise PatrolError(
-            f"git commit failed: {(exc.stderr or '').strip() or exc}; the run's files are "
-            "written under reports/ and the next run commits them", exit_code=Exit.FAILED
-        ) from None
+    except (git.GitCommandError, OSError) as exc:
+        detail = (getattr(exc, "stderr", "") or str(exc)).strip()
+        detail = " ".join(detail.replace("stderr:", "").split()).strip("' ")
+        raise _kept(root, mine, body_trailers.get("Patrol-Run", "unnamed"),
+                    f"git commit failed ({detail or exc})") from None
+    spool.drop(root, entries)
     return repo.head.commit.hexsha
 
 
-def push_target(root: Path) -> tuple[str, str]:
-    """(remote, branch) a push goes to; refused before measuring on a detached HEAD or
-    without a remote."""
+def _tracked(repo: Any, path: str) -> bool:
+    return bool(repo.git.ls_files("--", path).strip())
+
+
+def _kept(root: Path, paths: Iterable[str], key: str, what: str) -> PatrolError:
+    """Spool the files a commit could not take; the one error that says where they are."""
+    from . import spool
+
+    files = {}
+    for rel in paths:
+        path = Path(root) / rel
+        if path.is_file() and not path.is_symlink():
+            files[rel] = path.read_bytes()
+    try:
+        where = spool.journal(root, files, key)
+    except OSError as again:
+        return PatrolError(f"{what}, and the results cannot be spooled in "
+                           f"{spool.spool_root(root)} ({again.strerror}): they are written "
+                           "under reports/ but not kept", exit_code=Exit.FAILED)
+    return PatrolError(f"{what}; the run's results are kept in {where} and the next run "
+                       "commits them", exit_code=Exit.FAILED)
+
+
+def push_target(root: Path, check: bool = True) -> tuple[str, str]:
+    """(remote, branch) a push goes to; refused before measuring on a detached HEAD, without
+    a remote, or (``check``) when the push would carry more than Patrol's commits
+    (``require_only_patrol``)."""
     repo = _repo(root)
     if repo.head.is_detached:
         raise PatrolError("cannot --push from a detached HEAD: check out the branch the "
@@ -240,7 +301,73 @@ def push_target(root: Path) -> tuple[str, str]:
     except ValueError:
         raise PatrolError("cannot --push: this repository has no remote", exit_code=Exit.USAGE
                           ) from None
-    return remote.name, repo.active_branch.name
+    target = remote.name, repo.active_branch.name
+    if check:
+        require_only_patrol(root, *target)
+    return target
+
+
+def fetch_tip(root: Path, remote: str, branch: str) -> str | None:
+    """The remote branch's tip, fetched now (into ``refs/remotes/<remote>/<branch>``); None
+    when the remote has no such branch yet (the first record of a new archive branch)."""
+    from .history import git as run_git
+    from .history import resolve
+
+    listed = run_git(root, "ls-remote", "--heads", remote, f"refs/heads/{branch}",
+                     check=False).decode().split()
+    if not listed:
+        return None
+    tracking = f"refs/remotes/{remote}/{branch}"
+    run_git(root, "fetch", "-q", "--no-tags", remote, f"+refs/heads/{branch}:{tracking}")
+    return resolve(root, tracking)
+
+
+def _unpushed(root: Path, base: str | None) -> list[tuple[str, str, str]]:
+    """(sha, Patrol-Run trailer or "", subject) of every commit on HEAD not on ``base``."""
+    from .history import git as run_git
+
+    span = [f"{base}..HEAD"] if base else ["HEAD"]
+    raw = run_git(root, "log", "--format=%H%x1f%(trailers:key=Patrol-Run,valueonly)%x1f%s%x1e",
+                  *span).decode(errors="replace")
+    out = []
+    for chunk in raw.split("\x1e"):
+        if chunk.strip():
+            sha, run, subject = chunk.strip("\n").split("\x1f")[:3]
+            out.append((sha, run.strip(), subject))
+    return out
+
+
+def require_only_patrol(root: Path, remote: str, branch: str) -> None:
+    """Before measuring: a push carries the run's commit and nothing of anyone else's. So a
+    commit on the branch that is not on the remote and carries no ``Patrol-Run`` trailer
+    (the user's own work) is refused, naming it; so are earlier runs' unpushed commits when
+    the remote has moved (their records chain onto a tip the remote no longer ends with, and
+    Patrol never rebases a sealed record)."""
+    from .history import is_ancestor
+
+    try:
+        base = fetch_tip(root, remote, branch)
+    except PatrolError as exc:
+        raise PatrolError(f"cannot --push: {exc}; nothing was measured",
+                          exit_code=Exit.ENVIRONMENT) from None
+    if base is None:
+        return
+    unpushed = _unpushed(root, base)
+    foreign = [(sha, subject) for sha, run, subject in unpushed if not run]
+    if foreign:
+        listed = "; ".join(f"{sha[:12]} {terminal(subject)!r}" for sha, subject in foreign[:5])
+        raise PatrolError(
+            f"cannot --push: {branch} holds {len(foreign)} commit(s) not on {remote}/{branch} "
+            f"that Patrol did not make ({listed}); a push carries only Patrol's commits. Push "
+            "them yourself first (git push), or move them off this branch; nothing was "
+            "measured", exit_code=Exit.USAGE)
+    if unpushed and not is_ancestor(root, base, "HEAD"):
+        raise PatrolError(
+            f"cannot --push: {len(unpushed)} earlier run(s) committed here are not on "
+            f"{remote}/{branch}, and {remote}/{branch} has moved: their sealed records chain "
+            "onto a tip the remote no longer ends with, and Patrol never rebases a record. "
+            "Reconcile by hand (and check with `patrol audit verify`); nothing was measured",
+            exit_code=Exit.FAILED)
 
 
 def require_branch(root: Path) -> None:
@@ -254,22 +381,29 @@ def require_branch(root: Path) -> None:
 
 
 def push(root: Path, reapply: Callable[[], str], attempts: int = 5) -> str:
-    """Push HEAD; when the remote moved, move onto it and re-make our commit, never force.
+    """Push HEAD, only once what would land verifies; when the remote moved, re-make the
+    run's commit on the remote's tip, never force, never rebase.
 
     ``reapply`` rewrites and recommits the run on top of the new tip (so the record chains
-    onto whatever the other run pushed) and returns the new sha. The run's commit is never
-    discarded: until the push succeeds it is also kept as ``refs/patrol/unpushed/<branch>``;
-    when the move conflicts, the branch is put back on it and the error says how to
-    reconcile (exit 1). Files an earlier run left that the commit swept in are put back
-    before the run is re-made, so the re-made commit carries them again.
+    onto whatever the other run pushed, judged against what that run wrote) and returns the
+    new sha. An estate edit the run's commit carried (an upgrade's inventory) goes to the
+    spool and back from there, so the re-made commit carries it again; a commit carrying an
+    earlier run's sealed record is never re-made (that record would not chain). The run's
+    commit is never discarded: until the push succeeds it is also kept as
+    ``refs/patrol/unpushed/<branch>``; when it cannot be re-made (other unpushed commits
+    under it), the branch stays on it and the error says so (exit 1).
     """
     import git
 
+    from . import spool
+    from .history import is_ancestor
+
     repo = _repo(root)
-    remote, branch = push_target(root)
+    remote, branch = push_target(root, check=False)
     keep = f"refs/patrol/unpushed/{branch}"
     sha = repo.head.commit.hexsha
     for _ in range(attempts):
+        _verified(root, sha, branch)
         try:
             repo.git.push(remote, f"HEAD:refs/heads/{branch}")
             repo.git.update_ref("-d", keep)
@@ -282,47 +416,78 @@ def push(root: Path, reapply: Callable[[], str], attempts: int = 5) -> str:
                     exit_code=Exit.FAILED) from None
         repo.git.update_ref(keep, sha)
         try:
-            repo.git.fetch(remote, branch)
-        except git.GitCommandError as exc:
-            raise PatrolError(f"git fetch failed: {(exc.stderr or '').strip()}; the run is "
-                              f"committed locally ({sha[:12]} on {branch})",
+            base = fetch_tip(root, remote, branch)
+        except PatrolError as exc:
+            raise PatrolError(f"{exc}; the run is committed locally ({sha[:12]} on {branch})",
                               exit_code=Exit.FAILED) from None
-        swept = _swept_files(repo, sha)
-        # set our run commit aside, move any other local commits onto the remote tip, then
-        # re-make the run there so its record chains onto whatever the other run pushed
-        repo.git.reset("--keep", "HEAD~1")
-        try:
-            repo.git.rebase("FETCH_HEAD")
-        except git.GitCommandError:
-            repo.git.rebase("--abort")
-            repo.git.reset("--keep", sha)  # the run's commit back on the branch, as it was
+        parents = repo.commit(sha).parents
+        if base is None or (parents and not is_ancestor(root, parents[0].hexsha, base)):
             raise PatrolError(
-                f"cannot push: local commits conflict with {remote}/{branch}. The run is "
-                f"committed locally ({sha[:12]} on {branch}); reconcile with `git pull "
-                f"--rebase {remote} {branch}` (resolve, `git rebase --continue`), then "
-                "`git push`", exit_code=Exit.FAILED) from None
-        for path, data in swept.items():
-            if not path.exists():
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(data)
+                f"cannot push: {branch} holds commits under the run's that are not on "
+                f"{remote}/{branch}, which has moved; Patrol never rebases a record. The run "
+                f"is committed locally ({sha[:12]} on {branch}); reconcile by hand, check with "
+                "`patrol audit verify`, then `git push`", exit_code=Exit.FAILED)
+        run_id = repo.git.log("-1", "--format=%(trailers:key=Patrol-Run,valueonly)",
+                              sha).strip() or "unnamed"
+        carried = _carried_files(repo, root, sha, run_id)
+        others = sorted(r for r in carried if r.startswith(RUNS + "/"))
+        if others:  # an earlier run's sealed record chains onto the old tip: never re-made
+            raise PatrolError(
+                f"cannot push: the run's commit also carries the record of an earlier run "
+                f"({others[0]}) sealed onto a tip {remote}/{branch} no longer ends with, and "
+                f"Patrol never re-seals a record. The run is committed locally ({sha[:12]} on "
+                f"{branch}); reconcile by hand and check with `patrol audit verify`",
+                exit_code=Exit.FAILED)
+        # the run's own files under reports/ are judged again on the new tip by ``reapply``;
+        # an estate edit it carried (an upgrade's inventory) goes back through the spool
+        spool.journal(root, {r: d for r, d in carried.items()
+                             if not r.startswith(REPORTS + "/")}, run_id)
+        repo.git.reset("--keep", base)  # onto the remote's tip, the run's files from the spool
+        spool.restore(root)
         sha = reapply()
     raise PatrolError(f"git push still rejected after {attempts} attempts; the run is "
                       f"committed locally ({sha[:12]} on {branch})", exit_code=Exit.FAILED)
 
 
-def _swept_files(repo: Any, sha: str) -> dict[Path, bytes]:
-    """Run records the commit ``sha`` added besides its own (named by its ``Patrol-Run``
-    trailer), as bytes: an earlier run's, swept in, that must survive the re-made commit."""
-    run_id = repo.git.log("-1", "--format=%(trailers:key=Patrol-Run,valueonly)", sha).strip()
-    added = repo.git.diff_tree("--no-commit-id", "--name-only", "--diff-filter=A", "-r",
-                               f"{sha}~1", sha).splitlines()
-    out: dict[Path, bytes] = {}
-    for path in added:
+def _verified(root: Path, sha: str, branch: str) -> None:
+    """What a push would land must pass ``patrol audit verify``'s tip check."""
+    from .tip import check
+
+    breaks = check(root, _estate_ref(root)).breaks
+    if breaks:
+        lines = "\n".join(f"  {b.text()}" for b in breaks[:10])
+        raise PatrolError(f"not pushed: the archive would not verify:\n{lines}\nThe run is "
+                          f"committed locally ({sha[:12]} on {branch})", exit_code=Exit.FAILED)
+
+
+def _estate_ref(root: Path) -> str | None:
+    """In the archive branch's worktree: the estate checkout's HEAD, which every record's
+    estate commit must be an ancestor of (as the run's pre-flight checked); else None."""
+    from .history import git as run_git
+
+    own = run_git(root, "rev-parse", "--path-format=absolute", "--git-dir").decode().strip()
+    common = run_git(root, "rev-parse", "--path-format=absolute",
+                     "--git-common-dir").decode().strip()
+    if own == common:
+        return None
+    return run_git(Path(common).parent, f"--git-dir={common}", "rev-parse", "HEAD",
+                   check=False).decode().strip() or None
+
+
+def _carried_files(repo: Any, root: Path, sha: str, run_id: str) -> dict[str, bytes]:
+    """Files the commit ``sha`` added or modified (root-relative) except the run's own record,
+    as bytes: what the re-made commit must carry again."""
+    prefix = _prefix(repo, root).as_posix()
+    prefix = "" if prefix == "." else prefix + "/"
+    changed = repo.git.diff_tree("--no-commit-id", "--name-only", "--diff-filter=AM", "-r",
+                                 "--root", sha).splitlines()
+    tree = repo.commit(sha).tree
+    out: dict[str, bytes] = {}
+    for path in changed:
         name = Path(path).name
-        if f"/{RUNS}/" not in f"/{path}" or name == f"{run_id}.yaml" or is_temp(name):
+        if not path.startswith(prefix) or name == f"{run_id}.yaml" or is_temp(name):
             continue
-        out[Path(repo.working_tree_dir) / path] = (
-            repo.commit(sha).tree / path).data_stream.read()
+        out[path[len(prefix):]] = tree[path].data_stream.read()
     return out
 
 

@@ -1,17 +1,24 @@
-"""The spool: where a run's results wait when ``reports/`` cannot take them.
+"""The spool: the one place a run's results are recovered from.
 
-A run computes every file it will write (record, status, findings) before writing any, then
-writes them. When a write fails after measuring (a full disk, a read-only ``reports/``), the
-whole set goes to ``.git/patrol-spool/<run-id>/`` instead: inside the repository, so it
-survives with the checkout, yet never part of the work tree. A spool entry counts only once
-its ``COMPLETE`` marker is written (a run killed while spooling leaves nothing half-read).
+Every set of files a run writes under ``reports/`` (record, status, findings, incidents) is
+first kept in ``.git/patrol-spool/<run-id>/`` (``journal``: one ``bundle`` file, written
+atomically, so an entry is whole or absent), then written to ``reports/``. The entry stays
+until a commit carries its files (``git.commit`` drops every entry it carried), so whatever
+happens between writing and committing — a full disk or a read-only ``reports/``, a failed
+``git add`` (object store full, index locked), a push race, a SIGKILL — the next run finds
+the results there. Inside the repository, so they survive with the checkout, yet never part
+of the work tree.
+
+Recovery comes from here only: files found in the checkout that no spool entry names are
+never committed (``git.check_uncommitted`` refuses them with their path), so a record,
+finding or status file made by hand in ``reports/`` cannot be laundered into a signed commit.
 
 The spool cannot run out of room on a disk that filled up meanwhile: pre-flight reserves
 its space before measuring (``reserve``: a preallocated ``.git/patrol-spool.reserve``), and
-spooling frees the reserve before it writes.
+the first entry a run writes frees the reserve before it writes.
 
-The next run, holding the run lock and before it reads anything, puts every complete entry
-back under ``reports/`` (oldest first) and its commit carries them, so the chain and the
+The next run, holding the run lock and before it reads anything, puts every entry back under
+``reports/`` (oldest first, ``restore``) and its commit carries them, so the chain and the
 findings continue exactly as if the write had never failed.
 """
 
@@ -27,7 +34,8 @@ from .files import atomic_write, safe_file_name
 
 SPOOL = "patrol-spool"
 RESERVE = "patrol-spool.reserve"
-FILES = "files"
+BUNDLE = "bundle"
+FILES = "files"  # an entry written by an earlier Patrol: files/<path> and COMPLETE
 COMPLETE = "COMPLETE"
 
 
@@ -53,10 +61,62 @@ def reserve(root: Path, size: int) -> None:
     os.close(fd)
 
 
+def pack(files: Mapping[str, bytes]) -> bytes:
+    """Files as one blob: per file a header line ``<path length> <data length>`` then the
+    path and the bytes (any bytes, any path)."""
+    out = bytearray()
+    for rel, data in files.items():
+        name = rel.encode()
+        out += f"{len(name)} {len(data)}\n".encode() + name + data
+    return bytes(out)
+
+
+def unpack(blob: bytes) -> dict[str, bytes]:
+    out: dict[str, bytes] = {}
+    at = 0
+    while at < len(blob):
+        end = blob.index(b"\n", at)
+        name_len, data_len = map(int, blob[at:end].split())
+        name_end = end + 1 + name_len
+        out[blob[end + 1:name_end].decode()] = blob[name_end:name_end + data_len]
+        at = name_end + data_len
+    return out
+
+
+def read_entry(entry: Path) -> dict[str, bytes]:
+    """The files of one complete entry (root-relative path -> bytes)."""
+    if (entry / BUNDLE).is_file():
+        return unpack((entry / BUNDLE).read_bytes())
+    names = (entry / COMPLETE).read_text().splitlines()
+    return {rel: (entry / FILES / rel).read_bytes() for rel in names}
+
+
+def journal(root: Path, files: Mapping[str, bytes], key: str) -> Path:
+    """Add ``files`` to the entry ``key`` (a later version of a path replaces the earlier);
+    the entry's directory. OSError when the Git directory cannot take it."""
+    entry = spool_root(root) / safe_file_name(key)
+    (spool_root(root).parent / RESERVE).unlink(missing_ok=True)  # its room is for this
+    kept = read_entry(entry) if is_complete(entry) else {}
+    atomic_write(entry / BUNDLE, pack({**kept, **files}))
+    return entry
+
+
+def spool(root: Path, files: Mapping[str, bytes], key: str) -> Path:
+    """Keep ``files`` under ``.git/patrol-spool/<key>/``; the entry's directory."""
+    return journal(root, files, key)
+
+
 def write_or_spool(root: Path, files: Mapping[str, bytes], key: str) -> list[str]:
-    """Write ``files`` (root-relative path -> bytes) in order; returns the paths whose bytes
-    changed. On a failed write, every file goes to the spool and the PatrolError (exit 1)
-    names it: the results are kept, and the next run commits them."""
+    """Keep ``files`` (root-relative path -> bytes) in the spool entry ``key``, then write
+    them in order; returns the paths whose bytes changed. On a failed write the PatrolError
+    (exit 1) names the entry: the results are kept, and the next run commits them."""
+    try:
+        where: Path | None = journal(root, files, key)
+        spooled = ""
+    except OSError as exc:  # the commit can still carry them; said if that fails too
+        where, spooled = None, exc.strerror or str(exc)
+    except PatrolError as exc:  # not in a repository: nothing will be committed either
+        where, spooled = None, str(exc)
     changed, failed = [], ""
     try:
         for failed, data in files.items():
@@ -64,12 +124,10 @@ def write_or_spool(root: Path, files: Mapping[str, bytes], key: str) -> list[str
                 changed.append(failed)
         return changed
     except OSError as exc:
-        try:
-            where = spool(root, files, key)
-        except OSError as again:
+        if where is None:
             raise PatrolError(
                 f"cannot write {failed} ({exc.strerror}) nor spool the results in "
-                f"{spool_root(root)} ({again.strerror}): this run's results are lost",
+                f"{spool_root(root)} ({spooled}): this run's results are lost",
                 exit_code=Exit.FAILED) from None
         raise PatrolError(
             f"cannot write {failed} ({exc.strerror}); the run's results are kept in {where} "
@@ -77,15 +135,8 @@ def write_or_spool(root: Path, files: Mapping[str, bytes], key: str) -> list[str
             exit_code=Exit.FAILED) from None
 
 
-def spool(root: Path, files: Mapping[str, bytes], key: str) -> Path:
-    """Keep ``files`` under ``.git/patrol-spool/<key>/``; the entry's directory."""
-    entry = spool_root(root) / safe_file_name(key)
-    (spool_root(root).parent / RESERVE).unlink(missing_ok=True)  # its room is for this
-    shutil.rmtree(entry, ignore_errors=True)
-    for rel, data in files.items():
-        atomic_write(entry / FILES / rel, data)
-    atomic_write(entry / COMPLETE, "".join(f"{rel}\n" for rel in files).encode())
-    return entry
+def is_complete(entry: Path) -> bool:
+    return (entry / BUNDLE).is_file() or (entry / COMPLETE).is_file()
 
 
 def pending(root: Path) -> list[Path]:
@@ -93,28 +144,39 @@ def pending(root: Path) -> list[Path]:
     base = spool_root(root)
     if not base.is_dir():
         return []
-    return sorted(p for p in base.iterdir() if (p / COMPLETE).is_file())
+    return sorted(p for p in base.iterdir() if is_complete(p))
+
+
+def pending_files(root: Path) -> dict[str, bytes]:
+    """What every entry holds, oldest first, a later version of a path winning."""
+    out: dict[str, bytes] = {}
+    for entry in pending(root):
+        out.update(read_entry(entry))
+    return out
 
 
 def restore(root: Path) -> list[str]:
     """Put every complete spool entry back under ``reports/``; returns the paths restored.
-
-    An entry is removed only once all its files are written; when reports/ still refuses
-    them, the run stops here (exit 3) with the entry kept.
-    """
+    Entries stay until a commit carries them (``drop``); when reports/ still refuses them,
+    the run stops here (exit 3) with the entries kept."""
     restored: list[str] = []
     for entry in pending(root):
-        names = (entry / COMPLETE).read_text().splitlines()
+        files = read_entry(entry)
         try:
-            for rel in names:
-                atomic_write(root / rel, (entry / FILES / rel).read_bytes())
+            for rel, data in files.items():
+                atomic_write(root / rel, data)
         except OSError as exc:
             raise PatrolError(
                 f"cannot put the spooled results of {entry.name} back ({exc.filename}: "
                 f"{exc.strerror}); they stay in {entry}", exit_code=Exit.ENVIRONMENT) from None
-        restored += names
-        shutil.rmtree(entry)
+        restored += [rel for rel in files if rel not in restored]
     for stale in (spool_root(root).iterdir() if spool_root(root).is_dir() else []):
-        if not (stale / COMPLETE).exists():  # a run killed while spooling: never complete
+        if not is_complete(stale):  # a run killed while spooling: never complete
             shutil.rmtree(stale, ignore_errors=True)
     return restored
+
+
+def drop(root: Path, entries: list[Path]) -> None:
+    """Forget entries a commit now carries."""
+    for entry in entries:
+        shutil.rmtree(entry, ignore_errors=True)

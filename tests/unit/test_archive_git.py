@@ -25,11 +25,20 @@ def _repo(path: Path) -> Path:
 
 def _record(root: Path, run_id: str) -> str:
     prev = archive.latest_record(root)
-    body = {"run": run_id, "previous": {"record": prev[0], "sha256": prev[1]} if prev else None}
+    body = {"run": run_id, "estate": {"commit": git(root, "rev-parse", "HEAD"), "dirty": False},
+            "previous": {"record": prev[0], "sha256": prev[1]} if prev else None}
     data, _ = archive.seal(archive.dump_yaml(body))
     rel = archive.record_path(run_id, 2026, 11)
     archive.atomic_write(root / rel, data)
     return rel
+
+
+def _trailers(root: Path, run_id: str, rel: str) -> dict[str, str]:
+    """The trailers a Patrol commit of the record ``rel`` carries (what verify demands)."""
+    digest = archive.record_hash((root / rel).read_bytes()) if hasattr(
+        archive, "record_hash") else ""
+    return {"Patrol-Run": run_id, "Patrol-Estate": git(root, "rev-parse", "HEAD"),
+            "Patrol-Record": f"sha256:{digest}"}
 
 
 def test_commit_only_named_paths_with_trailers(tmp_path):
@@ -83,7 +92,8 @@ def test_push_moves_onto_remote_and_rechains_record(tmp_path):
     def run_in(clone: Path, run_id: str) -> str:
         def write_commit() -> str:
             rel = _record(clone, run_id)
-            return archive.commit(clone, [rel], f"inspect: {run_id}", {"Patrol-Run": run_id})
+            return archive.commit(clone, [rel], f"inspect: {run_id}",
+                                  _trailers(clone, run_id, rel))
         write_commit()
         return archive.push(clone, write_commit)
 
@@ -106,7 +116,8 @@ def test_a_run_that_started_earlier_but_pushed_later_is_the_chain_tip(tmp_path):
     def run_in(clone: Path, run_id: str) -> None:
         def write_commit() -> str:
             rel = _record(clone, run_id)
-            return archive.commit(clone, [rel], f"inspect: {run_id}", {"Patrol-Run": run_id})
+            return archive.commit(clone, [rel], f"inspect: {run_id}",
+                                  _trailers(clone, run_id, rel))
         write_commit()
         archive.push(clone, write_commit)
 
@@ -119,15 +130,23 @@ def test_a_run_that_started_earlier_but_pushed_later_is_the_chain_tip(tmp_path):
     assert archive.verify_chain(a) == []
 
 
-def test_commit_sweeps_in_reports_an_earlier_uncommitted_run_left(tmp_path):
+def test_commit_carries_what_the_run_wrote_and_the_spool_never_what_lies_around(tmp_path):
+    """Files found under reports/ are never swept into a run's commit; a spooled run's are."""
+    from runner.archive import spool
+
     root = _repo(tmp_path / "r")
-    left = _record(root, "20261125T000000Z-daily-000001")  # a --no-commit run
+    left = _record(root, "20261125T000000Z-daily-000001")  # lying around: nobody spooled it
     (root / "reports/findings/web-01").mkdir(parents=True)
-    (root / "reports/findings/web-01/daily.fs.yaml").write_text("state: open\n")
+    (root / "reports/findings/web-01/daily.fs.yaml").write_text("state: closed\n")
+    spooled = "reports/status/web-01.yaml"
+    spool.journal(root, {spooled: b"host: web-01\nchecks: {}\n"}, "20261124T000000Z-x-1")
+    assert spool.restore(root) == [spooled]
     (root / "inventory" / "x.yaml").write_text("a: 2\n")  # the user's own edit stays out
     rel = _record(root, "20261125T010000Z-daily-000002")
     sha = archive.commit(root, [rel], "inspect", {"Patrol-Run": "r2"})
     files = sorted(git(root, "show", "--name-only", "--format=", sha).splitlines())
-    assert files == sorted([left, rel, "reports/findings/web-01/daily.fs.yaml"])
-    assert git(root, "status", "--porcelain") == "M inventory/x.yaml"
-    assert archive.verify_chain(root) == []
+    assert files == sorted([rel, spooled])
+    assert spool.pending(root) == []  # the commit holds them now
+    status = git(root, "status", "--porcelain", "--untracked-files=all")
+    assert "M inventory/x.yaml" in status and f"?? {left}" in status
+    assert "?? reports/findings/web-01/daily.fs.yaml" in status

@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from runner import archive
+from runner.archive import spool as spool_entry
 from runner.errors import Exit, PatrolError
 from runner.execute import require_ansible
 from runner.inspect import inspect
@@ -149,11 +150,10 @@ def test_a_write_that_fails_after_measuring_spools_and_the_next_run_commits_it(e
         spool = estate / ".git" / "patrol-spool" / "20261125T061500Z-fake-abc123"
         assert str(spool) in str(err) and "next run" in str(err)
         assert git(estate, "rev-parse", "HEAD") == head
-        kept = sorted(p.relative_to(spool / "files").as_posix()
-                      for p in (spool / "files").rglob("*") if p.is_file())
-        assert kept == ["reports/findings/web-02/fake.agent.yaml",
-                        "reports/runs/2026/11/20261125T061500Z-fake-abc123.yaml",
-                        "reports/status/web-01.yaml", "reports/status/web-02.yaml"]
+        kept = sorted(spool_entry.read_entry(spool))
+        assert len(kept) == 4 and kept[0].startswith("reports/findings/web-02/")
+        assert kept[1:] == ["reports/runs/2026/11/20261125T061500Z-fake-abc123.yaml",
+                            "reports/status/web-01.yaml", "reports/status/web-02.yaml"]
         # still read-only: the next run refuses before measuring and keeps the spool
         again = FakeFleet()
         with pytest.raises(PatrolError) as still:
@@ -169,7 +169,7 @@ def test_a_write_that_fails_after_measuring_spools_and_the_next_run_commits_it(e
     assert nxt.record_path in committed
     record = yaml.safe_load((estate / nxt.record_path).read_bytes())
     assert record["previous"]["record"] == "reports/runs/2026/11/20261125T061500Z-fake-abc123.yaml"
-    finding = yaml.safe_load((estate / "reports/findings/web-02/fake.agent.yaml").read_bytes())
+    finding = yaml.safe_load((estate / kept[0]).read_bytes())
     assert finding["state"] == "closed" and finding["closed_run"] == nxt.run_id
     assert archive.verify_chain(estate) == []
     assert git(estate, "status", "--porcelain", "--untracked-files=all") == ""
@@ -190,23 +190,27 @@ class DiskFillsWhileMeasuring(FakeFleet):
 
 
 @needs_root
-def test_a_disk_shared_with_git_that_fills_while_measuring_still_spools(tmp_path):
+def test_a_disk_shared_with_git_that_fills_while_measuring_still_keeps_the_results(tmp_path):
+    """The spool's reserve is what the run writes into once the disk is full: the results
+    are committed, or (when even that room is short) spooled and committed by the next run."""
     with tmpfs(tmp_path / "disk", "6m") as disk:
         estate = make_estate(disk / "estate")  # reports/ and .git/ on the one small disk
         head = git(estate, "rev-parse", "HEAD")
-        with pytest.raises(PatrolError) as caught:
+        first = "reports/runs/2026/11/20261125T061500Z-fake-abc123.yaml"
+        try:
             inspect(estate, "fake", ctx=context(estate), play=DiskFillsWhileMeasuring(disk))
-        assert "No space left on device" in str(caught.value)
-        spool = estate / ".git" / "patrol-spool" / "20261125T061500Z-fake-abc123"
-        assert f"kept in {spool}" in str(caught.value)
-        assert (spool / "COMPLETE").is_file()
+        except PatrolError as exc:
+            assert "No space left on device" in str(exc) and "kept in" in str(exc)
+            spool = estate / ".git" / "patrol-spool" / "20261125T061500Z-fake-abc123"
+            assert first in spool_entry.read_entry(spool)
         (disk / "filler").unlink()
         nxt = inspect(estate, "fake", ctx=ctx_at(estate, T0 + timedelta(hours=1), "def456"),
                       play=FakeFleet())
-        committed = git(estate, "show", "--name-only", "--format=", "HEAD").split()
-        assert "reports/runs/2026/11/20261125T061500Z-fake-abc123.yaml" in committed
-        assert nxt.record_path in committed and git(estate, "rev-parse", "HEAD~1") == head
+        committed = git(estate, "log", "--name-only", "--format=", f"{head}..HEAD").split()
+        assert first in committed and nxt.record_path in committed
         assert archive.verify_chain(estate) == []
+        assert not (estate / ".git" / "patrol-spool").exists() or \
+            not list((estate / ".git" / "patrol-spool").iterdir())
 
 
 def ctx_at(root: Path, at, suffix: str):
@@ -244,12 +248,13 @@ def test_an_empty_finding_file_is_one_error_naming_it(estate):
                         "Patrol document (a mapping)")
 
 
-def test_a_finding_missing_its_keys_is_one_error_naming_it(estate):
+def test_a_finding_edited_by_hand_is_one_error_naming_it(estate):
     _committed_run(estate)
-    (estate / "reports/findings/web-02/fake.agent.yaml").write_text("id: x\n")
+    [finding] = (estate / "reports/findings/web-02").glob("*.yaml")
+    finding.write_text("id: x\n")
     err = refused(estate, FakeFleet())
-    assert str(err).startswith("reports/findings/web-02/fake.agent.yaml:1:1: not a Patrol "
-                               "finding: missing key")
+    rel = finding.relative_to(estate).as_posix()
+    assert str(err).startswith(f"{rel}:1:1: modified outside Patrol")
 
 
 def test_an_edited_record_is_refused_naming_it_and_never_committed(estate):
@@ -260,7 +265,7 @@ def test_an_edited_record_is_refused_naming_it_and_never_committed(estate):
     err = refused(estate, FakeFleet())
     assert str(err).startswith(f"{rel}:1:1: a committed run record was modified")
     head = git(estate, "rev-parse", "HEAD")
-    with pytest.raises(PatrolError, match="append-only"):  # the commit refuses it as well
+    with pytest.raises(PatrolError, match="nothing to commit"):  # never swept along
         archive.commit(estate, [], "x", {"Patrol-Run": "x"})
     assert git(estate, "rev-parse", "HEAD") == head
     path.unlink()
@@ -325,14 +330,54 @@ def test_temp_files_are_never_swept_and_foreign_files_are_refused(estate):
     assert git(estate, "rev-parse", "HEAD") == head and fleet.plays == []  # nothing measured
 
 
-def test_a_record_left_staged_is_swept_like_an_untracked_one(estate):
+def test_a_sealed_record_left_in_the_checkout_is_refused_with_its_path_not_swept(estate):
+    """Recovery comes from the spool only: a whole, sealed, chained record lying in reports/
+    (made by anyone, with any key or none) never reaches the next run's signed commit."""
     left = inspect(estate, "fake", ctx=context(estate), play=FakeFleet())
     git(estate, "reset", "-q", "--soft", "HEAD~1")  # its commit undone, its files staged
-    run = inspect(estate, "fake", ctx=ctx_at(estate, T0 + timedelta(hours=1), "bbbbbb"),
+    head = git(estate, "rev-parse", "HEAD")
+    fleet = FakeFleet()
+    err = refused(estate, fleet)
+    assert err.file == left.record_path and "not written by Patrol" in str(err)
+    git(estate, "reset", "-q")
+    err = refused(estate, fleet)
+    assert err.file == left.record_path  # untracked now: refused all the same
+    assert git(estate, "rev-parse", "HEAD") == head and fleet.plays == []
+
+
+class LockedIndex(FakeFleet):
+    """Answers like the fake fleet, then something else takes Git's index lock."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__()
+        self.lock = root / ".git" / "index.lock"
+
+    def __call__(self, *args, **kwargs):
+        outcome = super().__call__(*args, **kwargs)
+        self.lock.write_text("")
+        return outcome
+
+
+def test_a_locked_index_is_one_message_and_the_spooled_run_is_committed_by_the_next(estate):
+    head = git(estate, "rev-parse", "HEAD")
+    fleet = LockedIndex(estate)
+    with pytest.raises(PatrolError) as caught:
+        inspect(estate, "fake", ctx=context(estate), play=fleet)
+    err = caught.value
+    spool = estate / ".git" / "patrol-spool" / "20261125T061500Z-fake-abc123"
+    assert err.exit_code == Exit.FAILED and "index.lock" in str(err)
+    assert f"kept in {spool}" in str(err) and "\n" not in str(err)
+    assert git(estate, "rev-parse", "HEAD") == head
+    first = "reports/runs/2026/11/20261125T061500Z-fake-abc123.yaml"
+    assert first in spool_entry.read_entry(spool)
+    fleet.lock.unlink()
+    nxt = inspect(estate, "fake", ctx=ctx_at(estate, T0 + timedelta(hours=1), "def456"),
                   play=FakeFleet())
     committed = git(estate, "show", "--name-only", "--format=", "HEAD").split()
-    assert left.record_path in committed and run.record_path in committed
+    assert first in committed and nxt.record_path in committed
+    assert git(estate, "rev-parse", "HEAD~1") == head and not spool.exists()
     assert archive.verify_chain(estate) == []
+    assert git(estate, "status", "--porcelain", "--untracked-files=all") == ""
 
 
 def test_no_commit_writes_nothing_at_all(estate):
@@ -358,39 +403,39 @@ def _clones(tmp_path: Path) -> tuple[Path, Path, Path]:
     return remote_and_clones(make_estate(tmp_path / "seed"), tmp_path)
 
 
-def test_a_push_conflict_keeps_the_runs_commit_and_says_how_to_reconcile(tmp_path):
+def test_an_earlier_unpushed_run_and_a_moved_remote_refuse_a_push_before_measuring(tmp_path):
+    """Patrol never rebases a sealed record: an earlier run's commit that is not on the
+    remote, which has moved since, cannot be pushed under this run's; said before measuring."""
     bare, a, b = _clones(tmp_path)
-    # a has an unpushed run commit; b's run reaches the remote first, on the same files
     inspect(a, "fake", ctx=ctx_at(a, T0, "aaaaaa"), play=FakeFleet())
     inspect(b, "fake", ctx=ctx_at(b, T0 + timedelta(minutes=1), "bbbbbb"),
             play=FakeFleet(agent={"web-01": "1.0.0-1", "web-02": "0.9.0-1"}), push=True)
+    head, fleet = git(a, "rev-parse", "HEAD"), FakeFleet()
     with pytest.raises(PatrolError) as caught:
-        inspect(a, "fake", ctx=ctx_at(a, T0 + timedelta(minutes=2), "cccccc"),
-                play=FakeFleet(), push=True)
-    err = caught.value
-    assert err.exit_code == Exit.FAILED
-    run_commit = git(a, "rev-parse", "HEAD")
-    assert git(a, "log", "-1", "--format=%(trailers:key=Patrol-Run,valueonly)") == \
-        "20261125T061700Z-fake-cccccc"
-    assert f"committed locally ({run_commit[:12]} on main)" in str(err)
-    assert "git pull --rebase origin main" in str(err)
-    assert git(a, "status", "--porcelain") == ""
-    assert archive.verify_chain(a) == []
+        inspect(a, "fake", ctx=ctx_at(a, T0 + timedelta(minutes=2), "cccccc"), play=fleet,
+                push=True)
+    assert caught.value.exit_code == Exit.FAILED and "never rebases" in str(caught.value)
+    assert fleet.plays == [] and git(a, "rev-parse", "HEAD") == head
     assert git(bare, "log", "-1", "--format=%(trailers:key=Patrol-Run,valueonly)",
                "main") == "20261125T061600Z-fake-bbbbbb"
+    assert archive.verify_chain(a) == []
 
 
-def test_records_waiting_to_be_swept_survive_a_push_race(tmp_path):
+def test_a_spooled_record_is_never_re_sealed_onto_a_moved_remote(tmp_path):
+    """A run spooled (index locked) before another clone pushed: the next run commits it
+    locally, and refuses to push a re-made commit whose earlier record would not chain."""
     bare, a, b = _clones(tmp_path)
-    # a record an earlier run in a left uncommitted (killed before its commit)
-    left = inspect(a, "fake", ctx=ctx_at(a, T0, "aaaaaa"), play=FakeFleet())
-    git(a, "reset", "-q", "--mixed", "HEAD~1")  # as if its commit had never happened
-    assert (a / left.record_path).exists()
+    with pytest.raises(PatrolError):
+        inspect(a, "fake", ctx=ctx_at(a, T0, "aaaaaa"), play=LockedIndex(a))
+    (a / ".git" / "index.lock").unlink()
     inspect(b, "fake", ctx=ctx_at(b, T0 + timedelta(minutes=1), "bbbbbb"),
             play=FakeFleet(), push=True)
-    run = inspect(a, "fake", ctx=ctx_at(a, T0 + timedelta(minutes=2), "cccccc"),
-                  play=FakeFleet(), push=True)
-    pushed = git(bare, "show", "--name-only", "--format=", "main").split()
-    assert left.record_path in pushed and run.record_path in pushed
+    remote = git(bare, "rev-parse", "main")
+    with pytest.raises(PatrolError, match="never re-seals"):
+        inspect(a, "fake", ctx=ctx_at(a, T0 + timedelta(minutes=2), "cccccc"),
+                play=FakeFleet(), push=True)
+    committed = git(a, "show", "--name-only", "--format=", "HEAD").split()
+    assert "reports/runs/2026/11/20261125T061500Z-fake-aaaaaa.yaml" in committed
+    assert git(bare, "rev-parse", "main") == remote  # nothing that would not verify landed
+    assert archive.verify_chain(a) == []
     assert git(a, "status", "--porcelain", "--untracked-files=all") == ""
-    assert not git(a, "for-each-ref", "refs/patrol/")  # nothing left to keep
