@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import archive, checks, hostkeys, inspect_bmc
+from . import shard as shards
 from .archive import safe_file_name
 from .archive.records import run_record, unreachable_runs
 from .archive.status import read_status, status_files
@@ -99,8 +100,10 @@ def _check_params(check: Check) -> ParamsModel:
     return checks.get(check.kind).Params.model_validate(check.params or {})
 
 
-def select(estate: Estate, checklist_name: str, limit: str | None) -> Selection:
-    """Hosts of the checklist narrowed by ``limit``; per host, the checks that apply."""
+def select(estate: Estate, checklist_name: str, limit: str | None,
+           shard: tuple[int, int] | None = None, site: str | None = None) -> Selection:
+    """Hosts of the checklist narrowed by ``limit``, ``site`` and ``shard`` (I of N, by host
+    name: ``runner.shard``); per host, the checks that apply."""
     from .estate.selector import parse_selector
 
     checklist = estate.checklists.get(checklist_name)
@@ -117,6 +120,16 @@ def select(estate: Estate, checklist_name: str, limit: str | None) -> Selection:
         except ValueError as exc:
             raise PatrolError(f"--limit {limit!r}: {exc}") from None
         hosts = [h for h in hosts if narrow.matches(h)]
+    if site is not None:
+        if site not in estate.sites:
+            known = ", ".join(sorted(estate.sites)) or "none"
+            raise PatrolError(f"--site {site!r}: no such site; known: {known}")
+        hosts = [h for h in hosts if h.site == site]
+    if shard is not None:
+        hosts = [h for h in hosts if shards.of(h.name, shard[1]) == shard[0]]
+    if not hosts and shard is not None and not limit and site is None:
+        # a shard the hash left empty is still recorded: its cycle counts every shard
+        return Selection(checklist_name, checklist, [], {}, {})
     if not hosts:
         raise PatrolError(f"checklist {checklist_name!r} with --limit {limit!r} selects no hosts")
     for host in hosts:  # refuse before measuring, not after, a name unfit for reports/
@@ -171,6 +184,16 @@ def judge_host(sel: Selection, host: Host, outcome: HostOutcome | None,
                       host_seconds=float(elapsed) if isinstance(elapsed, int | float) else None)
 
 
+@dataclass
+class _NoPlay:
+    """The play of a shard without hosts: nothing ran, nothing was stopped."""
+
+    error: str = ""
+    stopped: str = ""
+    ansible_seconds: float = 0.0
+
+
+_NOTHING_TO_PLAY = _NoPlay()
 PLAY_OVERHEAD = 30  # s per host beyond its probes: connecting, Python starting, the module
 
 
@@ -204,6 +227,8 @@ def inspect(
     checklist_name: str,
     *,
     limit: str | None = None,
+    shard: tuple[int, int] | None = None,
+    site: str | None = None,
     now: Clock = utc_now,
     env: Mapping[str, str] | None = None,
     ctx: RunContext | None = None,
@@ -241,7 +266,7 @@ def inspect(
                                                 else contextlib.nullcontext()):
         estate = opened.estate
         records = opened.reports_root(ctx)
-        sel = select(estate, checklist_name, limit)
+        sel = select(estate, checklist_name, limit, shard, site)
         require_secrets(sel.hosts, NEEDS_SECRETS)
         if on_start:
             on_start(sel)
@@ -266,7 +291,7 @@ def inspect(
                 on_host(as_shown(results[name], checklist_name, started, waivers))
 
         deadline = play_deadline(sel, forks, timeout)
-        outcome = play(
+        outcome = _NOTHING_TO_PLAY if not hosts_by_name else play(
             "inspect.yml",
             inventory,
             limit=sorted(hosts_by_name),
@@ -300,6 +325,8 @@ def inspect(
             "checklist": checklist_name,
             "cadence": str(getattr(sel.checklist.cadence, "value", sel.checklist.cadence)),
             "limit": limit,
+            **({"shard": shards.name(*shard)} if shard else {}),
+            **({"site": site} if site else {}),
         }
         if stopped:
             extra["ended"] = stopped

@@ -42,6 +42,13 @@ def inspect(
     limit: Annotated[str | None, typer.Option(
         "--limit", metavar="SELECTOR", help="Host selector narrowing its hosts.",
         autocompletion=complete.hosts)] = None,
+    shard: Annotated[str | None, typer.Option(
+        "--shard", metavar="I/N", help="Only the I-th of N shards of its hosts (stable by host "
+        "name): each shard is a run with its own record; a cycle is done when all N are.")]
+    = None,
+    site: Annotated[str | None, typer.Option(
+        "--site", metavar="SITE", help="Only the hosts of this site (a CI runner inside "
+        "it).")] = None,
     junit: Annotated[Path | None, typer.Option(
         "--junit", metavar="FILE", help="Write a JUnit XML report here.")] = None,
     commit: Annotated[bool, typer.Option("--commit/--no-commit", help="Commit records.")] = True,
@@ -53,4 +60,4 @@ def inspect(
 ) -> None:
     """Run a checklist against its hosts, judge, record and commit."""
     done(inspect_cmd.run(root=estate_root(estate), checklist=checklist, limit=limit,
-                         junit=junit, commit=commit, push=push, lab=lab))
+                         shard=shard, site=site, junit=junit, commit=commit, push=push, lab=lab))

@@ -17,6 +17,8 @@ def run(
     commit: bool,
     push: bool,
     lab: bool = False,
+    shard: str | None = None,
+    site: str | None = None,
 ) -> int:
     from ..inspect import Selection, commit_summary, inspect
     from ..junit import write_junit
@@ -30,7 +32,10 @@ def run(
         checks = sum(len(c) for c in sel.checks.values())
         progress.text(f"inspect {checklist}: {len(sel.hosts)} hosts, {checks} checks, measuring...")
 
+    from ..shard import parse as parse_shard
+
     result = inspect(root, checklist, limit=limit, commit=commit, push=push,
+                     shard=parse_shard(shard) if shard is not None else None, site=site,
                      connections=connections(lab), on_host=progress.host, on_start=started,
                      say=progress.text)
     if junit is not None:

@@ -4,7 +4,8 @@ periods a run reached it; the daily pass rate.
 Rules:
 - A checklist is due once per period of its cadence: each day (daily), each week whose
   Monday falls in the month (weekly), once (monthly). A period is *done* when a run of the
-  checklist finished in it (weekly: in the Monday-to-Sunday week).
+  checklist finished in it (weekly: in the Monday-to-Sunday week), or, sharded, when every
+  shard 1..N of it did.
 - A run is *late* when it finished longer after the checklist's previous run than the
   service policy's cadence limit allows (the previous month's runs count as previous runs).
 - A host is covered in a period when a run of the checklist in that period reached it; the
@@ -16,9 +17,11 @@ Rules:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from .. import shard
 from .period import Month, week_start
 from .sources import Record, Sources
 
@@ -108,6 +111,17 @@ def _counts(rec: Record) -> tuple[int, int]:
     return int(checks.get("pass", 0) or 0), measured
 
 
+def done_periods(records: list[Record], month: Month, key: Callable[[Record], date]
+                 ) -> set[date]:
+    """Periods (``key`` of a record) of the month in which the checklist completed: a whole
+    run finished in it, or every shard 1..N of a sharded one (``--shard I/N``)."""
+    shards: dict[date, list[str | None]] = defaultdict(list)
+    for r in records:
+        if month.contains(r.finished):
+            shards[key(r)].append(r.doc.get("shard"))
+    return {period for period, names in shards.items() if shard.complete(names)}
+
+
 def build(src: Sources, month: Month, expected: dict[str, tuple[str, list[str]]],
           limits: dict[str, timedelta]) -> Inspections:
     """``expected``: checklist -> (cadence, hosts it must cover), from the estate."""
@@ -122,8 +136,8 @@ def build(src: Sources, month: Month, expected: dict[str, tuple[str, list[str]]]
         due = done = late = 0
         for name in names:
             want = periods(cadence, month)
-            have = {period_key(cadence, r.finished.date()) for r in by_checklist[name]
-                    if month.contains(r.finished)}
+            have = done_periods(by_checklist[name], month,
+                                lambda r, c=cadence: period_key(c, r.finished.date()))
             due += len(want)
             done += len(have & set(want))
             previous = None
