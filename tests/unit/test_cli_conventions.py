@@ -6,6 +6,7 @@ import os
 import platform
 import subprocess
 import sys
+import sysconfig
 from importlib import metadata
 from pathlib import Path
 
@@ -25,7 +26,10 @@ def test_version_names_patrol_ansible_core_and_python() -> None:
     run = _patrol("--version")
     assert run.returncode == 0, run.stderr
     line = run.stdout.strip()
-    assert line.startswith(f"patrol {metadata.version(DISTRIBUTION)} ")
+    # the venv's own metadata: a build in the source tree leaves a newer egg-info beside it
+    (installed,) = metadata.Distribution.discover(name=DISTRIBUTION,
+                                                  path=[sysconfig.get_path("purelib")])
+    assert line.startswith(f"patrol {installed.version} ")
     assert f"ansible-core {metadata.version('ansible-core')}" in line
     assert f"Python {platform.python_version()}" in line
 
