@@ -325,7 +325,10 @@ def fetch_tip(root: Path, remote: str, branch: str) -> str | None:
 def _unpushed(root: Path, base: str | None) -> list[tuple[str, str, str]]:
     """(sha, Patrol-Run trailer or "", subject) of every commit on HEAD not on ``base``."""
     from .history import git as run_git
+    from .history import resolve
 
+    if resolve(root, "HEAD") is None:  # a new archive branch: nothing committed yet
+        return []
     span = [f"{base}..HEAD"] if base else ["HEAD"]
     raw = run_git(root, "log", "--format=%H%x1f%(trailers:key=Patrol-Run,valueonly)%x1f%s%x1e",
                   *span).decode(errors="replace")

@@ -439,3 +439,40 @@ def test_a_spooled_record_is_never_re_sealed_onto_a_moved_remote(tmp_path):
     assert git(bare, "rev-parse", "main") == remote  # nothing that would not verify landed
     assert archive.verify_chain(a) == []
     assert git(a, "status", "--porcelain", "--untracked-files=all") == ""
+
+
+def test_three_clones_a_stale_one_and_a_foreign_commit_leave_a_remote_that_verifies(tmp_path):
+    """a pushes; b, stale, pushes after it (its run re-made on a's tip); c holds the user's
+    own unpushed commit and is refused before measuring. The remote, cloned fresh, verifies,
+    holds both runs in order and nothing of c's."""
+    bare, a, b = _clones(tmp_path)
+    c = tmp_path / "c"
+    git(tmp_path, "clone", "-q", str(bare), str(c))
+    first = inspect(a, "fake", ctx=ctx_at(a, T0, "aaaaaa"), play=FakeFleet(), push=True)
+    second = inspect(b, "fake", ctx=ctx_at(b, T0 + timedelta(minutes=1), "bbbbbb"),
+                     play=FakeFleet(agent={"web-01": "1.0.0-1", "web-02": "0.9.0-1"}),
+                     push=True)
+    (c / "inventory/notes.yaml").write_text("mine: true\n")
+    git(c, "add", "inventory/notes.yaml")
+    git(c, "-c", "user.name=u", "-c", "user.email=u@example.com", "commit", "-qm",
+        "My own work, not for the archive")
+    mine = git(c, "rev-parse", "HEAD")
+    fleet = FakeFleet()
+    with pytest.raises(PatrolError) as caught:
+        inspect(c, "fake", ctx=ctx_at(c, T0 + timedelta(minutes=2), "cccccc"), play=fleet,
+                push=True)
+    err = caught.value
+    assert err.exit_code == Exit.USAGE and mine[:12] in str(err)
+    assert "My own work" in str(err) and fleet.plays == []
+    assert git(c, "rev-parse", "HEAD") == mine
+    fresh = tmp_path / "fresh"
+    git(tmp_path, "clone", "-q", str(bare), str(fresh))
+    runs = git(fresh, "log", "--format=%(trailers:key=Patrol-Run,valueonly)").split()
+    assert runs[:2] == [second.run_id, first.run_id]
+    assert mine not in git(fresh, "rev-list", "HEAD").split()
+    assert archive.verify_chain(fresh) == []
+    from runner.archive.verify import verify
+
+    assert verify(fresh).ok
+    record = yaml.safe_load((fresh / second.record_path).read_bytes())
+    assert record["previous"]["record"] == first.record_path  # re-made on a's tip

@@ -68,3 +68,24 @@ def test_verify_with_an_archive_branch_still_refuses_hand_edits_to_reports_on_ma
     git(a, "commit", "-q", "-m", "a PR that touches reports/")
     v = patrol(a, "audit", "verify")
     assert v.returncode == 1 and "reports/notes.yaml" in v.stdout and "not a Patrol" in v.stdout
+
+
+def test_the_second_clone_to_push_the_first_record_of_a_new_archive_branch_re_makes_it(
+        remote, tmp_path):
+    """Two clones each start the archive branch (no remote copy yet); a pushes first. b's
+    first record, a root commit, is re-made on a's branch: no traceback, and it verifies."""
+    a = clone(remote, tmp_path / "a")
+    b = clone(remote, tmp_path / "b")
+    for c in (a, b):  # each makes its own archive worktree, a new history
+        assert patrol(c, "findings").returncode in (0, 1)
+    assert subprocess.run(["git", "rev-parse", "--verify", "-q", "refs/heads/patrol-archive"],
+                          cwd=remote, capture_output=True).returncode != 0
+    first = patrol(a, "spares", "check", "--push")
+    assert first.returncode in (0, 1), first.stderr
+    second = patrol(b, "spares", "check", "--push")
+    assert second.returncode in (0, 1), second.stderr
+    assert "Traceback" not in second.stderr
+    assert git(remote, "rev-list", "--count", "patrol-archive") == "2"
+    fresh = clone(remote, tmp_path / "fresh")
+    v = patrol(fresh, "audit", "verify", "--format", "json")
+    assert v.returncode == 0 and json.loads(v.stdout)["records"] == 2, v.stdout + v.stderr
