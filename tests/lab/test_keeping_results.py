@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from runner import archive
+from runner.archive.spool import read_entry
 from runner.errors import Exit, PatrolError
 from runner.inspect import inspect
 from tests.conftest import commit_all, copy_estate, git, remote_and_clones
@@ -26,8 +27,9 @@ pytestmark = pytest.mark.lab
 @pytest.fixture
 def estate(tmp_path: Path) -> Path:
     dest = copy_estate(tmp_path / "estate")
-    daily = dest / "policies/inspections/daily.yaml"  # the machine's load is not under test
-    daily.write_text(daily.read_text().replace("      max: 2.0\n", "      max: 1000.0\n"))
+    for checklist in (dest / "policies/inspections").glob("*.yaml"):  # one control, one max
+        text = checklist.read_text()  # the machine's load is not under test
+        checklist.write_text(text.replace("      max: 2.0\n", "      max: 1000.0\n"))
     commit_all(dest)
     return dest
 
@@ -52,13 +54,14 @@ def test_a_disk_that_fills_while_measuring_spools_and_the_next_run_commits(lab, 
         spool = Path(str(caught.value).split("kept in ")[1].split(" ")[0])
         assert spool.parent == estate / ".git" / "patrol-spool"
     assert git(estate, "rev-parse", "HEAD") == head
-    spooled = next((spool / "files" / "reports/runs").rglob("*.yaml"))
-    record = yaml.safe_load(spooled.read_bytes())
+    kept = read_entry(spool)
+    spooled = next(rel for rel in kept if rel.startswith("reports/runs/"))
+    record = yaml.safe_load(kept[spooled])
     assert record["hosts"] == {HOST: "pass"}  # the measured results, whole and sealed
     nxt = patrol(estate, "inspect", "daily", "--limit", HOST, "--lab")
     assert nxt.returncode == 0, nxt.stdout + nxt.stderr
     committed = git(estate, "show", "--name-only", "--format=", "HEAD").split()
-    assert spooled.relative_to(spool / "files").as_posix() in committed
+    assert spooled in committed
     assert not spool.exists()
     assert archive.verify_chain(estate) == []
 
@@ -119,3 +122,59 @@ def test_the_pre_flight_costs_at_most_2_percent_of_a_daily_run(lab, estate):
     print(f"pre-flight: {[round(r.timings['preflight'] * 1000, 1) for r in runs]} ms of "
           f"{[round(r.timings['total'], 2) for r in runs]} s, ratio {100 * ratio:.2f} %")
     assert ratio <= 0.02
+
+
+def test_a_hand_placed_record_is_refused_with_its_path_before_any_host_is_touched(lab, estate):
+    """A whole, sealed record lying in reports/ (any key, or none, made it) is never swept
+    into the next run's commit: the run names it and measures nothing."""
+    first = patrol(estate, "inspect", "daily", "--limit", HOST, "--lab")
+    assert first.returncode == 0, first.stdout + first.stderr
+    latest = archive.latest_record(estate)
+    assert latest is not None
+    body = yaml.safe_load((estate / latest[0]).read_bytes())
+    body.pop("sha256", None)
+    body.update(run="20991231T000000Z-daily-f0f0f0",
+                previous={"record": latest[0], "sha256": latest[1]})
+    data, _ = archive.seal(archive.dump_yaml(body))
+    forged = "reports/runs/2099/12/20991231T000000Z-daily-f0f0f0.yaml"
+    (estate / forged).parent.mkdir(parents=True)
+    (estate / forged).write_bytes(data)
+    head = git(estate, "rev-parse", "HEAD")
+    r = patrol(estate, "inspect", "daily", "--limit", HOST, "--lab")
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert r.stderr.startswith(f"patrol: {forged}:1:1: not written by Patrol"), r.stderr
+    assert "measuring" not in r.stdout and "Traceback" not in r.stderr
+    assert git(estate, "rev-parse", "HEAD") == head
+
+
+def test_a_full_object_store_is_one_message_and_the_next_run_commits_the_spool(lab, estate):
+    """``.git/objects`` on a small disk that fills while Ansible runs: ``git add`` fails,
+    the run says so once (no traceback), its results wait in the spool (on another disk)
+    and the next run, with room again, commits them."""
+    objects = estate / ".git" / "objects"
+    saved = estate.parent / "objects.saved"
+    subprocess.run(["cp", "-a", str(objects), str(saved)], check=True)
+    head = git(estate, "rev-parse", "HEAD")
+    with tmpfs(objects, "4m"):
+        subprocess.run(f"cp -a {saved}/. {objects}/", shell=True, check=True)
+
+        def fill(_result) -> None:
+            subprocess.run(["dd", "if=/dev/zero", f"of={objects}/filler", "bs=64k"],
+                           capture_output=True)
+
+        with pytest.raises(PatrolError) as caught:
+            inspect(estate, "daily", limit=HOST, connections=lab.ansible_vars(), on_host=fill)
+        err = str(caught.value)
+        assert caught.value.exit_code == Exit.FAILED and err.startswith("git commit failed")
+        assert "kept in" in err and "\n" not in err
+        spool = Path(err.split("kept in ")[1].split(" ")[0])
+        kept = read_entry(spool)
+        assert any(rel.startswith("reports/runs/") for rel in kept)
+        assert git(estate, "rev-parse", "HEAD") == head
+        (objects / "filler").unlink()
+        nxt = patrol(estate, "inspect", "daily", "--limit", HOST, "--lab")
+        assert nxt.returncode == 0, nxt.stdout + nxt.stderr
+        committed = git(estate, "show", "--name-only", "--format=", "HEAD").split()
+        assert all(rel in committed for rel in kept if rel.startswith("reports/runs/"))
+        assert not spool.exists()
+        assert archive.verify_chain(estate) == []
