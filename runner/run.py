@@ -338,7 +338,12 @@ def record_change(ctx: RunContext, opened: Opened, label: str, kind: str,
     """Seal a record of one change onto the chain (after the documents in ``paths`` were
     written) and commit record and documents together, signed: one change, one record, one
     commit. Every run that is not an inspection, an upgrade or a spares run (an incident
-    step, an assignment, an escalation, a cadence breach) records through here."""
+    step, an assignment, an escalation, a cadence breach) records through here.
+
+    The documents go into the run's spool entry with the record (``write_record``'s
+    ``more``): a record that cannot be written, or a commit that fails, leaves record and
+    documents together in the spool, and the next run commits them together — an incident
+    file never reaches a commit without the record that names its step."""
     from .archive.records import preamble
 
     root = opened.reports_root(ctx)
@@ -348,7 +353,9 @@ def record_change(ctx: RunContext, opened: Opened, label: str, kind: str,
     clash = sorted(set(own) & set(body))
     assert not clash, f"a change's own keys may not replace the record header's: {clash}"
     body.update(own)
-    rel, digest = write_record(root, begun.run_id, opened.started, body)
+    paths = list(paths)
+    documents = {p: (root / p).read_bytes() for p in paths if (root / p).is_file()}
+    rel, digest = write_record(root, begun.run_id, opened.started, body, documents)
     sha = None
     if commit_it:
         sha = commit(root, [rel, *paths], summary, begun.run_id, estate=begun.estate_commit,
