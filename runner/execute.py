@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from . import execute_node
 from .ansible_data import as_data, inventory_as_data
 from .errors import Exit, PatrolError
 from .resources import package_dir
@@ -218,6 +220,8 @@ def run_play(
         host = data.get("host")
         if not host or not kind.startswith("runner_on_"):
             return False
+        if event.get("_if_missing") and host in outcomes:  # a node's verdict on the silent
+            return False
         state = {
             "runner_on_ok": HostState.OK,
             "runner_on_failed": HostState.FAILED,
@@ -250,13 +254,35 @@ def run_play(
             stopped = "deadline"
         return bool(stopped)
 
+    static = static_inventory(inventory) if "_meta" in inventory else inventory
+    lock = threading.Lock()
+
+    def handled(event: dict[str, Any]) -> bool:  # node streams arrive on their own threads
+        with lock:
+            return handle(event)
+
+    direct, nodes = execute_node.split(static["all"].get("hosts") or {},
+                                       limit or sorted(static["all"].get("hosts") or {}))
+    streams = [threading.Thread(target=_stream_node, daemon=True, args=(
+        node, hosts, playbook, static, extravars, check_mode, forks, timeout, handled, stop,
+        deadline)) for node, hosts in sorted(nodes.items())]
+    for thread in streams:
+        thread.start()
+    if nodes and not direct:  # every host is behind a node: nothing to run here
+        for thread in streams:
+            thread.join()
+        status = "canceled" if stopped else ("successful" if all(
+            o.state is HostState.OK for o in outcomes.values()) else "failed")
+        return PlayOutcome(outcomes, status, 0 if status == "successful" else 2,
+                           time.perf_counter() - started, stopped=stopped)
+    limit = direct if nodes else limit
+
     with private_dir() as pdd:
         r = init_runner(
             private_data_dir=pdd,
             project_dir=str(PLAYBOOKS),
             playbook=str(PLAYBOOKS / playbook),
-            inventory=inventory_as_data(
-                static_inventory(inventory) if "_meta" in inventory else inventory),
+            inventory=inventory_as_data(static),
             limit=",".join(limit) if limit else None,
             extravars=as_data(extravars or {}),
             envvars=(own := _envvars(timeout, forks, os.path.join(pdd, "cp"))),
@@ -264,7 +290,7 @@ def run_play(
             cmdline="--check --diff" if check_mode else None,
             quiet=True,
             suppress_env_files=True,
-            event_handler=handle,
+            event_handler=handled,
             cancel_callback=stop,
             omit_event_data=False,
         )
@@ -273,11 +299,87 @@ def run_play(
         if stop():  # interrupted before the play began: nothing to start
             return PlayOutcome({}, "canceled", 254, 0.0, stopped=stopped)
         r.run()
+        for thread in streams:
+            thread.join()
         elapsed = time.perf_counter() - started
         outcome = PlayOutcome(outcomes, str(r.status), int(r.rc or 0), elapsed, stopped=stopped)
         if limit and not outcomes and not stopped:
             outcome.error = _stdout_tail(r)
         return outcome
+
+
+def _stream_node(node: str, hosts: list[str], playbook: str, static: dict[str, Any],
+                 extravars: dict[str, Any] | None, check_mode: bool, forks: int, timeout: int,
+                 handle: Callable[[dict[str, Any]], bool], stop: Callable[[], bool],
+                 deadline: float | None) -> None:
+    """One node's share of the play: ``transmit`` here, ``ssh node ansible-runner worker``,
+    ``process`` here (``runner/execute_node.py`` says why and what stays on the node). A host
+    the node gave no result for is unreachable, with the node's reason."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    from ansible_runner.interface import init_runner
+
+    from .private_dir import private_dir
+
+    remote = execute_node.remote_dir()
+    args = str((static["all"]["hosts"].get(hosts[0]) or {}).get("patrol_node_ssh_args") or "")
+    inventory, known = execute_node.node_inventory(static, hosts, remote)
+    explained: list[str] = []
+    with private_dir() as pdd, tempfile.TemporaryFile(dir=pdd) as payload, \
+            tempfile.TemporaryFile(dir=pdd) as errors:
+        project = Path(pdd) / "project"
+        shutil.copytree(PLAYBOOKS, project, ignore=shutil.ignore_patterns("__pycache__"))
+        (Path(pdd) / "known_hosts").write_text(known)
+        init_runner(
+            private_data_dir=pdd, playbook=str(project / playbook),
+            inventory=inventory_as_data(inventory), limit=",".join(hosts),
+            extravars=as_data(extravars or {}),
+            envvars=execute_node.node_envvars(_envvars(timeout, forks, ""), remote),
+            forks=forks, cmdline="--check --diff" if check_mode else None, quiet=True,
+            suppress_env_files=True, omit_event_data=False, cancel_callback=stop,
+            timeout=int(deadline) if deadline else None,
+            streamer="transmit", _output=payload).run()
+        payload.seek(0)
+        if stop():
+            return
+        ssh = subprocess.Popen(
+            [*execute_node.ssh_argv(node, args, timeout), execute_node.worker_command(remote)],
+            stdin=payload, stdout=subprocess.PIPE, stderr=errors, start_new_session=True)
+        cut = threading.Event()
+
+        def watch() -> None:  # stop (signal, deadline) ends the stream: ssh goes first
+            while ssh.poll() is None:
+                if stop():
+                    cut.set()
+                    ssh.kill()
+                    return
+                time.sleep(0.2)
+
+        threading.Thread(target=watch, daemon=True).start()
+
+        def status(data: dict[str, Any], **_: Any) -> None:
+            if data.get("job_explanation"):
+                explained.append(str(data["job_explanation"]))
+
+        init_runner(private_data_dir=pdd, streamer="process", _input=ssh.stdout,
+                    event_handler=handle, status_handler=status, cancel_callback=stop,
+                    quiet=True).run()
+        rc = ssh.wait()
+        if cut.is_set():  # the worker may still run: stop it and remove its dir
+            subprocess.run([*execute_node.ssh_argv(node, args, timeout),
+                            execute_node.cleanup_command(remote)], capture_output=True,
+                           timeout=timeout * 3, stdin=subprocess.DEVNULL, check=False)
+            return
+        errors.seek(0)
+        said = [ln for ln in errors.read().decode(errors="replace").splitlines() if ln.strip()]
+    reason = (said[-1] if rc == 255 and said else explained[-1] if explained
+              else f"the node ended (ssh {rc}) without a result for this host")
+    for host in hosts:
+        handle({"event": "runner_on_unreachable", "event_data": {
+            "host": host, "res": {"unreachable": True, "msg": f"execution node {node}: {reason}"}},
+            "_if_missing": True})
 
 
 def secret_usable(secret: Any, env: Mapping[str, str] | None = None) -> bool:

@@ -64,6 +64,19 @@ def known_hosts(estate: Estate) -> str:
     return HEADER + "".join(sorted(lines))
 
 
+def known_line(host: Host, known_hosts_file: Path | None = None) -> str | None:
+    """The known-hosts line of one host: its pinned key, or its line in ``known_hosts_file``
+    (the lab's) when one is given; None when neither pins it."""
+    port = host.connection.port if host.connection is not None else 22
+    name = known_host(str(host.address), port)
+    if known_hosts_file is not None:
+        for line in known_hosts_file.read_text().splitlines():
+            if line.split(" ", 1)[0] == name:
+                return line
+        return None
+    return f"{name} {host.host_key}" if host.host_key is not None else None
+
+
 def ssh_config(known_hosts_file: Path, identity: str | None = None) -> str:
     """The config every connection and hop of a pinned host reads (see the module doc)."""
     lines = [HEADER, "Host *\n", f'  UserKnownHostsFile "{known_hosts_file}"\n',

@@ -66,10 +66,19 @@ def _reached(estate: Estate, host: Host, merged: dict[str, Any],
     handed to the hops too."""
     known = merged.pop("patrol_known_hosts", None)
     reach = hostkeys.reach_of(estate, host)
-    if reach.node is not None:
+    if reach.node is not None:  # the play runs on the node (runner/execute_node.py)
+        identity = merged.get("ansible_ssh_private_key_file")
+        key = (identity, known)
+        if key not in files:
+            files[key] = hostkeys.ssh_files(estate, identity, Path(known) if known else None)
         merged["patrol_reach"] = "node"
         merged["patrol_node"] = reach.node.destination()
-    elif reach.jump is not None:
+        merged["patrol_node_ssh_args"] = f"-F {files[key].config}"
+        line = hostkeys.known_line(host, Path(known) if known else None)
+        if line is not None:
+            merged["patrol_node_known_host"] = line
+        return merged
+    if reach.jump is not None:
         merged["patrol_reach"] = "jump"
     if not hostkeys.is_pinned(estate, host):
         return merged

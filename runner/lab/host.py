@@ -49,7 +49,7 @@ cp {dir}/ssh_host_ed25519_key {dir}/ssh_host_ed25519_key.pub "$r/etc/ssh/"
 chmod 0600 "$r/etc/ssh/ssh_host_ed25519_key"
 cp {authorized_keys} "$r/root/.ssh/authorized_keys"
 chmod 0600 "$r/root/.ssh/authorized_keys"
-touch "$r/var/backups/patrol-last-backup"
+{files}touch "$r/var/backups/patrol-last-backup"
 cd "$r"
 pivot_root . mnt
 exec /usr/sbin/chroot . /bin/sh -c \\
@@ -60,16 +60,19 @@ ENV = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "
 
 
 def write_boot(config: LabConfig, name: str, address: str, image: Path, repo: Path,
-               prefixlen: int | None = None, links: str = "") -> Path:
+               prefixlen: int | None = None, links: str = "", authorized_keys: Path | None = None,
+               files: str = "") -> Path:
     """Write the host's boot script into its state dir and return its path; ``links``: more
-    ``ip`` lines (a jump host's or node's second interface, see ``sites.py``)."""
+    ``ip`` lines (a jump host's or node's second interface), ``authorized_keys`` and
+    ``files`` (shell lines once the root is mounted at ``$r``): see ``sites.py``."""
     hdir = config.host_dir(name)
     hdir.mkdir(parents=True, exist_ok=True)
     q = shlex.quote
     script = BOOT.format(dir=q(str(hdir)), name=q(name), address=address, links=links,
                          prefixlen=prefixlen or config.network.prefixlen, image=q(str(image)),
                          repo=q(str(repo)), repo_mount=aptrepo.MOUNT_POINT,
-                         authorized_keys=q(str(config.client_key) + ".pub"))
+                         files=files, authorized_keys=q(str(
+                             authorized_keys or str(config.client_key) + ".pub")))
     path = hdir / "boot.sh"
     path.write_text(script)
     return path

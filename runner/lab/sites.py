@@ -104,12 +104,27 @@ def build(config: LabConfig, gateways: list[Gateway], base: Path, repo: Path) ->
                  "-f", str(hdir / "ssh_host_ed25519_key")]))
         links = (f"ip addr add {gw.inner}/{gw.network.prefixlen} dev eth1\n"
                  "ip link set eth1 up\n")
-        host.write_boot(config, gw.name, gw.address, base, repo, links=links)
+        files, keys = "", None
+        if gw.kind == "node":  # a node logs in to its site's hosts with a key of its own
+            node_key = config.host_dir(gw.name) / "id_ed25519"
+            keygens.append(subprocess.Popen(
+                ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", f"root@{gw.name}",
+                 "-f", str(node_key)]))
+            files = (f'cp {node_key} "$r/root/.ssh/id_ed25519"\n'
+                     'chmod 0600 "$r/root/.ssh/id_ed25519"\n')
+            keys = config.host_dir(gw.name) / "site_authorized_keys"
+        host.write_boot(config, gw.name, gw.address, base, repo, links=links, files=files)
         for name, address in gw.hosts:
-            host.write_boot(config, name, address, base, repo, prefixlen=gw.network.prefixlen)
+            host.write_boot(config, name, address, base, repo, prefixlen=gw.network.prefixlen,
+                            authorized_keys=keys)
     _network(config, gateways)
     if any(p.wait() != 0 for p in keygens):
         raise PatrolError("ssh-keygen failed", exit_code=Exit.ENVIRONMENT)
+    for gw in gateways:  # a node's site accepts the node's key (and ours, for the tests)
+        if gw.kind == "node":
+            (config.host_dir(gw.name) / "site_authorized_keys").write_text(
+                (config.host_dir(gw.name) / "id_ed25519.pub").read_text()
+                + (config.client_key.with_suffix(".pub")).read_text())
     for gw in gateways:
         for name in [gw.name, *(n for n, _ in gw.hosts)]:
             host.start(config, name)

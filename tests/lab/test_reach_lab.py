@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import subprocess
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +30,8 @@ CFG = LabConfig(name=f"pr{os.getpid() % 10000}",
                 network=ipaddress.IPv4Network(f"10.125.{_N}.0/24"), routing_table=3000 + _N)
 JUMP = f"10.125.{_N}.2"
 FAR = {"far-01": f"10.126.{_N}.11", "far-02": f"10.126.{_N}.12"}
+NODE = f"10.125.{_N}.3"
+DEEP = {"deep-01": f"10.127.{_N}.11", "deep-02": f"10.127.{_N}.12"}
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 pytestmark = [pytest.mark.lab,
@@ -50,15 +53,30 @@ checks:
   - id: var-space
     kind: filesystem_usage
     severity: high
-    params: {max_percent: 85, include: [/var/spool/far]}
+    params: {max_percent: 85, include: ["/var/spool/*"]}
 """
 
 
-def _host(name: str, address: str) -> str:
+PLAN = """\
+name: {site} agent
+targets: site={site}
+packages: {{patrol-agent: "1.1.0-1"}}
+window: {{start: "00:00", end: "23:59", timezone: UTC}}
+waves: [1, rest]
+halt: {{max_failures: 0}}
+post_checks:
+  - id: agent-version
+    kind: package_version
+    params: {{packages: {{patrol-agent: "1.1.0-1"}}}}
+rollback: true
+"""
+
+
+def _host(name: str, address: str, site: str = "far") -> str:
     return f"""\
   - name: {name}
     address: {address}
-    site: far
+    site: {site}
     role: app
     environment: production
     criticality: medium
@@ -82,10 +100,19 @@ def make_estate(root: Path, jump_key: str = KEY_A) -> Path:
     reach:
       jump:
         - {{address: {JUMP}, user: root, host_key: "{jump_key}"}}
+  - id: deep
+    name: Deep site, reached through its execution node
+    timezone: UTC
+    reach:
+      node: {{address: {NODE}, user: root, host_key: "{KEY_A}"}}
 """)
     (root / "inventory/hosts/far.yaml").write_text(
         "hosts:\n" + "".join(_host(n, a) for n, a in FAR.items()))
+    (root / "inventory/hosts/deep.yaml").write_text(
+        "hosts:\n" + "".join(_host(n, a, "deep") for n, a in DEEP.items()))
     (root / "policies/inspections/far.yaml").write_text(CHECKLIST)
+    (root / "policies/inspections/deep.yaml").write_text(
+        CHECKLIST.replace("site=far", "site=deep").replace("Far site", "Deep site"))
     commit_all(root)
     return root
 
@@ -102,7 +129,8 @@ def far_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 def test_the_lab_builds_a_site_the_controller_cannot_route_to(far_lab: Path) -> None:
-    (gw,) = sites.plan(far_lab, CFG)
+    node, gw = sites.plan(far_lab, CFG)  # by site id: deep, far
+    assert (node.kind, node.name, node.address) == ("node", "node-deep", NODE)
     assert (gw.kind, gw.name, gw.address) == ("jump", "jump-far", JUMP)
     route = subprocess.run(["ip", "route", "get", FAR["far-01"]], capture_output=True, text=True)
     assert CFG.bridge not in route.stdout and sites.bridge(CFG, gw) not in route.stdout
@@ -121,13 +149,14 @@ def test_the_lab_builds_a_site_the_controller_cannot_route_to(far_lab: Path) -> 
     assert out.stdout.strip() == "", out
 
 
-def _inspect(root: Path, connections: dict, at: datetime = NOW):  # type: ignore[no-untyped-def]
+def _inspect(root: Path, connections: dict, at: datetime = NOW,  # type: ignore[no-untyped-def]
+             checklist: str = "far", **kw):
     from runner.inspect import inspect
     from runner.run import RunContext
 
     ctx = RunContext(root, clock=lambda: at, env={}, local="tester@box",
                      suffix=lambda: at.strftime("%H%M%S"))
-    return inspect(root, "far", ctx=ctx, connections=connections)
+    return inspect(root, checklist, ctx=ctx, connections=connections, **kw)
 
 
 def test_hosts_behind_a_jump_host_are_inspected_with_faults(far_lab: Path) -> None:
@@ -162,19 +191,7 @@ def test_hosts_behind_a_jump_host_are_inspected_with_faults(far_lab: Path) -> No
 def test_hosts_behind_a_jump_host_are_upgraded(far_lab: Path) -> None:
     from runner.upgrade.run import Outcome, upgrade
 
-    (far_lab / "policies/upgrades/far.yaml").write_text("""\
-name: far agent
-targets: site=far
-packages: {patrol-agent: "1.1.0-1"}
-window: {start: "00:00", end: "23:59", timezone: UTC}
-waves: [1, rest]
-halt: {max_failures: 0}
-post_checks:
-  - id: agent-version
-    kind: package_version
-    params: {packages: {patrol-agent: "1.1.0-1"}}
-rollback: true
-""")
+    (far_lab / "policies/upgrades/far.yaml").write_text(PLAN.format(site="far"))
     commit_all(far_lab, "far upgrade plan")
     run = upgrade(far_lab, "far", now=lambda: NOW.replace(hour=14), interrupt=lambda: False,
                   connections=ansible_vars(CFG))
@@ -216,3 +233,96 @@ def test_a_key_other_than_the_pinned_one_is_refused_and_opens_a_finding(far_lab:
     found = [f for f in findings_store.load(far_lab).values()
              if f.subject == "far-01" and f.check == "host-key"]
     assert [f.state.value for f in found] == ["open"]
+
+
+def _on_node(command: str) -> str:
+    from runner.lab import host, state
+
+    return host.run_in(state.init_pid(CFG, "node-deep") or 0, ["sh", "-c", command]).stdout
+
+
+def test_hosts_behind_an_execution_node_are_inspected_with_faults(far_lab: Path) -> None:
+    conn = ansible_vars(CFG)
+    run = _inspect(far_lab, conn, NOW.replace(hour=16), "deep")
+    for name in DEEP:
+        hr = run.results[name]
+        assert hr.reachable, hr.message
+        assert (hr.checks["agent"].status.value, hr.checks["ssh"].status.value) == (
+            "pass", "pass"), hr.checks
+    assert _on_node("ls -d /tmp/patrol-run-* 2>/dev/null; ls -A /root/.ansible 2>/dev/null") == ""
+
+    from runner.lab import faults
+
+    faults.disk_attach("deep-01", "/var/spool/deep", "1M", CFG)
+    faults.link_down("deep-02", CFG)
+    try:
+        from runner.lab import host, state
+
+        host.run_in(state.init_pid(CFG, "deep-01") or 0,
+                    ["sh", "-c", "dd if=/dev/zero of=/var/spool/deep/fill bs=64k count=100"])
+        run = _inspect(far_lab, conn, NOW.replace(hour=17), "deep")
+        assert run.results["deep-01"].checks["var-space"].status.value == "fail"
+        assert not run.results["deep-02"].reachable
+    finally:
+        faults.link_up("deep-02", CFG)
+        faults.disk_detach("deep-01", "/var/spool/deep", CFG)
+
+
+def test_an_unreachable_node_leaves_its_sites_hosts_unreachable_with_the_reason(
+        far_lab: Path) -> None:
+    from runner.lab import faults
+
+    faults.sshd_stop("node-deep", CFG)
+    try:
+        run = _inspect(far_lab, ansible_vars(CFG), NOW.replace(hour=18), "deep")
+    finally:
+        faults.sshd_start("node-deep", CFG)
+    for name in DEEP:
+        hr = run.results[name]
+        assert not hr.reachable and hr.measured
+        assert "execution node root@" in hr.message and "refused" in hr.message, hr.message
+
+
+def test_an_interrupted_node_run_keeps_nothing_on_the_node(far_lab: Path) -> None:
+    from runner.lab import faults
+
+    faults.service_hang("deep-01", CFG)  # its ssh check never answers: the play stays running
+    asked = time.monotonic()
+    try:
+        run = _inspect(far_lab, ansible_vars(CFG), NOW.replace(hour=19), "deep",
+                       interrupt=_Stop(after=6.0))
+    finally:
+        faults.service_unhang("deep-01", CFG)
+    assert time.monotonic() - asked < 40
+    assert run.ended == "interrupted"
+    assert not run.results["deep-01"].measured
+    time.sleep(1)
+    assert _on_node("ls -d /tmp/patrol-run-* 2>/dev/null; pgrep -f ansible-playboo[k]") == ""
+
+
+class _Stop:
+    """An interrupt that fires ``after`` seconds (the run's cancel, as SIGINT would)."""
+
+    signal = "SIGINT"
+
+    def __init__(self, after: float) -> None:
+        self.at = time.monotonic() + after
+
+    def __call__(self) -> bool:
+        return time.monotonic() > self.at
+
+    def shielded(self):  # type: ignore[no-untyped-def]
+        import contextlib
+
+        return contextlib.nullcontext()
+
+
+def test_hosts_behind_an_execution_node_are_upgraded(far_lab: Path) -> None:
+    from runner.upgrade.run import Outcome, upgrade
+
+    (far_lab / "policies/upgrades/deep.yaml").write_text(PLAN.format(site="deep"))
+    commit_all(far_lab, "deep upgrade plan")
+    run = upgrade(far_lab, "deep", now=lambda: NOW.replace(hour=20), interrupt=lambda: False,
+                  connections=ansible_vars(CFG))
+    assert {h: hu.outcome for h, hu in run.hosts.items()} == dict.fromkeys(DEEP,
+                                                                          Outcome.UPGRADED)
