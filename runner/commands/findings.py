@@ -167,7 +167,7 @@ def escalate(root: Path, now: str | None, commit: bool, push: bool = False,
     from ..clock import utc_now
     from ..findings import context_of, refresh_waivers
     from ..findings import store as findings_store
-    from ..incidents import escalation
+    from ..incidents import auto, escalation
     from ..incidents import store as incident_store
     from ..incidents.policy import calendars, dues
     from ..run import RunContext, lock_and_load, record_change, trusted_moment
@@ -186,6 +186,15 @@ def escalate(root: Path, now: str | None, commit: bool, push: bool = False,
             store = opened.findings
             moves = refresh_waivers(store, at, context_of(estate))
             incidents = incident_store.load(records)
+            # a lapsed waiver: its critical finding now calls for an incident, or its paused
+            # incident resumes
+            raised = auto.from_findings(incidents, store, moves, estate, "", at,
+                                        reported_by="patrol findings escalate")
+            followed = auto.follow_waivers(incidents, store, moves, at)
+            steps = ([{"incident": i.id, "finding": i.finding, "event": "opened"}
+                      for i in raised]
+                     + [{"incident": i.id, "finding": i.finding, "event": e}
+                        for i, e in followed])
             cals = calendars(estate)
             alarms = escalation.escalate(incidents, cals, at, estate.service.escalation.warn_at
                                          / 100)
@@ -193,7 +202,8 @@ def escalate(root: Path, now: str | None, commit: bool, push: bool = False,
             if not commit:  # a preview: say what would move, write nothing
                 return None
             changed = findings_store.save(records, store, {m.finding for m in moves})
-            touched = [incidents[i] for i in sorted({a.incident for a in alarms})]
+            touched = [incidents[i] for i in sorted({a.incident for a in alarms}
+                                                    | {str(x["incident"]) for x in steps})]
             changed += incident_store.save(records, touched, {i.id: dues(i, cals, at)
                                                            for i in touched})
             changed += owe_escalation(records, estate, ctx, opened, store, moves, alarms,
@@ -202,8 +212,9 @@ def escalate(root: Path, now: str | None, commit: bool, push: bool = False,
             if not changed:
                 return None
             own = {"findings": findings_store.entries(moves, store, set()),
-                   "incidents": [{"incident": a.incident, "clock": a.clock, "to": a.level,
-                                  "due": iso(a.due) if a.due else None} for a in alarms]}
+                   "incidents": [*steps, *({"incident": a.incident, "clock": a.clock,
+                                            "to": a.level, "due": iso(a.due) if a.due else None}
+                                           for a in alarms)]}
             summary = f"findings: {len(moves)} escalated" + (
                 f", incidents: {len(alarms)} clock(s) warned or breached" if alarms else "")
             change = record_change(ctx, opened, "escalate", "escalation", own, changed,
@@ -294,3 +305,41 @@ def records_of(root: Path) -> Path:
     from ..archive.branch import reports_root
 
     return reports_root(root)
+
+
+def migrate(root: Path, commit: bool = True, clock: Any = None) -> int:
+    """`patrol findings migrate`: merge the findings an older Patrol kept per checklist into
+    one per problem, as one sealed record and one commit (``--no-commit``: say what would be
+    merged, write nothing). Rerunning it on a migrated archive changes nothing."""
+    from ..clock import utc_now
+    from ..escape import terminal
+    from ..findings import store as findings_store
+    from ..findings.migrate import migrate as merge
+    from ..findings.migrate import pending
+    from ..run import RunContext, lock_and_load, record_change
+
+    ctx = RunContext.here(root, clock=clock or utc_now)
+    records = records_of(root)
+    store = findings_store.load(records, legacy=True)
+    if not pending(store):
+        print("nothing to migrate: every finding is already one per problem")
+        return int(Exit.OK)
+    step = merge(store)
+    for old, new in sorted(step.into.items()):
+        print(terminal(f"{old} -> {new}"))
+    if not commit:
+        print(f"{len(step.into)} finding(s) would merge into {len(step.created)}")
+        return int(Exit.OK)
+    with findings_store.migrating(), lock_and_load(ctx, reaches_hosts=False) as opened:
+        records = opened.reports_root(ctx)
+        store = findings_store.load(records, legacy=True)
+        step = merge(store)
+        paths = findings_store.remove(records, sorted(step.into))
+        paths += findings_store.save(records, step.findings, set(step.created))
+        own = {"findings": step.entries(store), "migration": "one-finding-per-problem"}
+        change = record_change(ctx, opened, "migrate", "migration", own, sorted(set(paths)),
+                               f"findings: {len(step.into)} per-checklist finding(s) merged "
+                               f"into {len(step.created)}, one per problem")
+    print(f"{len(step.into)} finding(s) merged into {len(step.created)}\ncommit {change.commit}")
+    return int(Exit.OK)
+

@@ -67,7 +67,9 @@ def monthly(root: Path, month: str, fmt: str, lang: str, out: Path | None, commi
     require_history(root)
     if commit:
         return _commit(root, m, lang, push)
-    report = model.build(root, _estate(root, m.next().first), m)
+    from ..clock import utc_now
+
+    report = model.build(root, _estate(root, m.next().first), m, now=utc_now())
     _emit(render.render(report, fmt, lang), out)
     return int(Exit.OK)
 
@@ -99,7 +101,7 @@ def _commit(root: Path, m: Any, lang: str, push: bool) -> int:
     with lock_and_load(ctx, archive.Intent(push=push), reaches_hosts=False) as opened:
         begun = begin(ctx, f"report-{m}", opened.started)
         records = opened.reports_root(ctx)
-        report = model.build(root, opened.estate, m, records)
+        report = model.build(root, opened.estate, m, records, now=opened.started)
         files = {f"{MONTHLY_DIR}/{m}.html": render.render(report, "html", lang),
                  f"{MONTHLY_DIR}/{m}.md": render.render(report, "markdown", lang)}
 

@@ -244,7 +244,33 @@ def _commitments(r: _Report, s: _Scope) -> None:
                          f"catalogue (known: {_known(s.estate.parts)})")
 
 
+def _controls(r: _Report, s: _Scope) -> None:
+    """A check id names one control wherever it appears: the same id with another kind or
+    other params in a second checklist would merge two problems into one finding."""
+    first: dict[str, tuple[str, Check]] = {}
+    for stem in sorted(s.estate.checklists):
+        for check_ in s.estate.checklists[stem].checks:
+            if check_.id == "unreachable":
+                r.at(check_, "id", message=f"checklist {stem}: check id 'unreachable' is "
+                                           "reserved for a host's own finding; rename it")
+            seen = first.setdefault(check_.id, (stem, check_))
+            other_stem, other = seen
+            if other is check_ or other_stem == stem:
+                continue
+            what = ("kind" if other.kind != check_.kind else
+                    "params" if other.params != check_.params else None)
+            if what is None:
+                continue
+            where = other.source.locate(what) if other.source else "?"
+            r.at(check_, what, code="control-conflict",
+                 message=f"checklist {stem}, check {check_.id}: {what} differs from check "
+                         f"{check_.id} in checklist {other_stem} (at {where}); a check id "
+                         "names one control in every checklist: give the same kind and params, "
+                         "or another id")
+
+
 def _checklists(r: _Report, s: _Scope) -> None:
+    _controls(r, s)
     for stem, checklist in s.estate.checklists.items():
         _unique(r, checklist.checks, "id", "check id")
         selected = s.estate.select(checklist.hosts)
@@ -283,9 +309,20 @@ def _waiver_targets(r: _Report, s: _Scope, waiver: Waiver) -> None:
 
 
 def _waiver_check(r: _Report, s: _Scope, waiver: Waiver) -> None:
-    """A waiver names a checklist that exists and a check in it."""
+    """A waiver names a control some checklist measures; the older ``daily/disk-space`` form
+    names a checklist that exists and a check in it, and is a warning saying how to write it
+    (a waiver covers the control in every checklist)."""
     if "checklist" in s.failed_kinds:
         return
+    if waiver.checklist is None:
+        controls = {c.id for cl in s.estate.checklists.values() for c in cl.checks}
+        if waiver.check_id not in controls:
+            r.at(waiver, "check", message=f"waiver: no checklist has a check "
+                                          f"'{waiver.check_id}' (known: {_known(controls)})")
+        return
+    r.at(waiver, "check", severity="warning", code="waiver-checklist",
+         message=f"waiver: write 'check: {waiver.check_id}': a waiver names the control and "
+                 f"covers it in every checklist, not only in '{waiver.checklist}'")
     checklist = s.estate.checklists.get(waiver.checklist)
     if checklist is None:
         r.at(waiver, "check", message=f"waiver: checklist '{waiver.checklist}' does not "

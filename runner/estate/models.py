@@ -532,6 +532,10 @@ class ServicePolicy(EstateModel):
     """policies/service.yaml"""
 
     contract: str | None = None
+    timezone: TimeZoneName | None = Field(
+        None, description="The contract's zone: the monthly report's calendar month and the "
+                          "times it shows (default: the sites' zone when they share one, else "
+                          "UTC).")
     rectification: PerSeverity
     escalation: Escalation
     unreachable_after_runs: Int = Field(ge=1)
@@ -553,8 +557,10 @@ class Waiver(EstateModel):
     id: Id | None = None
     host: HostName | None = None
     hosts: SelectorField | None = None
-    check: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*/[a-z0-9][a-z0-9_-]*$",
-                                description="<checklist file stem>/<check id>")]
+    check: Annotated[str, Field(pattern=r"^([a-z0-9][a-z0-9_.-]*/)?[a-z0-9][a-z0-9_-]*$",
+                                description="the control: a check id (it covers that check in "
+                                            "every checklist); the older <checklist>/<check "
+                                            "id> means the same control")]
     reason: NonEmpty
     approved_by: NonEmpty
     expires: date
@@ -566,12 +572,14 @@ class Waiver(EstateModel):
         return self
 
     @property
-    def checklist(self) -> str:
-        return self.check.split("/", 1)[0]
+    def checklist(self) -> str | None:
+        """The checklist of the older ``daily/disk-space`` form (None for a bare control)."""
+        return self.check.split("/", 1)[0] if "/" in self.check else None
 
     @property
     def check_id(self) -> str:
-        return self.check.split("/", 1)[1]
+        """The control the waiver covers, in every checklist that measures it."""
+        return self.check.rsplit("/", 1)[-1]
 
 
 class WaiversFile(EstateModel):

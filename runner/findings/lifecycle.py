@@ -1,6 +1,11 @@
 """A finding's life: opened by a failing check with a rectification deadline, closed by a later
 pass, re-opened if it fails again; a host unreachable run after run gets a finding of its own.
 
+One problem is one finding: a check finding is (host, control), and a check id names one
+control in every checklist (``patrol validate`` refuses one id with two meanings). So the
+daily, weekly and monthly runs that measure the same control open, update and close the same
+finding, which remembers every checklist that measured it (``checklists``).
+
 Pure functions over plain data; the clock is always a parameter. Waivers (``waivers``) pause
 a finding, escalation (``escalation``) moves it up the ladder; files are the store's.
 """
@@ -80,6 +85,7 @@ def raise_finding(findings: dict[str, Finding], fid: str, o: Opening, step: Step
         f.occurrences += 1
         f.log(now, "reopened", run, due=f.due)
         step.out.append(Transition(fid, State.CLOSED.value, State.OPEN.value, now))
+    f.seen_by(o.checklist if o.kind == "check" else "")
     return f
 
 
@@ -109,7 +115,7 @@ def _judged(findings: dict[str, Finding], step: Step, checklist: str, hr: HostRe
             check: str) -> None:
     """One check's verdict: a failure opens (and maybe waives), a pass closes."""
     result = hr.checks[check]
-    fid = finding_id("check", hr.host, checklist, check)
+    fid = finding_id("check", hr.host, checklist, check)  # one control: (host, check id)
     if result.status in (Status.FAIL, Status.ERROR):
         waiver = active_waiver(step.ctx, hr.host, checklist, check, step.now)
         if waiver is not None:
@@ -119,7 +125,10 @@ def _judged(findings: dict[str, Finding], step: Step, checklist: str, hr: HostRe
         f = raise_finding(findings, fid, o, step, step.tz(hr.host))
         apply_waiver(f, waiver, step.now, step.run, step.out)
     elif result.status is Status.PASS:
-        close(findings.get(fid), step)
+        f = findings.get(fid)
+        close(f, step)
+        if f is not None:
+            f.seen_by(checklist)
 
 
 def apply_run(

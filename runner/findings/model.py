@@ -43,6 +43,12 @@ class Finding:
     waived_until: datetime | None = None  # the waiver's expiry: the clock resumes there
     occurrences: int = 1
     owner: str | None = None  # who answers for it: the host's owner unless assigned
+    checklists: list[str] = field(default_factory=list)  # every checklist that measured it
+
+    def seen_by(self, checklist: str) -> None:
+        """Remember that ``checklist`` measured this control (sorted, once each)."""
+        if checklist and checklist not in self.checklists:
+            self.checklists = sorted({*self.checklists, checklist})
     history: list[dict[str, Any]] = field(default_factory=list)
 
     def log(self, at: datetime, event: str, run: str | None = None, **extra: Any) -> None:
@@ -62,13 +68,21 @@ class Transition:
 
 
 def finding_id(kind: str, subject: str, checklist: str, check: str) -> str:
+    """One problem, one id: a check finding is (host, control), whichever checklist measured
+    it (``checklist`` is ignored for it; a check id names one control in every checklist)."""
     if kind == "cadence":
         return f"_cadence/{checklist}"
     if kind == "unreachable":
         return f"{subject}/unreachable"
     if kind == "spares":  # subject: a site; check: a part
         return f"_spares/{subject}.{check}"
-    return f"{subject}/{checklist}.{check}"
+    return f"{subject}/{check}"
+
+
+def legacy_id(f: Finding) -> bool:
+    """A check finding still keyed by checklist (``host/daily.ssh``), from before one problem
+    was one finding: ``patrol findings migrate`` merges these."""
+    return f.kind == "check" and f.id != finding_id("check", f.subject, f.checklist, f.check)
 
 
 def move(f: Finding, new: State, at: datetime, run: str | None, out: list[Transition]) -> None:

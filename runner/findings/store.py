@@ -5,6 +5,9 @@ The conversion to and from plain documents lives here; the archive reads and wri
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -12,7 +15,8 @@ from typing import Any
 from .. import archive
 from ..archive.records import plain
 from ..clock import iso, parse_iso
-from .model import Finding, State, Transition
+from ..errors import Exit, PatrolError
+from .model import Finding, State, Transition, legacy_id
 
 DIR = f"{archive.REPORTS}/findings"
 
@@ -54,6 +58,7 @@ def to_doc(f: Finding) -> dict[str, Any]:
         "closed_at": _ts(f.closed_at),
         "closed_run": f.closed_run,
         "occurrences": f.occurrences,
+        **({"checklists": list(f.checklists)} if f.checklists else {}),
         "history": history,
     }
 
@@ -76,6 +81,12 @@ def _required_ts(value: Any) -> datetime:
     return ts
 
 
+def _names(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError("expected a list of checklist names")
+    return sorted(set(value))
+
+
 def from_doc(doc: dict[str, Any]) -> Finding:
     """A finding from its file's content; archive.BadField names the first bad key."""
     f = archive.field
@@ -92,6 +103,7 @@ def from_doc(doc: dict[str, Any]) -> Finding:
         owner=doc.get("owner"),
         occurrences=f(doc, "occurrences", int) if "occurrences" in doc else 1,
         history=f(doc, "history", _history, required=False) or [],
+        checklists=f(doc, "checklists", _names, required=False) or [],
     )
 
 
@@ -99,8 +111,24 @@ def path_of(fid: str) -> str:
     return f"{DIR}/{fid}.yaml"
 
 
-def load(root: Path) -> dict[str, Finding]:
-    """Every finding; a file that is not a whole finding is one error naming it."""
+_MIGRATING: ContextVar[bool] = ContextVar("migrating", default=False)
+
+
+@contextmanager
+def migrating() -> Iterator[None]:
+    """While the migration runs, the run skeleton's pre-flight reads the old findings too."""
+    token = _MIGRATING.set(True)
+    try:
+        yield
+    finally:
+        _MIGRATING.reset(token)
+
+
+def load(root: Path, *, legacy: bool = False) -> dict[str, Finding]:
+    """Every finding; a file that is not a whole finding is one error naming it. Findings
+    still keyed by checklist (before one problem was one finding) are refused with the step
+    that migrates them, so no run counts one problem twice; ``legacy``: the migration's own
+    read."""
     out: dict[str, Finding] = {}
     for rel, doc in archive.read_documents(root, DIR).items():
         try:
@@ -108,6 +136,12 @@ def load(root: Path) -> dict[str, Finding]:
         except (archive.BadField, KeyError, TypeError, ValueError, OverflowError) as exc:
             raise archive.bad_document(root, rel, "finding", exc) from None
         out[f.id] = f
+    old = sorted(fid for fid, f in out.items() if legacy_id(f))
+    if old and not (legacy or _MIGRATING.get()):
+        raise PatrolError(
+            f"{path_of(old[0])}: finding {old[0]!r} is keyed by checklist, from before one "
+            f"problem was one finding ({len(old)} such finding(s)); run `patrol findings "
+            "migrate` once to merge them (one recorded, verifiable step)", exit_code=Exit.FAILED)
     return out
 
 
@@ -132,6 +166,15 @@ def documents(findings: dict[str, Finding], ids: set[str] | None = None) -> dict
     """The files of findings (only ``ids`` if given): root-relative path -> bytes."""
     return {path_of(fid): archive.dump_yaml(to_doc(findings[fid]))
             for fid in sorted(ids if ids is not None else findings)}
+
+
+def remove(root: Path, ids: list[str]) -> list[str]:
+    """Remove the files of findings merged into others; returns their repo-relative paths."""
+    out = []
+    for fid in ids:
+        (root / path_of(fid)).unlink(missing_ok=True)
+        out.append(path_of(fid))
+    return out
 
 
 def save(root: Path, findings: dict[str, Finding], ids: set[str] | None = None) -> list[str]:

@@ -1,8 +1,11 @@
 """Waivers, every rule in one place: an approved exception for a check on some hosts, until a
 date.
 
-- Matching: a waiver names ``checklist/check`` (or a bare check id) and either one host or a
-  host selector; a host no longer in the estate matches no selector.
+- Matching: a waiver names a control (a check id: ``check: disk-space``) and either one host
+  or a host selector; it covers that control in every checklist that measures it (one problem,
+  one finding). The older ``daily/disk-space`` still means the control ``disk-space``, with a
+  ``validate`` warning saying how to write it. A host no longer in the estate matches no
+  selector.
 - Expiry: a waiver dated D holds through the whole of day D, in the named host's site zone
   (a selector's waiver: in UTC); from then on it no longer applies.
 - Validation: an expired waiver is an error for ``validate`` and ``plan`` (renew or remove
@@ -33,7 +36,8 @@ MAX_DAYS = 90  # a PR granting or extending a waiver further than this is flagge
 
 @dataclass(frozen=True)
 class WaiverRule:
-    """An accepted exception: ``matches(host)`` and ``check`` (``checklist/check`` or ``check``)."""
+    """An accepted exception: ``matches(host)`` and ``check``, the control (a legacy
+    ``checklist/check`` names the same control)."""
 
     hosts: Any  # a selector with .matches(host_obj) or a set of host names
     check: str
@@ -42,7 +46,7 @@ class WaiverRule:
     expires: datetime  # the first instant it no longer holds
 
     def covers(self, host: Any, checklist: str, check: str) -> bool:
-        if self.check not in (f"{checklist}/{check}", check):
+        if control(self.check) != check:
             return False
         if isinstance(self.hosts, (set, frozenset, list, tuple)):
             return getattr(host, "name", host) in self.hosts
@@ -52,6 +56,11 @@ class WaiverRule:
 
     def holds(self, now: datetime) -> bool:
         return now < self.expires
+
+
+def control(check: str) -> str:
+    """The control a waiver's ``check`` names: ``disk-space`` for ``daily/disk-space`` too."""
+    return check.rsplit("/", 1)[-1]
 
 
 def waiver_end(expires_on: Any, tz: str = "UTC") -> datetime:

@@ -1,10 +1,17 @@
 """Incidents an inspection opens by itself (via monitoring), linked to the finding behind them:
 a host unreachable for the policy's ``unreachable_after_runs`` runs (its ``unreachable``
-finding opens then), or any finding of severity critical.
+finding opens then), any finding of severity critical, or a finding whose judged value says
+``critical: true`` (a hardware failure that needs an engineer on site).
 
 One incident per finding while it is unresolved: the finding re-opening opens no second one.
 The finding closing (the host answers again, the check passes) leaves the incident alone;
 an engineer resolves it with a note.
+
+Waivers and incidents agree: a finding waived when it opens opens no incident (an accepted
+exception owes no response) until the waiver ends, when it opens one like a new finding; an
+incident whose finding is then waived pauses, with the waiver as its reason, and resumes when
+the waiver ends (``follow_waivers``), so its clocks never run for an exception the customer
+accepted.
 """
 
 from __future__ import annotations
@@ -13,24 +20,32 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from ..errors import PatrolError
 from ..findings import Finding, Transition
+from ..findings.model import State as FindingState
 from . import lifecycle
-from .model import DONE, Incident
+from .model import DONE, Incident, State
 from .policy import level_of, limits
 from .store import next_id
 
-OPENING = (None, "closed")  # a transition from these to open is a finding (re)opening
+# a transition from these to open is a finding (re)opening, or its waiver ending: the
+# problem now calls for the response it was excused from
+OPENING = (None, "closed", "waived")
 
 
 def triggers(f: Finding) -> bool:
-    return f.kind == "unreachable" or (f.kind == "check" and f.severity == "critical")
+    """Unreachable, a critical check, or a check whose judge said its failure is critical
+    (hardware_health: redundancy lost, a degraded array's drive, uncorrectable memory)."""
+    judged_critical = isinstance(f.value, dict) and f.value.get("critical") is True
+    return f.kind == "unreachable" or (f.kind == "check" and (
+        f.severity == "critical" or judged_critical))
 
 
 def from_findings(incidents: dict[str, Incident], findings: dict[str, Finding],
                   transitions: Iterable[Transition], estate: Any, run_id: str,
-                  now: datetime) -> list[Incident]:
+                  now: datetime, reported_by: str | None = None) -> list[Incident]:
     """Open an incident for each finding that just opened and calls for one; returns them
-    (also added to ``incidents``)."""
+    (also added to ``incidents``). ``reported_by``: the inspection ``run_id`` by default."""
     linked = {i.finding for i in incidents.values() if i.finding and i.state not in DONE}
     opened: list[Incident] = []
     for t in transitions:
@@ -38,16 +53,72 @@ def from_findings(incidents: dict[str, Incident], findings: dict[str, Finding],
         if t.after != "open" or t.before not in OPENING or f is None or not triggers(f):
             continue
         host = estate.hosts.get(f.subject)
-        if host is None or f.id in linked:
+        if host is None or f.id in linked or f.state is FindingState.WAIVED:
             continue
         level = level_of([host], f.severity)
         iid = next_id(incidents, now.year)
         inc = lifecycle.new(
             iid, hosts=[host.name], site=host.site, summary=f"{host.name}: {f.reason}",
-            severity=f.severity, level=level, reported_by=f"patrol inspect {run_id}",
+            severity=f.severity, level=level,
+            reported_by=reported_by or f"patrol inspect {run_id}",
             via="monitoring", owner=getattr(f, "owner", None) or host.owner,
             limits=limits(estate, level), at=now, written=now, finding=f.id)
         incidents[iid] = inc
         linked.add(f.id)
         opened.append(inc)
     return opened
+
+
+WAIVER_PAUSE = "waiver: "  # a pause a waiver began starts its reason with this
+
+
+def follow_waivers(incidents: dict[str, Incident], findings: dict[str, Finding],
+                   transitions: Iterable[Transition], now: datetime) -> list[tuple[Incident, str]]:
+    """Pause each unresolved incident whose finding was just waived (the waiver is the
+    reason) and resume it when the waiver ends; returns (incident, "paused" | "resumed")."""
+    by_finding = {i.finding: i for i in incidents.values() if i.finding and i.state not in DONE}
+    out: list[tuple[Incident, str]] = []
+    for t in transitions:
+        inc, f = by_finding.get(t.finding), findings.get(t.finding)
+        if inc is None or f is None:
+            continue
+        at = max(now, inc.last_at)
+        try:
+            if t.after == FindingState.WAIVED.value and inc.state is not State.WAITING:
+                reason = f"{WAIVER_PAUSE}{f.waiver or 'accepted exception'}"
+                lifecycle.wait(inc, reason, at, now)
+                out.append((inc, "paused"))
+            elif (t.before == FindingState.WAIVED.value and inc.state is State.WAITING
+                  and inc.pauses and inc.pauses[-1].reason.startswith(WAIVER_PAUSE)):
+                lifecycle.resume(inc, at, now)
+                out.append((inc, "resumed"))
+        except PatrolError:  # a step the incident refuses (resolved meanwhile): leave it
+            continue
+    return out
+
+
+def resolve_replaced(incidents: dict[str, Incident], findings: dict[str, Finding],
+                     transitions: Iterable[Transition],
+                     used: dict[str, list[dict[str, Any]]], run_id: str,
+                     now: datetime) -> list[Incident]:
+    """Resolve each unresolved incident whose finding just closed on a clean reading when a
+    part was used on its host (``patrol spares use ... --host``) since the incident opened:
+    the part replaced and the next clean reading end it. ``used``: host -> movements, each
+    ``{"at": datetime, "part", "depot", "run"}``. Returns the incidents resolved."""
+    by_finding = {i.finding: i for i in incidents.values() if i.finding and i.state not in DONE}
+    out: list[Incident] = []
+    for t in transitions:
+        inc, f = by_finding.get(t.finding), findings.get(t.finding)
+        if inc is None or f is None or t.after != FindingState.CLOSED.value:
+            continue
+        parts = [u for u in used.get(f.subject, []) if u["at"] >= inc.opened_at]
+        if not parts:
+            continue
+        what = ", ".join(f"{u['part']} from {u['depot']} ({u['run']})" for u in parts)
+        try:
+            lifecycle.resolve(inc, f"part replaced: {what}; clean reading in {run_id}",
+                              f"patrol inspect {run_id}", max(now, inc.last_at), now)
+        except PatrolError:  # a state the incident refuses to resolve from: leave it
+            continue
+        out.append(inc)
+    return out

@@ -52,6 +52,7 @@ class Formats:
     """Locale-aware formatting of the report's values, as jinja2 filters."""
 
     lang: str
+    zone: str = "UTC"  # times are shown on this zone's wall clock, with its name
 
     @property
     def locale(self) -> str:
@@ -91,7 +92,10 @@ class Formats:
             return "–"
         if isinstance(value, str):
             value = parse_iso(value)
-        return format_datetime(value, "medium", tzinfo=UTC, locale=self.locale) + " UTC"
+        from zoneinfo import ZoneInfo
+
+        zone = ZoneInfo(self.zone) if self.zone != "UTC" else UTC
+        return format_datetime(value, "medium", tzinfo=zone, locale=self.locale) + f" {self.zone}"
 
     def duration(self, value: timedelta | None) -> str:
         from babel.dates import format_timedelta

@@ -1,8 +1,11 @@
 """Incidents and support response over the month: incidents opened in it by severity, and each
 clock (remote response, on site) met in time or breached, with the breaches listed.
 
-A clock counts as breached when the incident's escalation recorded its breach
-(``breached_at``), met when it was met without one; a clock neither met nor breached yet is
+Each clock's state is a fact computed at the report's moment from the incident's steps and
+the site's service calendar (``runner.incidents.policy.standings``, the code ``patrol
+incidents`` lists with): *breached* when it ran out before it was met (whether or not an
+escalation run noticed: escalation records notifications owed, not the truth of a breach),
+*met* when met in time, *paused* while waiting (on the customer, or under a waiver), else
 *running*. Without incidents to read (``incidents`` is None) the section says they are not
 tracked instead of showing zeros that would read as a perfect month.
 """
@@ -26,6 +29,7 @@ class ClockLine:
     met: int
     breached: int
     running: int
+    paused: int = 0
 
 
 @dataclass(frozen=True)
@@ -49,31 +53,66 @@ class Incidents:
     breaches: list[Breach] = field(default_factory=list)
 
 
-def build(incidents: list[Any] | None, month: Month) -> Incidents:
-    """``incidents``: the archive's incidents (objects with ``opened_at``, ``severity``,
-    ``clocks``: name -> ``met_at`` / ``breached_at``), or None when they are not tracked."""
+def build(incidents: list[Any] | None, month: Month, cals: dict[str, Any] | None = None,
+          moment: datetime | None = None) -> Incidents:
+    """``incidents``: the archive's incidents, or None when they are not tracked; ``cals``:
+    site -> service calendar; ``moment``: the report's (default: the month's end)."""
+    from ..incidents.policy import standings
+
     if incidents is None:
         return Incidents(tracked=False)
-    this = sorted((i for i in incidents if month.contains(i.opened_at)),
+    at = min(moment or month.end, month.end)
+    this = sorted((i for i in incidents if month.contains(i.opened_at) and i.opened_at <= at),
                   key=lambda i: (i.opened_at, i.id))
     sev = Counter(str(i.severity) for i in this)
     out = Incidents(tracked=True, opened=len(this),
                     by_severity={s: sev.get(s, 0) for s in SEVERITIES})
+    now = {inc.id: standings(_as_of(inc, at), cals or {}, at) for inc in this}
     for name in CLOCKS:
-        met = breached = running = 0
+        met = breached = running = paused = 0
         for inc in this:
-            clock = inc.clocks.get(name)
-            if clock is None:
+            s = now[inc.id].get(name)
+            if s is None:
                 continue
-            if clock.breached_at is not None:
+            if s.breached:
                 breached += 1
                 out.breaches.append(Breach(inc.id, name, str(inc.severity), str(inc.site),
-                                           str(inc.owner), inc.opened_at, clock.breached_at,
+                                           str(inc.owner), inc.opened_at, s.due or at,
                                            str(inc.summary)))
-            elif clock.met_at is not None:
+            elif s.met_at is not None or s.stopped_at is not None:
                 met += 1
+            elif s.paused:
+                paused += 1
             else:
                 running += 1
-        out.clocks.append(ClockLine(name, met, breached, running))
+        out.clocks.append(ClockLine(name, met, breached, running, paused))
     out.breaches.sort(key=lambda b: (b.breached, b.incident, b.clock))
     return out
+
+
+def _as_of(inc: Any, at: datetime) -> Any:
+    """The incident as its steps stood at ``at``: a step stated later has not happened yet
+    (a report of a past month is not changed by what came after it)."""
+    import copy
+
+    later = [h for h in inc.history if _when(h) > at]
+    if not later:
+        return inc
+    past = copy.deepcopy(inc)
+    for c in past.clocks.values():
+        if c.met_at is not None and c.met_at > at:
+            c.met_at = c.met_by = None
+    if past.resolved_at is not None and past.resolved_at > at:
+        past.resolved_at = None
+    past.pauses = [p for p in past.pauses if p.start <= at]
+    for p in past.pauses:
+        if p.end is not None and p.end > at:
+            p.end = None
+    return past
+
+
+def _when(h: dict[str, Any]) -> datetime:
+    from ..clock import parse_iso
+
+    v = h["at"]
+    return v if isinstance(v, datetime) else parse_iso(str(v))

@@ -12,6 +12,10 @@ Rules:
   report lists the ``GAPS`` least covered (host, checklist) pairs and counts them all.
 - The daily pass rate is passed checks over checks measured (pass, fail, error, waived,
   unreachable) of the inspection runs that finished that day; a day without runs has none.
+- Days are the month zone's calendar days. A month in progress is counted *to date*: a
+  period that has not ended by the report's moment is due only if it is already done (today's
+  run counts once it ran; today is not missed before it is over), and days to come are
+  neither due nor missed.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from .. import shard
 from .period import Month, week_start
@@ -89,6 +93,15 @@ class Inspections:
         return self.checks_passed / self.checks_measured if self.checks_measured else None
 
 
+def period_end(cadence: str, key: date, month: Month) -> datetime:
+    """The first instant after the period that starts on ``key`` (in the month's zone)."""
+    if cadence == "weekly":
+        return month.midnight(key + timedelta(days=7))
+    if cadence == "monthly":
+        return month.end
+    return month.midnight(key + timedelta(days=1))
+
+
 def period_key(cadence: str, day: date) -> date:
     if cadence == "weekly":
         return week_start(day)
@@ -123,10 +136,17 @@ def done_periods(records: list[Record], month: Month, key: Callable[[Record], da
 
 
 def build(src: Sources, month: Month, expected: dict[str, tuple[str, list[str]]],
-          limits: dict[str, timedelta]) -> Inspections:
-    """``expected``: checklist -> (cadence, hosts it must cover), from the estate."""
-    runs = [r for r in src.records if r.kind == "inspect"]
+          limits: dict[str, timedelta], moment: datetime | None = None) -> Inspections:
+    """``expected``: checklist -> (cadence, hosts it must cover), from the estate;
+    ``moment``: the report's (default: the month's end, a whole month)."""
+    at = min(moment or month.end, month.end)
+    runs = [r for r in src.records if r.kind == "inspect" and r.finished <= at]
     this = [r for r in runs if month.contains(r.finished)]
+
+    def due_periods(cadence: str, have: set[date]) -> list[date]:
+        return [p for p in periods(cadence, month)
+                if period_end(cadence, p, month) <= at or p in have]
+
     out = Inspections(runs=len(this))
     by_checklist: dict[str, list[Record]] = defaultdict(list)
     for r in runs:
@@ -135,9 +155,9 @@ def build(src: Sources, month: Month, expected: dict[str, tuple[str, list[str]]]
         names = tuple(sorted(n for n, (c, _) in expected.items() if c == cadence))
         due = done = late = 0
         for name in names:
-            want = periods(cadence, month)
             have = done_periods(by_checklist[name], month,
-                                lambda r, c=cadence: period_key(c, r.finished.date()))
+                                lambda r, c=cadence: period_key(c, month.day_of(r.finished)))
+            want = due_periods(cadence, have)
             due += len(want)
             done += len(have & set(want))
             previous = None
@@ -155,16 +175,16 @@ def build(src: Sources, month: Month, expected: dict[str, tuple[str, list[str]]]
             out.cadences.append(CadenceLine(cadence, names, due, done, late))
     hosts: set[str] = set()
     for name, (cadence, members) in sorted(expected.items()):
-        want = set(periods(cadence, month))
         covered: dict[str, set[date]] = defaultdict(set)
         for r in by_checklist[name]:
             if not month.contains(r.finished):
                 continue
-            key = period_key(cadence, r.finished.date())
+            key = period_key(cadence, month.day_of(r.finished))
             for host in r.reached:
                 covered[host].add(key)
         for host in members:
             hosts.add(host)
+            want = set(due_periods(cadence, covered[host]))
             n = len(covered[host] & want)
             if n < len(want):
                 out.gaps.append(HostGap(host, name, n, len(want)))
@@ -176,9 +196,10 @@ def build(src: Sources, month: Month, expected: dict[str, tuple[str, list[str]]]
     per_day: dict[date, list[int]] = defaultdict(lambda: [0, 0])
     for r in this:
         p, m = _counts(r)
-        per_day[r.finished.date()][0] += p
-        per_day[r.finished.date()][1] += m
-    out.daily = [DayRate(d, *per_day.get(d, [0, 0])) for d in month.days()]
+        per_day[month.day_of(r.finished)][0] += p
+        per_day[month.day_of(r.finished)][1] += m
+    out.daily = [DayRate(d, *per_day.get(d, [0, 0])) for d in month.days()
+                 if month.midnight(d) < at]
     out.checks_passed = sum(d.passed for d in out.daily)
     out.checks_measured = sum(d.measured for d in out.daily)
     return out

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,16 @@ from . import sources as sources_mod
 from . import waivers as waivers_section
 from . import workplan as workplan_section
 from .period import Month
+
+
+def zone_of(estate: Any) -> str:
+    """The contract's zone: the service policy's ``timezone``, else the sites' zone when they
+    share one, else UTC."""
+    named = getattr(estate.service, "timezone", None)
+    if named:
+        return str(named)
+    zones = {str(s.timezone) for s in estate.sites.values()}
+    return zones.pop() if len(zones) == 1 else "UTC"
 
 
 @dataclass
@@ -40,14 +50,23 @@ class MonthlyReport:
     audit: audit.Audit
     workplan: workplan_section.WorkPlan
     charts: dict[str, charts.Chart]
+    moment: datetime | None = None  # the report's moment: the month's end, or now (to date)
+    zone: str = "UTC"
+
+    @property
+    def to_date(self) -> bool:
+        """A month in progress: its figures run to the report's moment, not its end."""
+        return self.moment is not None and self.moment < self.month.end
 
 
 def _headline(src: sources_mod.Sources, month: Month, estate: Any, limits: dict[str, timedelta],
-              expected: dict[str, tuple[str, list[str]]]
+              expected: dict[str, tuple[str, list[str]]], moment: datetime | None = None
               ) -> tuple[dict[str, Any], tuple[Any, Any, Any, Any, Any]]:
-    ins = inspections.build(src, month, expected, limits)
+    from ..incidents.policy import calendars
+
+    ins = inspections.build(src, month, expected, limits, moment)
     fnd = findings_section.build(src.findings, month)
-    inc = incidents.build(src.incidents, month)
+    inc = incidents.build(src.incidents, month, calendars(estate), moment)
     ass = assessment.build(fnd.events, estate.hosts, estate.service.penalties, inc.breaches)
     upg = upgrades.build(src.of("upgrade", month))
     due = sum(c.due for c in ins.cadences)
@@ -67,9 +86,9 @@ def _charts(ins: inspections.Inspections, fnd: findings_section.Findings,
     weeks = []
     for first, last in month.weeks():
         opened = sum(1 for e in fnd.events if e.event in ("opened", "reopened")
-                     and first <= e.at.date() <= last)
+                     and first <= month.day_of(e.at) <= last)
         closed = sum(1 for e in fnd.events if e.event == "closed"
-                     and first <= e.at.date() <= last)
+                     and first <= month.day_of(e.at) <= last)
         label = str(first.day) if first == last else f"{first.day}–{last.day}"
         weeks.append((label, opened, closed))
     weekly = charts.paired_bars(weeks, ("opened", "closed"))
@@ -79,25 +98,31 @@ def _charts(ins: inspections.Inspections, fnd: findings_section.Findings,
     return {"pass_rate": rate, "weekly": weekly, "rectification": rect}
 
 
-def build(root: Path, estate: Any, month: Month, records: Path | None = None) -> MonthlyReport:
+def build(root: Path, estate: Any, month: Month, records: Path | None = None,
+          now: datetime | None = None) -> MonthlyReport:
     """``root``: the estate's checkout; its archive is read from ``records`` (a run passes the
     one it resolved), else where the service policy keeps it (the archive branch's worktree,
-    or ``root`` itself)."""
+    or ``root`` itself). ``now``: the report's moment for a month in progress (default: this
+    machine's clock); a month that has ended is reported as at its end, so its report is the
+    same whenever it is made."""
     if records is None:
         from ..archive.branch import reports_root
 
         records = reports_root(root)
+    month = month.within(zone_of(estate))
+    moment = min(now or datetime.now(UTC), month.end)
     src = sources_mod.load(records, month, waivers_from=root)
     policy = policy_of(estate.service)
     expected = expected_checklists(estate)
-    now, (ins, fnd, ass, upg, inc) = _headline(src, month, estate, policy.cadence_limits, expected)
+    now_figures, (ins, fnd, ass, upg, inc) = _headline(src, month, estate,
+                                                       policy.cadence_limits, expected, moment)
     before, _ = _headline(src, month.previous(), estate, policy.cadence_limits, expected)
     return MonthlyReport(
         month=month,
         contract=str(estate.service.contract or ""),
         sites=[(s, str(estate.sites[s].name)) for s in sorted(estate.sites)],
         hosts=len(estate.hosts),
-        glance=glance.figures(now, before),
+        glance=glance.figures(now_figures, before),
         inspections=ins,
         findings=fnd,
         waivers=waivers_section.build(src.waiver_history, estate.waivers, month),
@@ -108,6 +133,8 @@ def build(root: Path, estate: Any, month: Month, records: Path | None = None) ->
         audit=audit.build(audit.verify_month(root, month)),
         workplan=workplan_section.build(estate, month.next()),
         charts=_charts(ins, fnd, month),
+        moment=moment,
+        zone=month.zone,
     )
 
 

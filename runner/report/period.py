@@ -1,12 +1,15 @@
-"""A calendar month in UTC: the report's period. Records carry UTC timestamps, so a month is
-``[first day 00:00Z, first day of the next month 00:00Z)``; a week starts on Monday (the day
-the CI templates run the weekly checklist)."""
+"""A calendar month in the contract's zone: the report's period. Records carry UTC timestamps;
+a month is ``[first day 00:00, first day of the next month 00:00)`` on the zone's wall clock
+(``zone``, UTC unless the service policy names the contract's), and a run belongs to the day
+it finished on there. A week starts on Monday (the day the CI templates run the weekly
+checklist)."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from ..errors import PatrolError
 
@@ -17,6 +20,22 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 class Month:
     year: int
     month: int
+    zone: str = field(default="UTC", compare=False)
+
+    def within(self, zone: str | None) -> Month:
+        """The same month on ``zone``'s wall clock."""
+        return replace(self, zone=zone or "UTC")
+
+    def local(self, at: datetime) -> datetime:
+        return at.astimezone(ZoneInfo(self.zone))
+
+    def day_of(self, at: datetime) -> date:
+        """The calendar day ``at`` falls on in the month's zone."""
+        return self.local(at).date()
+
+    def midnight(self, day: date) -> datetime:
+        """The first instant of ``day`` in the month's zone (as UTC)."""
+        return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(self.zone)).astimezone(UTC)
 
     @classmethod
     def parse(cls, text: str) -> Month:
@@ -42,7 +61,7 @@ class Month:
 
     @property
     def start(self) -> datetime:
-        return datetime(self.year, self.month, 1, tzinfo=UTC)
+        return self.midnight(self.first)
 
     @property
     def end(self) -> datetime:
@@ -50,10 +69,10 @@ class Month:
         return self.next().start
 
     def next(self) -> Month:
-        return Month(self.year + self.month // 12, self.month % 12 + 1)
+        return Month(self.year + self.month // 12, self.month % 12 + 1, self.zone)
 
     def previous(self) -> Month:
-        return Month(self.year - (self.month == 1), (self.month - 2) % 12 + 1)
+        return Month(self.year - (self.month == 1), (self.month - 2) % 12 + 1, self.zone)
 
     def days(self) -> list[date]:
         return [self.first + timedelta(days=i) for i in range(self.last.day)]

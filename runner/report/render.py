@@ -57,7 +57,7 @@ def _html_finalize(value: Any) -> Any:
     return value if isinstance(value, Markup) or not isinstance(value, str) else visible(value)
 
 
-def environment(fmt: str, lang: str) -> jinja2.Environment:
+def environment(fmt: str, lang: str, zone: str = "UTC") -> jinja2.Environment:
     html = fmt == "html"
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("runner.report", "templates"),
@@ -70,7 +70,7 @@ def environment(fmt: str, lang: str) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
-    f = i18n.Formats(lang)
+    f = i18n.Formats(lang, zone)
     env.filters.update(num=f.number, pct=f.percent, day=f.day, moment=f.moment,
                        dur=f.duration, hours=f.hours, weekday=f.weekday)
     trans = i18n.translations(lang)
@@ -89,7 +89,8 @@ def render(report: MonthlyReport, fmt: str, lang: str) -> str:
         data = plain(report)
         data.pop("charts", None)
         return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    return environment(fmt, lang).get_template(f"monthly.{_EXT[fmt]}").render(r=report)
+    return environment(fmt, lang, report.zone).get_template(
+        f"monthly.{_EXT[fmt]}").render(r=report)
 
 
 def render_workplan(plan: WorkPlan, fmt: str, lang: str) -> str:

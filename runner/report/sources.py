@@ -115,6 +115,9 @@ def incidents(root: Path) -> list[Any]:
 def load(root: Path, month: Month, waivers_from: Path | None = None) -> Sources:
     """The archive under ``root``; the waivers file's history from the estate at
     ``waivers_from`` (default: ``root``; they differ when records live on an archive branch)."""
-    return Sources(month, read_records(root, [month.previous(), month]),
+    months = [month.previous(), month]
+    if month.end > month.next().within("UTC").start:  # a zone west of UTC: its month ends
+        months.append(month.next())                    # in the next UTC month's records
+    return Sources(month, read_records(root, months),
                    findings_store.load(root), waiver_history(waivers_from or root),
                    incidents(root))

@@ -77,7 +77,7 @@ def test_full_disk_fails_filesystem_check_opens_finding_and_pass_closes_it(lab, 
         assert "/srv/data" in result.reason
         rec = record_of(estate, failed)
         assert rec["hosts"][host]["exceptions"]["disk-space"]["value"]["/srv/data"] == int(df)
-        finding_file = estate / "reports/findings" / host / "daily.disk-space.yaml"
+        finding_file = estate / "reports/findings" / host / "disk-space.yaml"
         opened = yaml.safe_load(finding_file.read_text())
         assert opened["state"] == "open"
         assert opened["opened_run"] == failed.run_id
@@ -95,7 +95,7 @@ def test_full_disk_fails_filesystem_check_opens_finding_and_pass_closes_it(lab, 
             passed.run_id, failed.run_id]
         assert "1 check failing" in git(estate, "log", "-1", "--format=%s", shas[1])
         touched = git(estate, "show", "--name-only", "--format=", "HEAD")
-        assert f"reports/findings/{host}/daily.disk-space.yaml" in touched
+        assert f"reports/findings/{host}/disk-space.yaml" in touched
     finally:
         lab.disk_detach(host, "/srv/data")
 
@@ -122,7 +122,7 @@ def test_stopped_sshd_is_unreachable_and_others_still_complete(lab, estate, tmp_
     assert status["reachable"] is False and status["unreachable_runs"] == 1
     suites = {s.get("name"): s for s in ET.parse(junit).getroot()}
     assert suites[f"daily.{down}"].get("errors") == "1"
-    assert suites[f"daily.{up}"].get("tests") == "12"
+    assert suites[f"daily.{up}"].get("tests") == "13"
     assert suites[f"daily.{up}"].get("failures") == "0"
     schema = etree.XMLSchema(etree.parse(str(ROOT / "tests/schemas/junit.xsd")))
     assert schema.validate(etree.parse(str(junit))), schema.error_log

@@ -51,13 +51,13 @@ def test_markdown_code_is_one_span() -> None:
 
 def finding(reason: str) -> Finding:
     t0 = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
-    return Finding("web-01/daily.disk-space", "check", "web-01", "daily", "disk-space", "high",
+    return Finding("web-01/disk-space", "check", "web-01", "daily", "disk-space", "high",
                    State.OPEN, t0, t0 + timedelta(hours=24), "run-1", 91, reason)
 
 
 def test_findings_markdown_row_stays_one_table_row() -> None:
     out = render([finding(EVIL)], "markdown").splitlines()
-    assert out[2] == ("| `web-01/daily.disk-space` | open | high | 2026-11-21T06:00:00Z | "
+    assert out[2] == ("| `web-01/disk-space` | open | high | 2026-11-21T06:00:00Z | "
                       + markdown(EVIL) + " |")
     assert out[3] == ""
 

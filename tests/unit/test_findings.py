@@ -54,8 +54,8 @@ def run(store, n: int, status: Status, at: datetime, c: Context | None = None,
 def test_deadline_depends_on_severity(severity, due):
     store = {}
     run(store, 1, Status.FAIL, T0, severity=severity)
-    assert store["web-01/daily.fs"].due == due
-    assert store["web-01/daily.fs"].state is State.OPEN
+    assert store["web-01/fs"].due == due
+    assert store["web-01/fs"].state is State.OPEN
 
 
 def _opened():
@@ -78,14 +78,14 @@ def _opened():
 def test_escalation_thresholds(offset, state):
     store = _opened()
     escalate(store, T0 + offset, POLICY)
-    assert store["web-01/daily.fs"].state is state
+    assert store["web-01/fs"].state is state
 
 
 def test_each_transition_is_recorded_with_its_time():
     store = _opened()
     for hours in (60, 80, 130):
         escalate(store, T0 + timedelta(hours=hours), POLICY)
-    events = [(h["event"], h["at"]) for h in store["web-01/daily.fs"].history]
+    events = [(h["event"], h["at"]) for h in store["web-01/fs"].history]
     assert events == [("opened", T0), ("warned", T0 + timedelta(hours=60)),
                       ("overdue", T0 + timedelta(hours=80)),
                       ("penalised", T0 + timedelta(hours=130))]
@@ -100,7 +100,7 @@ def test_escalation_can_jump_straight_to_penalised():
 def test_finding_closes_when_check_passes_again_and_reopens_with_history():
     store = _opened()
     run(store, 2, Status.PASS, T0 + timedelta(hours=5))
-    f = store["web-01/daily.fs"]
+    f = store["web-01/fs"]
     assert f.state is State.CLOSED and f.closed_run == "run-2"
     run(store, 3, Status.FAIL, T0 + timedelta(days=10))
     assert f.state is State.OPEN and f.occurrences == 2
@@ -114,14 +114,14 @@ def test_unreachable_neither_opens_nor_closes_but_repeats_open_their_own():
     for n in (1, 2):
         apply_run(store, run_id=f"u{n}", checklist="daily", results=down,
                   unreachable_runs={"web-01": n}, now=T0 + timedelta(hours=n), ctx=ctx())
-    assert store["web-01/daily.fs"].state is State.OPEN
+    assert store["web-01/fs"].state is State.OPEN
     assert "web-01/unreachable" not in store
     apply_run(store, run_id="u3", checklist="daily", results=down,
               unreachable_runs={"web-01": 3}, now=T0 + timedelta(hours=3), ctx=ctx())
     assert store["web-01/unreachable"].state is State.OPEN
     run(store, 4, Status.PASS, T0 + timedelta(hours=4))
     assert store["web-01/unreachable"].state is State.CLOSED
-    assert store["web-01/daily.fs"].state is State.CLOSED
+    assert store["web-01/fs"].state is State.CLOSED
 
 
 def _waiver(expires: datetime) -> WaiverRule:
@@ -139,7 +139,7 @@ def test_waiver_before_at_after_expiry(delta, waived):
     results = result(Status.FAIL)
     apply_run(store, run_id="r1", checklist="daily", results=results, unreachable_runs={},
               now=expires + delta, ctx=ctx([_waiver(expires)]))
-    assert (store["web-01/daily.fs"].state is State.WAIVED) is waived
+    assert (store["web-01/fs"].state is State.WAIVED) is waived
     assert (results["web-01"].checks["fs"].status is Status.WAIVED) is waived
 
 
@@ -149,9 +149,9 @@ def test_waiver_pauses_the_clock_and_expiry_resumes_it():
     c = ctx([_waiver(expires)])
     run(store, 1, Status.FAIL, T0, c)
     escalate(store, T0 + timedelta(days=9), POLICY)
-    assert store["web-01/daily.fs"].state is State.WAIVED  # never escalates while waived
+    assert store["web-01/fs"].state is State.WAIVED  # never escalates while waived
     refresh_waivers(store, expires, c)
-    f = store["web-01/daily.fs"]
+    f = store["web-01/fs"]
     assert f.state is State.OPEN
     assert f.due == expires + timedelta(days=3)  # the full deadline again, from the lapse
 
@@ -203,9 +203,9 @@ def test_cadence_breach_is_one_finding_per_checklist_and_closes_when_back_in_tim
 def test_findings_round_trip_through_files_byte_for_byte(tmp_path):
     store = _opened()
     escalate(store, T0 + timedelta(hours=60), POLICY)
-    assert findings_store.save(tmp_path, store) == ["reports/findings/web-01/daily.fs.yaml"]
+    assert findings_store.save(tmp_path, store) == ["reports/findings/web-01/fs.yaml"]
     loaded = findings_store.load(tmp_path)
-    assert loaded["web-01/daily.fs"].state is State.WARNED
+    assert loaded["web-01/fs"].state is State.WARNED
     assert findings_store.save(tmp_path, loaded) == []  # same bytes: nothing changed
 
 
@@ -216,7 +216,7 @@ def test_a_lapse_noticed_late_resumes_the_clock_at_the_expiry():
     run(store, 1, Status.FAIL, T0, c)
     noticed = expires + timedelta(days=20)  # nobody ran anything for three weeks
     refresh_waivers(store, noticed, ctx())  # the waiver was deleted meanwhile
-    f = store["web-01/daily.fs"]
+    f = store["web-01/fs"]
     assert f.due == expires + timedelta(days=3)
     assert f.state is State.PENALISED  # 20 days after the resumed clock: long overdue
 
@@ -226,7 +226,7 @@ def test_reopened_finding_takes_the_checks_current_severity():
     run(store, 1, Status.FAIL, T0, severity="low")
     run(store, 2, Status.PASS, T0 + timedelta(hours=1))
     run(store, 3, Status.FAIL, T0 + timedelta(days=2), severity="critical")
-    f = store["web-01/daily.fs"]
+    f = store["web-01/fs"]
     assert f.severity == "critical"
     assert f.due == T0 + timedelta(days=2, hours=8)
 

@@ -26,7 +26,7 @@ def patrol(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def finding(host: str, check: str, severity: str, state: State, hours: int) -> Finding:
-    f = Finding(f"{host}/daily.{check}", "check", host, "daily", check, severity, state, T0,
+    f = Finding(f"{host}/{check}", "check", host, "daily", check, severity, state, T0,
                 T0 + timedelta(hours=hours), "run-1", 91, f"{check} failing")
     f.log(T0, "opened", "run-1", due=f.due)
     return f
@@ -50,8 +50,8 @@ def test_lists_active_findings_with_totals(estate):
     r = patrol(estate, "findings", "--format", "json")
     assert r.returncode == 0, r.stderr
     doc = json.loads(r.stdout)
-    assert [f["id"] for f in doc["findings"]] == ["db-01/daily.sshd-config",
-                                                  "web-01/daily.disk-space"]
+    assert [f["id"] for f in doc["findings"]] == ["db-01/sshd-config",
+                                                  "web-01/disk-space"]
     assert doc["totals"]["by_state"]["open"] == 1
     assert doc["totals"]["by_state"]["overdue"] == 1
     assert doc["totals"]["by_severity"] == {"critical": 1, "high": 1, "medium": 0, "low": 0}
@@ -59,21 +59,21 @@ def test_lists_active_findings_with_totals(estate):
 
 def test_filters_by_state_host_selector_and_overdue(estate):
     closed = json.loads(patrol(estate, "findings", "--state", "closed", "-f", "json").stdout)
-    assert [f["id"] for f in closed["findings"]] == ["app-02/daily.drift"]
+    assert [f["id"] for f in closed["findings"]] == ["app-02/drift"]
     web = json.loads(patrol(estate, "findings", "--host", "role=web", "-f", "json").stdout)
-    assert [f["id"] for f in web["findings"]] == ["web-01/daily.disk-space"]
+    assert [f["id"] for f in web["findings"]] == ["web-01/disk-space"]
     late = json.loads(patrol(estate, "findings", "--overdue", "-f", "json").stdout)
-    assert [f["id"] for f in late["findings"]] == ["db-01/daily.sshd-config"]
+    assert [f["id"] for f in late["findings"]] == ["db-01/sshd-config"]
 
 
 def test_markdown_escapes_table_cells(estate):
     store = findings_store.load(estate)
-    piped = store["web-01/daily.disk-space"]
+    piped = store["web-01/disk-space"]
     piped.reason = "/srv|x 91% used | limit 85%"
     findings_store.save(estate, store)
     md = patrol(estate, "findings", "--format", "markdown").stdout
     assert md.startswith("| finding | state | severity | due | reason |")
-    row = next(line for line in md.splitlines() if "`web-01/daily.disk-space`" in line)
+    row = next(line for line in md.splitlines() if "`web-01/disk-space`" in line)
     assert row.endswith(r"| /srv\|x 91% used \| limit 85% |")
     assert len(row.replace(r"\|", "").split("|")) == 7  # six unescaped pipes, five cells
 
@@ -89,12 +89,12 @@ def test_escalate_moves_findings_and_commits_at_the_real_time(estate):
     before = datetime.now(UTC).replace(microsecond=0)
     r = patrol(estate, "findings", "escalate")
     assert r.returncode == 0, r.stderr
-    assert "web-01/daily.disk-space: open -> penalised" in r.stdout
-    f = findings_store.load(estate)["web-01/daily.disk-space"]
+    assert "web-01/disk-space: open -> penalised" in r.stdout
+    f = findings_store.load(estate)["web-01/disk-space"]
     assert f.state is State.PENALISED
     assert f.history[-1]["event"] == "penalised"
     assert before <= f.history[-1]["at"] <= datetime.now(UTC)  # the machine's clock
-    assert "db-01/daily.sshd-config: overdue -> penalised" in r.stdout
+    assert "db-01/sshd-config: overdue -> penalised" in r.stdout
     assert git(estate, "log", "-1", "--format=%s") == "findings: 2 escalated"
     again = patrol(estate, "findings", "escalate")
     assert "0 transition(s)" in again.stdout
@@ -108,8 +108,8 @@ def test_escalate_with_a_moved_clock_is_a_preview_that_writes_nothing(estate):
     preview = patrol(estate, "findings", "escalate", "--now", "2026-11-23T06:00:00Z",
                      "--no-commit")
     assert preview.returncode == 0, preview.stderr
-    assert "web-01/daily.disk-space: open -> penalised" in preview.stdout
-    assert findings_store.load(estate)["web-01/daily.disk-space"].state is State.OPEN
+    assert "web-01/disk-space: open -> penalised" in preview.stdout
+    assert findings_store.load(estate)["web-01/disk-space"].state is State.OPEN
     assert git(estate, "rev-parse", "HEAD") == head
     assert git(estate, "status", "--porcelain", "--untracked-files=all") == ""
 
@@ -133,7 +133,8 @@ def _record(root: Path, checklist: str, finished: datetime, hosts: dict[str, obj
     prev = archive.latest_record(root)  # chained, as a --no-commit run leaves it
     body["previous"] = {"record": prev[0], "sha256": prev[1]} if prev else None
     data, _ = archive.seal(archive.dump_yaml(body))
-    archive.atomic_write(root / archive.record_path(run_id, finished.year, finished.month), data)
+    rel = archive.record_path(run_id, finished.year, finished.month)
+    archive.write_or_spool(root, {rel: data}, run_id)  # spooled, as a --no-commit run leaves it
 
 
 def test_compliance_reports_each_late_checklist_once(estate):

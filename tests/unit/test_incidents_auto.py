@@ -21,7 +21,9 @@ from tests.unit.test_inspect_run import CHECKLIST, T0, FakeFleet, context, make_
 @pytest.fixture
 def estate(tmp_path: Path) -> Path:
     root = make_estate(tmp_path / "estate")
-    critical = CHECKLIST.replace("severity: high", "severity: critical")
+    # its own control (a check id names one control everywhere): the agent pin, critical here
+    critical = CHECKLIST.replace("severity: high", "severity: critical").replace(
+        "id: agent", "id: agent-pin")
     (root / "policies" / "inspections" / "crit.yaml").write_text(critical)
     commit_all(root)
     return root
@@ -60,8 +62,8 @@ def test_a_critical_finding_opens_an_incident_a_high_one_does_not(estate: Path):
     (inc,) = store.load(estate).values()
     # web-02 is of high criticality; the finding's severity critical raises the clocks' level
     assert (inc.finding, inc.severity, inc.level, inc.owner) == (
-        "web-02/crit.agent", "critical", "critical", "ops-team@example.com")
+        "web-02/agent-pin", "critical", "critical", "ops-team@example.com")
     record = yaml.safe_load((estate / run.record_path).read_bytes())
-    assert record["incidents"] == [{"incident": inc.id, "finding": "web-02/crit.agent",
+    assert record["incidents"] == [{"incident": inc.id, "finding": "web-02/agent-pin",
                                     "event": "opened"}]
     assert archive.verify_chain(estate) == []

@@ -204,13 +204,13 @@ def test_escalation_warns_then_breaches_incident_clocks_with_a_record(estate_rep
 def test_findings_carry_the_hosts_owner_and_can_be_assigned(estate_repo: Path):
     from runner.findings import Finding, State
 
-    f = Finding("web-01/daily.ssh", "check", "web-01", "daily", "ssh", "high", State.OPEN, T0,
+    f = Finding("web-01/ssh", "check", "web-01", "daily", "ssh", "high", State.OPEN, T0,
                 T0 + timedelta(days=1), "run-1")
     findings_store.save(estate_repo, {f.id: f})
     patrol_commit(estate_repo)  # as a run would commit it: a record names the finding
     before = head(estate_repo)
     with pytest.raises(PatrolError, match="unknown finding"):
-        findings_cmd.assign(estate_repo, "web-09/daily.ssh", "x@example.com", clock=clock())
+        findings_cmd.assign(estate_repo, "web-09/ssh", "x@example.com", clock=clock())
     with pytest.raises(PatrolError, match="--to is empty"):
         findings_cmd.assign(estate_repo, f.id, " ", clock=clock())
     assert head(estate_repo) == before

@@ -115,7 +115,7 @@ def test_a_failure_opens_a_finding_and_a_later_pass_closes_it(estate: Path) -> N
     fleet.agent["web-02"] = "0.9.0-1"
     first = inspect(estate, "fake", ctx=context(estate), play=fleet)
     assert first.results["web-02"].checks["agent"].status is Status.FAIL
-    found = findings_store.load(estate)["web-02/fake.agent"]
+    found = findings_store.load(estate)["web-02/agent"]
     assert (found.state.value, found.severity, found.opened_run) == ("open", "high", first.run_id)
     assert found.due == T0 + timedelta(days=1)  # policies/service.yaml: high within 1d
     assert "1 check failing" in git(estate, "log", "-1", "--format=%s")
@@ -123,12 +123,12 @@ def test_a_failure_opens_a_finding_and_a_later_pass_closes_it(estate: Path) -> N
     fleet.agent["web-02"] = "1.0.0-1"
     later = T0 + timedelta(hours=2)
     second = inspect(estate, "fake", ctx=context(estate, later), play=fleet)
-    closed = findings_store.load(estate)["web-02/fake.agent"]
+    closed = findings_store.load(estate)["web-02/agent"]
     assert (closed.state.value, closed.closed_run, closed.closed_at) == (
         "closed", second.run_id, later)
     record = yaml.safe_load((estate / second.record_path).read_bytes())
     assert record["previous"] == {"record": first.record_path, "sha256": first.record_sha256}
-    assert record["findings"] == [{"finding": "web-02/fake.agent", "from": "open",
+    assert record["findings"] == [{"finding": "web-02/agent", "from": "open",
                                    "to": "closed"}]
     assert archive.verify_chain(estate) == []
 

@@ -30,5 +30,5 @@ def test_retried_write_judges_waivers_from_the_measured_results(tmp_path):
         write_run(tmp_path, run, {}, NOW, estate, NOW)
         assert run.results["backup-01"].checks["load"].status is Status.WAIVED
         assert run.summary["checks"]["waived"] == 1
-        found = findings_store.load(tmp_path)["backup-01/daily.load"]
+        found = findings_store.load(tmp_path)["backup-01/load"]
         assert found.state.value == "waived"

@@ -39,7 +39,7 @@ def runs(root: Path, n: int, sign: str | None = None) -> list[str]:
     shas = []
     done = len(list((root / "reports/runs").rglob("*.yaml"))) if (root / "reports").exists() else 0
     for i in range(done, done + n):
-        f = Finding(f"web-01/daily.check-{i}", "check", "web-01", "daily", f"check-{i}", "high",
+        f = Finding(f"web-01/check-{i}", "check", "web-01", "daily", f"check-{i}", "high",
                     State.OPEN, T0, T0, f"run-{i}")
         findings_store.save(root, {f.id: f})
         shas.append(patrol_commit(root, run_id=f"202611{i + 1:02d}T060000Z-daily-00000{i}",
@@ -113,16 +113,16 @@ def test_a_run_commit_dropped_by_rebase_breaks_the_links(archive):
 
 
 def test_a_finding_tidied_by_hand_is_named(archive):
-    f = archive / "reports/findings/web-01/daily.check-0.yaml"
+    f = archive / "reports/findings/web-01/check-0.yaml"
     f.write_text(f.read_text().replace("state: open", "state: closed"))
     commit_all(archive, "tidy")
     found = breaks(archive)
-    assert any("findings/web-01/daily.check-0.yaml" in b and "not a Patrol commit" in b
+    assert any("findings/web-01/check-0.yaml" in b and "not a Patrol commit" in b
                for b in found), found
 
 
 def test_a_finding_changed_inside_a_patrol_commit_without_its_record_is_named(archive):
-    f = archive / "reports/findings/web-01/daily.check-0.yaml"
+    f = archive / "reports/findings/web-01/check-0.yaml"
     f.write_text(f.read_text().replace("state: open", "state: closed"))
     from datetime import datetime
 
@@ -135,7 +135,7 @@ def test_a_finding_changed_inside_a_patrol_commit_without_its_record_is_named(ar
                            previous=arc.latest_record(archive), findings=[])
     rel, digest = write_record(archive, "20261110T000000Z-x-000000", datetime(2026, 11, 10),
                                body)
-    commit(archive, [rel, "reports/findings/web-01/daily.check-0.yaml"], "x",
+    commit(archive, [rel, "reports/findings/web-01/check-0.yaml"], "x",
            "20261110T000000Z-x-000000", estate=git(archive, "rev-parse", "HEAD"),
            record=(rel, digest))
     assert any("finding changed without a record naming it" in b for b in breaks(archive))
@@ -200,7 +200,7 @@ def test_a_key_added_in_the_same_commit_does_not_count(signed):
     from runner.findings import store as findings_store
     from tests.unit.test_findings_cli import T0
 
-    f = Finding("web-01/daily.x", "check", "web-01", "daily", "x", "high", State.OPEN, T0, T0,
+    f = Finding("web-01/x", "check", "web-01", "daily", "x", "high", State.OPEN, T0, T0,
                 "r")
     findings_store.save(root, {f.id: f})
     rel_sha = patrol_commit(root, run_id="20261109T060000Z-daily-000009", sign=str(stranger),
@@ -239,7 +239,7 @@ def test_escalate_commits_a_signed_record_that_verifies(signed, tmp_path):
     from runner.findings import store as findings_store
     from tests.unit.test_findings_cli import T0
 
-    f = Finding("web-01/daily.late", "check", "web-01", "daily", "late", "high", State.OPEN,
+    f = Finding("web-01/late", "check", "web-01", "daily", "late", "high", State.OPEN,
                 T0, T0 + timedelta(hours=4), "r")
     findings_store.save(root, {f.id: f})
     patrol_commit(root, run_id="20261108T060000Z-daily-000008", sign=str(key))
@@ -250,7 +250,7 @@ def test_escalate_commits_a_signed_record_that_verifies(signed, tmp_path):
     assert "Patrol-Record: sha256:" in trailers and "Patrol-Estate: " in trailers
     assert verify(root).ok, [b.text() for b in verify(root).breaks]
     log = patrol(root, "audit", "log", "--format", "text")
-    assert "web-01/daily.late: open -> penalised" in log.stdout
+    assert "web-01/late: open -> penalised" in log.stdout
     assert git(root, "rev-parse", "--short=12", "HEAD") in log.stdout
 
 
@@ -304,7 +304,7 @@ def test_audit_host_tells_a_hosts_story_and_every_line_names_its_commit(archive)
     estate = [x for x in lines if " estate " in x and "hardware" in x]
     assert len(estate) == 1 and f"merge {merge[:12]}" in estate[0], lines
     findings = [x for x in lines if " finding " in x]
-    assert any("web-01/daily.check-0: new -> open" in x for x in findings), lines
+    assert any("web-01/check-0: new -> open" in x for x in findings), lines
     shas = set(git(archive, "log", "--all", "--format=%h", "--abbrev=12").split())
     for line in lines:
         assert line.split()[1] in shas, line

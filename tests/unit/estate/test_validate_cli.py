@@ -80,7 +80,7 @@ def test_an_expiring_waiver_is_a_warning_not_a_failure() -> None:
     text = (REPO / "policies/waivers.yaml").read_text()
     line, col = position(text, "2027-06-30")
     assert [str(p) for p in problems] == [
-        f"policies/waivers.yaml:{line}:{col}: warning: waiver for daily/load expires on "
+        f"policies/waivers.yaml:{line}:{col}: warning: waiver for load expires on "
         "2027-06-30, within 14 days"]
 
 
@@ -169,7 +169,7 @@ def test_an_expired_waiver_fails_validate_but_not_the_scheduled_runs(
     estate.replace("policies/waivers.yaml", "expires: 2027-06-30", "expires: 2026-01-31")
     run = estate.validate()
     assert run.code == 1
-    assert "error: waiver for daily/load expired on 2026-01-31" in run.out
+    assert "error: waiver for load expired on 2026-01-31" in run.out
     # inspections keep running; the waiver lapses
     loaded = load_valid_estate(estate.root, date(2027, 7, 1))
     assert loaded.waivers[0].expires == date(2026, 1, 31)

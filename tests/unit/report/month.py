@@ -29,7 +29,7 @@ from typing import Any
 
 from runner.execute import HostOutcome, HostState, PlayOutcome
 from runner.run import RunContext
-from tests.conftest import _GIT_ENV, commit_all, copy_estate
+from tests.conftest import _GIT_ENV, copy_estate, git
 
 CHECK = """\
 name: {name} check
@@ -109,7 +109,15 @@ class Fleet:
         return PlayOutcome({}, "successful", 0)
 
 
+def _date_commits(at: datetime) -> None:
+    """Patrol's commits of a step carry the step's time: the archive dates estate versions
+    (a waiver granted) by the mainline commit that brought them, and mainline dates never go
+    back, so every commit of the month must be dated in it."""
+    os.environ["GIT_AUTHOR_DATE"] = os.environ["GIT_COMMITTER_DATE"] = at.isoformat()
+
+
 def _ctx(root: Path, at: datetime, n: int) -> RunContext:
+    _date_commits(at)
     return RunContext(root, clock=lambda: at, env={"GITHUB_ACTIONS": "true",
                                                    "GITHUB_ACTOR": "ci-bot"},
                       local="tester@box", suffix=lambda: f"{n:06x}")
@@ -180,10 +188,13 @@ def build_month(dest: Path, archive_branch: str | None = None) -> Path:
             CHECK.format(name=cadence.title(), cadence=cadence))
     (root / "policies" / "upgrades" / "db-agent.yaml").write_text(PLAN)
     (root / "policies" / "waivers.yaml").write_text("waivers: []\n")
+    service = root / "policies" / "service.yaml"  # the month's days are UTC days here
+    service.write_text(service.read_text().replace("timezone: Asia/Shanghai", "timezone: UTC"))
     if archive_branch:  # records on a records-only branch, the estate's branch untouched
         with (root / "policies" / "service.yaml").open("a") as fh:
             fh.write(f"archive: {{branch: {archive_branch}}}\n")
-    commit_all(root)
+    git(root, "init", "-q", "-b", "main")
+    _commit_at(root, "The estate under contract", datetime(2026, 10, 1, tzinfo=UTC))
     os.environ.setdefault("GIT_AUTHOR_NAME", "Test")  # patrol's own commits need an identity
     fleet = Fleet()
     n = 0
@@ -207,6 +218,15 @@ def build_month(dest: Path, archive_branch: str | None = None) -> Path:
             (root / "policies" / "waivers.yaml").write_text("waivers:\n" + WAIVER)
             _commit_at(root, "Waive web-01's sshd check until the 20th",
                        datetime(2026, 11, 14, 9, 0, tzinfo=UTC))
+        if d == 7:  # before the day's runs: records keep time order
+            escalate_incidents_at(root, datetime(2026, 11, 7, 6, tzinfo=UTC))
+        if d == 9:
+            _date_commits(datetime(2026, 11, 9, 2, tzinfo=UTC))
+            incidents.arrive(root, INCIDENT, "wang.wei", None,
+                             clock=lambda: datetime(2026, 11, 9, 2, tzinfo=UTC))
+            _date_commits(datetime(2026, 11, 9, 3, tzinfo=UTC))
+            incidents.resolve(root, INCIDENT, "disk replaced", "wang.wei", None,
+                              clock=lambda: datetime(2026, 11, 9, 3, tzinfo=UTC))
         if d != 9:
             run("daily", day)
         if day.weekday() == 0 and d != 23:
@@ -214,17 +234,12 @@ def build_month(dest: Path, archive_branch: str | None = None) -> Path:
         if d == 1:
             run("monthly", day)
         if d == 5:  # web-02's disk: answered in time, the engineer came too late
+            _date_commits(datetime(2026, 11, 5, 8, tzinfo=UTC))
             incidents.open_(root, ["web-02"], f"disk errors {EVIL}", "high", "noc@customer",
                             "phone", None, clock=lambda: datetime(2026, 11, 5, 8, tzinfo=UTC))
+            _date_commits(datetime(2026, 11, 5, 8, 30, tzinfo=UTC))
             incidents.respond(root, INCIDENT, "li.na", None, None,
                               clock=lambda: datetime(2026, 11, 5, 8, 30, tzinfo=UTC))
-        if d == 7:
-            escalate_incidents_at(root, datetime(2026, 11, 7, 6, tzinfo=UTC))
-        if d == 9:
-            incidents.arrive(root, INCIDENT, "wang.wei", None,
-                             clock=lambda: datetime(2026, 11, 9, 2, tzinfo=UTC))
-            incidents.resolve(root, INCIDENT, "disk replaced", "wang.wei", None,
-                              clock=lambda: datetime(2026, 11, 9, 3, tzinfo=UTC))
         if d == 18 and not archive_branch:  # both edit the estate: PRs, with an archive branch
             n += 1
             at = datetime(2026, 11, 18, 22, 0, tzinfo=UTC)
@@ -236,6 +251,8 @@ def build_month(dest: Path, archive_branch: str | None = None) -> Path:
             move_stock(_ctx(root, at, n), "use", "lenovo-psu-750w", "hz-dc1-cage", quantity=1,
                        reason="PSU 2 failed on app-01 <b>RMA 4711</b>", host="app-01",
                        commit=True)
+    os.environ.pop("GIT_AUTHOR_DATE", None)
+    os.environ.pop("GIT_COMMITTER_DATE", None)
     return root
 
 

@@ -55,23 +55,23 @@ def finding(fid: str, severity: str, history: list[tuple[datetime, str, datetime
 
 
 def test_findings_are_counted_as_they_stood_at_the_months_end():
-    late = finding("web-01/daily.x", "high", [(at(28, 10), "opened", at(29, 10)),
+    late = finding("web-01/x", "high", [(at(28, 10), "opened", at(29, 10)),
                                                (at(3), "closed", None)])
     # still open on 30 November, closed only in December
-    later = finding("web-02/daily.x", "medium", [(at(10), "opened", at(17)),
+    later = finding("web-02/x", "medium", [(at(10), "opened", at(17)),
                                                   (at(12), "warned", None),
                                                   (at(2, 12), "closed", None)])
     out = fnd.build({f.id: f for f in (late, later)}, NOV)
     assert (out.opened, out.closed, out.still_open, out.warned) == (1, 1, 1, 1)
-    assert [c.finding for c in out.late] == ["web-01/daily.x"]
+    assert [c.finding for c in out.late] == ["web-01/x"]
     assert out.late[0].late_by == at(3) - at(29, 10)
-    assert out.oldest[0].finding == "web-02/daily.x" and out.oldest[0].state == "warned"
+    assert out.oldest[0].finding == "web-02/x" and out.oldest[0].state == "warned"
     high = next(r for r in out.rectification if r.severity == "high")
     assert high.closed == 1 and high.median == at(3) - at(28, 10)
 
 
 def test_a_waiver_moving_the_due_date_is_what_lateness_is_measured_against():
-    f = finding("web-01/daily.x", "critical", [(at(1), "opened", at(1, hour=10)),
+    f = finding("web-01/x", "critical", [(at(1), "opened", at(1, hour=10)),
                                                 (at(1, hour=7), "waived", None),
                                                 (at(5), "waiver-ended", at(5, hour=9)),
                                                 (at(5, hour=8), "closed", None)])
@@ -95,7 +95,7 @@ def test_points_go_to_each_site_and_owner_of_the_hosts_in_breach():
     hosts = {"a": Host("s1", "o1"), "b": Host("s2", "o1"), "c": Host("s2", "o2")}
     events = [fnd.Event("_cadence/daily", "cadence", "daily", "high", "opened", at(2),
                         ["a", "b", "c"]),
-              fnd.Event("a/daily.x", "check", "a", "critical", "penalised", at(3))]
+              fnd.Event("a/x", "check", "a", "critical", "penalised", at(3))]
     out = assessment.build(events, hosts, Penalties({"critical": 10, "high": 5}))
     assert sorted((i.site, i.owner, i.points) for i in out.items) == [
         ("s1", "o1", 7), ("s1", "o1", 10), ("s2", "o1", 7), ("s2", "o2", 7)]
@@ -140,32 +140,74 @@ def test_every_label_in_the_templates_has_a_chinese_translation():
     assert all(_re.search(r"[\u4e00-\u9fff]", translated[m]) for m in used)
 
 
-def incident(iid: str, opened: datetime, response: tuple, on_site: tuple, severity="high"):
-    from types import SimpleNamespace as NS
-
-    def clock(c: tuple) -> NS:
-        return NS(met_at=c[0], breached_at=c[1])
-
-    return NS(id=iid, opened_at=opened, severity=severity, site="hz-dc1", owner="ops@x",
-              summary="disk <b>full</b>", clocks={"response": clock(response),
-                                                  "on_site": clock(on_site)})
+LIMITS = {"high": {"response": timedelta(hours=1), "on_site": timedelta(hours=8)},
+          "critical": {"response": timedelta(minutes=30), "on_site": timedelta(hours=4)}}
 
 
-def test_incident_clocks_are_met_breached_or_running_and_breaches_cost_points():
+def incident(iid: str, opened: datetime, severity: str = "high"):
+    from runner.incidents import lifecycle
+
+    return lifecycle.new(iid, hosts=["web-01"], site="hz-dc1", summary="disk <b>full</b>",
+                         severity=severity, level=severity, reported_by="noc", via="phone",
+                         owner="ops@x", limits=LIMITS[severity], at=opened, written=opened)
+
+
+def test_incident_clocks_are_facts_at_the_reports_moment_not_what_escalation_noticed():
+    from runner.incidents import lifecycle
+    from runner.incidents.policy import standings
     from runner.report import incidents
 
-    incs = [incident("INC-1", at(2), (at(2, hour=7), None), (None, at(3))),
-            incident("INC-2", at(20), (None, at(20, hour=9)), (None, None), "critical"),
-            incident("INC-0", at(30, 10), (None, at(30, 10, 9)), (None, None))]  # October
-    out = incidents.build(incs, NOV)
-    assert out.tracked and out.opened == 2
-    assert out.by_severity == {"critical": 1, "high": 1, "medium": 0, "low": 0}
-    lines = {c.clock: (c.met, c.breached, c.running) for c in out.clocks}
-    assert lines == {"response": (1, 1, 0), "on_site": (0, 1, 1)}
-    assert [(b.incident, b.clock) for b in out.breaches] == [("INC-1", "on_site"),
-                                                             ("INC-2", "response")]
+    nine = timedelta(hours=3)  # at() is 06:00
+    one = incident("INC-1", at(2) + nine)  # answered in time, never reached on site
+    lifecycle.respond(one, "li.na", None, at(2) + nine + timedelta(minutes=30), at(2))
+    two = incident("INC-2", at(20) + nine, "critical")  # nobody answered; never escalated
+    three = incident("INC-3", datetime(2026, 11, 30, 23, 30, tzinfo=UTC))  # due in December
+    four = incident("INC-4", at(10) + nine)  # waiting on the customer since 09:10
+    lifecycle.wait(four, "customer to ship the disk", at(10) + nine + timedelta(minutes=10),
+                   at(10))
+    october = incident("INC-0", at(30, 10))
+    out = incidents.build([one, two, three, four, october], NOV, {}, None)
+    assert out.tracked and out.opened == 4
+    assert out.by_severity == {"critical": 1, "high": 3, "medium": 0, "low": 0}
+    lines = {c.clock: (c.met, c.breached, c.running, c.paused) for c in out.clocks}
+    assert lines == {"response": (1, 1, 1, 1), "on_site": (0, 2, 1, 1)}
+    # each breach at its due time: opening + limit (24x7: no calendar for the site)
+    assert [(b.incident, b.clock, b.breached) for b in out.breaches] == [
+        ("INC-1", "on_site", at(2) + nine + LIMITS["high"]["on_site"]),
+        ("INC-2", "response", at(20) + nine + LIMITS["critical"]["response"]),
+        ("INC-2", "on_site", at(20) + nine + LIMITS["critical"]["on_site"])]
+    # `patrol incidents` at the same moment says the same of every clock
+    for inc in (one, two, three, four):
+        listed = standings(inc, {}, NOV.end)
+        for name in ("response", "on_site"):
+            assert listed[name].breached == any(
+                (b.incident, b.clock) == (inc.id, name) for b in out.breaches)
     pen = Penalties({}, 0)
     pen.response_breach, pen.on_site_breach = 3, 5  # type: ignore[attr-defined]
     a = assessment.build([], {}, pen, out.breaches)
-    assert a.total == 8 and a.by_owner == [("ops@x", 8)]
+    assert a.total == 3 + 2 * 5 and a.by_owner == [("ops@x", 13)]
     assert incidents.build(None, NOV).tracked is False
+
+
+def test_a_past_months_clocks_ignore_steps_taken_after_it():
+    from runner.incidents import lifecycle
+    from runner.report import incidents
+
+    late = incident("INC-5", at(30, hour=20))  # 20:00 on the 30th: response due at 21:00
+    lifecycle.respond(late, "li.na", None, datetime(2026, 12, 1, 8, tzinfo=UTC),
+                      datetime(2026, 12, 1, 8, tzinfo=UTC))
+    out = incidents.build([late], NOV, {}, None)
+    # as November ended the response was overdue and unmet: breached, whatever came after
+    assert [(b.incident, b.clock) for b in out.breaches] == [("INC-5", "response")]
+    in_progress = incidents.build([late], NOV, {}, at(30, hour=20) + timedelta(minutes=10))
+    assert {c.clock: c.running for c in in_progress.clocks} == {"response": 1, "on_site": 1}
+
+
+def test_a_month_is_the_contract_zones_calendar_month():
+    shanghai = NOV.within("Asia/Shanghai")
+    assert shanghai.start == datetime(2026, 10, 31, 16, tzinfo=UTC)
+    assert shanghai.end == datetime(2026, 11, 30, 16, tzinfo=UTC)
+    assert shanghai.contains(datetime(2026, 10, 31, 17, tzinfo=UTC))  # 1 Nov, 01:00 there
+    assert not shanghai.contains(datetime(2026, 11, 30, 17, tzinfo=UTC))  # 1 Dec there
+    assert shanghai.day_of(datetime(2026, 11, 9, 20, tzinfo=UTC)) == date(2026, 11, 10)
+    assert shanghai.next().zone == "Asia/Shanghai" and shanghai == NOV  # the zone is a view

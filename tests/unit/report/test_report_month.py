@@ -13,7 +13,8 @@ import lxml.html
 import pytest
 from markdown_it import MarkdownIt
 
-from runner import archive
+from runner import archive, service_hours
+from runner.incidents.policy import calendars
 from runner.report import model
 from runner.report.period import Month
 from runner.report.render import render
@@ -57,9 +58,9 @@ def test_findings_closed_late_say_how_late(report, estate):
     deadline = estate.service.rectification.high  # web-02's agent: opened on the 3rd
     opened, closed = datetime(2026, 11, 3, 6, 15, tzinfo=UTC), datetime(2026, 11, 13, 6, 15,
                                                                           tzinfo=UTC)
-    assert late["web-02/daily.agent"] == closed - (opened + deadline)
+    assert late["web-02/agent"] == closed - (opened + deadline)
     # web-01's sshd failed from the 15th; the waiver held it to the end of the 20th
-    assert "web-01/daily.ssh" in late
+    assert "web-01/ssh" in late
     assert report.findings.still_open == 1  # the cadence breach is never closed
     assert [w.approved_by for w in report.waivers.granted] == ["li.wei@customer.example.com"]
     assert [w.expires for w in report.waivers.lapsed] == [date(2026, 11, 20)]
@@ -69,24 +70,38 @@ def test_penalty_points_come_from_the_service_policy(report, estate):
     p = estate.service.penalties
     sev = {str(getattr(k, "value", k)): v for k, v in p.penalised.items()}
     sites_in_breach = len({h.site for h in estate.hosts.values()})  # every host missed the 9th
-    expected = (2 * sev["high"] + 2 * sev["critical"]  # web-02's agent, web-01's sshd (x2 lists)
+    # one problem, one finding, one penalty: daily and weekly runs both saw each of these
+    expected = (sev["high"] + sev["critical"]  # web-02's agent, web-01's sshd
                 + sites_in_breach * (p.cadence_breach + sev["high"])  # the breach, penalised
-                + p.on_site_breach)  # the engineer came late to web-02
+                + p.on_site_breach  # the engineer came late to web-02
+                # web-01's sshd incident, opened when its waiver lapsed, never answered
+                + p.response_breach + p.on_site_breach)
     assert report.assessment.total == expected
     assert sum(points for _, points in report.assessment.by_site) == expected
 
 
-def test_the_incident_answered_in_time_but_reached_late(report):
+def test_the_incident_answered_in_time_but_reached_late(report, estate):
     inc = report.incidents
-    # ours, and one the inspections opened for each critical finding (web-01's sshd)
-    critical = {e.finding for e in report.findings.events
-                if e.severity == "critical" and e.event == "opened"}
-    assert inc.tracked and inc.opened == 1 + len(critical) and inc.by_severity["high"] == 1
+    # planted: ours on the 5th (high); web-01's sshd (critical) failed from the 15th under a
+    # waiver, so it opened no incident until the waiver lapsed: the run of the 21st opened one
+    # nobody answered, and no escalation ran after that to notice
+    assert inc.tracked and inc.opened == 2
+    assert inc.by_severity == {"critical": 1, "high": 1, "medium": 0, "low": 0}
     lines = {c.clock: (c.met, c.breached, c.running) for c in inc.clocks}
-    assert lines == {"response": (1, 0, len(critical)), "on_site": (0, 1, len(critical))}
-    (b,) = inc.breaches
-    assert (b.incident, b.clock, b.breached) == ("INC-2026-0001", "on_site",
-                                                 datetime(2026, 11, 7, 6, tzinfo=UTC))
+    assert lines == {"response": (1, 1, 0), "on_site": (0, 2, 0)}
+    opened = datetime(2026, 11, 5, 8, tzinfo=UTC)  # high on hz-dc1: its service hours count
+    lapsed = datetime(2026, 11, 21, 6, 15, tzinfo=UTC)  # the run after the waiver's last day
+    web01 = estate.hosts["web-01"]
+    crit = estate.service.response_times.critical
+    cal = calendars(estate)  # each clock counts on its site's service hours
+
+    due = {"response": service_hours.due(cal[web01.site], [(lapsed, None)], crit.response),
+           "on_site": service_hours.due(cal[web01.site], [(lapsed, None)], crit.on_site)}
+    assert [(b.incident, b.clock, b.breached) for b in inc.breaches] == sorted([
+        ("INC-2026-0001", "on_site", service_hours.due(
+            cal["hz-dc1"], [(opened, None)], estate.service.response_times.high.on_site)),
+        ("INC-2026-0002", "response", due["response"]),
+        ("INC-2026-0002", "on_site", due["on_site"])], key=lambda b: (b[2], b[0], b[1]))
     assert any(i.reason == "on_site_breach" for i in report.assessment.items)
 
 
@@ -273,17 +288,18 @@ def test_the_work_plan_command_prints_that_month_alone(month, tmp_path):
 
 def test_tracked_incidents_render_in_both_languages(report):
     import dataclasses
-    from types import SimpleNamespace as NS
 
+    from runner.incidents import lifecycle
     from runner.report import incidents
 
-    inc = NS(id="INC-2026-0001", opened_at=datetime(2026, 11, 5, 8, tzinfo=UTC),
-             severity="high", site="hz-dc1", owner="ops-team@example.com", summary=EVIL,
-             clocks={"response": NS(met_at=None, breached_at=datetime(2026, 11, 5, 9,
-                                                                      tzinfo=UTC)),
-                     "on_site": NS(met_at=datetime(2026, 11, 5, 12, tzinfo=UTC),
-                                   breached_at=None)})
-    with_incidents = dataclasses.replace(report, incidents=incidents.build([inc], NOV))
+    at = datetime(2026, 11, 5, 8, tzinfo=UTC)
+    inc = lifecycle.new("INC-2026-0001", hosts=["web-02"], site="fra-dc2", summary=EVIL,
+                        severity="high", level="high", reported_by="noc", via="phone",
+                        owner="ops-team@example.com",
+                        limits={"response": timedelta(hours=1), "on_site": timedelta(hours=8)},
+                        at=at, written=at)
+    lifecycle.arrive(inc, "wang.wei", at + timedelta(hours=4), at)  # response late, on site not
+    with_incidents = dataclasses.replace(report, incidents=incidents.build([inc], NOV, {}, None))
     html = render(with_incidents, "html", "zh-CN")
     assert "INC-2026-0001" in html and "&lt;script&gt;" in html
     words = {w for text in _labels(html) for w in re.findall(r"[A-Za-z]{2,}", text)}
@@ -291,7 +307,7 @@ def test_tracked_incidents_render_in_both_languages(report):
     md = render(with_incidents, "markdown", "en")
     assert _tables(md)["Clocks breached"][1][:2] == ["INC-2026-0001", "remote response"]
     assert _tables(md)["Incidents and support response"][0] == ["Clock", "Met in time", "Breached",
-                                                                 "Running"]
+                                                                 "Running", "Paused"]
 
 
 def test_an_audit_result_renders_its_breaks(report):
@@ -380,3 +396,24 @@ def test_with_an_archive_branch_the_report_reads_and_audits_that_branch(tmp_path
     assert not (root / "reports").exists()
     assert "report: monthly 2026-11" in git(root, "log", "-1", "--format=%s", "patrol-archive")
     assert model.build(root, estate, NOV).audit.intact  # and November still verifies
+
+
+def test_a_month_in_progress_is_reported_to_date(month, estate):
+    """On the 7th at 10:00 the days to come are neither due nor missed: planted, a daily run
+    every day from the 1st to the 7th, the weekly run on Monday the 2nd (its week still
+    running), the monthly run on the 1st."""
+    moment = datetime(2026, 11, 7, 10, tzinfo=UTC)
+    r = model.build(month, estate, Month(2026, 11), now=moment)
+    assert r.to_date and r.moment == moment
+    lines = {c.cadence: (c.due, c.done, c.missed) for c in r.inspections.cadences}
+    assert lines == {"daily": (7, 7, 0), "weekly": (1, 1, 0), "monthly": (1, 1, 0)}
+    assert [d.day.day for d in r.inspections.daily] == list(range(1, 8))
+    md = render(r, "markdown", "en")
+    assert "A month in progress: figures to date" in md.split("## ")[0]  # under its title
+    zh = render(r, "markdown", "zh-CN")
+    assert "本月尚未结束" in zh
+    # the incident of the 5th: answered; on site due by then? its clock is computed now
+    assert {c.clock: c.met + c.breached + c.running + c.paused
+            for c in r.incidents.clocks} == {"response": 1, "on_site": 1}
+    whole = model.build(month, estate, Month(2026, 11), now=datetime(2027, 1, 1, tzinfo=UTC))
+    assert not whole.to_date and whole.moment == Month(2026, 11).end
