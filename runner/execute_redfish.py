@@ -41,6 +41,7 @@ from typing import Any
 
 READ_TIMEOUT = 30  # s a whole BMC reading may take (each request gets what is left, ≤ 10 s)
 MAX_WORKERS = 32
+GRACE = 11  # s past the deadline a reading may still be in its last request (≤ 10 s each)
 
 
 @dataclass(frozen=True)
@@ -295,8 +296,11 @@ class Reads:
     """BMC readings under way: ``get(host)`` waits for one until the reads' deadline."""
 
     def __init__(self, futures: Mapping[str, Future[dict[str, Any]]], ends: float,
-                 timeout: float, pool: ThreadPoolExecutor | None) -> None:
+                 timeout: float, pool: ThreadPoolExecutor | None,
+                 addresses: Mapping[str, str] | None = None, grace: float = GRACE) -> None:
         self._futures = dict(futures)
+        self._grace = grace
+        self._addresses = dict(addresses or {})
         self._ends = ends
         self._timeout = timeout
         self._pool = pool
@@ -309,10 +313,11 @@ class Reads:
         future = self._futures.get(host)
         if future is None:
             return None
-        try:
-            return future.result(timeout=max(self._ends - time.monotonic(), 0) + 1)
+        try:  # a reading ends by itself at most one request (GRACE) after the deadline
+            return future.result(timeout=max(self._ends - time.monotonic(), 0) + self._grace)
         except Exception:
-            return {"error": f"BMC did not answer within {self._timeout:g} s"}
+            bmc = " ".join(filter(None, ("BMC", self._addresses.get(host))))
+            return {"error": f"{bmc} did not answer within {self._timeout:g} s"}
 
     def close(self) -> None:
         with self._lock:
@@ -322,7 +327,8 @@ class Reads:
 
 
 def start_reads(targets: Iterable[Target], timeout: float = READ_TIMEOUT,
-                reader: Callable[[Target, float], dict[str, Any]] | None = None) -> Reads:
+                reader: Callable[[Target, float], dict[str, Any]] | None = None,
+                grace: float = GRACE) -> Reads:
     """Start reading every BMC in parallel (one thread and session each); return at once."""
     targets = list(targets)
     read_one = reader or read
@@ -331,4 +337,5 @@ def start_reads(targets: Iterable[Target], timeout: float = READ_TIMEOUT,
     pool = ThreadPoolExecutor(max_workers=min(len(targets), MAX_WORKERS),
                               thread_name_prefix="patrol-bmc")
     futures = {t.host: pool.submit(read_one, t, timeout) for t in targets}
-    return Reads(futures, time.monotonic() + timeout, timeout, pool)
+    return Reads(futures, time.monotonic() + timeout, timeout, pool,
+                 {t.host: t.address for t in targets}, grace)

@@ -408,6 +408,12 @@ def run_files(
     incidents = incident_store.load(root)
     opened = auto.from_findings(incidents, store, transitions, estate, run.run_id, now)
     run.incidents = [i.id for i in opened]
+    resolved = auto.resolve_replaced(  # a part replaced and a clean reading end an incident
+        incidents, store, transitions,
+        inspect_bmc.replaced_parts(root, incidents, store, transitions, now), run.run_id, now)
+    steps = ([{"incident": i.id, "finding": i.finding, "event": "opened"} for i in opened]
+             + [{"incident": i.id, "finding": i.finding, "event": "resolved"} for i in resolved])
+    touched = [*opened, *(i for i in resolved if i not in opened)]
     changed = findings_store.changed_ids(store, before)
     previous = archive.latest_record(root)
     body = run_record(
@@ -418,15 +424,14 @@ def run_files(
         summary=run.summary,
         previous=previous,
         extra={"findings": findings_store.entries(transitions, store, changed),
-               **({"incidents": [{"incident": i.id, "finding": i.finding, "event": "opened"}
-                                 for i in opened]} if opened else {})},
+               **({"incidents": steps} if steps else {})},
     )
     rel, data, digest = sealed_record(run.run_id, started, body)
     run.record_path, run.record_sha256 = rel, digest
     cals = calendars(estate)
     return {rel: data, **status_files(run.checklist, run.run_id, run.results, old_status),
             **findings_store.documents(store, changed),
-            **incident_store.documents(opened, {i.id: dues(i, cals, now) for i in opened}),
+            **incident_store.documents(touched, {i.id: dues(i, cals, now) for i in touched}),
             **owed_files(root, estate, run.run_id, now, transitions, store,
                          {i.id: (i, dues(i, cals, now)) for i in opened})}
 

@@ -11,6 +11,7 @@ are read. The lab, when the user opts in, passes each BMC's address, CA and cred
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -56,3 +57,42 @@ def value(reads: Reads, estate: Estate, host: Host) -> dict[str, Any]:
     if "error" in reading:
         return reading
     return {**reading, "spares": spares_for(estate, host)}
+
+
+def parts_used(root: Path, hosts: set[str], since: datetime, now: datetime
+               ) -> dict[str, list[dict[str, Any]]]:
+    """Host -> the parts used on it (``patrol spares use ... --host``) from ``since`` to
+    ``now``, from the archive's movement records: what closes a hardware incident."""
+    from .report.period import Month
+    from .report.sources import read_records
+
+    if not hosts:
+        return {}
+    months, month, last = [], Month(since.year, since.month), Month(now.year, now.month)
+    while month <= last:
+        months.append(month)
+        month = month.next()
+    out: dict[str, list[dict[str, Any]]] = {}
+    for record in read_records(root, months):
+        m = record.doc.get("movement") if record.kind == "spares-movement" else None
+        if not isinstance(m, dict) or m.get("action") != "use" or m.get("host") not in hosts:
+            continue
+        if since <= record.finished <= now:
+            out.setdefault(str(m["host"]), []).append(
+                {"at": record.finished, "part": m.get("part"), "depot": m.get("depot"),
+                 "run": record.doc.get("run")})
+    return out
+
+
+def replaced_parts(root: Path, incidents: Mapping[str, Any], findings: Mapping[str, Any],
+                   transitions: list[Any], now: datetime) -> dict[str, list[dict[str, Any]]]:
+    """``parts_used`` for the hosts whose findings just closed with an incident still open
+    (nothing read when none did): what ``incidents.auto.resolve_replaced`` needs."""
+    open_by_finding = {i.finding: i for i in incidents.values()
+                       if i.finding and i.resolved_at is None}
+    closing = [open_by_finding[t.finding] for t in transitions
+               if t.after == "closed" and t.finding in open_by_finding and t.finding in findings]
+    if not closing:
+        return {}
+    hosts = {h for inc in closing for h in inc.hosts}
+    return parts_used(root, hosts, min(inc.opened_at for inc in closing), now)
