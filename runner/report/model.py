@@ -18,6 +18,7 @@ from ..findings.policy import policy_of
 from . import assessment, audit, charts, glance, incidents, inspections, spares, upgrades
 from . import findings as findings_section
 from . import sources as sources_mod
+from . import terms as terms_section
 from . import waivers as waivers_section
 from . import workplan as workplan_section
 from .period import Month
@@ -50,6 +51,7 @@ class MonthlyReport:
     audit: audit.Audit
     workplan: workplan_section.WorkPlan
     charts: dict[str, charts.Chart]
+    terms: terms_section.Terms | None = None  # the contract's terms in force and changes
     moment: datetime | None = None  # the report's moment: the month's end, or now (to date)
     zone: str = "UTC"
 
@@ -135,7 +137,14 @@ def build(root: Path, estate: Any, month: Month, records: Path | None = None,
         charts=_charts(ins, fnd, month),
         moment=moment,
         zone=month.zone,
+        terms=_terms(root, estate, month),
     )
+
+
+def _terms(root: Path, estate: Any, month: Month) -> terms_section.Terms:
+    t = terms_section.in_force(estate.service, sorted(estate.sites), month.zone)
+    t.changes = terms_section.changes(root, month)
+    return t
 
 
 def plain(value: Any) -> Any:

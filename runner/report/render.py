@@ -79,7 +79,7 @@ def environment(fmt: str, lang: str, zone: str = "UTC") -> jinja2.Environment:
         text = str(value)
         return trans.gettext(TERMS[text]) if text in TERMS else text
 
-    env.globals.update(month_name=f.month, lang=lang, term=term)
+    env.globals.update(month_name=f.month, lang=lang, term=term, zip=zip)
     return env
 
 

@@ -15,7 +15,9 @@ November 2026 (and two daily runs at the end of October, for the previous-month 
 - `patrol compliance` on the 10th at 05:00Z finds the daily checklist in breach;
 - an upgrade of db-01 and db-02 on the 18th; a spare part used on the 19th;
 - an incident on web-02 on the 5th: answered within its hour, but the engineer arrived only
-  on the 9th, after escalation found the on-site clock breached on the 7th.
+  on the 9th, after escalation found the on-site clock breached on the 7th;
+- the low-severity rectification deadline shortened from 30 to 20 days on the 16th (a
+  commit to policies/service.yaml by "Test").
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ WAIVER = f"""\
     expires: 2026-11-20
 """
 INCIDENT = "INC-2026-0001"
+TERMS_CHANGED = datetime(2026, 11, 16, 5, 0, tzinfo=UTC)
 HOSTS = ["app-01", "app-02", "backup-01", "db-01", "db-02", "mon-01", "web-01", "web-02"]
 
 
@@ -218,6 +221,11 @@ def build_month(dest: Path, archive_branch: str | None = None) -> Path:
             (root / "policies" / "waivers.yaml").write_text("waivers:\n" + WAIVER)
             _commit_at(root, "Waive web-01's sshd check until the 20th",
                        datetime(2026, 11, 14, 9, 0, tzinfo=UTC))
+        if d == 16:  # the contract's terms change mid-month (no low finding is affected)
+            service = root / "policies" / "service.yaml"
+            service.write_text(service.read_text().replace("  low: 30d\n", "  low: 20d\n", 1))
+            _commit_at(root, "Shorten the low-severity rectification deadline to 20 days",
+                       TERMS_CHANGED)
         if d == 7:  # before the day's runs: records keep time order
             escalate_incidents_at(root, datetime(2026, 11, 7, 6, tzinfo=UTC))
         if d == 9:
@@ -256,4 +264,4 @@ def build_month(dest: Path, archive_branch: str | None = None) -> Path:
     return root
 
 
-__all__ = ["EVIL", "HOSTS", "build_month", "timedelta"]
+__all__ = ["EVIL", "HOSTS", "TERMS_CHANGED", "build_month", "timedelta"]

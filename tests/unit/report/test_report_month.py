@@ -417,3 +417,22 @@ def test_a_month_in_progress_is_reported_to_date(month, estate):
             for c in r.incidents.clocks} == {"response": 1, "on_site": 1}
     whole = model.build(month, estate, Month(2026, 11), now=datetime(2027, 1, 1, tzinfo=UTC))
     assert not whole.to_date and whole.moment == Month(2026, 11).end
+
+
+def test_the_report_states_the_terms_in_force_and_their_change_in_the_month(report, estate):
+    from tests.unit.report.month import TERMS_CHANGED
+
+    t = report.terms
+    policy = estate.service
+    assert dict(t.rectification) == {s: getattr(policy.rectification, s)
+                                     for s in ("critical", "high", "medium", "low")}
+    assert dict(t.rectification)["low"] == timedelta(days=20)  # as planted on the 16th
+    (c,) = t.changes
+    assert (c.at, c.file, c.key, c.before, c.after) == (
+        TERMS_CHANGED, "policies/service.yaml", "rectification.low", "30d", "20d")
+    assert c.author == "Test <test@example.com>"
+    md = render(report, "markdown", "en")
+    row = next(r for r in _tables(md)["Changes to the terms this month"][1:])
+    assert row[4:] == ["rectification.low", "30d", "20d"]
+    zh = render(report, "markdown", "zh-CN")
+    assert "本月条款变更" in zh and "限时整改期限" in zh
