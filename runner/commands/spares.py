@@ -34,6 +34,18 @@ def _sites(estate: object, sel: str | None) -> set[str] | None:
     return out
 
 
+def _demand(root: Path, estate: object) -> dict[tuple[str, str], int]:
+    """Failed parts waiting for a spare, from the findings in this checkout's reports/ (none
+    when it has no readable findings: the table then shows the commitments alone)."""
+    from ..findings import store as findings_store
+    from ..spares.hardware import demand
+
+    try:
+        return demand(findings_store.load(root), estate)
+    except Exception:  # no archive here, or one the audit commands must look at first
+        return {}
+
+
 def run(root: Path, site: str | None, fmt: str, today: date | None = None) -> int:
     from ..clock import utc_now
     from ..run import load_valid_estate
@@ -41,7 +53,7 @@ def run(root: Path, site: str | None, fmt: str, today: date | None = None) -> in
     from ..spares.render import render_coverage
 
     estate = load_valid_estate(root, today or utc_now().date())
-    cov = coverage(estate, _sites(estate, site))
+    cov = coverage(estate, _sites(estate, site), _demand(root, estate))
     print(render_coverage(cov, fmt), end="")
     return int(Exit.FAILED if cov.short else Exit.OK)
 

@@ -16,8 +16,9 @@ The rules, for each site S and each part P used by a model of a host at S:
   ``distributor`` commitment is met by its supplier's ``lead_time`` (default: the delivery
   time itself) when that is within ``delivery``; when it is longer, reachable stock must
   cover it as for a depot.
-- **shortfall**: required minus reachable, never below 0; a commitment with a shortfall is
-  *short*.
+- **shortfall**: required (plus the *demand*: failed parts of that kind at S waiting for a
+  spare, from hardware findings) minus reachable, never below 0; a commitment with a
+  shortfall is *short*.
 
 Also reported: models in service with a part that has no commitment, commitments for parts
 that no model in service uses, and stock of parts that no model in service uses.
@@ -48,10 +49,12 @@ class Line:
     depots: tuple[tuple[str, int], ...]  # (depot, quantity) counted as reachable
     met_by_lead_time: bool = False
     lead_time: timedelta | None = None
+    demand: int = 0  # failed components at the site waiting for this part (spares/hardware.py)
 
     @property
     def shortfall(self) -> int:
-        return 0 if self.met_by_lead_time else max(0, self.required - self.reachable)
+        wanted = self.required + self.demand
+        return 0 if self.met_by_lead_time else max(0, wanted - self.reachable)
 
     @property
     def short(self) -> bool:
@@ -108,8 +111,10 @@ def hosts_per_site_part(estate: Any) -> dict[tuple[str, str], int]:
     return dict(out)
 
 
-def coverage(estate: Any, sites: set[str] | None = None) -> Coverage:
-    """The coverage table of the estate (only ``sites`` when given)."""
+def coverage(estate: Any, sites: set[str] | None = None,
+             demand: dict[tuple[str, str], int] | None = None) -> Coverage:
+    """The coverage table of the estate (only ``sites`` when given); ``demand``: (site, part)
+    -> failed parts waiting for a spare there, wanted on top of the commitment."""
     used = hosts_per_site_part(estate)
     commitments = {c.part: c for c in estate.commitments}
     stock: dict[str, list[tuple[str, int]]] = {}
@@ -130,7 +135,8 @@ def coverage(estate: Any, sites: set[str] | None = None) -> Coverage:
             site, part, used[(site, part)], rule_text(c), required(c, used[(site, part)]),
             c.delivery, channel, sum(q for _, q in depots), depots,
             met_by_lead_time=channel != "depot" and lead <= c.delivery,
-            lead_time=lead if channel != "depot" else None))
+            lead_time=lead if channel != "depot" else None,
+            demand=(demand or {}).get((site, part), 0)))
     in_service = Counter(h.hardware.model for h in estate.hosts.values())
     used_parts = set()
     for model_id in sorted(in_service):

@@ -6,10 +6,16 @@ per category, the model's parts with their vendor part numbers, the commitment's
 and every depot holding the part: how fast it reaches the host's site and whether that is
 within the commitment (the rule of ``coverage.py``: a depot on the site reaches it at once).
 Plain JSON, so the judge (``checks/hardware_health.py``) stays pure and the record keeps it.
+
+``demand`` counts the other way round: every failed component of an unresolved finding that
+names a spare is one of that part wanted at the host's site, which the coverage table adds to
+what the commitment requires there (a part about to be used is not stock to count on).
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 from ..estate.duration import format_duration
@@ -48,3 +54,18 @@ def spares_for(estate: Any, host: Any) -> dict[str, list[dict[str, Any]]]:
             "delivery": format_duration(c.delivery) if c is not None else None,
             "site": host.site, "depots": depots})
     return out
+
+
+def demand(findings: Mapping[str, Any], estate: Any) -> dict[tuple[str, str], int]:
+    """(site, part) -> failed components waiting for that part, from findings not closed."""
+    out: Counter[tuple[str, str]] = Counter()
+    for f in findings.values():
+        state = str(getattr(f.state, "value", f.state))
+        if f.kind != "check" or state == "closed" or not isinstance(f.value, dict):
+            continue
+        host = estate.hosts.get(f.subject)
+        for failed in f.value.get("failed") or []:
+            part = (failed.get("spare") or {}).get("part") if isinstance(failed, dict) else None
+            if host is not None and part:
+                out[(host.site, str(part))] += 1
+    return dict(out)

@@ -18,7 +18,8 @@ from .lifecycle import Lifecycle
 def _state(line: Line) -> str:
     if line.met_by_lead_time:
         return f"met by lead time {format_duration(line.lead_time)}"  # type: ignore[arg-type]
-    return f"SHORT by {line.shortfall}" if line.short else "ok"
+    waiting = f", {line.demand} failed awaiting replacement" if line.demand else ""
+    return (f"SHORT by {line.shortfall}" if line.short else "ok") + waiting
 
 
 def coverage_dict(cov: Coverage) -> dict[str, Any]:
@@ -29,7 +30,8 @@ def coverage_dict(cov: Coverage) -> dict[str, Any]:
                    "channel": x.channel, "reachable": x.reachable,
                    "depots": {d: q for d, q in x.depots},
                    "lead_time": format_duration(x.lead_time) if x.lead_time else None,
-                   "met_by_lead_time": x.met_by_lead_time, "shortfall": x.shortfall}
+                   "met_by_lead_time": x.met_by_lead_time, "demand": x.demand,
+                   "shortfall": x.shortfall}
                   for x in cov.lines],
         "uncommitted": [{"model": m, "part": p, "hosts": n} for m, p, n in cov.uncommitted],
         "unused_commitments": cov.unused_commitments,

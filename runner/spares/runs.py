@@ -35,6 +35,7 @@ from ..run import commit as commit_run
 from . import records
 from .coverage import coverage
 from .findings import apply_lifecycle, apply_shortfalls
+from .hardware import demand
 from .lifecycle import lifecycle
 from .movements import STOCK_FILE, Movement, edit_stock, movement
 
@@ -163,7 +164,7 @@ def spares_check(ctx: RunContext, commit: bool, push: bool = False) -> Outcome:
     """Open a finding per commitment short at a site, close those covered again."""
 
     def judge(estate: Any, store: dict[str, Any], run_id: str, now: datetime) -> Judged:
-        cov = coverage(estate)
+        cov = coverage(estate, demand=demand(store, estate))  # failed parts count as demand
         zones = {s: str(site.timezone) for s, site in estate.sites.items()}
         moves = apply_shortfalls(store, cov, run=run_id, now=now,
                                  policy=policy_of(estate.service),

@@ -213,3 +213,22 @@ def test_an_unset_password_variable_is_an_error_before_any_request() -> None:
     assert execute_redfish.read(target) == {
         "error": "BMC 10.0.0.5: the environment variable PATROL_TEST_UNSET_BMC is not set"}
     assert "secret" not in repr(execute_redfish.Target("h", "a", password="secret"))
+
+
+def test_failed_parts_of_unresolved_findings_count_as_demand_at_the_hosts_site() -> None:
+    from runner.spares.coverage import Line
+    from runner.spares.hardware import demand
+
+    def finding(state: str, failed: list[dict[str, Any]]) -> Any:
+        return SimpleNamespace(kind="check", state=SimpleNamespace(value=state),
+                               subject="app-01", value={"failed": failed})
+
+    findings = {"open": finding("open", [{"spare": {"part": "psu"}}, {"spare": {"part": None}},
+                                         {"why": "rebuilding"}]),
+                "waived": finding("waived", [{"spare": {"part": "psu"}}]),
+                "closed": finding("closed", [{"spare": {"part": "disk"}}])}
+    est = SimpleNamespace(hosts={"app-01": SimpleNamespace(site="fra-dc2")})
+    assert demand(findings, est) == {("fra-dc2", "psu"): 2}
+    line = Line("fra-dc2", "psu", 2, "min_stock 2", 2, timedelta(hours=4), "depot", 2,
+                (("cage", 2),), demand=2)
+    assert (line.shortfall, line.short) == (2, True)  # covered before the failures, not now
