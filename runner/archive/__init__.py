@@ -8,8 +8,9 @@ take them), ``preflight`` (what a run checks before it measures), ``history`` (t
 of ``reports/`` read with the git CLI), ``verify`` (``patrol audit verify``), ``tip`` (the
 cheap verification a run makes before it appends), ``evidence`` (measured values for passes),
 ``timeline`` (``patrol audit log``), ``branch`` (the archive branch), ``reader`` (the one
-strict reader of everything under ``reports/``: ``read_yaml_file``, ``read_documents``).
-This module is the surface the rest of Patrol uses.
+strict reader of everything under ``reports/``: ``read_yaml_file``, ``read_documents``),
+``signatures`` (the signature policy followed along the whole mainline), ``repair``
+(``patrol audit repair``). This module is the surface the rest of Patrol uses.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -64,11 +64,22 @@ def _patrol(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def _lifecycle_check_at(root: Path, at: datetime, push: bool = False):
-    """A committed lifecycle check at ``at`` (the CLI keeps the real clock for commits)."""
+    """A committed lifecycle check at ``at`` (the CLI keeps the real clock for commits), its
+    commit dated then too: a record started after its commit breaks the archive's time order."""
+    import os
+
     from runner.run import RunContext
     from runner.spares.runs import lifecycle_check
 
-    return lifecycle_check(RunContext.here(root, clock=lambda: at), True, push)
+    saved = os.environ.get("GIT_COMMITTER_DATE")
+    os.environ["GIT_COMMITTER_DATE"] = (at + timedelta(minutes=1)).isoformat()
+    try:
+        return lifecycle_check(RunContext.here(root, clock=lambda: at), True, push)
+    finally:
+        if saved is None:
+            del os.environ["GIT_COMMITTER_DATE"]
+        else:
+            os.environ["GIT_COMMITTER_DATE"] = saved
 
 
 def test_lifecycle_check_previews_with_a_moved_clock_and_writes_nothing(estate_repo: Path):
