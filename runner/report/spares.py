@@ -1,6 +1,7 @@
 """Spare parts and equipment: coverage per site and its shortfalls (from the estate as
 committed), the month's stock movements (from their records), and warranties and ends of life
-within 180 days of the month's end."""
+within 180 days of the month's end; the hardware failures BMCs reported in the month
+(``hardware.py``), whose waiting parts count among the shortfalls."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from datetime import timedelta
 from typing import Any
 
 from ..spares.coverage import coverage
+from ..spares.hardware import demand
 from ..spares.lifecycle import lifecycle
+from .hardware import HardwareFailure, failures
 from .period import Month
 from .sources import Record
 
@@ -63,11 +66,13 @@ class Spares:
     shortfalls: list[Shortfall] = field(default_factory=list)
     movements: list[MovementLine] = field(default_factory=list)
     equipment: list[Equipment] = field(default_factory=list)
+    hardware: list[HardwareFailure] = field(default_factory=list)  # BMC failures in the month
 
 
-def build(estate: Any, records: list[Record], month: Month) -> Spares:
+def build(estate: Any, records: list[Record], month: Month,
+          findings: dict[str, Any] | None = None) -> Spares:
     out = Spares()
-    cov = coverage(estate)
+    cov = coverage(estate, demand=demand(findings or {}, estate))  # failed parts want spares
     per_site: dict[str, list[Any]] = defaultdict(list)
     for line in cov.lines:
         per_site[line.site].append(line)
@@ -84,6 +89,9 @@ def build(estate: Any, records: list[Record], month: Month) -> Spares:
             str(m.get("part", "")), str(m.get("depot", "")), str(m.get("host") or ""),
             int(m.get("change", 0) or 0), int((m.get("quantity") or {}).get("after", 0) or 0),
             str(m.get("reason", ""))))
+    used = [{"at": r.finished, **(r.doc.get("movement") or {})} for r in records
+            if (r.doc.get("movement") or {}).get("action") == "use"]
+    out.hardware = failures(findings or {}, used, month)
     life = lifecycle(estate, month.last, HORIZON)
     out.equipment = [Equipment(e.day, e.host, e.what, e.past, e.site, e.model)
                      for e in life.events]

@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from ..spares.coverage import coverage
+from ..spares.hardware import demand
 from .period import Month
 
 WEEKLY_WEEKDAY = 0  # Monday: .github/workflows/inspect.yml's "30 6 * * 1"
@@ -72,7 +73,7 @@ def due_on(cadence: str, day: date) -> bool:
     return True
 
 
-def build(estate: Any, month: Month) -> WorkPlan:
+def build(estate: Any, month: Month, findings: dict[str, Any] | None = None) -> WorkPlan:
     out = WorkPlan(month)
     sizes = {n: (str(getattr(c.cadence, "value", c.cadence)), {h.name for h in
                                                                 estate.select(c.hosts)})
@@ -101,5 +102,7 @@ def build(estate: Any, month: Month) -> WorkPlan:
             if month.contains(day):
                 out.due.append(Due(day, what, h.name, f"{h.site} {h.hardware.model}"))
     out.due.sort(key=lambda d: (d.day, d.what, d.subject))
-    out.reorders = [Reorder(x.site, x.part, x.shortfall) for x in coverage(estate).short]
+    wanted = demand(findings or {}, estate)  # failed parts waiting for a spare are reordered too
+    out.reorders = [Reorder(x.site, x.part, x.shortfall)
+                    for x in coverage(estate, demand=wanted).short]
     return out

@@ -232,3 +232,32 @@ def test_failed_parts_of_unresolved_findings_count_as_demand_at_the_hosts_site()
     line = Line("fra-dc2", "psu", 2, "min_stock 2", 2, timedelta(hours=4), "depot", 2,
                 (("cage", 2),), demand=2)
     assert (line.shortfall, line.short) == (2, True)  # covered before the failures, not now
+
+
+def test_the_months_hardware_failures_say_part_time_to_replace_and_stock_used() -> None:
+    from datetime import UTC, datetime
+
+    from runner.report.hardware import failures
+    from runner.report.period import Month
+
+    opened, closed = datetime(2026, 11, 3, 8, 0, tzinfo=UTC), datetime(2026, 11, 3, 14, 30,
+                                                                      tzinfo=UTC)
+    failed = [{"path": "/redfish/v1/Chassis/1U/Power#/PowerSupplies/1", "name": "PSU Bay 2",
+               "spare": {"part": "psu", "depot": "near"}}]
+
+    def finding(host: str, at: datetime, until: datetime | None) -> Any:
+        return SimpleNamespace(kind="check", subject=host, value={"failed": failed},
+                               opened_at=at, closed_at=until)
+
+    findings = {"a": finding("web-01", opened, closed),
+                "old": finding("web-02", datetime(2026, 9, 1, tzinfo=UTC),
+                               datetime(2026, 9, 2, tzinfo=UTC)),
+                "b": finding("web-03", datetime(2026, 11, 29, tzinfo=UTC), None)}
+    used = [{"at": datetime(2026, 11, 3, 13, 0, tzinfo=UTC), "host": "web-01", "part": "psu",
+             "depot": "near"},
+            {"at": datetime(2026, 11, 3, 13, 0, tzinfo=UTC), "host": "web-02", "part": "psu",
+             "depot": "far"}]
+    rows = failures(findings, used, Month(2026, 11))
+    assert [(r.host, r.part, r.depot, r.took, r.used) for r in rows] == [
+        ("web-01", "psu", "near", timedelta(hours=6, minutes=30), "psu from near"),
+        ("web-03", "psu", "near", None, "")]
