@@ -517,6 +517,31 @@ class PenaltyPoints(EstateModel):
                                 "on-site clock was breached.")
 
 
+class GradeBand(EstateModel):
+    """A grade the assessment gives a month whose score is at least ``min``."""
+
+    grade: NonEmpty
+    min: Int = Field(ge=0)
+
+
+class AssessmentPolicy(EstateModel):
+    """How the monthly assessment (月考核) scores a month: a full score less the penalty
+    points, graded by bands; whether a missed cadence and its finding are charged once."""
+
+    full_score: Int = Field(default=100, ge=1, description="The score of a month without "
+                            "deductions; each penalty point deducts one (never below 0).")
+    grades: list[GradeBand] = Field(
+        default_factory=lambda: [GradeBand(grade="excellent", min=95),
+                                 GradeBand(grade="good", min=85),
+                                 GradeBand(grade="pass", min=70),
+                                 GradeBand(grade="fail", min=0)],
+        description="Grade bands, highest first: a month gets the first whose min its score "
+                    "reaches.")
+    cadence_charged: Literal["once", "twice"] = Field(
+        default="once", description="A cadence breach and its finding penalised: charged once "
+        "(the breach) or twice (the breach and the penalised finding).")
+
+
 class ArchivePolicy(EstateModel):
     """Where records go and what ``patrol audit verify`` demands of them."""
 
@@ -545,6 +570,7 @@ class ServicePolicy(EstateModel):
         default={}, description="Per site id: '24x7' or service hours (the default is 24x7).")
     equipment: EquipmentPolicy = EquipmentPolicy()
     penalties: PenaltyPoints = PenaltyPoints()
+    assessment: AssessmentPolicy = AssessmentPolicy()
     archive: ArchivePolicy = ArchivePolicy()
 
 

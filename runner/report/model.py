@@ -52,6 +52,7 @@ class MonthlyReport:
     workplan: workplan_section.WorkPlan
     charts: dict[str, charts.Chart]
     terms: terms_section.Terms | None = None  # the contract's terms in force and changes
+    year: assessment.Year | None = None  # 年总评: the year's months so far
     moment: datetime | None = None  # the report's moment: the month's end, or now (to date)
     zone: str = "UTC"
 
@@ -69,7 +70,8 @@ def _headline(src: sources_mod.Sources, month: Month, estate: Any, limits: dict[
     ins = inspections.build(src, month, expected, limits, moment)
     fnd = findings_section.build(src.findings, month)
     inc = incidents.build(src.incidents, month, calendars(estate), moment)
-    ass = assessment.build(fnd.events, estate.hosts, estate.service.penalties, inc.breaches)
+    ass = assessment.build(fnd.events, estate.hosts, estate.service.penalties, inc.breaches,
+                           getattr(estate.service, "assessment", None))
     upg = upgrades.build(src.of("upgrade", month))
     due = sum(c.due for c in ins.cadences)
     values = {
@@ -138,7 +140,34 @@ def build(root: Path, estate: Any, month: Month, records: Path | None = None,
         moment=moment,
         zone=month.zone,
         terms=_terms(root, estate, month),
+        year=_year(src, estate, month, moment, ass),
     )
+
+
+def _year(src: sources_mod.Sources, estate: Any, month: Month, moment: datetime,
+          this: assessment.Assessment) -> assessment.Year:
+    """年总评: each month of the year up to this one, scored as its own report scores it
+    (findings and incident clocks only need the archive's findings and incidents)."""
+    from ..incidents.policy import calendars
+
+    cals = calendars(estate)
+    scoring = getattr(estate.service, "assessment", None)
+    out = assessment.Year(month.year, full_score=this.full_score)
+    # from the first month the archive knows anything of: a month before the service began
+    # is not a perfect month
+    known = [r.finished for r in src.records] + [i.opened_at for i in src.incidents or []]
+    known += [f.history[0]["at"] if f.history else f.opened_at for f in src.findings.values()]
+    first = month.day_of(min(known)) if known else month.first
+    m = Month(month.year, first.month if first.year == month.year else 1, month.zone)
+    while m < month:
+        fnd = findings_section.build(src.findings, m)
+        inc = incidents.build(src.incidents, m, cals, moment)
+        a = assessment.build(fnd.events, estate.hosts, estate.service.penalties,
+                             inc.breaches, scoring)
+        out.months.append(assessment.MonthScore(str(m), a.total, a.score, a.grade))
+        m = m.next()
+    out.months.append(assessment.MonthScore(str(month), this.total, this.score, this.grade))
+    return out
 
 
 def _terms(root: Path, estate: Any, month: Month) -> terms_section.Terms:

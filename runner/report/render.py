@@ -42,6 +42,7 @@ TERMS = {
     "warranty": "warranty ends", "end_of_life": "end of life", "waiver": "waiver expires",
     "site": "each site's local time",
     "response": "remote response", "on_site": "on site",
+    "excellent": "excellent", "good": "good", "pass": "pass", "fail": "fail",  # grade bands
 }
 _EXT = {"html": "html.j2", "markdown": "md.j2"}
 

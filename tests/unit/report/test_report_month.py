@@ -71,13 +71,45 @@ def test_penalty_points_come_from_the_service_policy(report, estate):
     sev = {str(getattr(k, "value", k)): v for k, v in p.penalised.items()}
     sites_in_breach = len({h.site for h in estate.hosts.values()})  # every host missed the 9th
     # one problem, one finding, one penalty: daily and weekly runs both saw each of these
+    assert estate.service.assessment.cadence_charged == "once"  # the sample policy says so
     expected = (sev["high"] + sev["critical"]  # web-02's agent, web-01's sshd
-                + sites_in_breach * (p.cadence_breach + sev["high"])  # the breach, penalised
+                # the missed 9th: the breach, charged once though its finding was penalised
+                + sites_in_breach * p.cadence_breach
                 + p.on_site_breach  # the engineer came late to web-02
                 # web-01's sshd incident, opened when its waiver lapsed, never answered
                 + p.response_breach + p.on_site_breach)
-    assert report.assessment.total == expected
-    assert sum(points for _, points in report.assessment.by_site) == expected
+    a = report.assessment
+    assert a.total == expected
+    assert sum(points for _, points in a.by_site) == expected
+    scoring = estate.service.assessment
+    assert a.score == max(scoring.full_score - expected, 0)
+    band = next(b.grade for b in sorted(scoring.grades, key=lambda b: -b.min)
+                if a.score >= b.min)
+    assert a.grade == band
+    # 年总评: October (two clean daily runs) and November
+    assert [(m.month, m.points) for m in report.year.months] == [("2026-10", 0),
+                                                                 ("2026-11", expected)]
+    assert report.year.points == expected
+    md = render(report, "markdown", "en")
+    assert f"Score: **{a.score}** / {scoring.full_score}" in md
+    assert "is charged once (the breach)" in md
+
+
+def test_a_cadence_breach_charged_twice_counts_its_penalised_finding(report, estate):
+    import dataclasses
+
+    from runner.report import assessment
+
+    p = estate.service.penalties
+    twice = estate.service.assessment.model_copy(update={"cadence_charged": "twice"})
+    once, both = (assessment.build(report.findings.events, estate.hosts, p,
+                                   report.incidents.breaches, policy)
+                  for policy in (estate.service.assessment, twice))
+    sites_in_breach = len({h.site for h in estate.hosts.values()})
+    sev = {str(getattr(k, "value", k)): v for k, v in p.penalised.items()}
+    assert both.total - once.total == sites_in_breach * sev["high"]  # the cadence finding
+    zh = render(dataclasses.replace(report, assessment=both), "markdown", "zh-CN")
+    assert "分别扣分" in zh
 
 
 def test_the_incident_answered_in_time_but_reached_late(report, estate):
