@@ -407,13 +407,17 @@ def run_files(
     run.findings = transitions
     incidents = incident_store.load(root)
     opened = auto.from_findings(incidents, store, transitions, estate, run.run_id, now)
+    followed = auto.follow_waivers(incidents, store, transitions, now)  # waived: paused
     run.incidents = [i.id for i in opened]
+    steps = ([{"incident": i.id, "finding": i.finding, "event": "opened"} for i in opened]
+             + [{"incident": i.id, "finding": i.finding, "event": event}
+                for i, event in followed])
+    touched = [*opened, *(i for i, _ in followed if i not in opened)]
     resolved = auto.resolve_replaced(  # a part replaced and a clean reading end an incident
         incidents, store, transitions,
         inspect_bmc.replaced_parts(root, incidents, store, transitions, now), run.run_id, now)
-    steps = ([{"incident": i.id, "finding": i.finding, "event": "opened"} for i in opened]
-             + [{"incident": i.id, "finding": i.finding, "event": "resolved"} for i in resolved])
-    touched = [*opened, *(i for i in resolved if i not in opened)]
+    steps += [{"incident": i.id, "finding": i.finding, "event": "resolved"} for i in resolved]
+    touched += [i for i in resolved if i not in touched]
     changed = findings_store.changed_ids(store, before)
     previous = archive.latest_record(root)
     body = run_record(
