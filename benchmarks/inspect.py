@@ -2,6 +2,8 @@
 
 Targets (issue 4): Patrol >= 3x faster than the same checks written one task per check, and
 Patrol's own overhead (everything outside ansible-runner's run) <= 5 % of its wall time.
+Issue 24: with the new check kinds in, the daily checklist here also carries the weekly and
+monthly round-2 checks (``ROUND_TWO``), and the baseline play one task for each.
 
 Run as root: `.venv/bin/python benchmarks/inspect.py [--hosts 20] [--rounds 5]`. Brings up a
 20-host lab unless one that size is already up (and then leaves it as it was).
@@ -31,6 +33,24 @@ from runner.clock import utc_now
 from runner.inspect import build_inventory, inspect, load_valid_estate, select
 from runner.lab import DEFAULT, ansible_vars, fleet, roster, state
 
+# The weekly and monthly checks of the round-2 kinds (issue 24), measured daily here too, so
+# the figure says what a run with every new kind in costs.
+ROUND_TWO = ("restart-needed", "sshd-options", "network-hardening", "kernel-hardening",
+             "password-policy")
+
+
+def round_two_checks(estate: Path) -> list[str]:
+    """Those checks' entries, as the weekly and monthly checklists write them."""
+    import yaml
+
+    found: dict[str, str] = {}
+    for name in ("weekly", "monthly"):
+        checks = yaml.safe_load((estate / f"policies/inspections/{name}.yaml").read_text())
+        for check in checks["checks"]:
+            if check["id"] in ROUND_TWO:
+                found.setdefault(check["id"], yaml.safe_dump([check], sort_keys=False))
+    return ["".join(f"  {line}\n" for line in found[c].splitlines()) for c in ROUND_TWO]
+
 
 def estate_with(hosts: list[tuple[str, str]], dest: Path) -> Path:
     """The sample estate plus a host file for the lab's generated hosts, in a fresh repo."""
@@ -52,7 +72,11 @@ def estate_with(hosts: list[tuple[str, str]], dest: Path) -> Path:
     if extra:
         (dest / "inventory/hosts/bench.yaml").write_text("\n".join(lines) + "\n")
     daily = dest / "policies/inspections/daily.yaml"  # the machine's load is not under test
-    daily.write_text(daily.read_text().replace("      max: 2.0\n", "      max: 1000.0\n"))
+    text = daily.read_text().replace("      max: 2.0\n", "      max: 1000.0\n")
+    daily.write_text(text + "".join(round_two_checks(dest)))
+    for other in ("weekly", "monthly"):  # one control, one set of params in every checklist
+        path = dest / f"policies/inspections/{other}.yaml"
+        path.write_text(path.read_text().replace("      max: 2.0\n", "      max: 1000.0\n"))
     for cmd in (["init", "-q", "-b", "main"], ["add", "-A"],
                 ["-c", "user.name=b", "-c", "user.email=b@example.com", "commit", "-qm", "e"]):
         subprocess.run(["git", *cmd], cwd=dest, check=True, capture_output=True)
@@ -92,14 +116,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--hosts", type=int, default=20)
     ap.add_argument("--rounds", type=int, default=5)
-    ap.add_argument("--controller", action="store_true",
-                    help="only the controller's CPU per host vs ansible -m ping, directly and "
-                    "through an execution node, and wall time on 200 (controller_cpu.py)")
     args = ap.parse_args()
-    if args.controller:
-        from benchmarks import controller_cpu
-
-        return controller_cpu.main(["--hosts", str(args.hosts), "--rounds", str(args.rounds)])
     wanted = roster.lab_hosts(ROOT, args.hosts, DEFAULT)
     current = state.load(DEFAULT)
     owned = current is None or sorted(h.name for h in current.hosts) != sorted(

@@ -198,9 +198,10 @@ def test_match_block_opening_root_password_login_fails_like_sshd_t_c(lab, check)
     }
     assert f"root from 203.0.113.1 to {addr}:22" not in sshd.value["match"]
     assert sshd.value["permitrootlogin"] == outside["permitrootlogin"]
-    assert f"permitrootlogin yes for {here} (Match Address 10.123.0.0/24 at {DROP_IN}:1)" in (
-        sshd.reason
-    )
+    # the block's own connection (the first address of its network) is judged too
+    derived = f"root from 10.123.0.1 to {addr}:22"
+    assert f"permitrootlogin yes for {here}, {derived} (Match Address 10.123.0.0/24 at " \
+        f"{DROP_IN}:1)" in sshd.reason  # fmt: skip
     assert f"passwordauthentication yes for deploy from 198.51.100.7 (Match User deploy at " \
         f"{DROP_IN}:4)" in sshd.reason  # fmt: skip
 
@@ -239,8 +240,7 @@ def test_config_reverted_without_reload_is_a_pending_reload(lab, check):
         assert sshd_t(lab, host)["banner"] == "none"
         assert banner_seen(lab, host)
         pending = check(host, [RELOAD_CHECK])["reload"]
-        changed = int(sh(lab, host, f"stat -c %Y {BANNER_DROP_IN}"))
-        started = int(sh(lab, host, "stat -c %Y /run/sshd.pid"))
+        changed = int(sh(lab, host, f"stat -c %Z {BANNER_DROP_IN}"))
         reload_sshd(lab, host)
         assert not banner_seen(lab, host)
         after = check(host, [RELOAD_CHECK])["reload"]
@@ -251,10 +251,9 @@ def test_config_reverted_without_reload_is_a_pending_reload(lab, check):
     assert reloaded.status is Status.PASS, reloaded.reason
     assert pending.status is Status.FAIL
     iso = lambda t: datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")  # noqa: E731
-    assert pending.reason == (
-        f"{BANNER_DROP_IN} changed since sshd started: reload pending "
-        f"(changed {iso(changed)}, sshd started {iso(started)})"
-    )
+    assert pending.reason.startswith(
+        f"{BANNER_DROP_IN} is not what the running sshd read: reload pending "
+        f"(changed {iso(changed)}, sshd started ")
     assert after.status is Status.PASS, after.reason
 
 
