@@ -12,7 +12,7 @@ makes the check an error: exclude it to skip it. The value maps each selected mo
 for ``max_percent: 85.5``.
 
 ```yaml
-- id: disk-space
+- id: disk-space-data
   kind: filesystem_usage
   severity: high
   params:

@@ -6,7 +6,7 @@ usage is compared and the value rounded up at the limit's precision (``df -i``'s
 a whole-number limit).
 
 ```yaml
-- id: inodes
+- id: inodes-data
   kind: inode_usage
   severity: high
   params:

@@ -8,7 +8,7 @@ nor absent: its value is ``{version, state}`` and the check fails saying so
 ("patrol-agent 1.1.0-1 unpacked, not configured").
 
 ```yaml
-- id: openssh-installed
+- id: agent-pinned
   kind: package_version
   severity: high
   params:
