@@ -8,7 +8,9 @@ changed after the month is still counted as it stood.
 - rectification time: from the (re-)opening to the close, for closes in the month, per
   severity: median and 90th percentile (nearest rank);
 - a late close: closed after its due date (the last due the history gave it), with how late;
-- the oldest open: active at the month's end, oldest (re-)opening first.
+- the oldest open: active at the month's end, oldest (re-)opening first;
+- every close in the month as a line a customer can follow: opened, warned, due, closed on
+  time or late, who answered for it and the run whose pass proved the fix.
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ class Close:
     opened: datetime
     due: datetime | None
     closed: datetime
+    run: str = ""  # the run whose pass proved the fix
+    owner: str = ""  # who answered for it
+    warned: datetime | None = None  # when it was warned in this episode, if it was
 
     @property
     def took(self) -> timedelta:
@@ -89,6 +94,7 @@ class Findings:
     waived: int = 0
     rectification: list[Rectification] = field(default_factory=list)
     late: list[Close] = field(default_factory=list)
+    closes: list[Close] = field(default_factory=list)  # every close in the month, by time
     oldest: list[OpenFinding] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)  # the month's, by time
     open_by_severity: dict[str, int] = field(default_factory=dict)
@@ -122,20 +128,24 @@ def build(findings: dict[str, Finding], month: Month) -> Findings:
         state = None
         opened_at: datetime | None = None
         due: datetime | None = None
+        warned: datetime | None = None
         for h in f.history:
             at = h.get("at")
             if not isinstance(at, datetime) or at >= month.end:
                 break
             event = str(h.get("event"))
             if event in ("opened", "reopened"):
-                opened_at = at
+                opened_at, warned = at, None
+            if event in ("warned", "overdue", "penalised") and warned is None:
+                warned = at  # the first warning the ladder gave, whichever step it reached
             if h.get("due") is not None:
                 due = h["due"]
             if month.contains(at):
                 counts[event] += 1
                 out.events.append(Event(fid, f.kind, f.subject, f.severity, event, at, f.value))
                 if event == "closed" and opened_at is not None:
-                    closes.append(Close(fid, f.subject, f.severity, opened_at, due, at))
+                    closes.append(Close(fid, f.subject, f.severity, opened_at, due, at,
+                                        str(h.get("run") or ""), str(f.owner or ""), warned))
             state = _STATE_AFTER.get(event, state)
         if state not in (None, "closed") and opened_at is not None:
             still.append(OpenFinding(fid, f.subject, f.severity, str(state), opened_at, due,
@@ -154,5 +164,6 @@ def build(findings: dict[str, Finding], month: Month) -> Findings:
     out.late = sorted((c for c in closes if c.late_by is not None),
                       key=lambda c: (-(c.late_by or timedelta(0)), c.finding))
     out.oldest = sorted(still, key=lambda o: (o.opened, o.finding))[:OLDEST]
+    out.closes = sorted(closes, key=lambda c: (c.closed, c.finding))
     out.events.sort(key=lambda e: (e.at, e.finding, e.event))
     return out

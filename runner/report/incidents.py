@@ -44,6 +44,27 @@ class Breach:
     summary: str
 
 
+@dataclass(frozen=True)
+class Line:
+    """One incident as the customer follows it: each step, when and by whom."""
+
+    incident: str
+    severity: str
+    site: str
+    summary: str
+    opened: datetime
+    reported_by: str
+    via: str
+    responded: datetime | None
+    responded_by: str
+    on_site: datetime | None
+    on_site_by: str
+    resolved: datetime | None
+    resolved_by: str
+    resolution: str
+    finding: str
+
+
 @dataclass
 class Incidents:
     tracked: bool = False
@@ -51,6 +72,7 @@ class Incidents:
     by_severity: dict[str, int] = field(default_factory=dict)
     clocks: list[ClockLine] = field(default_factory=list)
     breaches: list[Breach] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)  # each incident opened in the month
 
 
 def build(incidents: list[Any] | None, month: Month, cals: dict[str, Any] | None = None,
@@ -67,7 +89,17 @@ def build(incidents: list[Any] | None, month: Month, cals: dict[str, Any] | None
     sev = Counter(str(i.severity) for i in this)
     out = Incidents(tracked=True, opened=len(this),
                     by_severity={s: sev.get(s, 0) for s in SEVERITIES})
-    now = {inc.id: standings(_as_of(inc, at), cals or {}, at) for inc in this}
+    past = {inc.id: _as_of(inc, at) for inc in this}
+    now = {iid: standings(inc, cals or {}, at) for iid, inc in past.items()}
+    for inc in this:
+        p = past[inc.id]
+        r, o = p.clocks["response"], p.clocks["on_site"]
+        out.lines.append(Line(inc.id, str(inc.severity), str(inc.site), str(inc.summary),
+                              inc.opened_at, str(inc.reported_by), str(inc.via), r.met_at,
+                              str(r.met_by or ""), o.met_at, str(o.met_by or ""),
+                              p.resolved_at, str(p.resolved_by or "") if p.resolved_at else "",
+                              str(p.resolution or "") if p.resolved_at else "",
+                              str(inc.finding or "")))
     for name in CLOCKS:
         met = breached = running = paused = 0
         for inc in this:

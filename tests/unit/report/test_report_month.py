@@ -468,3 +468,24 @@ def test_the_report_states_the_terms_in_force_and_their_change_in_the_month(repo
     assert row[4:] == ["rectification.low", "30d", "20d"]
     zh = render(report, "markdown", "zh-CN")
     assert "本月条款变更" in zh and "限时整改期限" in zh
+
+
+def test_each_close_and_each_incident_is_a_line_a_customer_can_follow(report):
+    closes = {c.finding: c for c in report.findings.closes}
+    agent = closes["web-02/agent"]  # planted: wrong from the 3rd, right again on the 13th
+    assert (agent.opened, agent.closed) == (datetime(2026, 11, 3, 6, 15, tzinfo=UTC),
+                                            datetime(2026, 11, 13, 6, 15, tzinfo=UTC))
+    assert agent.run.startswith("20261113T061500Z-daily-") and agent.owner
+    assert agent.late_by is not None and agent.warned is not None
+    (line,) = [x for x in report.incidents.lines if x.incident == "INC-2026-0001"]
+    assert (line.opened, line.reported_by, line.via) == (
+        datetime(2026, 11, 5, 8, tzinfo=UTC), "noc@customer", "phone")
+    assert (line.responded, line.responded_by) == (datetime(2026, 11, 5, 8, 30, tzinfo=UTC),
+                                                   "li.na")
+    assert (line.on_site, line.on_site_by) == (datetime(2026, 11, 9, 2, tzinfo=UTC), "wang.wei")
+    assert (line.resolved, line.resolved_by, line.resolution) == (
+        datetime(2026, 11, 9, 3, tzinfo=UTC), "wang.wei", "disk replaced")
+    md = render(report, "markdown", "en")
+    rows = _tables(md)["Each incident"]
+    assert len(rows) - 1 == report.incidents.opened
+    assert len(_tables(md)["Findings closed this month"]) - 1 == report.findings.closed
