@@ -178,48 +178,53 @@ def escalate(root: Path, now: str | None, commit: bool, push: bool = False,
     ctx = RunContext.here(root, clock=lambda: at)
     out: dict[str, Any] = {}
 
+    def moved(opened: Any) -> str | None:
+        """Escalate under the lock: findings, waivers, incident clocks; their record."""
+        estate = opened.estate
+        records = out["records"] = opened.reports_root(ctx)
+        store = opened.findings
+        moves = refresh_waivers(store, at, context_of(estate))
+        incidents = incident_store.load(records)
+        # a lapsed waiver: its critical finding now calls for an incident, or its paused
+        # incident resumes
+        raised = auto.from_findings(incidents, store, moves, estate, "", at,
+                                    reported_by="patrol findings escalate")
+        followed = auto.follow_waivers(incidents, store, moves, at)
+        steps = ([{"incident": i.id, "finding": i.finding, "event": "opened"}
+                  for i in raised]
+                 + [{"incident": i.id, "finding": i.finding, "event": e}
+                    for i, e in followed])
+        cals = calendars(estate)
+        alarms = escalation.escalate(incidents, cals, at, estate.service.escalation.warn_at
+                                     / 100)
+        out.update(moves=moves, alarms=alarms)
+        if not commit:  # a preview: say what would move, write nothing
+            return None
+        changed = findings_store.save(records, store, {m.finding for m in moves})
+        touched = [incidents[i] for i in sorted({a.incident for a in alarms}
+                                                | {str(x["incident"]) for x in steps})]
+        changed += incident_store.save(records, touched, {i.id: dues(i, cals, at)
+                                                       for i in touched})
+        changed += owe_escalation(records, estate, ctx, opened, store, moves, alarms,
+                                  incidents, raised)
+        changed += [r for r in opened.restored if r not in changed]
+        if not changed:
+            return None
+        own = {"findings": findings_store.entries(moves, store, set()),
+               "incidents": [*steps, *({"incident": a.incident, "clock": a.clock,
+                                        "to": a.level, "due": iso(a.due) if a.due else None}
+                                       for a in alarms)]}
+        summary = f"findings: {len(moves)} escalated" + (
+            f", incidents: {len(alarms)} clock(s) warned or breached" if alarms else "")
+        change = record_change(ctx, opened, "escalate", "escalation", own, changed,
+                               summary, commit_it=commit)
+        return change.commit
+
     def once() -> str | None:
         intent = archive.Intent(writes=commit, commits=commit)
         with lock_and_load(ctx, intent, reaches_hosts=False) as opened:
-            estate = opened.estate
-            records = out["records"] = opened.reports_root(ctx)
-            store = opened.findings
-            moves = refresh_waivers(store, at, context_of(estate))
-            incidents = incident_store.load(records)
-            # a lapsed waiver: its critical finding now calls for an incident, or its paused
-            # incident resumes
-            raised = auto.from_findings(incidents, store, moves, estate, "", at,
-                                        reported_by="patrol findings escalate")
-            followed = auto.follow_waivers(incidents, store, moves, at)
-            steps = ([{"incident": i.id, "finding": i.finding, "event": "opened"}
-                      for i in raised]
-                     + [{"incident": i.id, "finding": i.finding, "event": e}
-                        for i, e in followed])
-            cals = calendars(estate)
-            alarms = escalation.escalate(incidents, cals, at, estate.service.escalation.warn_at
-                                         / 100)
-            out.update(moves=moves, alarms=alarms)
-            if not commit:  # a preview: say what would move, write nothing
-                return None
-            changed = findings_store.save(records, store, {m.finding for m in moves})
-            touched = [incidents[i] for i in sorted({a.incident for a in alarms}
-                                                    | {str(x["incident"]) for x in steps})]
-            changed += incident_store.save(records, touched, {i.id: dues(i, cals, at)
-                                                           for i in touched})
-            changed += owe_escalation(records, estate, ctx, opened, store, moves, alarms,
-                                      incidents)
-            changed += [r for r in opened.restored if r not in changed]
-            if not changed:
-                return None
-            own = {"findings": findings_store.entries(moves, store, set()),
-                   "incidents": [*steps, *({"incident": a.incident, "clock": a.clock,
-                                            "to": a.level, "due": iso(a.due) if a.due else None}
-                                           for a in alarms)]}
-            summary = f"findings: {len(moves)} escalated" + (
-                f", incidents: {len(alarms)} clock(s) warned or breached" if alarms else "")
-            change = record_change(ctx, opened, "escalate", "escalation", own, changed,
-                                   summary, commit_it=commit)
-            return change.commit
+            sha = moved(opened)
+            return (deliver_owed(ctx, opened, out) or sha) if commit else sha
 
     sha = once()
     if sha and push:
@@ -232,44 +237,54 @@ def escalate(root: Path, now: str | None, commit: bool, push: bool = False,
     if sha:
         print(f"commit {sha}")
     print(f"{len(out['moves'])} transition(s), {len(out['alarms'])} incident clock alarm(s)")
-    if commit:
-        return deliver_owed(ctx, push)
+    if "delivery" in out:
+        from . import notify
+
+        return notify.report(out["delivery"][0], None, quiet_when_idle=True)
     return int(Exit.OK)
 
 
 def owe_escalation(records: Path, estate: Any, ctx: Any, opened: Any, store: dict[str, Any],
-                   moves: list[Any], alarms: list[Any], incidents: dict[str, Any]) -> list[str]:
-    """The notifications an escalation owes (its moves, its clock alarms, waivers expiring
-    soon), written as the run's outbox file beside its documents."""
+                   moves: list[Any], alarms: list[Any], incidents: dict[str, Any],
+                   raised: list[Any]) -> list[str]:
+    """The notifications an escalation owes (its moves, its clock alarms, the incidents a
+    lapsed waiver opened, waivers expiring soon), written as its outbox file beside its
+    documents."""
+    from ..incidents.policy import calendars, dues
     from ..notify import dispatch, events
     from ..notify.routes import policy_of
 
     policy = policy_of(estate)
     if policy is None:
         return []
+    cals = calendars(estate)
     found = (events.from_transitions(moves, store, estate)
+             + [events.incident_opened(i, dues(i, cals, opened.started)) for i in raised]
              + events.from_alarms(alarms, incidents)
              + events.expiring_waivers(estate, opened.started, policy.waiver_notice))
     return dispatch.write_owed(records, estate, ctx.run_id(opened.started, "escalate"),
                                opened.started, found)
 
 
-def deliver_owed(ctx: Any, push: bool) -> int:
-    """After the escalation's commit: deliver what is owed (its own and earlier runs'), when
-    the estate routes notifications and something is owed; a light install says how to add
-    Apprise and leaves them owed."""
+def deliver_owed(ctx: Any, opened: Any, out: dict[str, Any]) -> str | None:
+    """After the escalation's commit, in the same lock: deliver what is owed (its own and
+    earlier runs'), then commit what was delivered or failed. A push retry re-commits the
+    same outcome on the new tip and never sends again. A light install says how to add
+    Apprise and leaves the messages owed."""
     from importlib.util import find_spec
 
     from ..notify.deliver import APPRISE_MISSING
-    from ..notify.routes import FILE
+    from ..notify.routes import policy_of
     from . import notify
 
-    if not (ctx.root / FILE).is_file():
-        return int(Exit.OK)
-    if find_spec("apprise") is None:
-        print(f"patrol: notifications stay owed: {APPRISE_MISSING}", file=sys.stderr)
-        return int(Exit.OK)
-    return notify.run(ctx.root, push=push, clock=ctx.clock, quiet_when_idle=True)
+    if "delivery" not in out:
+        if policy_of(opened.estate) is None:
+            return None
+        if find_spec("apprise") is None:
+            print(f"patrol: notifications stay owed: {APPRISE_MISSING}", file=sys.stderr)
+            return None
+        out["delivery"] = notify.deliver_in(ctx, opened)
+    return out["delivery"][1]()
 
 
 def assign(root: Path, fid: str, to: str, clock: Any = None) -> int:

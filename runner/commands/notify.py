@@ -65,8 +65,7 @@ def deliver_in(ctx: Any, opened: Any, send: Callable[..., str | None] | None = N
 
 def run(root: Path, dry_run: bool = False, push: bool = False, clock: Clock | None = None,
         send: Callable[..., str | None] | None = None, quiet_when_idle: bool = False) -> int:
-    """Send (or with ``dry_run`` list) every message owed; exit 1 when one failed.
-    ``quiet_when_idle``: print nothing when nothing was owed (after an escalation)."""
+    """Send (or with ``dry_run`` list) every message owed; exit 1 when one failed."""
     from .. import archive
     from ..notify import dispatch
     from ..notify.deliver import require_apprise
@@ -86,14 +85,16 @@ def run(root: Path, dry_run: bool = False, push: bool = False, clock: Clock | No
         sha = commit()
     if sha and push:
         sha = archive.push(records, lambda: commit() or "")
-    if quiet_when_idle and not (result.delivered or result.failed or result.held):
-        return int(Exit.OK)
-    return report(result, sha)
+    return report(result, sha, quiet_when_idle)
 
 
-def report(result: Any, sha: str | None) -> int:
+def report(result: Any, sha: str | None, quiet_when_idle: bool = False) -> int:
+    """What a delivery did, one line each; ``quiet_when_idle``: nothing when nothing was
+    owed (after an escalation). Exit 1 when a message failed."""
     from ..escape import terminal
 
+    if quiet_when_idle and not (result.delivered or result.failed or result.held):
+        return int(Exit.OK)
     for p, _at in result.delivered:
         print(f"delivered {terminal(p.key)} -> {terminal(p.to)}")
     for p, _at, why in result.failed:

@@ -20,6 +20,7 @@ import logging
 import os
 import re
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -183,31 +184,47 @@ def mask(text: str, secrets: tuple[str, ...]) -> str:
     return text
 
 
+_REASONS: ContextVar[list[str] | None] = ContextVar("patrol_notify_reasons", default=None)
+
+
 class _Capture(logging.Handler):
+    """Apprise's warnings, kept for the message being sent: Apprise runs each send in a
+    worker thread with the caller's context, so a context variable says whose they are."""
+
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
-        self.lines: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(record.getMessage())
+        lines = _REASONS.get()
+        if lines is not None:
+            lines.append(record.getMessage())
+
+
+_CAPTURE = _Capture()
+
+
+def _quiet_apprise() -> None:
+    """Apprise's log lines may carry a URL: they go nowhere but to the capture (once)."""
+    log = logging.getLogger("apprise")
+    if _CAPTURE not in log.handlers:
+        log.addHandler(_CAPTURE)
+        log.propagate = False
+        log.setLevel(logging.WARNING)
 
 
 FORMATS = {"text": "text", "markdown": "markdown", "slack": "markdown"}
+WORKERS = 8  # messages in flight at once: each is mostly waiting on a server
 
 
 def send(t: Target, title: str, body: str, timeout: float = 10.0) -> str | None:
     """Send one message; None when delivered, else the reason (secrets masked)."""
     import apprise
 
-    log = logging.getLogger("apprise")
-    capture = _Capture()
-    saved = log.propagate, log.level
-    log.addHandler(capture)
-    log.propagate = False  # Apprise's own lines may carry a URL: they go nowhere but here
-    log.setLevel(logging.WARNING)
+    _quiet_apprise()
+    lines: list[str] = []
+    token = _REASONS.set(lines)
     try:
-        asset = apprise.AppriseAsset(async_mode=False)
-        app = apprise.Apprise(asset=asset)
+        app = apprise.Apprise(asset=apprise.AppriseAsset(async_mode=False))
         if not app.add(t.url):
             return "the channel's URL is not one Apprise knows (check its scheme)"
         for server in app:
@@ -216,15 +233,25 @@ def send(t: Target, title: str, body: str, timeout: float = 10.0) -> str | None:
                     setattr(server, attr, timeout)
         ok = app.notify(title=title, body=body, body_format=FORMATS[t.dialect])
     except Exception as exc:  # a plugin's bug must not cost the record of what was sent
-        return mask(f"{type(exc).__name__}: {exc}", t.secrets)
+        return mask(f"{type(exc).__name__}: {exc}", t.secrets)[:300]
     finally:
-        log.removeHandler(capture)
-        log.propagate, _ = saved
-        log.setLevel(saved[1])
+        _REASONS.reset(token)
     if ok:
         return None
-    reason = "; ".join(dict.fromkeys(capture.lines)) or "the channel refused the message"
+    reason = "; ".join(dict.fromkeys(lines)) or "the channel refused the message"
     return mask(reason, t.secrets)[:300]
+
+
+def send_all(jobs: list[tuple[Target, str, str]],
+             send_one: Any = None) -> list[str | None]:
+    """Send each (target, title, body), ``WORKERS`` at a time; the reasons in job order."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    send_one = send_one or send
+    if len(jobs) <= 1:
+        return [send_one(*job) for job in jobs]
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        return list(pool.map(lambda job: send_one(*job), jobs))
 
 
 def environment() -> dict[str, str]:

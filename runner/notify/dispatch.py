@@ -59,11 +59,11 @@ def due(records: Path, now: datetime) -> tuple[list[outbox.Pending], list[outbox
 
 def deliver(records: Path, estate: Any, now: Callable[[], datetime], env: Mapping[str, str],
             send: Send | None = None, items: list[outbox.Pending] | None = None) -> Delivery:
-    """Send each message owed now; each outcome at the moment it happened."""
+    """Send each message owed now (several at once), each outcome stamped when known."""
     policy = policy_of(estate)
-    send = send or boundary.send
     out = Delivery()
     ready, out.held = due(records, now())
+    jobs: list[tuple[outbox.Pending, boundary.Target, str, str]] = []
     for p in ready if items is None else items:
         if policy is None:
             out.failed.append((p, now(), "policies/notifications.yaml is gone"))
@@ -75,11 +75,15 @@ def deliver(records: Path, estate: Any, now: Callable[[], datetime], env: Mappin
             continue
         title, body = render(p.entry, str(p.entry.get("lang") or "en"), t.dialect,
                              estate.sites)
-        reason = send(t, title, body)
+        jobs.append((p, t, title, body))
+    reasons = boundary.send_all([(t, title, body) for _, t, title, body in jobs], send)
+    at = now()
+    for (p, *_), reason in zip(jobs, reasons, strict=True):
         if reason is None:
-            out.delivered.append((p, now()))
+            out.delivered.append((p, at))
         else:
-            out.failed.append((p, now(), reason))
+            out.failed.append((p, at, reason))
+    out.failed.sort(key=lambda f: (f[0].key, f[0].to))
     return out
 
 

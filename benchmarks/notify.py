@@ -1,0 +1,155 @@
+"""Benchmark: what delivering notifications adds to an escalation run, target <= 5 %.
+
+    .venv/bin/python benchmarks/notify.py [--findings 1000] [--owed 100] [--runs 5]
+
+Builds the sample estate with N open findings committed in a throwaway repository: ``--owed``
+of them (high, due in a day) reach their warning at the escalation's moment, the others (low,
+due in 30 days) do not. Each run escalates a fresh copy of that repository, median of N runs:
+
+- baseline: ``patrol findings escalate`` (in process) with no notifications policy: the
+  findings move, one record, one commit;
+- with notifications: the same escalation with the sample policies/notifications.yaml (every
+  finding warning to the site's resident engineers by email) and PATROL_NOTIFY_SMTP naming a
+  real SMTP server on loopback (aiosmtpd, in a process of its own): the outbox is written and
+  committed with the escalation, then every owed message is delivered and the outcome
+  recorded and committed.
+
+Prints both medians, what delivery adds per message, how much of it is the sending itself
+(Apprise and the SMTP conversation, timed around ``deliver.send_all``) and how much Patrol's
+own bookkeeping (owing, the outbox, the delivery's record and commit), and the ratio; exits 1
+when delivery adds more than the target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[0] = str(ROOT)  # not this folder: benchmarks/inspect.py would shadow the stdlib's
+
+from runner.commands import findings as findings_cmd
+from runner.findings import Finding, State
+from runner.findings import store as findings_store
+from runner.notify import deliver
+from tests.conftest import commit_all, copy_estate, patrol_commit
+from tests.unit.notify.servers import free_port
+
+SERVER = """
+import sys, time
+from aiosmtpd.controller import Controller
+class Count:
+    n = 0
+    async def handle_DATA(self, server, session, envelope):
+        Count.n += 1
+        return "250 OK"
+c = Controller(Count(), hostname="127.0.0.1", port=int(sys.argv[1]))
+c.start()
+for line in sys.stdin:  # each line asks how many messages arrived
+    print(Count.n, flush=True)
+"""
+
+TARGET = 1.05
+HOSTS = ["web-01", "web-02", "db-01", "app-01", "app-02", "db-02"]
+
+
+def generate(dest: Path, count: int, owed: int, t0: datetime, notify: bool) -> None:
+    copy_estate(dest)
+    if not notify:
+        (dest / "policies/notifications.yaml").unlink()
+    commit_all(dest)
+    store = {}
+    for n in range(count):
+        host = HOSTS[n % len(HOSTS)]
+        warns = n < owed
+        f = Finding(f"{host}/check-{n:05d}", "check", host, "daily", f"check-{n:05d}",
+                    "high" if warns else "low", State.OPEN, t0,
+                    t0 + (timedelta(days=1) if warns else timedelta(days=30)), "run-0", n,
+                    f"check {n} failing")
+        f.log(t0, "opened", "run-0", due=f.due)
+        store[f.id] = f
+    findings_store.save(dest, store)
+    patrol_commit(dest, run_id=f"{t0:%Y%m%dT%H%M%SZ}-seed-000000")
+
+
+def timed(fn) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--findings", type=int, default=1000)
+    parser.add_argument("--owed", type=int, default=100)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    now = datetime.now(UTC).replace(microsecond=0)
+    t0 = now - timedelta(hours=19)  # past 75 % of a day: the high findings warn now
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    time.sleep(2)  # the server listens
+    sending: list[float] = []
+    real_send_all = deliver.send_all
+
+    def timed_send_all(*a, **kw):
+        t0 = time.perf_counter()
+        try:
+            return real_send_all(*a, **kw)
+        finally:
+            sending.append(time.perf_counter() - t0)
+
+    deliver.send_all = timed_send_all
+    try:
+        with tempfile.TemporaryDirectory(prefix="patrol-bench-notify-") as tmp:
+            os.environ["PATROL_NOTIFY_SMTP"] = f"127.0.0.1:{port}"
+            templates = {}
+            for notify in (False, True):
+                templates[notify] = Path(tmp) / f"template-{notify}"
+                generate(templates[notify], args.findings, args.owed, t0, notify)
+
+            def escalate(notify: bool, n: int) -> float:
+                root = Path(tmp) / f"run-{notify}-{n}"
+                shutil.copytree(templates[notify], root, symlinks=True)
+                with contextlib.redirect_stdout(io.StringIO()):
+                    return timed(lambda: findings_cmd.escalate(root, None, True))
+
+            escalate(False, -1)  # warm imports and caches once
+            escalate(True, -1)
+            sending.clear()
+            base, with_notify = [], []
+            for n in range(args.runs):  # interleaved: both see the same machine
+                base.append(escalate(False, n))
+                with_notify.append(escalate(True, n))
+            server.stdin.write("\n")
+            server.stdin.flush()
+            sent = int(server.stdout.readline()) - args.owed  # less the warm-up run's
+    finally:
+        server.kill()
+    b, w = statistics.median(base), statistics.median(with_notify)
+    assert sent == args.owed * args.runs, f"{sent} messages delivered"
+    print(f"{args.findings} open findings, {args.owed} owed messages per run, "
+          f"{args.runs} runs; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"baseline escalation, no notifications (median): {b:.3f} s")
+    print(f"escalation owing and delivering {args.owed} emails (median): {w:.3f} s")
+    send = statistics.median(sending)
+    print(f"delivery adds {w - b:.3f} s, {(w - b) / args.owed * 1000:.1f} ms per message: "
+          f"sending {send:.3f} s (Apprise and SMTP), Patrol's bookkeeping {w - b - send:.3f} s "
+          f"({(w - b - send) / b:.1%} of the escalation)")
+    print(f"ratio with / without notifications: {w / b:.3f} (target <= {TARGET})")
+    return 0 if w / b <= TARGET else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
