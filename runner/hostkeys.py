@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import Exit, PatrolError
 from .estate import Estate, Host
 from .estate.reach import DIRECT, Hop, Reach
 
@@ -127,13 +128,18 @@ def ssh_files(estate: Estate, identity: str | None = None,
     """Write (once per content) the estate's known-hosts file and the ssh config that uses it,
     or uses ``known_hosts_file`` instead (the lab's, whose keys are made at `lab up`)."""
     root = cache_dir() if root is None else root
-    if known_hosts_file is None:
-        text = known_hosts(estate)
-        known_hosts_file = root / f"known_hosts-{_digest(text)}"
-        _write_once(known_hosts_file, text)
-    config = ssh_config(known_hosts_file, identity)
-    config_file = root / f"ssh_config-{_digest(config)}"
-    _write_once(config_file, config)
+    try:
+        if known_hosts_file is None:
+            text = known_hosts(estate)
+            known_hosts_file = root / f"known_hosts-{_digest(text)}"
+            _write_once(known_hosts_file, text)
+        config = ssh_config(known_hosts_file, identity)
+        config_file = root / f"ssh_config-{_digest(config)}"
+        _write_once(config_file, config)
+    except OSError as exc:
+        raise PatrolError(f"cannot write the pinned host keys' ssh files under {root}: "
+                          f"{exc.strerror}; set XDG_CACHE_HOME to a writable directory",
+                          exit_code=Exit.ENVIRONMENT) from None
     return SshFiles(known_hosts_file, config_file)
 
 

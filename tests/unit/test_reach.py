@@ -189,3 +189,15 @@ def test_a_new_key_is_pinned_in_the_hosts_block_only() -> None:
     first = hostkeys.pin_in_text(text, 2, 5, KEY_A)
     assert first is not None and first.splitlines()[2] == f'    host_key: "{KEY_A}"'
     assert hostkeys.pin_in_text("hosts:\n  - {name: a, address: 10.0.0.1}\n", 2, 5, KEY_A) is None
+
+
+def test_an_unwritable_cache_is_one_clear_error(tmp_path: Path) -> None:
+    from runner.errors import Exit, PatrolError
+
+    estate, _ = _load(_estate(tmp_path, JUMP_SITE))
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache directory would go")
+    with pytest.raises(PatrolError) as err:
+        hostkeys.ssh_files(estate, root=blocked / "ssh")
+    assert err.value.exit_code == Exit.ENVIRONMENT
+    assert "XDG_CACHE_HOME" in str(err.value)
