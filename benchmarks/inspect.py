@@ -32,6 +32,7 @@ from runner import execute
 from runner.clock import utc_now
 from runner.inspect import build_inventory, inspect, load_valid_estate, select
 from runner.lab import DEFAULT, ansible_vars, fleet, roster, state
+from runner.lab import bmc as lab_bmc
 
 # The weekly and monthly checks of the round-2 kinds (issue 24), measured daily here too, so
 # the figure says what a run with every new kind in costs.
@@ -52,8 +53,9 @@ def round_two_checks(estate: Path) -> list[str]:
     return ["".join(f"  {line}\n" for line in found[c].splitlines()) for c in ROUND_TWO]
 
 
-def estate_with(hosts: list[tuple[str, str]], dest: Path) -> Path:
-    """The sample estate plus a host file for the lab's generated hosts, in a fresh repo."""
+def estate_with(hosts: list[tuple[str, str]], dest: Path, bmc: bool = True) -> Path:
+    """The sample estate plus a host file for the lab's generated hosts, in a fresh repo;
+    every host has its lab BMC, and ``bmc=False`` takes the BMC check (hardware) out."""
     for part in ("inventory", "policies"):
         shutil.copytree(ROOT / part, dest / part)
     declared = {n for n, _ in roster.estate_hosts(ROOT)}
@@ -68,11 +70,17 @@ def estate_with(hosts: list[tuple[str, str]], dest: Path) -> Path:
             "      warranty_end: 2029-01-09", "      end_of_life: 2031-12-31",
             "    os:", "      family: debian", '      release: "12"',
             "    software:", '      patrol-agent: "1.0.0-1"', "    tags: []",
+            "    bmc:", f"      address: {lab_bmc.address_of(DEFAULT, address)}",
+            "      username: patrol", "      password: {env: PATROL_BMC_PASSWORD}",
         ]
     if extra:
         (dest / "inventory/hosts/bench.yaml").write_text("\n".join(lines) + "\n")
     daily = dest / "policies/inspections/daily.yaml"  # the machine's load is not under test
     text = daily.read_text().replace("      max: 2.0\n", "      max: 1000.0\n")
+    if not bmc:
+        start = text.index("  - id: hardware\n")
+        end = text.find("\n  - id:", start + 1)
+        text = text[:start] + (text[end + 1:] if end != -1 else "")
     daily.write_text(text + "".join(round_two_checks(dest)))
     for other in ("weekly", "monthly"):  # one control, one set of params in every checklist
         path = dest / f"policies/inspections/{other}.yaml"
@@ -127,10 +135,13 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="patrol-bench-estate-"))
     try:
         root = estate_with(wanted, work / "estate")
+        no_bmc = estate_with(wanted, work / "estate-no-bmc", bmc=False)
         # warm-up: imports, page cache, first record
         inspect(root, "daily", connections=ansible_vars())
         baseline_seconds(root)
+        inspect(no_bmc, "daily", connections=ansible_vars())
         patrol, baseline, overhead, in_process, preflight = [], [], [], [], []
+        without_bmc: list[float] = []
         for _ in range(args.rounds):  # interleaved, so both see the same noise
             baseline.append(baseline_seconds(root))
             patrol.append(patrol_cli_seconds(root))
@@ -138,6 +149,8 @@ def main() -> int:
             in_process.append(run.timings["total"])
             preflight.append(run.timings["preflight"] / run.timings["total"])
             overhead.append((run.timings["total"] - run.timings["ansible"]) / run.timings["total"])
+            without_bmc.append(inspect(no_bmc, "daily", connections=ansible_vars())
+                               .timings["total"])
         hosts = len(run.results)
         failing = sum(1 for hr in run.results.values() if not hr.passed)
         b, p = statistics.median(baseline), statistics.median(patrol)
@@ -149,6 +162,12 @@ def main() -> int:
         print(f"patrol overhead outside ansible-runner: median "
               f"{100 * statistics.median(overhead):.1f} % of "
               f"{statistics.median(in_process):.2f} s (target <= 5 %)")
+        w, m = statistics.median(without_bmc), statistics.median(in_process)
+        hw = sum(1 for hr in run.results.values()
+                 if hr.checks.get("hardware") and hr.checks["hardware"].status.value == "pass")
+        print(f"daily with BMCs (issue 25, {hw}/{hosts} read healthy): median {m:.2f} s, "
+              f"without: median {w:.2f} s  {sorted(without_bmc)}; ratio {m / w:.2f}x "
+              "(target <= 1.2x)")
         print(f"archive pre-flight (issue 11): median {100 * statistics.median(preflight):.2f} % "
               "of the run (target <= 2 %)")
     finally:
