@@ -180,8 +180,10 @@ def judge(measured: Measured, params: Params, host: HostLike | None = None) -> R
              "critical": any(f["critical"] for f in failed),
              "events": [{k: e.get(k) for k in ("path", "severity", "created", "message")}
                         for e in events]}
+    unverified = " (TLS not verified: tls.verify is false)" if measured.get("verified") is False \
+        else ""
     if not failed and not events:
-        return Result(Status.PASS, value, f"{len(comps)} components healthy")
+        return Result(Status.PASS, value, f"{len(comps)} components healthy{unverified}")
     parts = []
     for f in failed:
         label = LABELS.get(str(f["category"]), str(f["category"]))
@@ -194,7 +196,7 @@ def judge(measured: Measured, params: Params, host: HostLike | None = None) -> R
     if events:
         parts.append(f"{len(events)} new event-log warning{'s' if len(events) != 1 else ''}: "
                      + "; ".join(str(e.get("message")) for e in events[:3]))
-    return Result(Status.FAIL, value, "; ".join(parts))
+    return Result(Status.FAIL, value, "; ".join(parts) + unverified)
 
 
 KIND = Kind(NAME, Params, measure, judge, __doc__ or "", TIMEOUT)

@@ -261,3 +261,11 @@ def test_the_months_hardware_failures_say_part_time_to_replace_and_stock_used() 
     assert [(r.host, r.part, r.depot, r.took, r.used) for r in rows] == [
         ("web-01", "psu", "near", timedelta(hours=6, minutes=30), "psu from near"),
         ("web-03", "psu", "near", None, "")]
+
+
+def test_a_reading_without_tls_verification_says_so() -> None:
+    est, host = estate()
+    measured = {**reading(), "spares": spares_for(est, host), "verified": False}
+    result = hh.judge(measured, hh.Params(), host)
+    assert result.status is Status.PASS
+    assert result.reason == "22 components healthy (TLS not verified: tls.verify is false)"
