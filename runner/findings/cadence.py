@@ -13,6 +13,7 @@ from typing import Any
 
 from .. import archive
 from ..clock import parse_iso
+from ..estate.duration import format_duration
 from .escalation import escalate
 from .lifecycle import Opening, Step, close, raise_finding
 from .model import Finding, Transition, finding_id
@@ -100,7 +101,7 @@ def apply_breaches(findings: dict[str, Finding], breaches: list[Breach], checkli
             close(findings.get(fid), step)
             continue
         reason = (f"{len(b.hosts)} host(s) without a completed {b.cadence} run within "
-                  f"{b.limit}: {', '.join(sorted(b.hosts))}")
+                  f"{format_duration(b.limit)}: {', '.join(sorted(b.hosts))}")
         o = Opening("cadence", name, name, "cadence", policy.cadence_severity, sorted(b.hosts),
                     reason)
         raise_finding(findings, fid, o, step, "UTC")

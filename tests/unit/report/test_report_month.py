@@ -489,3 +489,14 @@ def test_each_close_and_each_incident_is_a_line_a_customer_can_follow(report):
     rows = _tables(md)["Each incident"]
     assert len(rows) - 1 == report.incidents.opened
     assert len(_tables(md)["Findings closed this month"]) - 1 == report.findings.closed
+
+
+def test_the_archive_section_claims_only_what_was_proven(report):
+    """The month was committed without a signing key (planted): the report says the chain is
+    consistent, not that nothing was rewritten."""
+    assert report.audit.intact and report.audit.signed == 0
+    md = render(report, "markdown", "en")
+    archive_part = md.split("## The archive")[1]
+    assert "nothing was rewritten" not in md
+    assert "The commits are not signed" in archive_part
+    assert "提交未签名" in render(report, "markdown", "zh-CN")
