@@ -92,3 +92,13 @@ def write_owed(root: Path, estate: Any, outbox_id: str, at: datetime,
     """``owe`` with this machine's environment, written through the archive's atomic write:
     the paths to commit with the run's record (empty when nothing new is owed)."""
     return outbox.save(root, owe(root, estate, outbox_id, at, events, boundary.environment()))
+
+
+def owed_for_moves(root: Path, estate: Any, run_id: str, at: datetime, moves: list[Any],
+                   findings: dict[str, Any]) -> dict[str, bytes]:
+    """The outbox file a findings-only run's moves owe (cadence breached, spares short, end
+    of life, a finding warned), to write with its record."""
+    from .events import from_transitions
+
+    return owe(root, estate, run_id, at, from_transitions(moves, findings, estate),
+               boundary.environment())

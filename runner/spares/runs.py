@@ -16,6 +16,7 @@ from ..errors import PatrolError
 from ..findings import store as findings_store
 from ..findings.model import Transition
 from ..findings.policy import host_zones, policy_of
+from ..notify.dispatch import owed_for_moves
 from ..run import (
     Begun,
     EstateEdit,
@@ -148,7 +149,9 @@ def _check(ctx: RunContext, label: str, judge: Judge, commit: bool, push: bool) 
                 return ""
             out.record = rel
             changed = archive.write_or_spool(records, {rel: data, **findings_store.documents(
-                store, {t.finding for t in j.moves})}, begun.run_id)
+                store, {t.finding for t in j.moves}), **owed_for_moves(
+                records, opened.estate, begun.run_id, begun.started, j.moves, store)},
+                begun.run_id)
             out.commit = commit_run(records, [rel, *changed], j.summary, begun.run_id,
                                     estate=begun.estate_commit, record=(rel, digest),
                                     sign=opened.signing_key)
