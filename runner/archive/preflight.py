@@ -104,16 +104,17 @@ def verify_tip(root: Path, estate_ref: str | None = None) -> None:
             + (f"\n  ... and {more} more" if more > 0 else ""), exit_code=Exit.FAILED)
 
 
-def require_signing_key(root: Path, key: str | None) -> None:
+def require_signing_key(root: Path, key: str | None, listed: bool = False) -> None:
     """Refuse, before measuring, a signing key that the policy in force at the estate's HEAD
     (followed along its mainline: a key a pull request enrolled itself does not count)
-    does not allow. ``root``: the estate (where ``policies/`` lives)."""
+    does not allow. ``root``: the estate (where ``policies/`` lives); ``listed``: the key
+    must be in allowed_signers even where signatures are not required."""
     if key is None:
         return
     with tempfile.TemporaryDirectory(prefix="patrol-signers-") as tmp:
         line = mainline(root, "HEAD", Checker(root, Path(tmp)))
     if line.order:
-        require_allowed(root, key, line.after[line.order[-1]])
+        require_allowed(root, key, line.after[line.order[-1]], listed)
 
 
 def preflight(root: Path, intent: Intent, hosts: int) -> list[str]:

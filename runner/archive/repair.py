@@ -10,8 +10,9 @@ rewrites history a clone may already hold. Repair never rewrites: it adds one co
    deleted ones restored (they all stay in Git's history, where the auditor can read them);
 3. a repair record (``kind: repair``) chained onto the tip at that commit names it
    (``restores``) and every break it acknowledges (commit, path, message), and the commit is
-   signed with an allowed key (``PATROL_SIGNING_KEY`` or ``user.signingkey``): repair is an
-   auditor's act, never anonymous;
+   signed with a key in ``allowed_signers`` (``PATROL_SIGNING_KEY`` or ``user.signingkey``)
+   whether or not signatures are required: repair is an auditor's act, never anonymous, and
+   verify acknowledges nothing for a repair that is not so signed;
 4. verify then reports those breaks apart, as acknowledged, and any break they do not name —
    or one after the repair — as open.
 
@@ -85,7 +86,7 @@ def repair(root: Path, estate: Path, now: datetime, env: dict[str, str],
     """Repair the archive in ``root`` (the estate, or the archive branch's worktree) as the
     module docstring says; ``estate``: where ``policies/`` is. Returns (plan, commit)."""
     key = signing_key(estate, env)
-    require_signing_key(estate, key)
+    require_signing_key(estate, key, listed=True)
     changes = history.worktree_changes(root)
     if changes:
         raise PatrolError("uncommitted changes under reports/ (" + ", ".join(

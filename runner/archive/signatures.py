@@ -128,7 +128,7 @@ class Checker:
         ssh = [s for s in shas if kind[s] == "ssh"]
         for s in shas:
             if kind[s] is None:
-                out[s] = "not signed, and signatures are required"
+                out[s] = "not signed, and a signature by an allowed key is required here"
             elif kind[s] != "ssh":
                 out[s] = (f"signed with an {kind[s]} signature: the archive accepts SSH "
                           "signatures only (gpg.format=ssh)")
@@ -136,7 +136,7 @@ class Checker:
             return out
         if signers is None:
             for s in ssh:
-                out[s] = f"signatures are required but {SIGNERS} does not exist"
+                out[s] = f"no {SIGNERS} in force says who may sign"
             return out
         status = {sha: (g, key) for sha, g, _who, key in
                   history.signatures(self.root, ssh, self._file(signers))}
@@ -249,17 +249,18 @@ def allowed_keys(signers: bytes) -> set[tuple[str, str]]:
     return out
 
 
-def require_allowed(root: Path, key: str, policy: Policy) -> None:
+def require_allowed(root: Path, key: str, policy: Policy, listed: bool = False) -> None:
     """Refuse a signing key the policy in force does not allow (before anything is measured):
-    its commits would verify as breaks."""
+    its commits would verify as breaks. ``listed``: the key must be in allowed_signers even
+    where signatures are not required (a repair)."""
     pub = public_key(key)
     if pub is None:
         raise PatrolError(f"signing key {key}: cannot read its public key (ssh-keygen -y, or "
                           f"{key}.pub); nothing was measured", exit_code=Exit.ENVIRONMENT)
     if policy.signers is None:
-        if policy.required:
-            raise PatrolError(f"signatures are required but {SIGNERS} does not exist; "
-                              "nothing was measured", exit_code=Exit.FAILED)
+        if policy.required or listed:
+            raise PatrolError(f"{SIGNERS} does not exist, so no key may sign; nothing was "
+                              "measured or changed", exit_code=Exit.FAILED)
         return
     if pub not in allowed_keys(policy.signers):
         raise PatrolError(

@@ -212,7 +212,9 @@ def verify(root: Path, *, rev: str = "HEAD", since: str | None = None,
                 _check_commit(root, c, data, out, estate_ref, known)
             tips.append((order.get(c.sha, -1), Tip(out.tip.path, out.tip.sha256,
                                                    out.tip.started)))
-        _check_signatures(root, head, estate_ref, commits, span, checker, out, all_signed)
+        repaired = {span[hi] for _lo, hi, _acks in repairs}
+        _check_signatures(root, head, estate_ref, commits, span, checker, out, all_signed,
+                          repaired)
     if estate_ref is not None:
         from .branch import foreign_commits
 
@@ -243,20 +245,21 @@ def _started(data: bytes | None) -> str | None:
 
 def _check_signatures(root: Path, head: str, estate_ref: str | None,
                       commits: list[history.Commit], span: list[str],
-                      checker: signatures.Checker, out: Verified, all_signed: bool) -> None:
+                      checker: signatures.Checker, out: Verified, all_signed: bool,
+                      repaired: set[str]) -> None:
     """The signature policy on the first-parent line (``signatures``): policy changes that do
-    not count, and every commit made while signatures were required."""
+    not count, every commit made while signatures were required, and every repair (a repair
+    is signed by an allowed key whether or not signatures are required)."""
     in_span = set(span)
     to_check: dict[bytes | None, list[str]] = {}
     if estate_ref is None:
         line = signatures.mainline(root, head, checker)
         out.breaks += [Break(*b) for b in line.breaks if b[0] in in_span]
         out.events += [e for e in line.events if e.commit in in_span]
-        if all_signed:
-            for sha in span:
-                policy = line.before.get(sha, signatures.Policy())
-                if policy.required:
-                    to_check.setdefault(policy.signers, []).append(sha)
+        for sha in span if all_signed else [s for s in span if s in repaired]:
+            policy = line.before.get(sha, signatures.Policy())
+            if policy.required or sha in repaired:
+                to_check.setdefault(policy.signers, []).append(sha)
     else:
         ref = history.resolve(root, estate_ref) or estate_ref
         line = signatures.mainline(root, ref, checker)
@@ -264,7 +267,7 @@ def _check_signatures(root: Path, head: str, estate_ref: str | None,
         current = ref
         for sha in span:  # each commit: the policy at the estate its parent's record names
             policy = line.at(root, current, ref)
-            if policy.required:
+            if policy.required or sha in repaired:
                 to_check.setdefault(policy.signers, []).append(sha)
             c = named.get(sha)
             estate = c.trailers.get("Patrol-Estate", "none") if c else "none"

@@ -15,6 +15,7 @@ from tests.unit.archive import test_audit_verify as base
 from tests.unit.archive.test_audit_verify import patrol, runs
 
 signed = base.signed  # signatures required, Patrol's key allowed; a stranger's key
+archive_unsigned = base.archive  # three unsigned runs; signatures not required
 
 
 @pytest.fixture
@@ -103,3 +104,39 @@ def test_nothing_to_repair_in_an_intact_archive(signed):
     r = patrol(root, "audit", "repair", env={"PATROL_SIGNING_KEY": str(key)})
     assert r.returncode == 0 and "nothing to repair" in r.stdout
     assert git(root, "rev-parse", "HEAD") == head
+
+
+def test_an_unsigned_repair_acknowledges_nothing_even_where_signatures_are_not_required(
+        archive_unsigned):
+    root = archive_unsigned
+    rec = sorted((root / "reports/runs").rglob("*.yaml"))[0]
+    rec.write_text(rec.read_text().replace("kind: seed", "kind: tidy"))
+    bad = commit_all(root, "tidy")
+    from runner.archive import repair
+
+    plan = repair.plan(root)
+    assert plan is not None
+    git(root, "rm", "-r", "-q", "reports")  # what repair does, by hand and unsigned
+    git(root, "checkout", plan.restores, "--", "reports")
+    record = root / "reports/runs/2026/12/20261207T000000Z-repair-000000.yaml"
+    record.parent.mkdir(parents=True, exist_ok=True)
+    from runner import archive as arc
+    from runner.archive.records import preamble
+
+    body = preamble("repair", "20261207T000000Z-repair-000000", {},
+                    (plan.tip.path, plan.tip.sha256))
+    body["restores"] = plan.restores
+    body["acknowledges"] = [b.as_dict() for b in plan.breaks]  # exactly what repair names
+    body = arc.dump_yaml(body)
+    data, digest = arc.seal(body)
+    record.write_bytes(data)
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "repair\n\nPatrol-Run: 20261207T000000Z-repair-000000\n"
+        f"Patrol-Estate: none\nPatrol-Record: sha256:{digest}\n")
+    result = verify(root)
+    assert [b.text() for b in result.breaks] == [
+        f"{git(root, 'rev-parse', 'HEAD')[:12]} policies/allowed_signers: not signed, and a "
+        "signature by an allowed key is required here"], [b.text() for b in result.breaks]
+    assert {b.commit for b in result.acknowledged} == {bad}
+    r = patrol(root, "audit", "repair", env={"PATROL_SIGNING_KEY": ""})
+    assert r.returncode == 1 and "signed" in r.stderr
