@@ -542,6 +542,17 @@ class AssessmentPolicy(EstateModel):
         "(the breach) or twice (the breach and the penalised finding).")
 
 
+class Parties(EstateModel):
+    """Who signs the monthly report: the contractor's project manager and the purchaser."""
+
+    contractor: NonEmpty
+    purchaser: NonEmpty
+    contractor_signatory: str | None = Field(
+        None, description="The contractor's project manager, who signs for the contractor.")
+    purchaser_signatory: str | None = Field(
+        None, description="Who confirms the report for the purchaser.")
+
+
 class ArchivePolicy(EstateModel):
     """Where records go and what ``patrol audit verify`` demands of them."""
 
@@ -557,6 +568,7 @@ class ServicePolicy(EstateModel):
     """policies/service.yaml"""
 
     contract: str | None = None
+    parties: Parties | None = None
     timezone: TimeZoneName | None = Field(
         None, description="The contract's zone: the monthly report's calendar month and the "
                           "times it shows (default: the sites' zone when they share one, else "

@@ -104,6 +104,19 @@ class Formats:
             return "–"
         return format_timedelta(value, threshold=2, locale=self.locale)
 
+    def exact(self, value: timedelta | None) -> str:
+        """A contract term's duration exactly, in the largest unit that divides it (32 days,
+        not "5 weeks"; 26 hours, not "1 day")."""
+        from babel.dates import format_timedelta
+
+        if value is None:
+            return "–"
+        seconds = int(value.total_seconds())
+        unit = next((u for u, size in (("week", 604800), ("day", 86400), ("hour", 3600),
+                                      ("minute", 60)) if seconds and seconds % size == 0),
+                    "second")
+        return format_timedelta(value, granularity=unit, threshold=10**9, locale=self.locale)
+
     def hours(self, value: float) -> str:
         from babel.dates import format_timedelta
 

@@ -56,6 +56,21 @@ class MonthlyReport:
     moment: datetime | None = None  # the report's moment: the month's end, or now (to date)
     zone: str = "UTC"
 
+    parties: dict[str, str] | None = None  # the service policy's ``parties``: who signs
+
+    @property
+    def number(self) -> str:
+        """The report's number: one per contract month, the same however often it is made."""
+        return f"PATROL-{self.month.year:04d}{self.month.month:02d}"
+
+    @property
+    def issued(self) -> date | None:
+        """The day it is issued, in the contract's zone: the report's moment's day for a month
+        in progress, else the day after the month (when a whole month can first be issued)."""
+        if self.moment is None:
+            return None
+        return self.month.day_of(self.moment) if self.to_date else self.month.next().first
+
     @property
     def to_date(self) -> bool:
         """A month in progress: its figures run to the report's moment, not its end."""
@@ -140,6 +155,7 @@ def build(root: Path, estate: Any, month: Month, records: Path | None = None,
         moment=moment,
         zone=month.zone,
         terms=_terms(root, estate, month),
+        parties=_parties(estate),
         year=_year(src, estate, month, moment, ass),
     )
 
@@ -168,6 +184,13 @@ def _year(src: sources_mod.Sources, estate: Any, month: Month, moment: datetime,
         m = m.next()
     out.months.append(assessment.MonthScore(str(month), this.total, this.score, this.grade))
     return out
+
+
+def _parties(estate: Any) -> dict[str, str] | None:
+    parties = getattr(estate.service, "parties", None)
+    if parties is None:
+        return None
+    return {k: str(v) for k, v in parties.model_dump().items() if v is not None}
 
 
 def _terms(root: Path, estate: Any, month: Month) -> terms_section.Terms:

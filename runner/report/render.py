@@ -58,6 +58,15 @@ def _html_finalize(value: Any) -> Any:
     return value if isinstance(value, Markup) or not isinstance(value, str) else visible(value)
 
 
+def css_string(value: Any) -> Markup:
+    """Text as a CSS string literal: every character but letters, digits and spaces as a hex
+    escape, so estate text in a page's running header can neither end the string nor the
+    style element."""
+    out = "".join(c if (c.isalnum() and c.isascii()) or c == " " else f"\\{ord(c):06x}"
+                  for c in str(value))
+    return Markup(f'"{out}"')
+
+
 def environment(fmt: str, lang: str, zone: str = "UTC") -> jinja2.Environment:
     html = fmt == "html"
     env = jinja2.Environment(
@@ -73,7 +82,8 @@ def environment(fmt: str, lang: str, zone: str = "UTC") -> jinja2.Environment:
     env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
     f = i18n.Formats(lang, zone)
     env.filters.update(num=f.number, pct=f.percent, day=f.day, moment=f.moment,
-                       dur=f.duration, hours=f.hours, weekday=f.weekday)
+                       dur=f.duration, hours=f.hours, weekday=f.weekday, css=css_string,
+                       exact=f.exact)
     trans = i18n.translations(lang)
 
     def term(value: Any) -> str:

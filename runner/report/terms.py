@@ -41,7 +41,8 @@ class Terms:
     penalty_grace: timedelta = timedelta(0)
     response: list[tuple[str, timedelta, timedelta]] = field(default_factory=list)
     cadence: list[tuple[str, timedelta]] = field(default_factory=list)
-    service_hours: list[tuple[str, str]] = field(default_factory=list)  # site -> text
+    service_hours: list[tuple[str, str, int]] = field(default_factory=list)  # site, hours,
+    # holidays
     penalised: list[tuple[str, int]] = field(default_factory=list)
     cadence_breach: int = 0
     response_breach: int = 0
@@ -49,12 +50,13 @@ class Terms:
     changes: list[Change] = field(default_factory=list)
 
 
-def _hours(h: Any) -> str:
+def _hours(site: str, h: Any) -> tuple[str, str, int]:
+    """(site, its hours as the estate writes them, how many holidays its calendar has)."""
     if isinstance(h, str) or h is None:
-        return str(h or "24x7")
+        return site, str(h or "24x7"), 0
     days = ",".join(str(getattr(d, "value", d)) for d in getattr(h, "days", []) or [])
-    holidays = len(getattr(h, "holidays", []) or [])
-    return f"{days} {h.start}-{h.end}" + (f" ({holidays} holidays)" if holidays else "")
+    return (site, f"{days} {str(h.start)[:5]}-{str(h.end)[:5]}",
+            len(getattr(h, "holidays", []) or []))
 
 
 def in_force(service: Any, sites: list[str], zone: str) -> Terms:
@@ -67,7 +69,7 @@ def in_force(service: Any, sites: list[str], zone: str) -> Terms:
         warn_at=int(e.warn_at), overdue_at=int(e.overdue_at), penalty_grace=e.penalty_grace,
         response=[(s, getattr(rt, s).response, getattr(rt, s).on_site) for s in SEVERITIES],
         cadence=[(k, getattr(c, k)) for k in ("daily", "weekly", "monthly")],
-        service_hours=[(s, _hours(service.service_hours.get(s, "24x7"))) for s in sites],
+        service_hours=[_hours(s, service.service_hours.get(s, "24x7")) for s in sites],
         penalised=[(s, penalised.get(s, 0)) for s in SEVERITIES],
         cadence_breach=int(p.cadence_breach), response_breach=int(p.response_breach),
         on_site_breach=int(p.on_site_breach))
