@@ -22,7 +22,6 @@ a network namespace (containers, the lab) the ``net.*`` parameters are the names
 from __future__ import annotations
 
 import re
-from typing import Annotated
 
 from pydantic import Field, field_validator
 
@@ -34,7 +33,6 @@ NAME = "sysctl"
 
 _PARAMETER = re.compile(r"^[a-z0-9_]+(\.[A-Za-z0-9_:-]+)+$")
 _VALUE = {"type": ["string", "integer"], "pattern": r"\S"}
-Parameter = Annotated[str, Field(json_schema_extra={"pattern": _PARAMETER.pattern})]
 
 
 def _values(value: object) -> list[str]:
@@ -50,9 +48,10 @@ def _values(value: object) -> list[str]:
 
 
 class Params(ParamsModel):
-    expected: dict[Parameter, list[str]] = Field(
+    expected: dict[str, list[str]] = Field(
         min_length=1,
-        json_schema_extra={"additionalProperties": {
+        json_schema_extra={"propertyNames": {"pattern": _PARAMETER.pattern},
+                           "additionalProperties": {
             "anyOf": [_VALUE, {"type": "array", "items": _VALUE, "minItems": 1}]}},
     )
 
