@@ -86,19 +86,22 @@ def test_a_detached_head_is_refused_before_measuring(lab, estate):
     assert git(estate, "status", "--porcelain", "--untracked-files=all") == ""
 
 
-def test_a_push_conflict_keeps_the_run_committed_locally(lab, estate, tmp_path):
-    _bare, a, b = remote_and_clones(estate, tmp_path)
+def test_an_unpushed_run_under_a_moved_remote_refuses_the_push_before_measuring(lab, estate,
+                                                                                tmp_path):
+    """a's earlier run is committed, not pushed; b pushes meanwhile. a's --push run would
+    have to rebase a sealed record: refused before any host is touched, both kept."""
+    bare, a, b = remote_and_clones(estate, tmp_path)
     first = patrol(a, "inspect", "daily", "--limit", HOST, "--lab")  # committed, not pushed
     assert first.returncode == 0, first.stderr
     pushed = patrol(b, "inspect", "daily", "--limit", HOST, "--lab", "--push")
     assert pushed.returncode == 0, pushed.stderr
+    head, remote = git(a, "rev-parse", "HEAD"), git(bare, "rev-parse", "main")
     r = patrol(a, "inspect", "daily", "--limit", HOST, "--lab", "--push")
     assert r.returncode == 1, r.stdout + r.stderr
-    head = git(a, "rev-parse", "HEAD")
-    assert f"committed locally ({head[:12]} on main)" in r.stderr
-    assert "git pull --rebase origin main" in r.stderr
-    assert git(a, "log", "-1", "--format=%s").startswith("inspect(daily): 1/1 hosts pass")
-    assert git(a, "rev-list", "--count", "origin/main..HEAD") == "2"  # both runs kept
+    assert "never rebases a record" in r.stderr and "nothing was measured" in r.stderr
+    assert "measuring" not in r.stdout
+    assert git(a, "rev-parse", "HEAD") == head and git(bare, "rev-parse", "main") == remote
+    assert git(a, "rev-list", "--count", "origin/main..HEAD") == "1"  # a's run kept
     assert archive.verify_chain(a) == []
 
 
