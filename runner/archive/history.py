@@ -227,9 +227,11 @@ def mainline_versions(root: Path, rel: str, rev: str = "HEAD"
     return out
 
 
-def worktree_changes(root: Path, directory: str = "reports") -> list[tuple[str, str]]:
-    """(porcelain status, estate-relative path) of uncommitted changes under ``directory``."""
-    prefix = prefix_of(root)
+def worktree_changes(root: Path, directory: str = "reports", prefix: str | None = None
+                     ) -> list[tuple[str, str]]:
+    """(porcelain status, estate-relative path) of uncommitted changes under ``directory``
+    (``prefix``: the estate's place in its repository, when the caller knows it)."""
+    prefix = prefix_of(root) if prefix is None else prefix
     out = git(root, "status", "--porcelain", "-z", "--untracked-files=all", "--no-renames",
               "--", directory)
     items = []

@@ -449,7 +449,10 @@ def _strict_head(c: history.Commit, path: str, blob: bytes, out: Verified) -> di
 def _risky(blob: bytes) -> bool:
     """Whether YAML could read an anchor, alias or tag in ``blob``: a ``&``, ``*`` or ``!``
     where a node starts (a line's start, after ``-``, ``:``, ``?``, ``,``, ``[`` or ``{`` and
-    spaces). A scan in C for the three bytes first: a 1,000-host record has few or none."""
+    spaces). ``bytes.find`` (memchr) for the three bytes first: a 1,000-host record has
+    none, and a regex scan of its 380 KB would cost 2-3 ms."""
+    if b"&" not in blob and b"*" not in blob and b"!" not in blob:
+        return False
     for m in _SIGIL.finditer(blob):
         i = m.start() - 1
         while i >= 0 and blob[i] == 0x20:
