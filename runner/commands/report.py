@@ -82,9 +82,24 @@ def workplan(root: Path, month: str, fmt: str, lang: str, out: Path | None) -> i
     m = Month.parse(month)
     _check(fmt, lang)
     _check_out(out)
-    plan = plan_mod.build(_estate(root, m.first), m)
+    from ..report.model import zone_of
+
+    estate = _estate(root, m.first)
+    plan = plan_mod.build(estate, m.within(zone_of(estate)), _findings(root))
     _emit(render.render_workplan(plan, fmt, lang), out)
     return int(Exit.OK)
+
+
+def _findings(root: Path) -> dict[str, Any] | None:
+    """The archive's findings (their deadlines go in the work plan); None outside a
+    repository, where there is no archive to read."""
+    from ..archive.branch import reports_root
+    from ..findings import store as findings_store
+
+    try:
+        return findings_store.load(reports_root(root))
+    except PatrolError:
+        return None
 
 
 def _commit(root: Path, m: Any, lang: str, push: bool) -> int:

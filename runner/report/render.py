@@ -43,6 +43,7 @@ TERMS = {
     "site": "each site's local time",
     "response": "remote response", "on_site": "on site",
     "excellent": "excellent", "good": "good", "pass": "pass", "fail": "fail",  # grade bands
+    "finding": "rectification due", "holiday": "holiday",
 }
 _EXT = {"html": "html.j2", "markdown": "md.j2"}
 

@@ -4,7 +4,13 @@
   ones on the 1st — the days the CI templates run them;
 - upgrade windows: for each plan in ``policies/upgrades/``, the dates its window opens in the
   month (on the window's days; a window without days opens every day);
-- waivers expiring in the month; warranties and ends of life falling in it;
+- upgrade windows only for plans not yet done (a plan is done when every target declares the
+  plan's package versions, as a completed upgrade leaves the inventory);
+- waivers expiring in the month; warranties and ends of life falling in it; open findings
+  whose rectification deadline falls in it (with who answers for each); the service
+  calendar's holidays per site;
+- who: each day's inspections name the resident engineers of the sites inspected; an
+  upgrade window the owners of its targets;
 - reorders: every commitment short at a site today, with the quantity to order.
 """
 
@@ -28,6 +34,7 @@ class Scheduled:
     day: date
     checklists: tuple[str, ...]
     hosts: int
+    who: str = ""  # the resident engineers of the sites inspected
 
 
 @dataclass(frozen=True)
@@ -39,14 +46,16 @@ class Window:
     end: str
     timezone: str
     dates: tuple[date, ...]
+    who: str = ""  # the owners of its targets
 
 
 @dataclass(frozen=True)
 class Due:
     day: date
-    what: str  # waiver | warranty | end_of_life
+    what: str  # waiver | warranty | end_of_life | finding | holiday
     subject: str
     detail: str
+    who: str = ""
 
 
 @dataclass(frozen=True)
@@ -82,16 +91,21 @@ def build(estate: Any, month: Month, findings: dict[str, Any] | None = None) -> 
         names = tuple(sorted(n for n, (cad, _) in sizes.items() if due_on(cad, day)))
         if names:
             hosts = set().union(*(sizes[n][1] for n in names))
-            out.inspections.append(Scheduled(day, names, len(hosts)))
+            out.inspections.append(Scheduled(day, names, len(hosts), _engineers(estate, hosts)))
     for stem in sorted(estate.upgrades):
         plan = estate.upgrades[stem]
+        targets = estate.select(plan.targets)
+        if targets and all(all(h.software.get(p) == v for p, v in plan.packages.items())
+                           for h in targets):
+            continue  # done: every target declares the plan's versions
         w = plan.window
         allowed = {str(getattr(d, "value", d)) for d in w.days} if w.days else None
         dates = tuple(d for d in month.days()
                       if allowed is None or _WEEKDAYS[d.weekday()] in allowed)
-        out.windows.append(Window(stem, plan.name, len(estate.select(plan.targets)),
+        out.windows.append(Window(stem, plan.name, len(targets),
                                   w.start.strftime("%H:%M"), w.end.strftime("%H:%M"),
-                                  str(w.timezone), dates))
+                                  str(w.timezone), dates,
+                                  ", ".join(sorted({str(h.owner) for h in targets}))))
     for wv in estate.waivers:
         if month.contains(wv.expires):
             out.due.append(Due(wv.expires, "waiver", wv.host or str(wv.hosts),
@@ -101,8 +115,29 @@ def build(estate: Any, month: Month, findings: dict[str, Any] | None = None) -> 
                           ("end_of_life", h.hardware.end_of_life)):
             if month.contains(day):
                 out.due.append(Due(day, what, h.name, f"{h.site} {h.hardware.model}"))
+    for f in (findings or {}).values():
+        state = str(getattr(f.state, "value", f.state))
+        if state not in ("closed", "waived") and month.contains(month.day_of(f.due)):
+            host = estate.hosts.get(f.subject)
+            out.due.append(Due(month.day_of(f.due), "finding", f.subject, f"{f.id}: {f.reason}",
+                               str(f.owner or getattr(host, "owner", "") or "")))
+    for site_id, hours in sorted((getattr(estate.service, "service_hours", None) or {}).items()):
+        for day in getattr(hours, "holidays", []) or []:
+            if month.contains(day):
+                out.due.append(Due(day, "holiday", site_id, "", _engineers_of(estate, site_id)))
     out.due.sort(key=lambda d: (d.day, d.what, d.subject))
     wanted = demand(findings or {}, estate)  # failed parts waiting for a spare are reordered too
     out.reorders = [Reorder(x.site, x.part, x.shortfall)
                     for x in coverage(estate, demand=wanted).short]
     return out
+
+
+def _engineers_of(estate: Any, site_id: str) -> str:
+    site = estate.sites.get(site_id)
+    return ", ".join(str(c.name) for c in getattr(site, "resident_engineers", []) or [])
+
+
+def _engineers(estate: Any, hosts: set[str]) -> str:
+    """The resident engineers of the sites these hosts are on."""
+    sites = sorted({estate.hosts[h].site for h in hosts if h in estate.hosts})
+    return "; ".join(e for e in (_engineers_of(estate, s) for s in sites) if e)

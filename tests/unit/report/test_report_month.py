@@ -186,7 +186,8 @@ def test_the_markdown_tables_have_the_right_columns(report):
     assert tables["Inspections"][0] == ["Cadence", "Checklists", "Due", "Done", "Missed",
                                         "Late"]
     assert tables["In force"][0] == ["Check", "Hosts", "Reason", "Approved by", "Expires"]
-    assert tables["Scheduled inspections"][0] == ["Date", "Weekday", "Checklists", "Hosts"]
+    assert tables["Scheduled inspections"][0] == ["Date", "Weekday", "Checklists", "Hosts",
+                                                  "Who"]
     for heading, rows in tables.items():
         assert all(len(r) == len(rows[0]) for r in rows), heading  # no | broke a row
     assert len(tables["Closed late"]) - 1 == len(report.findings.late)
@@ -500,3 +501,21 @@ def test_the_archive_section_claims_only_what_was_proven(report):
     assert "nothing was rewritten" not in md
     assert "The commits are not signed" in archive_part
     assert "提交未签名" in render(report, "markdown", "zh-CN")
+
+
+def test_the_work_plan_is_one_a_purchaser_can_check(month, estate):
+    """Planted: the db-agent upgrade completed on the 18th (its targets now declare 1.1), so
+    December has no window for it; hz-dc1's calendar has 2027-01-01 as a holiday; every day's
+    inspections name the resident engineers of the sites inspected."""
+    from runner.findings import store as findings_store
+    from runner.report import workplan
+
+    done = workplan.build(estate, Month(2026, 12), findings_store.load(month))
+    assert "db-agent" not in [w.plan for w in done.windows]  # done; the others are not
+    assert [w.plan for w in done.windows] == sorted(set(estate.upgrades) - {"db-agent"})
+    january = workplan.build(estate, Month(2027, 1), {})
+    holidays = [(d.day, d.subject) for d in january.due if d.what == "holiday"]
+    assert (date(2027, 1, 1), "hz-dc1") in holidays
+    engineers = {e.name for s in estate.sites.values() for e in s.resident_engineers}
+    assert all(s.who and set(s.who.replace(";", ",").split(", ")) <= engineers
+               for s in done.inspections)
