@@ -59,6 +59,12 @@ def commit_edit(root: Path, base: str, files: Mapping[str, bytes], branch: str, 
     return sha
 
 
+def discard(root: Path, branch: str, sha: str) -> None:
+    """Delete the estate edit's branch while it still points at ``sha`` (never pushed: a
+    movement re-checked on a moved archive tip makes its edit again, or none)."""
+    git(root, "update-ref", "-d", f"refs/heads/{branch}", sha)
+
+
 def push(root: Path, branch: str) -> None:
     """Push the estate edit's branch (new, so never a force and never a conflict)."""
     remote = git(root, "remote", check=False).decode().split()

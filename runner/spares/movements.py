@@ -42,9 +42,10 @@ def _known(names: Any) -> str:
 
 
 def movement(estate: Any, action: str, part: str, depot: str, *, quantity: int, reason: str,
-             host: str | None = None) -> Movement:
+             host: str | None = None, pending: int = 0) -> Movement:
     """The movement as asked, or one clear PatrolError (exit 2 for a bad request, 1 when the
-    depot does not hold enough to use)."""
+    depot does not hold enough to use). ``pending``: the change of movements the archive
+    holds that the estate's stock file does not have yet (``runs.pending_change``)."""
     if part not in estate.parts:
         raise PatrolError(f"unknown part {part!r} (known: {_known(estate.parts)})")
     if depot not in estate.depots:
@@ -62,6 +63,7 @@ def movement(estate: Any, action: str, part: str, depot: str, *, quantity: int, 
     if not reason or not reason.strip():
         raise PatrolError("--reason is empty: say why the part moves (ticket, fault, delivery)")
     before = sum(e.quantity for e in estate.stock if (e.part, e.depot) == (part, depot))
+    before += pending
     change = -quantity if action == "use" else quantity
     if before + change < 0:
         raise PatrolError(f"cannot use {quantity} {part} at {depot}: it holds {before}; "

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from .. import archive
@@ -54,6 +55,27 @@ class Outcome:
     estate_edit: EstateEdit | None = None  # the estate edit's own branch (archive branch)
 
 
+def pending_change(records: Path, estate_commit: str | None, part: str, depot: str) -> int:
+    """The stock change of movements the archive holds that were made on ``estate_commit``
+    itself: their edits are branches for pull requests, so the estate's stock file does not
+    have them yet. A movement is made on the stock this reads (compare-and-swap: a push the
+    remote rejects reads it again on the new tip, ``_move_on_branches``)."""
+    if estate_commit is None:
+        return 0
+    base = records / archive.RUNS
+    total = 0
+    for path in sorted(base.glob("*/*/*-spares-*.yaml")) if base.is_dir() else []:
+        rel = path.relative_to(records).as_posix()
+        doc = archive.read_yaml_file(records, rel)
+        moved = doc.get("movement") if doc.get("kind") == "spares-movement" else None
+        estate = doc.get("estate") if isinstance(doc.get("estate"), dict) else {}
+        if (isinstance(moved, dict) and estate.get("commit") == estate_commit
+                and (moved.get("part"), moved.get("depot")) == (part, depot)
+                and isinstance(moved.get("change"), int)):
+            total += moved["change"]
+    return total
+
+
 def move_stock(ctx: RunContext, action: str, part: str, depot: str, *, quantity: int,
                reason: str, host: str | None, commit: bool, push: bool = False) -> Outcome:
     """Use or receive parts: check, edit the one quantity line, record, commit (with
@@ -65,13 +87,17 @@ def move_stock(ctx: RunContext, action: str, part: str, depot: str, *, quantity:
         begun = begin(ctx, f"spares-{action}", opened.started)
         if commit:
             estate_edit_refusal(opened, begun, push)
+        on_branches = commit and opened.records is not None
+        pending = pending_change(opened.reports_root(ctx), begun.estate_commit, part,
+                                 depot) if on_branches else 0
         m = movement(opened.estate, action, part, depot, quantity=quantity, reason=reason,
-                     host=host)
+                     host=host, pending=pending)
         path = ctx.root / STOCK_FILE
         text = path.read_text(encoding="utf-8")
         new = edit_stock(text, m)  # may refuse: before anything is written
-        if commit and opened.records is not None:
-            return _move_on_branches(ctx, opened, begun, m, new, push)
+        if on_branches:
+            return _move_on_branches(ctx, opened, begun, m, new, push, text,
+                                     (action, part, depot, quantity, reason, host))
         if commit and begun.estate_dirty:  # the commit must hold this movement and no more
             raise PatrolError("the estate has uncommitted changes; commit or stash them first "
                               "(or use --no-commit)")
@@ -90,27 +116,52 @@ def move_stock(ctx: RunContext, action: str, part: str, depot: str, *, quantity:
 
 
 def _move_on_branches(ctx: RunContext, opened: Opened, begun: Begun, m: Movement, new: str,
-                      push: bool) -> Outcome:
+                      push: bool, text: str, asked: tuple[Any, ...]) -> Outcome:
     """The archive-branch case: ``inventory/spares.yaml`` edited on ``patrol/estate/<run>``
-    (the checkout untouched), the record naming that branch on the archive branch."""
+    (the checkout untouched), the record naming that branch on the archive branch. The
+    archive is where two clones meet: with ``push``, the record is pushed first, and when the
+    remote's archive moved, the stock is read again there and the movement checked again
+    (``pending_change``) — the last part cannot be taken twice; the edit's branch is made
+    again for the new quantity, and pushed only once the record is."""
+    from ..archive import estate_branch
+
     records_dir = opened.reports_root(ctx)
     edit = edit_on_branch(ctx, opened, begun, {STOCK_FILE: new.encode("utf-8")}, m.summary())
     out = Outcome(begun.run_id, "", movement=m, estate_edit=edit)
+    action, part, depot, quantity, reason, host = asked
 
     def attempt() -> str:
-        body = records.movement_record(m, begun.run_id, header(ctx, begun, ctx.now(),
-                                                               {"action": m.action}),
-                                       archive.latest_record(records_dir))
+        moved = out.movement
+        assert moved is not None and out.estate_edit is not None
+        pending = pending_change(records_dir, begun.estate_commit, part, depot)
+        try:
+            again = movement(opened.estate, action, part, depot, quantity=quantity,
+                             reason=reason, host=host, pending=pending)
+        except PatrolError as exc:
+            estate_branch.discard(ctx.root, out.estate_edit.branch, out.estate_edit.commit)
+            raise PatrolError(f"{exc} (another run's movement reached the archive first; "
+                              f"the estate edit {out.estate_edit.branch} was not pushed and "
+                              "is removed)", exit_code=exc.exit_code) from None
+        if again.after != moved.after:  # the stock moved meanwhile: edit it from there
+            estate_branch.discard(ctx.root, out.estate_edit.branch, out.estate_edit.commit)
+            out.movement = again
+            out.estate_edit = edit_on_branch(ctx, opened, begun,
+                                             {STOCK_FILE: edit_stock(text, again).encode()},
+                                             again.summary())
+        moved = out.movement
+        body = records.movement_record(moved, begun.run_id, header(
+            ctx, begun, ctx.now(), {"action": moved.action}), archive.latest_record(records_dir))
         out.record, digest = write_record(records_dir, begun.run_id, begun.started,
-                                          with_estate_edit(body, edit))
-        return commit_run(records_dir, [out.record], m.summary(), begun.run_id,
+                                          with_estate_edit(body, out.estate_edit))
+        return commit_run(records_dir, [out.record], moved.summary(), begun.run_id,
                           estate=begun.estate_commit, record=(out.record, digest),
                           sign=opened.signing_key)
 
     out.commit = attempt()
     if push:
-        push_edit(ctx, edit)
         out.commit = archive.push(records_dir, attempt)
+        assert out.estate_edit is not None
+        push_edit(ctx, out.estate_edit)
     return out
 
 
