@@ -108,8 +108,12 @@ def reports_root(root: Path) -> Path:
     """Where the estate's archive is read: the archive branch's worktree when the service
     policy names one, else the estate root itself. Outside a repository there is no archive
     (a usage error): reading none would pass for an empty one, "0 findings"."""
-    from .git import require_repository
-
-    require_repository(root)
+    try:
+        if not Path(root).is_dir():
+            raise PatrolError("no such directory")
+        history.git(root, "rev-parse", "--git-dir")
+    except PatrolError:
+        raise PatrolError(f"{root} is not inside a Git repository; the archive needs one "
+                          "(git init)", exit_code=Exit.USAGE) from None
     branch = configured(root)
     return records_root(root, branch) if branch else root

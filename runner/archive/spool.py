@@ -40,9 +40,17 @@ COMPLETE = "COMPLETE"
 
 
 def spool_root(root: Path) -> Path:
-    from .git import git_dir
+    """``.git/patrol-spool`` of the checkout (or worktree) ``root`` is in."""
+    from .history import git
 
-    return git_dir(root) / SPOOL
+    try:
+        if not Path(root).is_dir():
+            raise PatrolError("no such directory")
+        out = git(root, "rev-parse", "--path-format=absolute", "--git-dir")
+    except PatrolError:
+        raise PatrolError(f"{root} is not inside a Git repository; the archive needs one "
+                          "(git init)", exit_code=Exit.USAGE) from None
+    return Path(out.decode().strip()) / SPOOL
 
 
 def reserve(root: Path, size: int) -> None:
