@@ -202,8 +202,9 @@ def test_match_block_opening_root_password_login_fails_like_sshd_t_c(lab, check)
     derived = f"root from 10.123.0.1 to {addr}:22"
     assert f"permitrootlogin yes for {here}, {derived} (Match Address 10.123.0.0/24 at " \
         f"{DROP_IN}:1)" in sshd.reason  # fmt: skip
-    assert f"passwordauthentication yes for deploy from 198.51.100.7 (Match User deploy at " \
-        f"{DROP_IN}:4)" in sshd.reason  # fmt: skip
+    # the block's own connection first, then the one the checklist names
+    assert f"passwordauthentication yes for deploy from 203.0.113.1 to {addr}:22, deploy from " \
+        f"198.51.100.7 (Match User deploy at {DROP_IN}:4)" in sshd.reason  # fmt: skip
 
 
 # --- 3. the running daemon, not only the files ---------------------------------------------
