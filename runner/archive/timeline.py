@@ -125,7 +125,9 @@ def timeline(root: Path, *, rev: str = "HEAD", since: str | None = None, until: 
                 subject = fid.split("/")[0]
                 if hosts is not None and subject not in hosts:
                     continue
-                if checklist and f"/{checklist}." not in fid:
+                # a finding is one per problem (host/check): the run that moved it names the
+                # checklist; an older archive's ids name it themselves (host/checklist.check)
+                if checklist and f"/{checklist}." not in fid and head.get("checklist") != checklist:
                     continue
                 text = f"{fid}: {item.get('from') or 'new'} -> {item.get('to')}"
                 if item.get("from") == "waived" and item.get("to") == "open":
