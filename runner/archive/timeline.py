@@ -26,7 +26,7 @@ WAIVERS = "policies/waivers.yaml"
 class Event:
     at: str
     commit: str
-    kind: str  # run | finding | waiver | upgrade | estate
+    kind: str  # run | finding | incident | waiver | upgrade | estate
     subject: str
     text: str
     author: str = ""
@@ -111,7 +111,8 @@ def timeline(root: Path, *, rev: str = "HEAD", since: str | None = None, until: 
                 text = f"{kind} {head.get('run')}: {record_summary(head)}"
                 if isinstance(edit, dict):  # where main is protected: the edit's own branch
                     text += f"; estate edit on branch {edit.get('branch')}"
-                events.append(Event(at, c.sha, "run", name, text))
+                events.append(Event(at, c.sha, "run", name, text, _who(head)))
+                events += _incident_steps(head, at, c.sha)
             else:
                 for h in sorted(hosts):
                     line = _host_line(raw, h)
@@ -174,6 +175,33 @@ class _Merges:
             if not history.is_ancestor(self.root, sha, f"{m}^1"):  # came in by its PR side
                 return m
         return None
+
+
+def _who(head: dict[str, Any]) -> str:
+    """Who ran a run: its trigger's actor (CI) or the local ``user@host``."""
+    trigger = head.get("trigger")
+    if not isinstance(trigger, dict):
+        return ""
+    return str(trigger.get("actor") or "")
+
+
+def _incident_steps(head: dict[str, Any], at: str, sha: str) -> list[Event]:
+    """The incidents a run moved: opened by an inspection (for which finding), paused or
+    resumed by a waiver, resolved by a replaced part, or a clock an escalation warned or
+    breached."""
+    out = []
+    for item in head.get("incidents") or []:
+        if not isinstance(item, dict) or not item.get("incident"):
+            continue
+        iid = str(item["incident"])
+        if item.get("clock"):
+            text = (f"{iid} {str(item['clock']).replace('_', '-')} clock {item.get('to')} "
+                    f"(due {item.get('due')}) by {head.get('run')}")
+        else:
+            text = f"{iid} {item.get('event')} by {head.get('run')}" + (
+                f" for finding {item['finding']}" if item.get("finding") else "")
+        out.append(Event(at, sha, "incident", iid, text, _who(head)))
+    return out
 
 
 def _waivers(root: Path, hosts: set[str] | None, checklist: str | None,
