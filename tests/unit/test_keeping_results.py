@@ -476,3 +476,39 @@ def test_three_clones_a_stale_one_and_a_foreign_commit_leave_a_remote_that_verif
     assert verify(fresh).ok
     record = yaml.safe_load((fresh / second.record_path).read_bytes())
     assert record["previous"]["record"] == first.record_path  # re-made on a's tip
+
+
+KILLED_BEFORE_COMMIT = """
+import os, sys
+from pathlib import Path
+import runner.run
+from runner.inspect import inspect
+from tests.unit.test_inspect_run import FakeFleet, context
+runner.run.archive.commit = lambda *a, **k: os._exit(137)  # SIGKILL between write and commit
+fleet = FakeFleet()
+fleet.agent["web-02"] = "0.9.0-1"
+inspect(Path(sys.argv[1]), "fake", ctx=context(Path(sys.argv[1])), play=fleet)
+"""
+
+
+def test_a_run_killed_between_writing_and_committing_is_committed_from_the_spool(estate):
+    """The files a run writes are journalled in the spool first: a kill after the write and
+    before the commit leaves them there, and the next run commits them (and only them)."""
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    head = git(estate, "rev-parse", "HEAD")
+    killed = subprocess.run([sys.executable, "-c", KILLED_BEFORE_COMMIT, str(estate)], cwd=root,
+                            capture_output=True, text=True, timeout=120)
+    assert killed.returncode == 137, killed.stderr
+    assert git(estate, "rev-parse", "HEAD") == head
+    spool = estate / ".git" / "patrol-spool" / "20261125T061500Z-fake-abc123"
+    kept = spool_entry.read_entry(spool)
+    record = "reports/runs/2026/11/20261125T061500Z-fake-abc123.yaml"
+    assert record in kept and (estate / record).read_bytes() == kept[record]
+    nxt = inspect(estate, "fake", ctx=ctx_at(estate, T0 + timedelta(hours=1), "def456"),
+                  play=FakeFleet())
+    committed = git(estate, "show", "--name-only", "--format=", "HEAD").split()
+    assert set(kept) <= set(committed) and nxt.record_path in committed
+    assert not spool.exists() and archive.verify_chain(estate) == []
+    assert git(estate, "status", "--porcelain", "--untracked-files=all") == ""
