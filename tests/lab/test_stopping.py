@@ -216,6 +216,34 @@ def test_sigterm_mid_play_keeps_the_answers_and_exits_130(lab, tmp_path):
     assert archive.verify_chain(estate) == []
 
 
+def test_a_burst_of_signals_mid_play_still_commits_the_answers_and_exits_130(lab, tmp_path):
+    """SIGTERM, then SIGINT three times as fast as a user can press Ctrl-C: the first stops
+    the play, the rest change nothing, and the answers are committed."""
+    estate = estate_with(tmp_path / "estate", sshd_timeout=600)
+    head = git(estate, "rev-parse", "HEAD")
+    with hung(lab, HUNG):
+        proc = start(estate, HUNG, OTHER)
+        pdd = play_dir(proc)
+        assert proc.stdout is not None
+        lines = []
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith(OTHER):  # one host answered, the other hangs
+                for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGINT, signal.SIGINT):
+                    proc.send_signal(sig)
+                break
+        out = "".join(lines) + proc.communicate(timeout=60)[0]
+    assert proc.returncode == 130, out
+    assert "Traceback" not in out
+    assert_gone(pdd)
+    assert git(estate, "rev-parse", "HEAD~1") == head
+    assert git(estate, "status", "--porcelain", "--", "reports") == ""
+    record = latest(estate)
+    assert record["ended"] == "interrupted" and record["hosts"][OTHER] == "pass"
+    assert record["hosts"][HUNG]["measured"] is False
+    assert archive.verify_chain(estate) == []
+
+
 def test_signals_while_writing_finish_the_record_and_exit_130(lab, tmp_path, monkeypatch):
     from runner.commands.inspect import run as inspect_command
 
