@@ -83,7 +83,9 @@ def test_an_invalid_head_reports_its_errors_first_and_exits_1(estate_repo, capsy
 
 
 def test_a_valid_head_exits_0_with_or_without_changes(estate_repo, capsys):
-    estate_repo.replace("policies/inspections/daily.yaml", "max_percent: 85", "max_percent: 80")
+    for cadence in ("daily", "weekly", "monthly"):  # one control: the same in every checklist
+        estate_repo.replace(f"policies/inspections/{cadence}.yaml", "max_percent: 85",
+                            "max_percent: 80")
     estate_repo.commit()
     assert command.run(estate_repo.root, base="HEAD~1", fmt="markdown", today=TODAY) == 0
     assert "params.max_percent: `85` → `80`" in capsys.readouterr().out

@@ -32,7 +32,7 @@ def test_check_threshold_and_severity_changes_name_the_hosts_they_affect(estate_
 
 
 def test_added_and_removed_checks_count_their_hosts(estate_repo):
-    estate_repo.replace(DAILY, "checks:\n", "checks:\n  - id: backup-fresh\n"
+    estate_repo.replace(DAILY, "checks:\n", "checks:\n  - id: reboot-db\n"
                         "    kind: reboot_required\n    severity: low\n    hosts: role=db\n")
     text = estate_repo.read(DAILY)
     start = text.index("  - id: drift")
@@ -42,10 +42,10 @@ def test_added_and_removed_checks_count_their_hosts(estate_repo):
     plan = estate_repo.plan()
     assert not plan.errors, plan.errors
     checks = _children(plan.sections["checklists"][0])
-    assert (checks["backup-fresh"].status, checks["backup-fresh"].impact) == ("added",
+    assert (checks["reboot-db"].status, checks["reboot-db"].impact) == ("added",
                                                                               {"hosts": 2})
     assert (checks["drift"].status, checks["drift"].impact) == ("removed", {"hosts": 8})
-    assert "added backup-fresh (2 hosts): reboot_required, low" in render(plan, "text")
+    assert "added reboot-db (2 hosts): reboot_required, low" in render(plan, "text")
 
 
 def test_a_checklist_selector_change_counts_hosts_joining_and_leaving(estate_repo):
