@@ -80,8 +80,10 @@ def injected(tmp_path: Path) -> tuple[Path, Injection]:
     hosts.write_text(hosts.read_text().replace(
         "    tags: [frontend, pci]\n", "    tags: [frontend, pci]\n"
         "    connection:\n      user: root\n      port: 22\n", 1) + GHOST)
+    for checklist in (dest / "policies/inspections").glob("*.yaml"):  # one control, one max
+        checklist.write_text(checklist.read_text().replace("max: 2.0", "max: 1000.0"))
     daily = dest / "policies/inspections/daily.yaml"
-    daily.write_text(daily.read_text().replace("max: 2.0", "max: 1000.0") + CHECKS)
+    daily.write_text(daily.read_text() + CHECKS)
     (dest / "policies/upgrades/injected.yaml").write_text(PLAN)
     inj = inject_estate(dest)
     commit_all(dest)

@@ -30,11 +30,11 @@ def estate(tmp_path: Path) -> Path:
     dest = copy_estate(tmp_path / "estate")
     # lab hosts share this machine's load, which a busy test run drives far above a real
     # server's limit; these tests are about the pipeline, so the load limit is lifted
-    daily = dest / "policies/inspections/daily.yaml"
-    text = daily.read_text()
-    assert "      max: 2.0\n      minutes: 5\n" in text
-    daily.write_text(text.replace("      max: 2.0\n      minutes: 5\n",
-                                  "      max: 1000.0\n      minutes: 5\n"))
+    for checklist in (dest / "policies/inspections").glob("*.yaml"):  # one control, one max
+        text = checklist.read_text()
+        assert "      max: 2.0\n      minutes: 5\n" in text
+        checklist.write_text(text.replace("      max: 2.0\n      minutes: 5\n",
+                                          "      max: 1000.0\n      minutes: 5\n"))
     commit_all(dest)
     return dest
 
