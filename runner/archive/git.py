@@ -313,8 +313,8 @@ def fetch_tip(root: Path, remote: str, branch: str) -> str | None:
     from .history import git as run_git
     from .history import resolve
 
-    listed = run_git(root, "ls-remote", "--heads", remote, f"refs/heads/{branch}",
-                     check=False).decode().split()
+    listed = run_git(root, "ls-remote", "--heads", remote,  # unreachable: PatrolError
+                     f"refs/heads/{branch}").decode().split()
     if not listed:
         return None
     tracking = f"refs/remotes/{remote}/{branch}"

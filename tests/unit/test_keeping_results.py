@@ -512,3 +512,12 @@ def test_a_run_killed_between_writing_and_committing_is_committed_from_the_spool
     assert set(kept) <= set(committed) and nxt.record_path in committed
     assert not spool.exists() and archive.verify_chain(estate) == []
     assert git(estate, "status", "--porcelain", "--untracked-files=all") == ""
+
+
+def test_an_unreachable_remote_refuses_a_push_before_measuring(tmp_path):
+    """Whether the push would carry others' commits cannot be known without the remote:
+    refused (exit 3) before any host is touched, never taken for an empty remote."""
+    _bare, a, _b = _clones(tmp_path)
+    git(a, "remote", "set-url", "origin", str(tmp_path / "gone.git"))
+    err = refused(a, FakeFleet(), push=True)
+    assert err.exit_code == Exit.ENVIRONMENT and "nothing was measured" in str(err)
