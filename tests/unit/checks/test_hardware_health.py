@@ -269,3 +269,27 @@ def test_a_reading_without_tls_verification_says_so() -> None:
     result = hh.judge(measured, hh.Params(), host)
     assert result.status is Status.PASS
     assert result.reason == "22 components healthy (TLS not verified: tls.verify is false)"
+
+
+@pytest.mark.parametrize(("bmc", "error"), [
+    ({"address": "10.0.1.5", "username": "patrol", "password": "hunter2"}, "plain-text secret"),
+    ({"address": "10.0.1.5", "username": "patrol", "password": {"env": "BMC_PW"},
+      "tls": {"verify": False, "ca": "inventory/ca.pem"}}, "only used with verify: true"),
+    ({"address": "10.0.1.5", "username": "patrol", "password": {"env": "BMC_PW"},
+      "tls": {"ca": "../ca.pem"}}, "leaves the estate"),
+    ({"address": "bmc.example", "username": "patrol", "password": {"env": "BMC_PW"}},
+     "address"),
+    ({"address": "10.0.1.5", "port": 0, "username": "patrol", "password": {"env": "BMC_PW"}},
+     "port"),
+])
+def test_a_bmc_refuses_plain_passwords_and_untrustworthy_tls(bmc, error) -> None:
+    from pydantic import ValidationError
+
+    from runner.estate.models import Bmc
+
+    with pytest.raises(ValidationError) as info:
+        Bmc.model_validate(bmc)
+    assert error in str(info.value)
+    ok = Bmc.model_validate({"address": "10.0.1.5", "username": "patrol",
+                             "password": {"env": "BMC_PW"}, "tls": {"ca": "inventory/ca.pem"}})
+    assert (ok.port, ok.tls.verify, ok.tls.ca) == (443, True, "inventory/ca.pem")
