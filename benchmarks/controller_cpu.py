@@ -191,6 +191,7 @@ def measure(direct: int, behind: int, rounds: int) -> None:
                   f"node's), wall {nw:.2f} s")
     finally:
         fleet.down(_config())
+        _config().lock_file.unlink(missing_ok=True)
         shutil.rmtree(work, ignore_errors=True)
 
 
@@ -208,6 +209,7 @@ def wall(count: int) -> None:
               "per host")
     finally:
         fleet.down(_config())
+        _config().lock_file.unlink(missing_ok=True)
         shutil.rmtree(work, ignore_errors=True)
 
 

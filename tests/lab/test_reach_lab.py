@@ -126,6 +126,7 @@ def far_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         yield root
     finally:
         fleet.down(CFG)
+        CFG.lock_file.unlink(missing_ok=True)  # one per test run would pile up
 
 
 def test_the_lab_builds_a_site_the_controller_cannot_route_to(far_lab: Path) -> None:
