@@ -22,12 +22,15 @@ def verify(root: Path, since: str | None, fmt: str) -> int:
     if since is not None and history.resolve(root, since) is None:
         raise PatrolError(f"--since {since!r}: unknown revision")
     rev, estate_ref = archive_rev(root)
-    if rev is None:
-        print("the archive branch does not exist yet: nothing to verify")
-        return int(Exit.OK)
-    result = walk(root, rev=rev, since=since, estate_ref=estate_ref)
-    if estate_ref is not None:  # the estate's own branch: nothing lands in its reports/ by hand
-        own = walk(root, rev="HEAD", all_signed=False)  # and its policy changes are signed
+    if rev is None:  # no records yet; the estate's own branch and its policy still count
+        if fmt != "json":
+            print("the archive branch does not exist yet: verifying the estate's branch only")
+        result = walk(root, rev="HEAD", since=since, all_signed=False)
+    else:
+        result = walk(root, rev=rev, since=since, estate_ref=estate_ref)
+    if rev is not None and estate_ref is not None:  # the estate's own branch: nothing lands
+        own = walk(root, rev="HEAD", all_signed=False)  # in its reports/ by hand, and its
+        # signature policy changes only by a signed commit
         result.breaks[:0] = own.breaks
         result.acknowledged[:0] = own.acknowledged
         result.events[:0] = own.events
