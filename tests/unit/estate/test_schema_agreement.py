@@ -27,6 +27,7 @@ TODAY = date(2026, 12, 1)  # before every sample waiver expires
 HOSTS, SITES = "inventory/hosts/hz-dc1.yaml", "inventory/sites.yaml"
 SERVICE, DAILY = "policies/service.yaml", "policies/inspections/daily.yaml"
 WEEKLY = "policies/inspections/weekly.yaml"
+CHECKLISTS = {DAILY, WEEKLY, "policies/inspections/monthly.yaml"}
 UPGRADE, WAIVERS = "policies/upgrades/patrol-agent-1.1.yaml", "policies/waivers.yaml"
 MODELS, STOCK = "inventory/models.yaml", "inventory/spares.yaml"
 COMMITMENTS = "policies/spares.yaml"
@@ -186,6 +187,10 @@ def test_schema_and_validate_agree(tmp_path: Path, case: str, rel: str, old: str
                                    verdict: bool) -> None:
     estate = SampleEstate(tmp_path / "estate")
     estate.replace(rel, old, new)
+    # a check id is one control in every checklist: the same edit goes wherever it is
+    for other in CHECKLISTS - {rel} if rel in CHECKLISTS else ():
+        if old in estate.read(other):
+            estate.replace(other, old, new)
     assert _schema_accepts(estate.root, rel) is verdict, case
     assert _validate_accepts(estate.root) is verdict, case
 
