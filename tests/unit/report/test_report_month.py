@@ -519,3 +519,21 @@ def test_the_work_plan_is_one_a_purchaser_can_check(month, estate):
     engineers = {e.name for s in estate.sites.values() for e in s.resident_engineers}
     assert all(s.who and set(s.who.replace(";", ",").split(", ")) <= engineers
                for s in done.inspections)
+
+
+def test_the_report_patrol_incidents_and_patrol_findings_agree(report, month, capsys):
+    """At the month's end, `patrol incidents --breached` lists exactly the incidents whose
+    clocks the report counts breached, and `patrol findings` the findings it counts open."""
+    from runner.commands import findings as findings_cmd
+    from runner.commands import incidents as incidents_cmd
+    from runner.findings import store as findings_store
+    from runner.incidents.model import State
+
+    states = [s.value for s in State]
+    assert incidents_cmd.listing(month, states, None, None, True, "text",
+                                 "2026-12-01T00:00:00Z") == 0
+    listed = set(re.findall(r"INC-\d{4}-\d{4}", capsys.readouterr().out))
+    assert listed == {b.incident for b in report.incidents.breaches} == {
+        "INC-2026-0001", "INC-2026-0002"}  # planted: the late engineer; the unanswered one
+    active = findings_cmd.select(findings_store.load(month), None, None, False, None)
+    assert len(active) == report.findings.still_open
