@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
+import sysconfig
 import tomllib
 from dataclasses import dataclass
 from importlib import metadata
@@ -140,8 +141,10 @@ def test_the_venv_holds_exactly_what_bootstrap_installed_from_the_dev_lock() -> 
     itself and pip (the venv's own)."""
     pins = [pin for pin in read_lock((REQUIREMENTS / "dev.txt").read_text())
             if pin.marker is None or pin.marker.evaluate()]
+    # the venv's site-packages only: setuptools puts its vendored dist-infos on sys.path
+    site = sorted({sysconfig.get_path("purelib"), sysconfig.get_path("platlib")})
     installed = {canonicalize_name(d.metadata["Name"]): Version(d.version)
-                 for d in metadata.distributions()}
+                 for d in metadata.distributions(path=site)}
     wrong = {pin.name: (str(pin.version), str(installed.get(pin.name)))
              for pin in pins if installed.get(pin.name) != pin.version}
     assert wrong == {}, f"locked vs installed (run ./scripts/bootstrap): {wrong}"
