@@ -17,6 +17,8 @@ SCAN_EXITS = exit_status(
     usage="usage error: a --limit that is bad or selects no host, a path that is not an estate")
 
 app = group(help="SSH host keys pinned in the estate: what hosts offer against Git.",
+            exits=exit_status("the command's work was done; see each command's help",
+                              usage="usage error: an unknown command or option"),
             no_args_is_help=True)
 
 
