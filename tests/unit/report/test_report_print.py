@@ -1,8 +1,7 @@
 """The monthly report printed by headless Chromium as the purchaser would print it: every page
 has the report's own running header and page number and nothing of the browser's (no date,
 no file:// path), and the last page carries the signature and stamp block for both sides.
-Pages are read back with pdfium when it is installed (pypdfium2); otherwise the PDF's own
-structure is checked."""
+Pages are read back with pdfium (pypdfium2, in the dev lock)."""
 
 from __future__ import annotations
 
@@ -46,11 +45,9 @@ def printed(tmp_path_factory: pytest.TempPathFactory
     return out
 
 
-def _pages(pdf: Path) -> list[str] | None:
-    try:
-        import pypdfium2 as pdfium  # type: ignore[import-not-found]
-    except ImportError:
-        return None
+def _pages(pdf: Path) -> list[str]:
+    import pypdfium2 as pdfium
+
     doc = pdfium.PdfDocument(str(pdf))
     return [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
 
@@ -63,8 +60,6 @@ def test_every_printed_page_is_the_reports_own(printed, lang, page_word, stamp):
     count = len(re.findall(rb"/Type\s*/Page[^s]", data))
     assert data.startswith(b"%PDF") and count >= 2
     pages = _pages(pdf)
-    if pages is None:
-        pytest.skip("pypdfium2 is not installed: page text not read back")
     assert len(pages) == count
     for n, text in enumerate(pages, 1):
         assert report.number in text, n  # the running header
