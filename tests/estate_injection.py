@@ -31,6 +31,7 @@ class Injection:
     token: str
     texts: dict[int, str] = field(default_factory=dict)
     files: dict[int, str] = field(default_factory=dict)
+    paths: dict[int, tuple[Any, ...]] = field(default_factory=dict)  # the keys down to it
 
     def marker(self, n: int) -> str:
         return f"/tmp/patrol-inj-{self.token}-{n}"
@@ -50,25 +51,38 @@ def _yaml() -> YAML:
     return y
 
 
-def _walk(node: Any, parent: Any, inject: Any) -> Any:
+def _walk(node: Any, path: tuple[Any, ...], inject: Any) -> Any:
     if hasattr(node, "fa"):  # flow style ({a: b}, [a]) cannot hold "{{": use block style
         node.fa.set_block_style()
+    parent = path[-1] if path else None
     if isinstance(node, dict):
         if parent in KEYED:
-            items = [(inject(k) if isinstance(k, str) else k, v) for k, v in node.items()]
+            items = [(inject(k, path) if isinstance(k, str) else k, v) for k, v in node.items()]
             node.clear()
             node.update(items)
         for k in list(node):
-            node[k] = _walk(node[k], k, inject)
+            node[k] = _walk(node[k], (*path, k), inject)
         return node
     if isinstance(node, list):
         for i, v in enumerate(node):
-            node[i] = _walk(v, parent, inject)
+            node[i] = _walk(v, path, inject)
         return node
     if type(node) is str or node.__class__.__name__ in (
             "DoubleQuotedScalarString", "SingleQuotedScalarString", "PlainScalarString"):
-        return inject(str(node))
+        return inject(str(node), path)
     return node
+
+
+def _block(lines: list[str], start: int) -> list[str]:
+    """The YAML list item that starts at ``lines[start]`` (``- id: x``): it and every line
+    indented deeper than its dash."""
+    indent = len(lines[start]) - len(lines[start].lstrip(" -"))
+    out = [lines[start]]
+    for line in lines[start + 1:]:
+        if line.strip() and len(line) - len(line.lstrip(" ")) < indent:
+            break
+        out.append(line)
+    return out
 
 
 def inject_estate(root: Path, today: date | None = None, limit: int = 40) -> Injection:
@@ -84,20 +98,23 @@ def inject_estate(root: Path, today: date | None = None, limit: int = 40) -> Inj
     for _ in range(limit):
         inj.texts.clear()
         inj.files.clear()
+        inj.paths.clear()
         counter = iter(range(1, 1_000_000))
         for path in paths:
             rel = path.relative_to(root).as_posix()
 
-            def inject(text: str, rel: str = rel, counter: Any = counter) -> str:
+            def inject(text: str, path: tuple[Any, ...], rel: str = rel,
+                       counter: Any = counter) -> str:
                 n = next(counter)
                 if n in refused:
                     return text
                 inj.texts[n], inj.files[n] = payload(text, inj.marker(n)), rel
+                inj.paths[n] = path
                 return inj.texts[n]
 
             doc = _yaml().load(originals[path])
             out = io.StringIO()
-            _yaml().dump(_walk(doc, None, inject), out)
+            _yaml().dump(_walk(doc, (), inject), out)
             path.write_text(out.getvalue())
         estate, problems = load_estate(root, today=today)
         errors = [p for p in problems if p.severity == "error"]
@@ -105,9 +122,18 @@ def inject_estate(root: Path, today: date | None = None, limit: int = 40) -> Inj
             return inj
         before = len(refused)
         for p in errors:
-            line = (root / p.file).read_text().splitlines()[p.line - 1]
-            found = re.findall(rf"patrol-inj-{inj.token}-(\d+)'", line)
-            refused.update(int(n) for n in found)
+            places = [(p.file, p.line)]
+            # "a check id names one control": the two checks differ as wholes, so the fields
+            # of both blocks (this one and the one the message points at) go back
+            places += [(f, int(n)) for f, n in re.findall(r"\(at ([^:()]+):(\d+):\d+\)",
+                                                          p.message)]
+            for rel, number in places:
+                lines = (root / rel).read_text().splitlines()
+                found = re.findall(rf"patrol-inj-{inj.token}-(\d+)'", lines[number - 1])
+                if not found or len(places) > 1:
+                    found = re.findall(rf"patrol-inj-{inj.token}-(\d+)'",
+                                       "\n".join(_block(lines, number - 1)))
+                refused.update(int(n) for n in found)
         if len(refused) == before:
             raise AssertionError(f"cannot locate the injected field of: {errors[0]}")
     raise AssertionError("injection did not converge")
