@@ -76,6 +76,8 @@ def finding_id(kind: str, subject: str, checklist: str, check: str) -> str:
         return f"{subject}/unreachable"
     if kind == "spares":  # subject: a site; check: a part
         return f"_spares/{subject}.{check}"
+    if kind == "lifecycle":  # a dot no check id may hold: never one of a checklist's controls
+        return f"{subject}/lifecycle.{check}"
     return f"{subject}/{check}"
 
 
