@@ -124,7 +124,14 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--hosts", type=int, default=20)
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--controller", action="store_true",
+                    help="only the controller's CPU per host vs ansible -m ping, directly and "
+                    "through an execution node, and wall time on 200 (controller_cpu.py)")
     args = ap.parse_args()
+    if args.controller:
+        from benchmarks import controller_cpu
+
+        return controller_cpu.main(["--hosts", str(args.hosts), "--rounds", str(args.rounds)])
     wanted = roster.lab_hosts(ROOT, args.hosts, DEFAULT)
     current = state.load(DEFAULT)
     owned = current is None or sorted(h.name for h in current.hosts) != sorted(
