@@ -90,12 +90,14 @@ def injected(tmp_path: Path) -> tuple[Path, Injection]:
     return dest, inj
 
 
-def injected_texts(inj: Injection, original: str) -> list[str]:
-    return [t for t in inj.texts.values() if t.startswith(original + "{{")]
+def injected_texts(inj: Injection, original: str, key: str | None = None) -> list[str]:
+    """The injected texts of fields that held ``original`` (and sit under ``key``)."""
+    return [t for n, t in inj.texts.items() if t.startswith(original + "{{")
+            and (key is None or key in inj.paths[n])]
 
 
-def injected_text(inj: Injection, original: str) -> str:
-    [text] = injected_texts(inj, original)
+def injected_text(inj: Injection, original: str, key: str | None = None) -> str:
+    [text] = injected_texts(inj, original, key)
     return text
 
 
@@ -109,7 +111,7 @@ def test_injected_estate_runs_nothing_and_records_literal_text(lab, injected):
     root, inj = injected
     literal = injected_text(inj, "/tmp/patrol-literal")
     fresh = injected_text(inj, "/tmp/patrol-fresh")
-    user = injected_text(inj, "patrol")
+    user = injected_text(inj, "patrol", "connection")  # not the BMCs' user names
     assert user in (root / "inventory/hosts/hz-dc1.yaml").read_text()  # connection.user
     packages = injected_texts(inj, "patrol-agent")  # software keys
     make_file(lab, "web-01", literal, "0600")

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from runner.errors import Exit, PatrolError
-from runner.lab import fleet, host, network, roster
+from runner.lab import bmc, fleet, host, network, roster
 from runner.lab.config import LabConfig
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,7 +104,10 @@ def test_up_then_down_leaves_nothing_behind(clean):
     assert [h.name for h in state.hosts] == ["lab-01", "lab-02"]
     assert all(_ssh_ok(h.address) for h in state.hosts)
     during = _snapshot()
-    assert len(during["netns"]) == 2 and len(during["links"]) == 3 and during["rules"]
+    # a namespace per host and one for the hosts' BMCs; the bridge, a veth per host, the BMCs'
+    names = sorted(line.split()[0] for line in during["netns"])  # "NAME (id: N)"
+    assert names == sorted([*(CFG.netns(h.name) for h in state.hosts), bmc.netns(CFG)])
+    assert len(during["links"]) == 4 and bmc.veth(CFG) in during["links"] and during["rules"]
     assert during["processes"] and during["mounts"]
     assert fleet.down(CFG)
     assert _settle(clean) == clean
