@@ -25,7 +25,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# run as a script, this folder would come first on sys.path and its inspect.py would shadow
+# the standard library's; the repository root takes its place
+sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 from runner import archive
 from runner.archive import evidence as evidence_mod
