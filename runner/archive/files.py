@@ -1,4 +1,4 @@
-"""Files in the archive: deterministic YAML written atomically, read back with the safe loader.
+"""Files in the archive: deterministic YAML written atomically (reader.py reads them back).
 
 Callers sort what needs sorting; these functions keep the bytes stable and never leave a half
 written file behind (temp file, fsync, rename).
@@ -96,37 +96,6 @@ def is_temp(rel: str) -> bool:
     return name.startswith(".") and name.endswith(TEMP_SUFFIX)
 
 
-_MARKER = re.compile(rb"^(<<<<<<<|=======|>>>>>>>|\|\|\|\|\|\|\|)( |$)", re.M)
-
-
-def read_yaml_file(root: Path, rel: str) -> dict[str, Any]:
-    """A Patrol document under ``reports/`` as a mapping, or one clear error at ``file:line``.
-
-    Files there can be changed by hand or by a merge; whatever is wrong with one (conflict
-    markers, an empty file, a YAML error, a list where a mapping belongs) is a PatrolError
-    naming the file and line, never a traceback.
-    """
-    data = (root / rel).read_bytes()
-    marker = _MARKER.search(data)
-    if marker:
-        line = data.count(b"\n", 0, marker.start()) + 1
-        raise PatrolError("unresolved merge conflict marker: resolve it, then commit",
-                          exit_code=Exit.FAILED, file=rel, line=line, column=1)
-    try:
-        doc = load_yaml(data)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or "not valid YAML"
-        raise PatrolError(f"not valid YAML: {problem}", exit_code=Exit.FAILED, file=rel,
-                          line=mark.line + 1 if mark else 1,
-                          column=mark.column + 1 if mark else 1) from None
-    if not isinstance(doc, dict):
-        what = "empty" if doc is None else f"a {type(doc).__name__}"
-        raise PatrolError(f"{what}; expected a Patrol document (a mapping)",
-                          exit_code=Exit.FAILED, file=rel, line=1, column=1)
-    return doc
-
-
 class BadField(ValueError):
     """A field of a Patrol document that is missing or malformed; ``key`` lets the reader
     point the error at that key's line instead of the top of the file."""
@@ -189,39 +158,3 @@ def write_documents(root: Path, docs: dict[str, Any]) -> list[str]:
     """Write each document (root-relative path -> plain data) as deterministic YAML; returns
     the paths whose bytes changed, in the order given."""
     return [rel for rel, doc in docs.items() if atomic_write(root / rel, dump_yaml(doc))]
-
-
-def read_documents(root: Path, directory: str) -> dict[str, dict[str, Any]]:
-    """Every YAML document under ``directory`` (root-relative), by root-relative path in path
-    order; a file that is not a whole Patrol document is a PatrolError at ``file:line``."""
-    base = root / directory
-    if not base.is_dir():
-        return {}
-    paths = sorted(p.relative_to(root).as_posix() for p in base.rglob("*.yaml"))
-    return {rel: read_yaml_file(root, rel) for rel in paths if not is_temp(rel)}
-
-
-def read_documents_by_dir(root: Path, directory: str) -> list[tuple[str, Any]]:
-    """Every document in the folders right under ``directory`` (``YYYY/<id>.yaml``) with its
-    root-relative path, in path order: scandir, not rglob, for folders of thousands of small
-    files. A file that does not read as a mapping is re-read carefully for its ``file:line``
-    error."""
-    base = root / directory
-    if not base.is_dir():
-        return []
-    out = []
-    for sub in sorted(e.path for e in os.scandir(base) if e.is_dir()):
-        for path in sorted(e.path for e in os.scandir(sub) if e.name.endswith(".yaml")):
-            if is_temp(path):
-                continue
-            with open(path, "rb") as fh:
-                data = fh.read()
-            try:
-                doc = load_document(data)
-            except ValueError:
-                doc = None
-            rel = Path(path).relative_to(root).as_posix()
-            if not isinstance(doc, dict):
-                doc = read_yaml_file(root, rel)
-            out.append((rel, doc))
-    return out

@@ -122,7 +122,7 @@ def _readable(root: Path, rel: str) -> None:
     """A Patrol-shaped file that does not read (conflict markers, not YAML, a record whose
     seal is cut) is one error at its ``file:line``; other files pass to the refusal."""
     from .chain import check_record
-    from .files import read_yaml_file
+    from .reader import read_mapping
 
     path = Path(root) / rel
     if path.is_symlink() or not path.is_file() or not rel.endswith(".yaml"):
@@ -130,7 +130,7 @@ def _readable(root: Path, rel: str) -> None:
     if rel.startswith(RUNS + "/"):
         check_record(rel, path.read_bytes())
         return
-    doc = read_yaml_file(Path(root), rel)
+    doc = read_mapping(Path(root), rel)
     if rel.startswith(f"{REPORTS}/status/"):
         from .status import check_status
 

@@ -30,9 +30,8 @@ from typing import Any
 import yaml
 
 from ..errors import Exit, PatrolError
+from .files import REPORTS, TEMP_SUFFIX
 
-REPORTS = "reports"
-_TEMP_SUFFIX = ".tmp"
 _MARKER = re.compile(rb"^(<<<<<<<|=======|>>>>>>>|\|\|\|\|\|\|\|)( |$)", re.M)
 _TAG = "tag:yaml.org,2002:"
 PLAIN_TAGS = frozenset(_TAG + t for t in ("str", "int", "float", "bool", "null", "map", "seq",
@@ -215,11 +214,6 @@ def read_bytes(root: Path, rel: str) -> bytes:
     return _open_regular(Path(root) / rel, rel)
 
 
-def is_temp(rel: str) -> bool:
-    name = rel.rsplit("/", 1)[-1]
-    return name.startswith(".") and name.endswith(_TEMP_SUFFIX)
-
-
 def files(root: Path, directory: str, suffix: str = ".yaml") -> Iterator[str]:
     """Root-relative paths of the files under ``directory``, in path order, temp files left
     out; a symlink, or anything that is neither a folder nor a regular file, is refused.
@@ -245,7 +239,7 @@ def files(root: Path, directory: str, suffix: str = ".yaml") -> Iterator[str]:
                 if e.is_dir(follow_symlinks=False):
                     stack.append(e.path)
                 elif not e.name.endswith(suffix) or (e.name.startswith(".") and
-                                                     e.name.endswith(_TEMP_SUFFIX)):
+                                                     e.name.endswith(TEMP_SUFFIX)):
                     continue
                 elif not e.is_file(follow_symlinks=False):
                     raise _not_regular(e.path[cut:], "not a regular file")
