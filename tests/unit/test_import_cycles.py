@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 
-from tests.unit.test_layering import RUNNER, module_name
+from tests.unit.test_layering import RUNNER, from_target, module_name
 
 MODULES = {module_name(p): p for p in RUNNER.rglob("*.py")}
 
@@ -25,12 +25,7 @@ def edges(source: str, module: str, is_package: bool, known: set[str]) -> set[st
         if isinstance(node, ast.Import):
             out.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package.split(".")
-                base = base[: len(base) - node.level + 1]
-                target = ".".join(base + ([node.module] if node.module else []))
-            else:
-                target = node.module or ""
+            target = from_target(node, package)
             for alias in node.names:
                 sub = f"{target}.{alias.name}"
                 out.add(sub if sub in known else target)

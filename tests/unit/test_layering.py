@@ -17,6 +17,15 @@ def module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+def from_target(node: ast.ImportFrom, package: str) -> str:
+    """The module a ``from X import ...`` in ``package`` names, relative levels resolved."""
+    if not node.level:
+        return node.module or ""
+    base = package.split(".")
+    base = base[: len(base) - node.level + 1]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
 def imported(source: str, module: str, is_package: bool = False) -> set[str]:
     """Every module ``source`` (the text of ``module``) imports, relative imports resolved;
     ``from a import b`` counts as importing both ``a`` and ``a.b``."""
@@ -26,12 +35,7 @@ def imported(source: str, module: str, is_package: bool = False) -> set[str]:
         if isinstance(node, ast.Import):
             out.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package.split(".")
-                base = base[: len(base) - node.level + 1]
-                target = ".".join(base + ([node.module] if node.module else []))
-            else:
-                target = node.module or ""
+            target = from_target(node, package)
             out.add(target)
             out.update(f"{target}.{alias.name}" for alias in node.names)
     return out
