@@ -105,8 +105,9 @@ def test_dmtfs_service_validator_accepts_the_lab_bmc(lab, clean_bmcs, tmp_path, 
         tar.extractall(schemas, filter="data")
     v = bmc(lab, HOST)
     proc = subprocess.run(
-        [str(BIN / "rf_service_validator"), "-r", f"{v['address']}:443", "-u", v["username"],
-         "-p", v["password"], "--authtype", "Session", "--schema_directory", str(schemas),
+        [str(BIN / "rf_service_validator"), "-r", f"{v['address']}:443", f"--user={v['username']}",
+         # "=" keeps a password that starts with "-" a value, not an option
+         f"--password={v['password']}", "--authtype", "Session", "--schema_directory", str(schemas),
          "--skipschema", "--logdir", str(tmp_path / "report")],
         env={**os.environ, "REQUESTS_CA_BUNDLE": v["cafile"]}, capture_output=True, text=True,
         timeout=600, cwd=tmp_path)
