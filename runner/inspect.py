@@ -407,6 +407,8 @@ def run_files(
     run.findings = transitions
     incidents = incident_store.load(root)
     opened = auto.from_findings(incidents, store, transitions, estate, run.run_id, now)
+    # a finding open as a warning that this run reads critical (the second PSU failed)
+    opened += auto.from_worsened(incidents, store, run.results, estate, run.run_id, now)
     followed = auto.follow_waivers(incidents, store, transitions, now)  # waived: paused
     run.incidents = [i.id for i in opened]
     steps = ([{"incident": i.id, "finding": i.finding, "event": "opened"} for i in opened]

@@ -4,6 +4,10 @@ finding opens then), any finding of severity critical, or a finding whose judged
 ``critical: true`` (a hardware failure that needs an engineer on site).
 
 One incident per finding while it is unresolved: the finding re-opening opens no second one.
+A finding that becomes critical while it is open (one power supply failed: a warning; then the
+second: no redundancy left) opens its incident on the run that reads it critical
+(``from_worsened``): the finding takes that run's value and reason and logs ``worsened``, so
+the next critical reading is not news and an incident an engineer resolved is not reopened.
 The finding closing (the host answers again, the check passes) leaves the incident alone;
 an engineer resolves it with a note.
 
@@ -16,12 +20,13 @@ accepted.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
 from ..errors import PatrolError
-from ..findings import Finding, Transition
+from ..findings import Finding, Transition, finding_id
+from ..findings.model import ACTIVE
 from ..findings.model import State as FindingState
 from . import lifecycle
 from .model import DONE, Incident, State
@@ -33,12 +38,16 @@ from .store import next_id
 OPENING = (None, "closed", "waived")
 
 
+def judged_critical(value: Any) -> bool:
+    """The judge said this failure is critical (hardware_health: redundancy lost, a degraded
+    array's drive, uncorrectable memory)."""
+    return isinstance(value, dict) and value.get("critical") is True
+
+
 def triggers(f: Finding) -> bool:
-    """Unreachable, a critical check, or a check whose judge said its failure is critical
-    (hardware_health: redundancy lost, a degraded array's drive, uncorrectable memory)."""
-    judged_critical = isinstance(f.value, dict) and f.value.get("critical") is True
+    """Unreachable, a critical check, or a check whose judge said its failure is critical."""
     return f.kind == "unreachable" or (f.kind == "check" and (
-        f.severity == "critical" or judged_critical))
+        f.severity == "critical" or judged_critical(f.value)))
 
 
 def from_findings(incidents: dict[str, Incident], findings: dict[str, Finding],
@@ -55,17 +64,50 @@ def from_findings(incidents: dict[str, Incident], findings: dict[str, Finding],
         host = estate.hosts.get(f.subject)
         if host is None or f.id in linked or f.state is FindingState.WAIVED:
             continue
-        level = level_of([host], f.severity)
-        iid = next_id(incidents, now.year)
-        inc = lifecycle.new(
-            iid, hosts=[host.name], site=host.site, summary=f"{host.name}: {f.reason}",
-            severity=f.severity, level=level,
-            reported_by=reported_by or f"patrol inspect {run_id}",
-            via="monitoring", owner=getattr(f, "owner", None) or host.owner,
-            limits=limits(estate, level), at=now, written=now, finding=f.id)
-        incidents[iid] = inc
+        opened.append(_open(incidents, f, host, estate, reported_by or f"patrol inspect {run_id}",
+                            now))
         linked.add(f.id)
-        opened.append(inc)
+    return opened
+
+
+def _open(incidents: dict[str, Incident], f: Finding, host: Any, estate: Any,
+          reported_by: str, now: datetime) -> Incident:
+    level = level_of([host], f.severity)
+    iid = next_id(incidents, now.year)
+    inc = lifecycle.new(
+        iid, hosts=[host.name], site=host.site, summary=f"{host.name}: {f.reason}",
+        severity=f.severity, level=level, reported_by=reported_by, via="monitoring",
+        owner=getattr(f, "owner", None) or host.owner, limits=limits(estate, level), at=now,
+        written=now, finding=f.id)
+    incidents[iid] = inc
+    return inc
+
+
+def from_worsened(incidents: dict[str, Incident], findings: dict[str, Finding],
+                  results: Mapping[str, Any], estate: Any, run_id: str,
+                  now: datetime) -> list[Incident]:
+    """Open an incident for each active, unwaived check finding that this run's ``results``
+    (host -> HostResult) judge critical while the finding still holds a reading that was not;
+    the finding takes the critical value and reason (logged ``worsened``). A finding opened
+    by this run already holds this run's value: ``from_findings`` answers for it."""
+    linked = {i.finding for i in incidents.values() if i.finding and i.state not in DONE}
+    opened: list[Incident] = []
+    for name in sorted(results):
+        hr = results[name]
+        for check in sorted(getattr(hr, "checks", {}) or {}):
+            result = hr.checks[check]
+            f = findings.get(finding_id("check", name, "", check))
+            if (f is None or f.kind != "check" or f.state not in ACTIVE
+                    or f.state is FindingState.WAIVED or not judged_critical(result.value)
+                    or judged_critical(f.value)):
+                continue
+            f.value, f.reason = result.value, result.reason
+            f.log(now, "worsened", run_id)
+            host = estate.hosts.get(name)
+            if host is None or f.id in linked:
+                continue
+            opened.append(_open(incidents, f, host, estate, f"patrol inspect {run_id}", now))
+            linked.add(f.id)
     return opened
 
 
