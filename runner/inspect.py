@@ -268,15 +268,17 @@ def inspect(
         records = opened.reports_root(ctx)
         sel = select(estate, checklist_name, limit, shard, site)
         require_secrets(sel.hosts, NEEDS_SECRETS)
+        bmcs = inspect_bmc.targets(root, [(h, [(c.id, c.kind, _check_params(c)) for c in
+                                               sel.checks[h.name]]) for h in sel.hosts],
+                                   connections)
+        inspect_bmc.require(bmcs)  # BMC passwords and CAs: before any host is touched
         if on_start:
             on_start(sel)
         begun = begin(ctx, checklist_name, opened.started)
         started = begun.started
         inventory = build_inventory(estate, sel, connections)
         hosts_by_name = {h.name: h for h in sel.hosts}
-        reads = inspect_bmc.start(root, [(h, [(c.id, c.kind, _check_params(c)) for c in
-                                              sel.checks[h.name]]) for h in sel.hosts],
-                                  connections)
+        reads = inspect_bmc.start(bmcs)
         waivers = context_of(estate)
         results: dict[str, HostResult] = {}
 

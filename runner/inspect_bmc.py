@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import checks
+from .errors import Exit, PatrolError
 
 if TYPE_CHECKING:
     from .estate import Estate
     from .estate.models import Host
-    from .execute_redfish import Reads
+    from .execute_redfish import Reads, Target
 
 LAB_KEY = "patrol_bmc"
 NO_BMC = ("no bmc: declared for this host; declare its BMC, or narrow the check with "
@@ -31,19 +32,47 @@ def needs_bmc(host: Host, specs: list[Any]) -> bool:
     return bool(checks.controller_ids(specs, host))
 
 
-def start(root: Path, hosts: list[tuple[Host, list[Any]]],
-          connections: Mapping[str, Mapping[str, Any]] | None = None) -> Reads:
-    """Start reading the BMC of every host (with its check specs) that needs one."""
+def targets(root: Path, hosts: list[tuple[Host, list[Any]]],
+            connections: Mapping[str, Mapping[str, Any]] | None = None) -> list[Target]:
+    """The BMC of every host (with its check specs) that needs one and declares one."""
     from . import execute_redfish
 
-    targets = []
+    out = []
     for host, specs in hosts:
         if not needs_bmc(host, specs):
             continue
         override = (connections or {}).get(host.name, {}).get(LAB_KEY)
         target = execute_redfish.target_of(host, root, override)
         if target is not None:
-            targets.append(target)
+            out.append(target)
+    return out
+
+
+def require(targets: list[Target], shown: int = 10) -> None:
+    """Pre-flight, before any host or BMC is touched: every BMC the run reads has its password
+    (``{env: VAR}`` set, ``!vault`` decryptable) and its pinned CA; otherwise one message per
+    cause naming the hosts, not one error per host's hardware check."""
+    by_problem: dict[str, list[str]] = {}
+    for t in targets:
+        if t.problem:
+            by_problem.setdefault(t.problem, []).append(t.host)
+    if not by_problem:
+        return
+    causes = []
+    for problem, names in sorted(by_problem.items()):
+        names = sorted(names)
+        more = f" and {len(names) - shown} more" if len(names) > shown else ""
+        causes.append(f"{problem} (the BMC of {', '.join(names[:shown])}{more})")
+    raise PatrolError("cannot read the BMCs of this run: " + "; ".join(causes)
+                      + ". Set the variable (for a !vault password, ANSIBLE_VAULT_PASSWORD_FILE)"
+                      ", or leave those hosts out with --limit; no host was touched",
+                      exit_code=Exit.FAILED)
+
+
+def start(targets: list[Target]) -> Reads:
+    """Start reading every BMC of ``targets`` (see ``targets``), in parallel; return at once."""
+    from . import execute_redfish
+
     return execute_redfish.start_reads(targets)
 
 

@@ -23,7 +23,9 @@ from .common import (
 EXITS = exit_status(
     "every check passed (or was waived), and the record is committed",
     failed="a check failed or a host was unreachable (recorded and committed all the same); "
-           "or the estate is invalid, or " + RUN_FAILED_ARCHIVE,
+           "or the estate is invalid, or a secret the run needs (a BMC password such as "
+           "PATROL_BMC_PASSWORD) cannot be read, before any host is touched, or "
+           + RUN_FAILED_ARCHIVE,
     usage="usage error: an unknown checklist, a --limit that is empty or selects no host, a "
           "path that is not an estate, a detached HEAD, --push without a remote; nothing is "
           "measured",
