@@ -180,3 +180,38 @@ def test_a_repeated_key_in_an_incident_is_one_error_at_its_line(archive):
     inc.parent.mkdir(parents=True)
     inc.write_text('{\n "id": "INC-2026-0001",\n "state": "open",\n "state": "closed"\n}\n')
     clean_refusal(patrol(archive, "incidents"), "reports/incidents/2026/INC-2026-0001.yaml:4:")
+
+
+# -- the event path: plain data without nodes ----------------------------------------------------
+
+
+def test_plain_documents_never_reach_the_node_path_and_read_the_same(archive, monkeypatch):
+    """Findings, records and incidents as Patrol writes them are built straight from the C
+    parser's events (a third of the time); they read exactly as the node path reads them, and
+    the node path is only used for what the event path leaves to it (a tag, an anchor)."""
+    import yaml
+
+    docs = [p.read_bytes() for p in sorted((archive / "reports").rglob("*.yaml"))]
+    docs += [b"a: yes\nb: 0o17\nc: 1_000\nd: 2026-11-01T01:02:03Z\ne: .inf\nf: ~\ng: ''\n",
+             b"a: |\n  text\nb: [1, {c: 2026-11-01}]\n'q': \"\\u00e9\"\n",
+             b"- 1\n- [2, 3]\n", b"", b"{a: 1, b: [x, y]}\n"]
+    by_nodes = [yaml.load(d, Loader=reader._Strict) for d in docs]
+    calls = []
+    real = yaml.load
+    monkeypatch.setattr(yaml, "load", lambda *a, **k: calls.append(a) or real(*a, **k))
+    assert [reader.parse(d) for d in docs] == by_nodes
+    assert calls == []  # no plain document went through the node path
+    assert reader.parse(b"a: !!str 12\n") == {"a": "12"} and len(calls) == 1
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    (b"a:\n  b: 1\n  c:\n    - {d: 1, d: 2}\n", 4),
+    (b"x: 1\ny: 2\nx: 3\n", 3),
+])
+def test_the_event_path_refuses_a_repeated_key_at_its_line(text, line, monkeypatch):
+    import yaml
+
+    monkeypatch.setattr(yaml, "load", lambda *a, **k: pytest.fail("node path used"))
+    with pytest.raises(reader.Refused, match="repeated") as caught:
+        reader.parse(text)
+    assert caught.value.line == line
