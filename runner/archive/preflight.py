@@ -111,8 +111,12 @@ def require_signing_key(root: Path, key: str | None, listed: bool = False) -> No
     must be in allowed_signers even where signatures are not required."""
     if key is None:
         return
+    from .branch import archive_rev
+
+    records, estate_ref = archive_rev(root)
     with tempfile.TemporaryDirectory(prefix="patrol-signers-") as tmp:
-        line = mainline(root, "HEAD", Checker(root, Path(tmp)))
+        line = mainline(root, "HEAD", Checker(root, Path(tmp)),
+                        records=records if estate_ref is not None and records else None)
     if line.order:
         require_allowed(root, key, line.after[line.order[-1]], listed)
 

@@ -111,15 +111,25 @@ def repair(root: Path, estate: Path, now: datetime, env: dict[str, str],
     history.git(root, "rm", "-r", "-q", "--ignore-unmatch", "--", REPORTS)
     if _has(root, found.restores, prefix):
         history.git(root, "checkout", found.restores, "--", REPORTS)
+    subject = (f"repair: restore reports/ to {found.restores[:12]}, acknowledging "
+               f"{len(found.breaks)} break(s)")
+    return found, commit_signed_record(root, key, rel, data, digest, subject, run_id,
+                                       str(estate_commit), REPORTS)
+
+
+def commit_signed_record(root: Path, key: str, rel: str, data: bytes, digest: str,
+                         subject: str, run_id: str, estate_commit: str,
+                         *paths: str) -> str:
+    """Write a sealed record where it belongs and commit it (and ``paths``), signed, with
+    Patrol's trailers: an auditor's act on the archive is never anonymous."""
     atomic_write(root / rel, data)
     reader.read_bytes(root, rel)  # written where it belongs, through no link
     history.git(root, "add", "--", rel)
-    message = (f"repair: restore reports/ to {found.restores[:12]}, acknowledging "
-               f"{len(found.breaks)} break(s)\n\nPatrol-Run: {run_id}\n"
-               f"Patrol-Estate: {estate_commit}\nPatrol-Record: sha256:{digest}\n")
+    message = (f"{subject}\n\nPatrol-Run: {run_id}\nPatrol-Estate: {estate_commit}\n"
+               f"Patrol-Record: sha256:{digest}\n")
     history.git(root, *history.signing_args(key), "commit", "-q", "--no-verify", "-S",
-                "-m", message, "--", REPORTS, env={**history.identity_env(root)})
-    return found, history.resolve(root, "HEAD")
+                "-m", message, "--", *(paths or (rel,)), env={**history.identity_env(root)})
+    return str(history.resolve(root, "HEAD"))
 
 
 def _has(root: Path, rev: str, prefix: str) -> bool:

@@ -13,7 +13,13 @@ policy in force is followed along the first-parent line from the root:
   policy — a key added or removed, the requirement turned off — counts only when its commit
   is signed by a key that was allowed before it. An unsigned or wrongly signed change is a
   break and does not count: the commits after it are judged by the policy before it;
-- turning the requirement off is a signed event verify reports (``Event``).
+- turning the requirement off is a signed, *recorded* event: the signed commit that turns it
+  off only makes it pending. It counts from where a sealed, chained ``kind: policy`` record
+  naming that commit (``turned_off_by``) lands in the archive, in a commit signed by a key
+  allowed before it (``patrol audit signatures-off`` writes both). Until then signatures are
+  still required. Where records live beside the estate the record's commit is the point;
+  on an archive branch it is the estate commit the record names. Verify reports it
+  (``Event``) with the record's reason.
 
 Git checks SSH signatures itself (``ssh-keygen -Y verify``), pinned: ``gpg.ssh.program`` is
 ``ssh-keygen`` and the allowed signers are the file in force, never the user's own config.
@@ -28,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Exit, PatrolError
-from . import history
+from . import history, reader
 
 SERVICE = "policies/service.yaml"
 SIGNERS = "policies/allowed_signers"
@@ -50,6 +56,21 @@ class Event:
     text: str
 
 
+POLICY = "policy"  # the record kind that records a turn-off
+POLICY_MARK = "-policy-"  # in its run id, so the records' line is searched by name only
+
+
+@dataclass(frozen=True)
+class TurnOff:
+    """A policy record: the commit that adds it, the estate commit it names, the commit
+    whose turn-off it records, and why."""
+
+    commit: str
+    estate: str
+    turned_off_by: str
+    reason: str
+
+
 @dataclass
 class Mainline:
     """The policy in force before and after each first-parent commit, and what went wrong."""
@@ -59,6 +80,7 @@ class Mainline:
     after: dict[str, Policy] = field(default_factory=dict)
     breaks: list[tuple[str, str, str]] = field(default_factory=list)  # (commit, path, message)
     events: list[Event] = field(default_factory=list)
+    pending: str | None = None  # a signed turn-off not recorded yet, at the end of the line
 
     def at(self, root: Path, sha: str, ref: str) -> Policy:
         """The policy in force as of ``sha`` (an estate commit): after it when it is on the
@@ -148,8 +170,11 @@ class Checker:
         return out
 
 
-def mainline(root: Path, rev: str, checker: Checker) -> Mainline:
-    """Follow the policy along the first-parent line to ``rev`` (module docstring)."""
+def mainline(root: Path, rev: str, checker: Checker, records: str | None = None) -> Mainline:
+    """Follow the policy along the first-parent line to ``rev`` (module docstring).
+    ``records``: the revision whose first-parent line holds the archive's records when it is
+    not ``rev`` (an archive branch); a turn-off then counts at the estate commit its record
+    names."""
     out = Mainline()
     out.order = history.git(root, "rev-list", "--first-parent", "--reverse", rev,
                             check=False).decode().split()
@@ -160,7 +185,9 @@ def mainline(root: Path, rev: str, checker: Checker) -> Mainline:
     ids = _blob_ids(root, [f"{c}:{prefix}{f}" for c in out.order for f in (SERVICE, SIGNERS)])
     content = blobs.read({i for i in ids.values() if i})
     eff = Policy()
+    latest = Policy()  # what the files say, as far as it counts
     prev: tuple[str | None, str | None] = (None, None)
+    recorded: dict[str, TurnOff] | None = None  # read only once a turn-off is pending
     for sha in out.order:
         out.before[sha] = eff
         now = (ids.get(f"{sha}:{prefix}{SERVICE}"), ids.get(f"{sha}:{prefix}{SIGNERS}"))
@@ -170,32 +197,91 @@ def mainline(root: Path, rev: str, checker: Checker) -> Mainline:
             raw = parse_policy(content.get(now[0]) if now[0] else None,
                                content.get(now[1]) if now[1] else None, raw_before)
             if raw != raw_before:
-                eff = _change(checker, out, sha, eff, raw, raw_before)
+                eff, latest = _change(checker, out, sha, eff, latest, raw, raw_before)
         prev = now
+        if out.pending is not None:
+            if recorded is None:
+                recorded = {(t.estate if records else t.commit): t
+                            for t in policy_records(root, records or rev)}
+            eff = _recorded(checker, out, recorded.get(sha), eff, latest)
         out.after[sha] = eff
     return out
 
 
-def _change(checker: Checker, out: Mainline, sha: str, eff: Policy, raw: Policy,
-            raw_before: Policy) -> Policy:
-    """The policy in force after a commit that changes it."""
+def _change(checker: Checker, out: Mainline, sha: str, eff: Policy, latest: Policy,
+            raw: Policy, raw_before: Policy) -> tuple[Policy, Policy]:
+    """The policy in force after a commit that changes the files, and what they now say."""
     what = ", ".join(p for p, changed in ((SIGNERS, raw.signers != raw_before.signers),
                                           (SERVICE, raw.required != raw_before.required))
                      if changed)
     if not eff.required:
         if raw.required:
             out.events.append(Event(sha, "signatures required from here on"))
-        return raw
+        return raw, raw
     why = checker.check([sha], eff.signers)[sha]
     if why is not None:
         why = "not signed" if why.startswith("not signed") else why
         out.breaks.append((sha, what, f"changes the archive's signature policy but is {why}: "
                                       "the change does not count"))
+        return eff, latest
+    if raw.required:
+        out.pending = None  # turned on again before the turn-off was recorded
+        return raw, raw
+    if out.pending is None:
+        out.pending = sha
+        out.events.append(Event(sha, "signatures turned off by a signed commit: still "
+                                     "required until a policy record (`patrol audit "
+                                     "signatures-off`) records it"))
+    return Policy(True, raw.signers), raw
+
+
+def _recorded(checker: Checker, out: Mainline, turn_off: TurnOff | None, eff: Policy,
+              latest: Policy) -> Policy:
+    """The policy after a commit where a policy record may record the pending turn-off: it
+    counts when it names that turn-off and its commit is signed by a key allowed now."""
+    if turn_off is None or turn_off.turned_off_by != out.pending:
         return eff
-    if not raw.required:
-        out.events.append(Event(sha, "signatures no longer required: turned off by a commit "
-                                     "signed by an allowed key"))
-    return raw
+    if checker.check([turn_off.commit], eff.signers)[turn_off.commit] is not None:
+        return eff  # the unsigned record commit is itself a break where it lands
+    reason = f": {turn_off.reason}" if turn_off.reason else ""
+    out.events.append(Event(turn_off.commit, f"signatures no longer required: the turn-off "
+                                             f"in {out.pending[:12]} is recorded{reason}"))
+    out.pending = None
+    return Policy(False, latest.signers)
+
+
+def policy_records(root: Path, rev: str) -> list[TurnOff]:
+    """The sealed policy records added along ``rev``'s first-parent line, oldest first."""
+    from .chain import record_is_intact
+    from .files import REPORTS
+
+    prefix = history.prefix_of(root)
+    log = history.git(root, "log", "--first-parent", "--reverse", "--diff-filter=A",
+                      "--name-only", "--format=%x01%H", rev, "--",
+                      f"{prefix}{REPORTS}/runs/", check=False).decode()
+    specs: list[tuple[str, str]] = []
+    for chunk in log.split("\x01")[1:]:
+        sha, *paths = chunk.strip().split("\n")
+        specs += [(sha, f"{sha}:{p}") for p in paths if POLICY_MARK in p.rsplit("/", 1)[-1]]
+    got = history.Blobs(root).at([spec for _, spec in specs])
+    found: list[TurnOff] = []
+    for sha, spec in specs:
+        blob = got.get(spec) or b""
+        if not record_is_intact(blob):
+            continue
+        try:
+            doc = reader.parse(blob)
+        except reader.Refused:
+            continue
+        sig = doc.get("signatures") if isinstance(doc, dict) else None
+        if not (isinstance(doc, dict) and doc.get("kind") == POLICY and isinstance(sig, dict)
+                and sig.get("required") is False and isinstance(sig.get("turned_off_by"), str)):
+            continue
+        estate = (doc.get("estate") or {}).get("commit") if isinstance(doc.get("estate"),
+                                                                       dict) else None
+        found.append(TurnOff(sha, str(estate or ""), sig["turned_off_by"],
+                             str(sig.get("reason") or "")))
+    return found
 
 
 def _blob_ids(root: Path, specs: list[str]) -> dict[str, str | None]:

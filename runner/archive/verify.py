@@ -151,7 +151,7 @@ def start_tip(root: Path, since: str) -> Tip:
 
 def verify(root: Path, *, rev: str = "HEAD", since: str | None = None,
            tip: Tip | None = None, estate_ref: str | None = None,
-           all_signed: bool = True) -> Verified:
+           all_signed: bool = True, records: str | None = None) -> Verified:
     """Every break in the history of ``reports/`` from ``since`` (exclusive) to ``rev``.
 
     ``estate_ref``: on an archive branch the estate lives on another branch; a record's
@@ -159,7 +159,8 @@ def verify(root: Path, *, rev: str = "HEAD", since: str | None = None,
     but ``reports/`` may change on it, and the signature policy is the one in force (followed
     along the estate's mainline) at the estate commit the parent record names.
     ``all_signed=False``: the estate's own branch beside an archive branch, where only
-    changes to the signature policy must be signed.
+    changes to the signature policy must be signed; ``records`` then names the archive
+    branch, whose policy records say when a turn-off of signatures counts.
     """
     out = Verified()
     head = history.resolve(root, rev)
@@ -200,6 +201,7 @@ def verify(root: Path, *, rev: str = "HEAD", since: str | None = None,
         order[base] = -1  # a repair may restore the commit verified before
     tips: list[tuple[int, Tip]] = [(-1, Tip(out.tip.path, out.tip.sha256, out.tip.started))]
     repairs: list[tuple[int, int, set[tuple[str, str]]]] = []
+    states: dict[str | None, Any] = {}
     with tempfile.TemporaryDirectory(prefix="patrol-verify-") as tmp:
         checker = signatures.Checker(root, Path(tmp))
         for c in commits:
@@ -209,12 +211,12 @@ def verify(root: Path, *, rev: str = "HEAD", since: str | None = None,
                 if got is not None:
                     repairs.append(got)
             else:
-                _check_commit(root, c, data, out, estate_ref, known)
+                _check_commit(root, c, data, out, estate_ref, known, states)
             tips.append((order.get(c.sha, -1), Tip(out.tip.path, out.tip.sha256,
                                                    out.tip.started)))
         repaired = {span[hi] for _lo, hi, _acks in repairs}
         _check_signatures(root, head, estate_ref, commits, span, checker, out, all_signed,
-                          repaired)
+                          repaired, records)
     if estate_ref is not None:
         from .branch import foreign_commits
 
@@ -246,14 +248,14 @@ def _started(data: bytes | None) -> str | None:
 def _check_signatures(root: Path, head: str, estate_ref: str | None,
                       commits: list[history.Commit], span: list[str],
                       checker: signatures.Checker, out: Verified, all_signed: bool,
-                      repaired: set[str]) -> None:
+                      repaired: set[str], records: str | None = None) -> None:
     """The signature policy on the first-parent line (``signatures``): policy changes that do
     not count, every commit made while signatures were required, and every repair (a repair
     is signed by an allowed key whether or not signatures are required)."""
     in_span = set(span)
     to_check: dict[bytes | None, list[str]] = {}
     if estate_ref is None:
-        line = signatures.mainline(root, head, checker)
+        line = signatures.mainline(root, head, checker, records=records)
         out.breaks += [Break(*b) for b in line.breaks if b[0] in in_span]
         out.events += [e for e in line.events if e.commit in in_span]
         for sha in span if all_signed else [s for s in span if s in repaired]:
@@ -262,7 +264,8 @@ def _check_signatures(root: Path, head: str, estate_ref: str | None,
                 to_check.setdefault(policy.signers, []).append(sha)
     else:
         ref = history.resolve(root, estate_ref) or estate_ref
-        line = signatures.mainline(root, ref, checker)
+        line = signatures.mainline(root, ref, checker, records=head)
+        out.events += [e for e in line.events if e.commit in in_span]
         named = {c.sha: c for c in commits}
         current = ref
         for sha in span:  # each commit: the policy at the estate its parent's record names
@@ -273,12 +276,15 @@ def _check_signatures(root: Path, head: str, estate_ref: str | None,
             estate = c.trailers.get("Patrol-Estate", "none") if c else "none"
             if estate != "none" and history.exists(root, estate):
                 current = estate
+    hint = "" if line.pending is None else (
+        f" (signatures are still required: the turn-off in {line.pending[:12]} is not "
+        "recorded; `patrol audit signatures-off` records it)")
     for signers, shas in sorted(to_check.items(), key=lambda kv: kv[0] or b""):
         for sha, why in checker.check(shas, signers).items():
             if why is None:
                 out.signed += 1
             else:
-                out.breaks.append(Break(sha, signatures.SIGNERS, why))
+                out.breaks.append(Break(sha, signatures.SIGNERS, why + hint))
 
 
 def _repair_of(c: history.Commit, data: dict[str, bytes]) -> tuple[Any, dict[str, Any]] | None:
@@ -339,7 +345,24 @@ def _check_repair(root: Path, c: history.Commit, repair: tuple[Any, dict[str, An
 
 
 def _check_commit(root: Path, c: history.Commit, data: dict[str, bytes], out: Verified,
-                  estate_ref: str | None, known: dict[str, int]) -> None:
+                  estate_ref: str | None, known: dict[str, int],
+                  states: dict[str | None, Any] | None = None) -> None:
+    """``states``: blob id -> the finding's state read from it (or its refusal), shared by
+    the commits of one walk: a finding's old blob is the new blob of an earlier commit, so
+    each version is read once."""
+    states = {} if states is None else states
+
+    def read_state(blob: str | None) -> str | None:
+        if blob not in states:
+            try:
+                states[blob] = _state_of(data.get(blob)) if blob else None
+            except reader.Refused as exc:
+                states[blob] = exc
+        got = states[blob]
+        if isinstance(got, reader.Refused):
+            raise got
+        return got
+
     add = out.breaks.append
     records = [ch for ch in c.changes if ch.path.startswith(RUNS + "/")]
     added = [ch for ch in records if ch.status == "A"]
@@ -419,8 +442,8 @@ def _check_commit(root: Path, c: history.Commit, data: dict[str, bytes], out: Ve
             continue
         # a finding's file is removed only by the migration that merges it (``to: merged``)
         try:
-            state = _state_of(data.get(ch.blob)) if ch.status != "D" else MERGED
-            was = _state_of(data.get(ch.old_blob)) if ch.old_blob else None
+            state = read_state(ch.blob) if ch.status != "D" else MERGED
+            was = read_state(ch.old_blob) if ch.old_blob else None
         except reader.Refused as exc:
             add(Break(c.sha, ch.path, f"line {exc.line}: {exc}"))
             continue

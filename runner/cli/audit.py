@@ -1,4 +1,5 @@
-"""``patrol audit verify | repair | log | host``: parses for ``runner.commands.audit``."""
+"""``patrol audit verify | repair | signatures-off | log | host``: parses for
+``runner.commands.audit``."""
 
 from __future__ import annotations
 
@@ -69,6 +70,27 @@ def audit_repair(
     every break it acknowledges; history is never rewritten. Needs an allowed signing key
     (PATROL_SIGNING_KEY or git config user.signingkey)."""
     done(audit_cmd.repair(root=estate_root(estate), dry_run=dry_run))
+
+
+OFF_EXITS = exit_status(
+    "the turn-off is signed and recorded: verify counts it from the record on",
+    failed="refused (no allowed signing key, signatures not required, the archive does not "
+    "verify, uncommitted changes to policies/service.yaml); nothing was recorded",
+    usage=f"usage error: an empty --reason, {NO_ARCHIVE}")
+
+
+@command(app, "signatures-off", exits=OFF_EXITS)
+def audit_signatures_off(
+    reason: Annotated[str, typer.Option(
+        "--reason", metavar="TEXT", help="Why signatures stop being required; kept in the "
+        "record.")],
+    estate: EstateOpt = None,
+) -> None:
+    """Stop requiring signatures as a signed, recorded event: sets archive.require_signatures
+    to false in a signed commit (unless a merged change already did) and adds a sealed policy
+    record naming it. Until that record lands, verify still requires signatures. Needs an
+    allowed signing key (PATROL_SIGNING_KEY or git config user.signingkey)."""
+    done(audit_cmd.signatures_off(root=estate_root(estate), reason=reason))
 
 
 @command(app, "log", exits=LOG_EXITS)

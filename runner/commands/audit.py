@@ -28,9 +28,11 @@ def verify(root: Path, since: str | None, fmt: str) -> int:
         result = walk(root, rev="HEAD", since=since, all_signed=False)
     else:
         result = walk(root, rev=rev, since=since, estate_ref=estate_ref)
-    if rev is not None and estate_ref is not None:  # the estate's own branch: nothing lands
-        own = walk(root, rev="HEAD", all_signed=False)  # in its reports/ by hand, and its
-        # signature policy changes only by a signed commit
+    if rev is not None and estate_ref is not None:
+        # the estate's own branch: nothing lands in its reports/ by hand, and its signature
+        # policy changes only by a signed commit (a turn-off counts once the archive
+        # branch records it)
+        own = walk(root, rev="HEAD", all_signed=False, records=rev)
         result.breaks[:0] = own.breaks
         result.acknowledged[:0] = own.acknowledged
         result.events[:0] = own.events
@@ -101,6 +103,36 @@ def repair(root: Path, dry_run: bool) -> int:
     verdict = "intact" if result.ok else f"{len(result.breaks)} open break(s)"
     print(f"after the repair: {verdict}, {len(result.acknowledged)} acknowledged break(s)")
     return int(Exit.OK if result.ok else Exit.FAILED)
+
+
+def signatures_off(root: Path, reason: str) -> int:
+    """Turn the signature requirement off as a signed, recorded event
+    (``runner.archive.signatures_off``); exit 0 once verify counts it."""
+    import os
+
+    from ..archive import require_history, resolve_head, run_lock
+    from ..archive import signatures_off as off
+    from ..archive.branch import archive_rev, configured, records_root
+    from ..clock import utc_now
+
+    require_history(root)
+    rev, estate_ref = archive_rev(root)
+    records_rev = None
+    records = root
+    if estate_ref is not None:
+        if rev is None:
+            raise PatrolError("the archive branch does not exist yet: run an inspection "
+                              "first, then record the turn-off on it")
+        records, estate_ref, records_rev = (records_root(root, str(configured(root))),
+                                            resolve_head(root), rev)
+    with run_lock(root):
+        done = off.turn_off(root, records, reason, utc_now(), dict(os.environ),
+                            records_rev=records_rev, estate_ref=estate_ref)
+    if done.made_here:
+        print(f"turned off in {done.turned_off_by} (policies/service.yaml, signed)")
+    print(f"recorded in {terminal(done.record)}, commit {done.commit} (signed)")
+    print("signatures are no longer required from this record on")
+    return int(Exit.OK)
 
 
 def _print_plan(plan: Any, verb: str) -> None:

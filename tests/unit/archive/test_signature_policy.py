@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -86,18 +87,95 @@ def test_an_unsigned_estate_commit_while_signatures_are_required_is_a_break(sign
     assert any(b.startswith(sha[:12]) and "not signed" in b for b in texts(root))
 
 
-def test_turning_the_requirement_off_is_a_signed_recorded_event(signed):
+MID_NOVEMBER = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)  # after the fixture's two runs
+
+
+def test_a_signed_turn_off_without_its_record_does_not_stop_the_requirement(signed):
     root, key, _ = signed
     service = root / "policies/service.yaml"
     service.write_text(service.read_text().replace("require_signatures: true",
                                                    "require_signatures: false"))
     off = signed_commit(root, key, "signatures off", "policies/service.yaml")
-    runs(root, 1)  # unsigned, and now allowed
+    unsigned = runs(root, 1)[0]
     result = verify(root)
+    found = [b.text() for b in result.breaks]
+    assert len(found) == 1 and found[0].startswith(unsigned[:12]), found
+    assert "not signed" in found[0] and f"turn-off in {off[:12]} is not recorded" in found[0]
+    assert [e.commit for e in result.events if "turned off" in e.text] == [off]
+    assert not [e for e in result.events if "no longer required" in e.text]
+
+
+def test_turning_the_requirement_off_is_a_signed_recorded_event(signed, tmp_path):
+    from runner.archive import signatures_off
+
+    root, key, _ = signed
+    before = git(root, "rev-parse", "HEAD")
+    done = signatures_off.turn_off(root, root, "moving to the archive branch", MID_NOVEMBER,
+                                   {"PATROL_SIGNING_KEY": str(key)})
+    assert done.made_here and git(root, "rev-parse", f"{done.turned_off_by}~1") == before
+    assert "require_signatures: false" in git(root, "show",
+                                              f"{done.turned_off_by}:policies/service.yaml")
+    record = git(root, "show", f"{done.commit}:{done.record}")
+    assert "kind: policy" in record and done.turned_off_by in record
+    assert "reason: moving to the archive branch" in record
+    for sha in (done.turned_off_by, done.commit):  # both signed by the allowed key
+        assert git(root, "cat-file", "commit", sha).count("BEGIN SSH SIGNATURE") == 1
+    later = runs(root, 1)  # unsigned, and now allowed
+    clone = fresh_clone(root, tmp_path / "clone")
+    result = verify(clone)
     assert result.ok, [b.text() for b in result.breaks]
-    assert [e.commit for e in result.events if "no longer required" in e.text] == [off]
-    r = patrol(root, "audit", "verify")
-    assert r.returncode == 0 and off[:12] in r.stdout and "no longer required" in r.stdout
+    assert result.records == 4  # two runs, the policy record, one run: one chain
+    recorded = [e for e in result.events if "no longer required" in e.text]
+    assert [e.commit for e in recorded] == [done.commit]
+    assert "moving to the archive branch" in recorded[0].text
+    r = patrol(clone, "audit", "verify")
+    assert r.returncode == 0 and done.commit[:12] in r.stdout, r.stdout
+    assert later[0] not in r.stdout
+
+
+def test_a_policy_record_signed_by_a_stranger_does_not_count(signed):
+    from runner.archive import signatures_off
+
+    root, key, stranger = signed
+    service = root / "policies/service.yaml"
+    service.write_text(service.read_text().replace("require_signatures: true",
+                                                   "require_signatures: false"))
+    off = signed_commit(root, key, "signatures off", "policies/service.yaml")
+    found = verify(root)
+    _rel, forged = signatures_off._record(root, root, str(stranger), off, "forged",
+                                          MID_NOVEMBER, found)
+    unsigned = runs(root, 1)[0]
+    texts_ = [b.text() for b in verify(root).breaks]
+    assert any(t.startswith(forged[:12]) and "not in policies/allowed_signers" in t
+               for t in texts_), texts_
+    assert any(t.startswith(unsigned[:12]) and "not signed" in t for t in texts_), texts_
+
+
+def test_the_command_refuses_without_an_allowed_key_and_changes_nothing(signed):
+    root, _key, stranger = signed
+    before = git(root, "rev-parse", "HEAD")
+    r = patrol(root, "audit", "signatures-off", "--reason", "no")
+    assert r.returncode == 1 and "PATROL_SIGNING_KEY" in r.stderr, r.stderr
+    r = patrol(root, "audit", "signatures-off", "--reason", "no",
+               env={"PATROL_SIGNING_KEY": str(stranger)})
+    assert r.returncode == 1 and "not in policies/allowed_signers" in r.stderr, r.stderr
+    assert git(root, "rev-parse", "HEAD") == before
+    assert git(root, "status", "--porcelain") == ""
+
+
+def test_the_command_records_a_turn_off_a_merged_change_made(signed):
+    root, key, _ = signed
+    service = root / "policies/service.yaml"
+    service.write_text(service.read_text().replace("require_signatures: true",
+                                                   "require_signatures: false"))
+    off = signed_commit(root, key, "signatures off, by review", "policies/service.yaml")
+    r = patrol(root, "audit", "signatures-off", "--reason", "decided in review",
+               env={"PATROL_SIGNING_KEY": str(key)})
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert git(root, "rev-parse", "HEAD~1") == off  # one commit: the record
+    v = patrol(root, "audit", "verify")
+    assert v.returncode == 0 and "no longer required" in v.stdout, v.stdout
+    assert f"turn-off in {off[:12]} is recorded: decided in review" in v.stdout
 
 
 def test_an_openpgp_signature_is_a_break_even_when_this_machine_trusts_it(signed, tmp_path):
