@@ -138,3 +138,62 @@ def _links(head: dict[str, Any], tip: Tip) -> bool:
     if not prev:
         return tip.path is None
     return prev.get("record") == tip.path and prev.get("sha256") == tip.sha256
+
+
+def proven_span(root: Path, end: str, since: str | None,
+                commits: list[history.Commit] | None = None) -> Verified | None:
+    """What ``verify(root, rev=end, since=since)`` would find, from the tip check's proof
+    instead of a second walk, or None when there is no such proof (then verify).
+
+    The tip check proved the first-parent line from the root to its cached commit (each run
+    verifies what was committed since the last proven commit before it appends). When
+    ``end`` and ``since`` are on that line, the span between them is already proven: no break
+    is open in it. What is left to do here is to count it (commits, records: ``commits`` are
+    its commits of ``reports/`` when the caller has walked them) and to check its
+    signatures again, as verify does, so ``signed`` still means "checked now"; a signature
+    that does not check sends the caller to the full verify, which names the break."""
+    cached = _read(root)
+    if cached is None:
+        return None
+    line = history.git(root, "rev-list", "--first-parent", "--reverse", cached[0],
+                       check=False).decode().split()
+    position = {sha: i for i, sha in enumerate(line)}
+    if end not in position or (since is not None and since not in position):
+        return None
+    out = Verified(head=end)
+    if commits is None:
+        commits = history.walk(root, end, since)
+    out.commits = len(commits)
+    out.records = sum(1 for c in commits for ch in c.changes
+                      if ch.status == "A" and ch.path.startswith(RUNS + "/"))
+    span = line[(position[since] + 1 if since is not None else 0): position[end] + 1]
+    if not signatures_hold(root, end, span, out):
+        return None
+    return out
+
+
+def signatures_hold(root: Path, end: str, span: list[str], out: Verified) -> bool:
+    """Check the signatures the policy in force requires on ``span`` (``signatures``),
+    counting the good ones in ``out.signed``; False at the first that does not check."""
+    import tempfile
+
+    from . import signatures
+
+    with tempfile.TemporaryDirectory(prefix="patrol-proven-") as tmp:
+        checker = signatures.Checker(root, Path(tmp))
+        policy = signatures.mainline(root, end, checker)
+        if policy.breaks:
+            return False
+        within = set(span)
+        out.events += [e for e in policy.events if e.commit in within]
+        to_check: dict[bytes | None, list[str]] = {}
+        for sha in span:
+            before = policy.before.get(sha, signatures.Policy())
+            if before.required:
+                to_check.setdefault(before.signers, []).append(sha)
+        for signers, shas in to_check.items():
+            for why in checker.check(shas, signers).values():
+                if why is not None:
+                    return False
+                out.signed += 1
+    return True

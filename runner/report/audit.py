@@ -3,7 +3,9 @@ month (seals, links, append-only, trailers, signatures), with every break named 
 file. The month's commits are those on the records' history (the estate's branch, or the
 archive branch the service policy names) whose run started in the month (the ``Patrol-Run``
 trailer's stamp; a commit without one: its author date): from the last commit before the
-month (exclusive) to the last commit in it.
+month (exclusive) to the last commit in it. Where the tip check has already proved those
+commits (every run verifies what was committed before it appends, ``archive.tip``), that
+proof is used: the month is counted and its signatures checked, not walked a second time.
 """
 
 from __future__ import annotations
@@ -51,16 +53,24 @@ def when(commit: Any) -> datetime:
 def month_span(root: Path, rev: str, month: Month) -> tuple[str | None, str | None]:
     """(the last commit of ``reports/`` before the month, the last one in it) on ``rev``'s
     first-parent line, by ``when``; None where there is none."""
+    start, end, _ = _month_commits(root, rev, month)
+    return start, end
+
+
+def _month_commits(root: Path, rev: str, month: Month) -> tuple[str | None, str | None, list[Any]]:
+    """``month_span``, and the commits of ``reports/`` after the first up to the second."""
     from ..archive import history
 
     start = end = None
-    for c in history.walk(root, rev):
+    commits = history.walk(root, rev)
+    lo, hi = 0, 0
+    for i, c in enumerate(commits):
         at = when(c)
         if at < month.start:
-            start = c.sha
+            start, lo = c.sha, i + 1
         if at < month.end:
-            end = c.sha
-    return start, end
+            end, hi = c.sha, i + 1
+    return start, end, commits[lo:hi]
 
 
 def verify_month(root: Path, month: Month) -> Any:
@@ -71,9 +81,15 @@ def verify_month(root: Path, month: Month) -> Any:
     rev, estate_ref = archive_rev(root)
     if rev is None:
         return Verified()
-    start, end = month_span(root, rev, month)
+    start, end, commits = _month_commits(root, rev, month)
     if end is None or end == start:
         return Verified()
+    if estate_ref is None:  # the tip check's proof covers the estate's own line
+        from ..archive.tip import proven_span
+
+        proven = proven_span(root, end, start, commits)
+        if proven is not None:
+            return proven
     return verify(root, rev=end, since=start, estate_ref=estate_ref)
 
 
