@@ -96,14 +96,20 @@ def _path_with_our_tools() -> str:
     return os.pathsep.join([ours, *rest])
 
 
-def _envvars(timeout: int, forks: int, control_dir: str) -> dict[str, str]:
+SSH_ARGS = ("-o ControlMaster=auto -o ControlPersist=2s -o ServerAliveInterval=3 "
+            "-o ServerAliveCountMax=2")
+
+
+def _envvars(timeout: int, forks: int, control_dir: str, kex: bool = True) -> dict[str, str]:
     """Each run opens its own SSH connections (control sockets live in the run's private
     dir, masters linger 2 s): an inspection must see a host as it is now, not through a
-    connection opened before its sshd stopped."""
+    connection opened before its sshd stopped. ``kex``: the controller's cheap key exchange
+    first (``runner.ssh_kex``); off for a node, whose ssh is not ours."""
+    from .ssh_kex import ssh_option
+
     return {
         "ANSIBLE_SSH_CONTROL_PATH_DIR": control_dir,
-        "ANSIBLE_SSH_ARGS": "-o ControlMaster=auto -o ControlPersist=2s "
-        "-o ServerAliveInterval=3 -o ServerAliveCountMax=2",
+        "ANSIBLE_SSH_ARGS": " ".join(filter(None, [SSH_ARGS, ssh_option() if kex else ""])),
         "PATH": _path_with_our_tools(),
         "ANSIBLE_LIBRARY": str(PLAYBOOKS / "library"),
         "ANSIBLE_PIPELINING": "True",
@@ -336,7 +342,8 @@ def _stream_node(node: str, hosts: list[str], playbook: str, static: dict[str, A
             private_data_dir=pdd, playbook=str(project / playbook),
             inventory=inventory_as_data(inventory), limit=",".join(hosts),
             extravars=as_data(extravars or {}),
-            envvars=execute_node.node_envvars(_envvars(timeout, forks, ""), remote),
+            envvars=execute_node.node_envvars(
+                _envvars(timeout, forks, "", kex=False), remote),
             forks=forks, cmdline="--check --diff" if check_mode else None, quiet=True,
             suppress_env_files=True, omit_event_data=False, cancel_callback=stop,
             timeout=int(deadline) if deadline else None,
