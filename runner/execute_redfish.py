@@ -56,6 +56,10 @@ class Target:
     cafile: str | None = None  # a pinned CA; None with verify -> the system's CAs
     verify: bool = True
     problem: str = ""  # why it cannot be read at all (an unset {env: VAR}, a missing CA file)
+    # where the host's model keeps its parts (parts -> location, ``RedfishLayout``); () reads
+    # each wherever the BMC has it
+    layout: tuple[tuple[str, str], ...] = ()
+    model: str = ""
 
     @property
     def base_url(self) -> str:
@@ -89,10 +93,19 @@ def resolve_secret(secret: Any, env: Mapping[str, str] | None = None) -> tuple[s
     return plain.decode(), ""
 
 
+def layout_of(model: Any) -> tuple[tuple[str, str], ...]:
+    """A hardware model's declared Redfish locations (``redfish:``) as (parts, location)."""
+    declared = getattr(model, "redfish", None)
+    if declared is None:
+        return ()
+    return tuple((k, str(v)) for k, v in declared.model_dump().items() if v is not None)
+
+
 def target_of(host: Any, root: Path, override: Mapping[str, Any] | None = None,
-              env: Mapping[str, str] | None = None) -> Target | None:
+              env: Mapping[str, str] | None = None, model: Any = None) -> Target | None:
     """The estate's ``bmc:`` of ``host`` as a Target (None without one); ``override`` (the
-    lab's, when the user opts in) replaces address, port, username, password and CA file."""
+    lab's, when the user opts in) replaces address, port, username, password and CA file;
+    ``model`` (the host's hardware model) says where its parts live."""
     bmc = getattr(host, "bmc", None)
     if bmc is None and not override:
         return None
@@ -115,7 +128,8 @@ def target_of(host: Any, root: Path, override: Mapping[str, Any] | None = None,
         address=str(over.get("address", getattr(bmc, "address", ""))),
         port=int(over.get("port", getattr(bmc, "port", 443))),
         username=str(over.get("username", getattr(bmc, "username", ""))),
-        password=password, cafile=cafile, verify=verify, problem=problem)
+        password=password, cafile=cafile, verify=verify, problem=problem,
+        layout=layout_of(model), model=str(getattr(model, "id", "") or ""))
 
 
 class _Deadline(Exception):
@@ -179,22 +193,54 @@ def _path(item: Mapping[str, Any], fallback: str) -> str:
     return str(item.get("@odata.id") or fallback)
 
 
-def _chassis(r: _Reader, chassis: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Power supplies and fans (the newer subsystems when present, else Power/Thermal), and
-    the temperatures with the thresholds the BMC publishes."""
+class _Layout:
+    """Where to read each kind of part (``Target.layout``) and which declared locations the
+    BMC turned out to have, so a declared one it lacks is said, not read as "no parts"."""
+
+    def __init__(self, declared: Mapping[str, str]) -> None:
+        self.declared = dict(declared)
+        self.found: set[str] = set()
+
+    def use(self, parts: str, location: str, present: bool, fallback: bool) -> bool:
+        """Read ``parts`` at ``location``: the declared one only, else the BMC's (``present``)
+        when it is the default choice (``fallback``)."""
+        want = self.declared.get(parts)
+        if want is None:
+            return present and fallback
+        if want != location:
+            return False
+        if present:
+            self.found.add(parts)
+        return present
+
+    def missing(self) -> list[dict[str, str]]:
+        return [{"parts": p, "location": loc} for p, loc in sorted(self.declared.items())
+                if p not in self.found]
+
+
+def _chassis(r: _Reader, chassis: Mapping[str, Any], layout: _Layout | None = None
+             ) -> list[dict[str, Any]]:
+    """Power supplies and fans (where the model says, else the newer subsystems when present,
+    else Power/Thermal), drives and memory when the model keeps them in the chassis, and the
+    temperatures with the thresholds the BMC publishes."""
+    lay = layout or _Layout({})
     out: list[dict[str, Any]] = []
-    if "PowerSubsystem" in chassis:
+    if lay.use("power_supplies", "Chassis/PowerSubsystem", "PowerSubsystem" in chassis, True):
         sub = r.get(chassis["PowerSubsystem"]["@odata.id"])
         out += [_component("power", _path(p, ""), p) for p in r.members(sub.get("PowerSupplies"))]
-    elif "Power" in chassis:
+    elif lay.use("power_supplies", "Chassis/Power", "Power" in chassis, True):
         power = r.get(chassis["Power"]["@odata.id"])
         out += [_component("power", _path(p, ""), p) for p in power.get("PowerSupplies") or []]
-    if "ThermalSubsystem" in chassis:
+    thermal = r.get(chassis["Thermal"]["@odata.id"]) if "Thermal" in chassis else {}
+    if lay.use("fans", "Chassis/ThermalSubsystem", "ThermalSubsystem" in chassis, True):
         sub = r.get(chassis["ThermalSubsystem"]["@odata.id"])
         out += [_component("fan", _path(f, ""), f) for f in r.members(sub.get("Fans"))]
-    thermal = r.get(chassis["Thermal"]["@odata.id"]) if "Thermal" in chassis else {}
-    if "ThermalSubsystem" not in chassis:
+    elif lay.use("fans", "Chassis/Thermal", "Fans" in thermal, True):
         out += [_component("fan", _path(f, ""), f) for f in thermal.get("Fans") or []]
+    if lay.use("drives", "Chassis/Drives", "Drives" in chassis, False):
+        out += [_component("disk", _path(d, ""), d) for d in r.members(chassis.get("Drives"))]
+    if lay.use("memory", "Chassis/Memory", "Memory" in chassis, False):
+        out += [_component("memory", _path(m, ""), m) for m in r.members(chassis.get("Memory"))]
     for t in thermal.get("Temperatures") or []:
         limits = {k: t[k] for k in ("UpperThresholdNonCritical", "UpperThresholdCritical",
                                     "UpperThresholdFatal") if isinstance(t.get(k), int | float)}
@@ -203,12 +249,15 @@ def _chassis(r: _Reader, chassis: Mapping[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def _storage(r: _Reader, storage: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _storage(r: _Reader, storage: Mapping[str, Any], layout: _Layout | None = None
+             ) -> list[dict[str, Any]]:
+    lay = layout or _Layout({})
     out = [_component("controller", _path(c, ""), c)
            for c in storage.get("StorageControllers") or []]
-    for link in storage.get("Drives") or []:
-        drive = r.get(link["@odata.id"])
-        out.append(_component("disk", link["@odata.id"], drive))
+    if lay.use("drives", "Systems/Storage", bool(storage.get("Drives")), True):
+        for link in storage.get("Drives") or []:
+            drive = r.get(link["@odata.id"])
+            out.append(_component("disk", link["@odata.id"], drive))
     for volume in r.members(storage.get("Volumes")):
         ops = [o for o in volume.get("Operations") or [] if isinstance(o, dict)]
         op = None
@@ -219,13 +268,16 @@ def _storage(r: _Reader, storage: Mapping[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def _system(r: _Reader, system: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _system(r: _Reader, system: Mapping[str, Any], layout: _Layout | None = None
+            ) -> list[dict[str, Any]]:
+    lay = layout or _Layout({})
     out = [_component("system", _path(system, ""), system,
                       rollup=(system.get("Status") or {}).get("HealthRollup"))]
     out += [_component("processor", _path(p, ""), p) for p in r.members(system.get("Processors"))]
-    out += [_component("memory", _path(m, ""), m) for m in r.members(system.get("Memory"))]
+    if lay.use("memory", "Systems/Memory", "Memory" in system, True):
+        out += [_component("memory", _path(m, ""), m) for m in r.members(system.get("Memory"))]
     for storage in r.members(system.get("Storage")):
-        out += _storage(r, storage)
+        out += _storage(r, storage, lay)
     return out
 
 
@@ -236,6 +288,27 @@ def _events(r: _Reader, manager: Mapping[str, Any]) -> list[dict[str, Any]]:
             out.append({"path": _path(entry, ""), "severity": entry.get("Severity"),
                         "created": entry.get("Created"),
                         "message": str(entry.get("Message") or "")})
+    return out
+
+
+def read_resources(r: _Reader, layout: Mapping[str, str]) -> dict[str, Any]:
+    """Walk the service from its root: systems, chassis and managers' event logs, reading
+    each kind of part where ``layout`` (parts -> location) says; ``missing`` lists declared
+    locations the BMC does not have."""
+    lay = _Layout(layout)
+    root = r.get("/redfish/v1")
+    components: list[dict[str, Any]] = []
+    for system in r.members(root.get("Systems")):
+        components += _system(r, system, lay)
+    for chassis in r.members(root.get("Chassis")):
+        components += _chassis(r, chassis, lay)
+    events = []
+    for manager in r.members(root.get("Managers")):
+        events += _events(r, manager)
+    service = {"vendor": root.get("Vendor"), "version": root.get("RedfishVersion")}
+    out: dict[str, Any] = {"service": service, "components": components, "events": events}
+    if lay.missing():
+        out["missing"] = lay.missing()
     return out
 
 
@@ -255,19 +328,11 @@ def read(target: Target, timeout: float = READ_TIMEOUT,
                                         password=target.password or "", cafile=cafile,
                                         timeout=min(timeout, 10), max_retry=0)
         client.login(auth="session")
-        r = _Reader(client, ends)
-        root = r.get("/redfish/v1")
-        components: list[dict[str, Any]] = []
-        for system in r.members(root.get("Systems")):
-            components += _system(r, system)
-        for chassis in r.members(root.get("Chassis")):
-            components += _chassis(r, chassis)
-        events = []
-        for manager in r.members(root.get("Managers")):
-            events += _events(r, manager)
-        service = {"vendor": root.get("Vendor"), "version": root.get("RedfishVersion")}
-        return {"read_at": now().strftime("%Y-%m-%dT%H:%M:%SZ"), "service": service,
-                "verified": bool(cafile), "components": components, "events": events}
+        reading = read_resources(_Reader(client, ends), dict(target.layout))
+        if target.layout:
+            reading["model"] = target.model
+        return {"read_at": now().strftime("%Y-%m-%dT%H:%M:%SZ"), **reading,
+                "verified": bool(cafile)}
     except Exception as exc:  # every failure of one BMC stays with its check
         if isinstance(exc, _Deadline) or time.monotonic() >= ends:
             return {"error": f"BMC {target.address} did not answer within {timeout:g} s"}

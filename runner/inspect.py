@@ -270,7 +270,7 @@ def inspect(
         require_secrets(sel.hosts, NEEDS_SECRETS)
         bmcs = inspect_bmc.targets(root, [(h, [(c.id, c.kind, _check_params(c)) for c in
                                                sel.checks[h.name]]) for h in sel.hosts],
-                                   connections)
+                                   connections, estate.models)
         inspect_bmc.require(bmcs)  # BMC passwords and CAs: before any host is touched
         if on_start:
             on_start(sel)

@@ -33,8 +33,10 @@ def needs_bmc(host: Host, specs: list[Any]) -> bool:
 
 
 def targets(root: Path, hosts: list[tuple[Host, list[Any]]],
-            connections: Mapping[str, Mapping[str, Any]] | None = None) -> list[Target]:
-    """The BMC of every host (with its check specs) that needs one and declares one."""
+            connections: Mapping[str, Mapping[str, Any]] | None = None,
+            models: Mapping[str, Any] | None = None) -> list[Target]:
+    """The BMC of every host (with its check specs) that needs one and declares one, with
+    where its hardware model (``models``: id -> model) keeps its parts."""
     from . import execute_redfish
 
     out = []
@@ -42,7 +44,8 @@ def targets(root: Path, hosts: list[tuple[Host, list[Any]]],
         if not needs_bmc(host, specs):
             continue
         override = (connections or {}).get(host.name, {}).get(LAB_KEY)
-        target = execute_redfish.target_of(host, root, override)
+        model = (models or {}).get(host.hardware.model)
+        target = execute_redfish.target_of(host, root, override, model=model)
         if target is not None:
             out.append(target)
     return out

@@ -13,7 +13,14 @@ temperature reaches its critical threshold (``UpperThresholdCritical``, as the B
 it). Each failure names its Redfish path, health, state and the BMC's own message, and the
 spare part of the host's hardware model it maps to (by category, and by vendor part number
 when the BMC reports one) with the depot whose stock reaches the host's site within the
-commitment, or that none does. A failure is *critical* (``value.critical``: it opens the
+commitment, or that none does.
+
+Where a model keeps its parts differs by vendor (power supplies in ``Power`` or
+``PowerSubsystem``, drives under the system's ``Storage`` or the chassis' ``Drives``, memory
+under the system or the chassis): the model's ``redfish:`` in ``inventory/models.yaml`` says
+where, and a BMC without a declared location is an ``error`` naming it, not a pass.
+
+A failure is *critical* (``value.critical``: it opens the
 on-site clock) when a power supply fails leaving no redundancy (one healthy supply or none),
 a drive fails while a volume is degraded, or memory reports uncorrectable errors (health
 ``Critical``).
@@ -182,7 +189,10 @@ def judge(measured: Measured, params: Params, host: HostLike | None = None) -> R
                         for e in events]}
     unverified = " (TLS not verified: tls.verify is false)" if measured.get("verified") is False \
         else ""
-    if not failed and not events:
+    missing = [m for m in measured.get("missing") or [] if isinstance(m, dict)]
+    if missing:  # the model says where its parts live and the BMC has nothing there
+        value["missing"] = missing
+    if not failed and not events and not missing:
         return Result(Status.PASS, value, f"{len(comps)} components healthy{unverified}")
     parts = []
     for f in failed:
@@ -196,6 +206,13 @@ def judge(measured: Measured, params: Params, host: HostLike | None = None) -> R
     if events:
         parts.append(f"{len(events)} new event-log warning{'s' if len(events) != 1 else ''}: "
                      + "; ".join(str(e.get("message")) for e in events[:3]))
+    if missing:
+        model = measured.get("model") or "the host's model"
+        where = "; ".join(f"no {str(m.get('parts', '')).replace('_', ' ')} at "
+                          f"{m.get('location')}" for m in missing)
+        parts.insert(0, f"{where}, where {model} keeps them (redfish: in "
+                        "inventory/models.yaml): those parts were not judged")
+        return Result(Status.ERROR, value, "; ".join(parts) + unverified)
     return Result(Status.FAIL, value, "; ".join(parts) + unverified)
 
 

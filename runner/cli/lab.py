@@ -41,6 +41,7 @@ for _name, _function in (
     ("sshd-start", lab_cmd.sshd_start), ("link-down", lab_cmd.link_down),
     ("link-up", lab_cmd.link_up), ("disk-attach", lab_cmd.disk_attach),
     ("disk-detach", lab_cmd.disk_detach), ("service-hang", lab_cmd.service_hang),
-    ("service-unhang", lab_cmd.service_unhang), ("bmc", lab_cmd.bmc), ("kill", lab_cmd.kill),
+    ("service-unhang", lab_cmd.service_unhang), ("bmc", lab_cmd.bmc),
+    ("bmc-layout", lab_cmd.bmc_layout), ("kill", lab_cmd.kill),
 ):
     command(app, _name, exits=EXITS)(_function)

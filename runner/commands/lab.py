@@ -186,6 +186,26 @@ def bmc(
     typer.echo(f"{host} BMC: {', '.join(sorted(faults)) or 'no faults'}")
 
 
+def _bmc_layouts(incomplete: str) -> list[str]:
+    from runner.lab import bmc_layouts
+
+    return [x for x in bmc_layouts.LAYOUTS if x.startswith(incomplete)]
+
+
+@app.command("bmc-layout")
+def bmc_layout(
+    host: HostArg,
+    layout: Annotated[str, typer.Argument(
+        metavar="LAYOUT", autocompletion=_bmc_layouts,
+        help="classic (Power, Thermal, drives under Storage, memory under the system) or "
+             "subsystems (PowerSubsystem, ThermalSubsystem, the chassis' Drives and Memory).")],
+) -> None:
+    """Serve a host's BMC the way another vendor lays out its parts in Redfish."""
+    from runner.lab import faults as lab_faults
+
+    typer.echo(f"{host} BMC layout: {lab_faults.bmc_layout(host, layout)}")
+
+
 @app.command()
 def kill(host: HostArg) -> None:
     """Kill a host outright: its processes and network are gone until `patrol lab down`."""

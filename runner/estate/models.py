@@ -306,6 +306,20 @@ class Capacity(EstateModel):
     power_w: Int | None = Field(default=None, ge=1)
 
 
+class RedfishLayout(EstateModel):
+    """Where a model's BMC keeps its parts in Redfish, when vendors differ: power supplies in
+    the chassis' ``Power`` or ``PowerSubsystem``, fans in ``Thermal`` or ``ThermalSubsystem``,
+    drives linked from the system's ``Storage`` or listed in the chassis' ``Drives``, memory
+    under the system or the chassis. A location left out is read wherever the BMC has it (the
+    newer subsystem first); one declared is read there only, and a BMC without it is an error
+    of the check, never a silent "healthy"."""
+
+    power_supplies: Literal["Chassis/Power", "Chassis/PowerSubsystem"] | None = None
+    fans: Literal["Chassis/Thermal", "Chassis/ThermalSubsystem"] | None = None
+    drives: Literal["Systems/Storage", "Chassis/Drives"] | None = None
+    memory: Literal["Systems/Memory", "Chassis/Memory"] | None = None
+
+
 class HardwareModel(EstateModel):
     id: Id
     vendor: NonEmpty
@@ -313,6 +327,8 @@ class HardwareModel(EstateModel):
     form_factor: str | None = None
     capacity: Capacity | None = None
     parts: list[PartUse] = Field(min_length=1)
+    redfish: RedfishLayout | None = Field(
+        default=None, description="Where this model's BMC keeps its parts in Redfish.")
 
 
 class ModelsFile(EstateModel):

@@ -12,9 +12,10 @@ mockup (``bmc_mockup.py``) the way a BMC does:
 - the service root, ``/redfish/v1/odata`` and ``$metadata`` open, everything else behind HTTP
   Basic or a Redfish session (``POST /redfish/v1/SessionService/Sessions`` -> ``X-Auth-Token``
   and ``Location``; ``DELETE`` of that location ends it);
-- faults read from the state file on every request: hardware faults change the resources
-  (``bmc_faults.apply``), ``down`` closes every connection at once, ``slow`` delays every
-  answer by ``bmc_faults.SLOW_SECONDS``.
+- faults and the host's layout read from the state file on every request: hardware faults
+  change the resources (``bmc_faults.apply``), the layout moves them where another vendor
+  keeps them (``bmc_layouts.apply``), ``down`` closes every connection at once, ``slow``
+  delays every answer by ``bmc_faults.SLOW_SECONDS``.
 """
 
 from __future__ import annotations
@@ -34,35 +35,47 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from . import bmc_faults, bmc_mockup
+from . import bmc_faults, bmc_layouts, bmc_mockup
 
 OPEN = {"/redfish", "/redfish/v1", "/redfish/v1/odata", "/redfish/v1/$metadata"}
 SESSIONS = "/redfish/v1/SessionService/Sessions"
 MAX_SESSIONS = 64
+METADATA = bmc_layouts.metadata(bmc_mockup.METADATA_XML).encode()
 
 
 class Faults:
-    """Each host's faults from the lab's state file, re-read when the file changes."""
+    """Each host's faults and BMC layout from the lab's state file, re-read when it changes."""
 
     def __init__(self, state_file: Path) -> None:
         self.path = state_file
         self.stamp: tuple[int, int] | None = None
         self.by_host: dict[str, dict[str, str]] = {}
+        self.layouts: dict[str, str] = {}
         self.lock = threading.Lock()
+
+    def _refresh(self) -> None:
+        try:
+            st = self.path.stat()
+            stamp = (st.st_mtime_ns, st.st_ino)
+            if stamp != self.stamp:
+                data = json.loads(self.path.read_text())
+                hosts = data.get("hosts", [])
+                self.by_host = {h["name"]: dict(h.get("bmc_faults") or {}) for h in hosts}
+                self.layouts = {h["name"]: str(h.get("bmc_layout") or bmc_layouts.CLASSIC)
+                                for h in hosts}
+                self.stamp = stamp
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # a state file being replaced: keep what we knew
 
     def of(self, host: str) -> dict[str, str]:
         with self.lock:
-            try:
-                st = self.path.stat()
-                stamp = (st.st_mtime_ns, st.st_ino)
-                if stamp != self.stamp:
-                    data = json.loads(self.path.read_text())
-                    self.by_host = {h["name"]: dict(h.get("bmc_faults") or {})
-                                    for h in data.get("hosts", [])}
-                    self.stamp = stamp
-            except (OSError, ValueError, KeyError, TypeError):
-                pass  # a state file being replaced: keep what we knew
+            self._refresh()
             return self.by_host.get(host, {})
+
+    def layout(self, host: str) -> str:
+        with self.lock:
+            self._refresh()
+            return self.layouts.get(host, bmc_layouts.CLASSIC)
 
 
 class Bmc(ThreadingHTTPServer):
@@ -86,10 +99,12 @@ class Bmc(ThreadingHTTPServer):
 
     def resources(self) -> dict[str, dict[str, Any]]:
         faults = self.faults.of(self.host)
-        key = tuple(sorted(faults.items()))
+        layout = self.faults.layout(self.host)
+        key = (("layout", layout), *sorted(faults.items()))
         with self.lock:
             if self.cached is None or self.cached[0] != key:
-                self.cached = (key, bmc_faults.apply(self.base, faults))
+                self.cached = (key, bmc_layouts.apply(bmc_faults.apply(self.base, faults),
+                                                      layout))
             return self.cached[1]
 
     def finish_request(self, request: Any, client_address: Any) -> None:
@@ -188,7 +203,7 @@ class Handler(BaseHTTPRequestHandler):
             self._send(200, {"v1": "/redfish/v1/"})
             return
         if path == "/redfish/v1/$metadata":
-            self._send(200, bmc_mockup.METADATA_XML.encode(),
+            self._send(200, METADATA,
                        content_type="application/xml; charset=utf-8")
             return
         if path not in OPEN and self._authorised() is None:

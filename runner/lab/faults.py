@@ -171,3 +171,29 @@ def bmc_fault(name: str, fault: str, config: LabConfig = DEFAULT,
             h.bmc_faults = {**h.bmc_faults, fault: h.bmc_faults.get(fault, when)}
         save(config, state)
         return dict(h.bmc_faults)
+
+
+def bmc_layout(name: str, layout: str, config: LabConfig = DEFAULT) -> str:
+    """Serve host ``name``'s BMC in another vendor's ``layout`` (``bmc_layouts.LAYOUTS``):
+    its faults stay, only where its parts live changes."""
+    from . import bmc_layouts
+
+    if layout not in bmc_layouts.LAYOUTS:
+        raise PatrolError(f"unknown BMC layout {layout!r}; expected one of "
+                          f"{', '.join(bmc_layouts.LAYOUTS)}", exit_code=Exit.USAGE)
+    preflight.require_root()
+    with locked(config):
+        state = load(config)
+        if state is None:
+            raise PatrolError("no lab is up: run `patrol lab up`", exit_code=Exit.ENVIRONMENT)
+        h = state.host(name)
+        if h is None:
+            known = ", ".join(x.name for x in state.hosts)
+            raise PatrolError(f"unknown lab host {name!r} (lab hosts: {known})",
+                              exit_code=Exit.USAGE)
+        if not bmc.running(config):
+            raise PatrolError("this lab has no BMCs (brought up by an older patrol): run "
+                              "`patrol lab down` and `patrol lab up`", exit_code=Exit.ENVIRONMENT)
+        h.bmc_layout = layout
+        save(config, state)
+        return layout

@@ -236,5 +236,7 @@ def status(config: LabConfig = DEFAULT) -> list[dict[str, str]]:
                          (["link down"] if h.link_down else []) +
                          (["service status hangs"] if h.service_hang else []) +
                          [f"disk {p} ({s})" for p, s in sorted(h.disks.items())] +
-                         [f"bmc {f}" for f in sorted(h.bmc_faults)]) or "-"})
+                         [f"bmc {f}" for f in sorted(h.bmc_faults)] +
+                         ([f"bmc layout {h.bmc_layout}"] if h.bmc_layout != "classic"
+                          else [])) or "-"})
     return rows
