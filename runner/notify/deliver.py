@@ -1,16 +1,19 @@
-"""Delivery through Apprise: the one module that imports it (the ``notify`` extra).
+"""Delivery: through Apprise for chat systems and webhooks (the one module that imports it,
+the ``notify`` extra), through ``mail`` (the standard library's SMTP client) for email.
 
 Why Apprise: one maintained library (BSD-2, releases every few weeks) that already speaks
-SMTP with STARTTLS or TLS, plain JSON/form webhooks and the chat systems customers use —
-DingTalk, WeCom (企业微信), Feishu/Lark, Slack, Microsoft Teams — each as one URL, so a new
-channel is a URL in the vault, not code. Its plugins take a title and a body and a format;
-Patrol escapes the body itself (``messages``) for the dialect the URL's scheme speaks.
+plain JSON/form webhooks and the chat systems customers use — DingTalk, WeCom (企业微信),
+Feishu/Lark, Slack, Microsoft Teams (through its Workflows webhooks, ``workflows://``) — each as
+one URL, so a new channel is a URL in the vault, not code. Its plugins take a title and a body
+and a format; Patrol escapes the body itself (``messages``) for the dialect the URL's scheme
+speaks. Email does not go through Apprise: its plugin builds a connection and a TLS context per
+message; ``mail`` sends every email owed to one server through one connection.
 
 Secrets: the SMTP server, a channel's URL (its token is in it), the SMTP user and password
 come only from ``{env: VAR}`` or ``!vault`` and live only in this module's memory: never in a
-record, a log line or an error. A failure's reason is Apprise's warning with every secret
-(and every part of a URL) masked. Plain SMTP (``security: none``) is refused unless the server
-is a loopback address.
+record, a log line or an error. A failure's reason is Apprise's warning (or the SMTP client's)
+with every secret (and every part of a URL) masked. Plain SMTP (``security: none``) is refused
+unless the server is a loopback address.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from ..errors import Exit, PatrolError
+from . import mail
 
 APPRISE_MISSING = ("delivering notifications needs Apprise, which this install of Patrol "
                    "lacks: pip install 'patrol-gitops[notify]'")
@@ -99,9 +103,8 @@ def _loopback(host: str) -> bool:
 _HOSTPORT = re.compile(r"^(\[[0-9A-Fa-f:]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$")
 
 
-def email_url(email: Any, address: str, env: Mapping[str, str]) -> tuple[str, list[str]]:
-    """The Apprise URL for one address through the policy's SMTP server, and the secrets in
-    it (to mask)."""
+def email_server(email: Any, env: Mapping[str, str]) -> tuple[mail.Server, list[str]]:
+    """The policy's SMTP server, and the secrets in it (to mask)."""
     server = secret_value(email.server, env)
     if not server:
         raise Undeliverable(f"the SMTP server is not set ({_name(email.server)})")
@@ -114,14 +117,8 @@ def email_url(email: Any, address: str, env: Mapping[str, str]) -> tuple[str, li
                             "address; use starttls or tls")
     user = secret_value(email.user, env)
     password = secret_value(email.password, env)
-    auth = ""
-    if user:
-        auth = quote(user, safe="") + (":" + quote(password, safe="") if password else "") + "@"
-    scheme, mode = ("mailto", "") if email.security == "none" else (
-        "mailtos", "&mode=" + ("starttls" if email.security == "starttls" else "ssl"))
-    url = (f"{scheme}://{auth}{host}:{port}?smtp={quote(host, safe='[]:')}"
-           f"&from={quote(email.sender, safe='@')}&to={quote(address, safe='@')}{mode}")
-    return url, [s for s in (server, host, user, password) if s]
+    return (mail.Server(host, port, email.security, email.sender, user, password),
+            [s for s in (server, host, user, password) if s])
 
 
 def _name(secret: Any) -> str:
@@ -130,25 +127,32 @@ def _name(secret: Any) -> str:
 
 
 CHAT_SLACK = ("slack",)
+CHAT_TEAMS = ("workflow", "workflows")  # Microsoft Teams through its Workflows webhooks
 TEXT_SCHEMES = ("mailto", "mailtos")
 
 
 def dialect_of(url: str) -> str:
     """How a channel's body is escaped: plain text for email, Slack's entities for Slack,
-    Markdown for every other chat system and webhook."""
+    word joiners for Teams' cards, Markdown for every other chat system and webhook."""
     scheme = url.split("://", 1)[0].lower()
     if scheme in TEXT_SCHEMES:
         return "text"
     if scheme in CHAT_SLACK or "hooks.slack.com" in url:
         return "slack"
+    if scheme in CHAT_TEAMS:
+        return "teams"
     return "markdown"
 
 
 @dataclass(frozen=True)
 class Target:
+    """Where one message goes: a chat or webhook URL for Apprise, or (``smtp`` set) an
+    address through an SMTP server; ``secrets`` are masked in every reason."""
+
     url: str
     dialect: str
     secrets: tuple[str, ...]
+    smtp: mail.Server | None = None
 
 
 def target(policy: Any, to: str, env: Mapping[str, str]) -> Target:
@@ -158,8 +162,8 @@ def target(policy: Any, to: str, env: Mapping[str, str]) -> Target:
     if kind == "email":
         if policy.email is None:
             raise Undeliverable("no email: section in policies/notifications.yaml")
-        url, secrets = email_url(policy.email, name, env)
-        return Target(url, "text", tuple(secrets))
+        server, secrets = email_server(policy.email, env)
+        return Target(name, "text", tuple(secrets), server)
     channel = policy.channels.get(name)
     if channel is None:
         raise Undeliverable(f"channel {name!r} is no longer in policies/notifications.yaml")
@@ -212,12 +216,14 @@ def _quiet_apprise() -> None:
         log.setLevel(logging.WARNING)
 
 
-FORMATS = {"text": "text", "markdown": "markdown", "slack": "markdown"}
-WORKERS = 8  # messages in flight at once: each is mostly waiting on a server
+FORMATS = {"text": "text", "markdown": "markdown", "slack": "markdown", "teams": "markdown"}
+WORKERS = 8  # tasks in flight at once: each is mostly waiting on a server
 
 
 def send(t: Target, title: str, body: str, timeout: float = 10.0) -> str | None:
     """Send one message; None when delivered, else the reason (secrets masked)."""
+    if t.smtp is not None:
+        return send_mail(t.smtp, [(t, title, body)], timeout)[0]
     import apprise
 
     _quiet_apprise()
@@ -242,16 +248,47 @@ def send(t: Target, title: str, body: str, timeout: float = 10.0) -> str | None:
     return mask(reason, t.secrets)[:300]
 
 
+def send_mail(server: mail.Server, jobs: list[tuple[Target, str, str]],
+              timeout: float = 10.0) -> list[str | None]:
+    """Every email to one SMTP server through one connection; the reasons in job order."""
+    try:
+        reasons = mail.send_batch(server, [mail.Mail(t.url, title, body)
+                                           for t, title, body in jobs], timeout)
+    except Exception as exc:  # a bug must not cost the record of what was sent
+        reasons = [f"{type(exc).__name__}: {exc}"] * len(jobs)
+    return [None if r is None else mask(r, t.secrets)[:300]
+            for (t, _, _), r in zip(jobs, reasons, strict=True)]
+
+
 def send_all(jobs: list[tuple[Target, str, str]],
              send_one: Any = None) -> list[str | None]:
-    """Send each (target, title, body), ``WORKERS`` at a time; the reasons in job order."""
+    """Send each (target, title, body), ``WORKERS`` tasks at a time: the emails to one SMTP
+    server are one task (one connection), each chat or webhook message another; the reasons
+    in job order. ``send_one`` (tests) sends each job alone."""
     from concurrent.futures import ThreadPoolExecutor
 
-    send_one = send_one or send
-    if len(jobs) <= 1:
-        return [send_one(*job) for job in jobs]
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        return list(pool.map(lambda job: send_one(*job), jobs))
+    if send_one is not None:
+        tasks = [([i], lambda job=job: [send_one(*job)]) for i, job in enumerate(jobs)]
+    else:
+        by_server: dict[mail.Server, list[int]] = {}
+        tasks = []
+        for i, job in enumerate(jobs):
+            if job[0].smtp is not None:
+                by_server.setdefault(job[0].smtp, []).append(i)
+            else:
+                tasks.append(([i], lambda job=job: [send(*job)]))
+        for server, idx in by_server.items():
+            tasks.append((idx, lambda s=server, idx=idx: send_mail(s, [jobs[i] for i in idx])))
+    out: list[str | None] = [None] * len(jobs)
+    if len(tasks) <= 1:
+        results = [fn() for _, fn in tasks]
+    else:
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            results = list(pool.map(lambda task: task[1](), tasks))
+    for (idx, _), reasons in zip(tasks, results, strict=True):
+        for i, reason in zip(idx, reasons, strict=True):
+            out[i] = reason
+    return out
 
 
 def environment() -> dict[str, str]:

@@ -5,8 +5,9 @@ A message says what happened and to what, where (host, site), since when, the de
 site's zone, who owns it and the command that shows more. Estate and host text (a finding's
 reason, an incident's summary, names) is data: control characters are shown as escapes
 everywhere, and for chat channels Markdown, HTML, links and @-mentions are escaped too
-(``runner.escape``), Slack's ``<…>`` controls and ``&`` as entities, so nothing in a reason
-can ping a room, link anywhere or restyle the message. Email goes as plain text.
+(``runner.escape``), Slack's ``<…>`` controls and ``&`` as entities, Teams' markup broken with
+word joiners (its cards honour backslashes on some clients only), so nothing in a reason can
+ping a room, link anywhere or restyle the message. Email goes as plain text.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ LABELS: dict[str, dict[str, str]] = {
               "owner": "负责人", "reason": "原因", "more": "查看详情", "site": "站点"},
 }
 
-DIALECTS = ("text", "markdown", "slack")
+DIALECTS = ("text", "markdown", "slack", "teams")
 
 
 def defang(text: str) -> str:
@@ -89,13 +90,22 @@ def slack(text: object) -> str:
             .replace("\\&amp;", "&amp;").replace("\\&lt;", "&lt;").replace("\\&gt;", "&gt;"))
 
 
+def teams(text: object) -> str:
+    """Teams' Adaptive Cards read a Markdown subset whose backslash escapes some clients honour
+    and others show (microsoft/AdaptiveCards#5590, #5758): each markup character gets a word
+    joiner after it instead, so the text shows as written everywhere, ``](`` makes no link,
+    and ``<at>…</at>`` (which Apprise turns into a Teams mention) never appears."""
+    text = " ".join(visible(text, keep="\n").split("\n"))
+    return defang(re.sub(r"([\\`*_{}\[\]<>#|~&()])", "\\1\u2060", text))
+
+
 def plain(text: object) -> str:
     """Email text (text/plain: no markup): one line, control characters shown as escapes,
     no mention and no followable link."""
     return defang(" ".join(visible(text, keep="\n").split("\n")))
 
 
-ESCAPE = {"text": plain, "markdown": chat, "slack": slack}
+ESCAPE = {"text": plain, "markdown": chat, "slack": slack, "teams": teams}
 
 
 def local_time(text: str | None, zone: str) -> str | None:

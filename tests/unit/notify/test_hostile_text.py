@@ -41,7 +41,7 @@ def assert_inert(text: str, markup: bool | str = True) -> None:
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-CN"])
-@pytest.mark.parametrize("dialect", ["text", "markdown", "slack"])
+@pytest.mark.parametrize("dialect", ["text", "markdown", "slack", "teams"])
 def test_rendered_messages_carry_the_reason_inert(dialect, lang):
     title, body = render(ENTRY, lang, dialect, {})
     assert_inert(title + body, markup=dialect != "text")
@@ -117,3 +117,33 @@ def test_plain_smtp_is_refused_to_a_remote_server():
                                        security="none", user=None, password=None))
     with pytest.raises(deliver.Undeliverable, match="loopback"):
         deliver.target(policy, "email:a@example.com", {"S": "mail.example.com:25"})
+
+
+def test_teams_through_a_real_https_webhook_on_loopback_receives_the_reason_inert(
+        monkeypatch):
+    """Microsoft Teams takes messages through its Workflows webhooks (Apprise's
+    ``workflows://``; the old Office 365 connectors are retired): an Adaptive Card posted over
+    HTTPS, here to a real server on loopback whose certificate the client is told to trust.
+    Apprise turns any ``<at>NAME</at>`` in the text into a Teams mention entity: none may
+    come from the reason."""
+    with webhook_server(tls=True) as hook:
+        assert hook.ca is not None
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", hook.ca)  # verified TLS, not verify=no
+        url = f"workflows://127.0.0.1:{hook.port}/wf-0123abcd/s1gnature-t0ken/?image=no"
+        t = deliver.Target(url, deliver.dialect_of(url), (url,))
+        title, body = render(ENTRY, "zh-CN", t.dialect, {})
+        assert deliver.send(t, title, body) is None
+        (payload,) = hook.bodies
+        (path,) = hook.paths
+    assert path.startswith("/workflows/wf-0123abcd/triggers/manual/paths/invoke?")
+    assert "sig=s1gnature-t0ken" in path
+    (card,) = [a["content"] for a in payload["attachments"]]
+    assert card["type"] == "AdaptiveCard"
+    assert "entities" not in card["msteams"]  # no mention made from estate text
+    texts = [b["text"] for b in card["body"] if b["type"] == "TextBlock"]
+    assert_inert("\n".join(texts))
+    assert "web-01" in texts[0]
+    # a reader sees the reason as written: no backslash escape, which Teams shows on some
+    # clients; word joiners (invisible) are what break the markup
+    assert re.search(r"\\[\\`*_\[\]<>#|~&()]", "".join(texts)) is None
+    assert HOSTILE.split("\x1b")[0] in "".join(texts).replace("\u2060", "")

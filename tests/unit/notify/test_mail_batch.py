@@ -1,0 +1,60 @@
+"""Email goes through one SMTP connection per server per delivery, not one per message: 100
+owed emails cost one TLS context and one handshake, not 100 (the benchmark's 5 % target).
+Through a real SMTP server on loopback that counts its connections."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+from runner.notify import deliver, mail
+from tests.unit.notify.servers import free_port, smtp_server, text_of
+
+
+def policy(security: str = "none") -> mock.Mock:
+    return mock.Mock(email=mock.Mock(server=mock.Mock(env="S"), sender="patrol@example.com",
+                                     security=security, user=None, password=None))
+
+
+def test_every_email_to_one_server_shares_one_connection():
+    with smtp_server() as box:
+        env = {"S": box.address}
+        jobs = [(deliver.target(policy(), f"email:eng{n}@example.com", env), f"title {n}",
+                 f"body {n}") for n in range(12)]
+        assert deliver.send_all(jobs) == [None] * 12
+        assert box.greetings == 1  # one EHLO: one connection for the twelve
+        assert sorted(tos[0] for tos, _ in box.messages) == sorted(
+            f"eng{n}@example.com" for n in range(12))
+        for tos, m in box.messages:
+            n = tos[0].removeprefix("eng").split("@")[0]
+            subject, body = text_of(m)
+            assert (subject, body.rstrip()) == (f"title {n}", f"body {n}")
+            assert m["From"] == "patrol@example.com" and m["To"] == tos[0]
+
+
+def test_a_refused_recipient_fails_alone_and_a_dead_server_fails_all_without_secrets():
+    with smtp_server() as box:
+        server = mail.Server("127.0.0.1", box.port, "none", "patrol@example.com")
+        reasons = mail.send_batch(server, [mail.Mail("a@example.com", "t", "b"),
+                                           mail.Mail("refused@example.com", "t", "b"),
+                                           mail.Mail("c@example.com", "t", "b")])
+        assert reasons[0] is None and reasons[2] is None and "550" in (reasons[1] or "")
+        assert [tos for tos, _ in box.messages] == [["a@example.com"], ["c@example.com"]]
+    port = free_port()  # nothing listens
+    jobs = [(deliver.target(policy(), f"email:x{n}@example.com", {"S": f"127.0.0.1:{port}"}),
+             "t", "b") for n in range(3)]
+    reasons = deliver.send_all(jobs)
+    assert all(reasons) and len(set(reasons)) == 1
+    assert str(port) not in reasons[0] and "127.0.0.1" not in reasons[0]
+
+
+def test_a_recipient_or_title_cannot_forge_a_header():
+    with smtp_server() as box:
+        server = mail.Server("127.0.0.1", box.port, "none", "patrol@example.com")
+        reasons = mail.send_batch(server, [
+            mail.Mail("a@example.com\r\nBcc: b@example.com", "t", "b"),
+            mail.Mail("c@example.com", "warned\r\nBcc: d@example.com", "b")])
+        assert reasons[0] is not None and "not an email address" in reasons[0]
+        assert reasons[1] is None
+        ((tos, message),) = box.messages
+        assert tos == ["c@example.com"] and message["Bcc"] is None
+        assert text_of(message)[0] == "warned Bcc: d@example.com"
