@@ -389,8 +389,9 @@ def push(root: Path, reapply: Callable[[], str], attempts: int = 5) -> str:
 
     ``reapply`` rewrites and recommits the run on top of the new tip (so the record chains
     onto whatever the other run pushed, judged against what that run wrote) and returns the
-    new sha. An estate edit the run's commit carried (an upgrade's inventory) goes to the
-    spool and back from there, so the re-made commit carries it again; a commit carrying an
+    new sha, or "" when nothing is left to commit there (then nothing is pushed). An estate
+    edit the run's commit carried (an upgrade's inventory) goes to the spool and back from
+    there, so the re-made commit carries it again; a commit carrying an
     earlier run's sealed record is never re-made (that record would not chain). The run's
     commit is never discarded: until the push succeeds it is also kept as
     ``refs/patrol/unpushed/<branch>``; when it cannot be re-made (other unpushed commits
@@ -448,6 +449,9 @@ def push(root: Path, reapply: Callable[[], str], attempts: int = 5) -> str:
         repo.git.reset("--keep", base)  # onto the remote's tip, the run's files from the spool
         spool.restore(root)
         sha = reapply()
+        if not sha:  # nothing left to commit on the new tip (a claim another clone holds)
+            repo.git.update_ref("-d", keep)
+            return ""
     raise PatrolError(f"git push still rejected after {attempts} attempts; the run is "
                       f"committed locally ({sha[:12]} on {branch})", exit_code=Exit.FAILED)
 

@@ -220,15 +220,17 @@ def escalate(root: Path, now: str | None, commit: bool, push: bool = False,
                                summary, commit_it=commit)
         return change.commit
 
-    def once() -> str | None:
+    def once(deliver: bool) -> str | None:
         intent = archive.Intent(writes=commit, commits=commit)
         with lock_and_load(ctx, intent, reaches_hosts=False) as opened:
             sha = moved(opened)
-            return (deliver_owed(ctx, opened, out) or sha) if commit else sha
+            return (deliver_owed(ctx, opened, out) or sha) if commit and deliver else sha
 
-    sha = once()
+    sha = once(not push)  # with --push, delivery waits until the escalation has landed
     if sha and push:
-        sha = archive.push(out["records"], lambda: once() or "")
+        sha = archive.push(out["records"], lambda: once(False) or "")
+    if push and commit:
+        sha = deliver_pushed(ctx, out) or sha
     for m in out["moves"]:
         print(f"{m.finding}: {m.before} -> {m.after}")
     for a in out["alarms"]:
@@ -266,11 +268,25 @@ def owe_escalation(records: Path, estate: Any, ctx: Any, opened: Any, store: dic
                                opened.started, found)
 
 
-def deliver_owed(ctx: Any, opened: Any, out: dict[str, Any]) -> str | None:
+def deliver_pushed(ctx: Any, out: dict[str, Any]) -> str | None:
+    """With ``--push``, once the escalation is on the remote: claim what is owed there, send
+    it, commit and push what was delivered or failed (``notify.deliver_in``)."""
+    from .. import archive
+    from ..run import lock_and_load
+
+    with lock_and_load(ctx, archive.Intent(push=True), reaches_hosts=False) as opened:
+        sha = deliver_owed(ctx, opened, out, push=True)
+        if sha:
+            sha = archive.push(opened.reports_root(ctx), lambda: out["delivery"][1]() or "")
+        return sha
+
+
+def deliver_owed(ctx: Any, opened: Any, out: dict[str, Any], push: bool = False
+                 ) -> str | None:
     """After the escalation's commit, in the same lock: deliver what is owed (its own and
     earlier runs'), then commit what was delivered or failed. A push retry re-commits the
     same outcome on the new tip and never sends again. A light install says how to add
-    Apprise and leaves the messages owed."""
+    Apprise and leaves the messages owed. ``push``: claim on the remote before sending."""
     from importlib.util import find_spec
 
     from ..notify.deliver import APPRISE_MISSING
@@ -283,7 +299,7 @@ def deliver_owed(ctx: Any, opened: Any, out: dict[str, Any]) -> str | None:
         if find_spec("apprise") is None:
             print(f"patrol: notifications stay owed: {APPRISE_MISSING}", file=sys.stderr)
             return None
-        out["delivery"] = notify.deliver_in(ctx, opened)
+        out["delivery"] = notify.deliver_in(ctx, opened, push=push)
     return out["delivery"][1]()
 
 

@@ -1,11 +1,14 @@
 """`patrol notify --pending`: send what the archive says is owed; `--dry-run`: show it.
 
 Under the run lock, with a valid estate and a verified archive tip: every message owed and
-not yet delivered (quiet ones once the site's service hours begin) is sent through Apprise,
-then what was delivered and what failed (with the reason) is one outbox document and one
-sealed record, committed (``--push`` pushes it; a push retry re-commits the same outcome on
-the new tip, never sends again). A failure stays owed: the next delivery retries it.
-``findings escalate`` delivers this way after its own commit.
+not yet delivered (quiet ones once the site's service hours begin) is sent (email over SMTP,
+chat through Apprise), then what was delivered and what failed (with the reason) is one
+outbox document and one sealed record, committed (``--push`` pushes it; a push retry
+re-commits the same outcome on the new tip, never sends again). With ``--push`` what is sent
+is first claimed on the remote: a claim document committed and pushed before anything is
+sent, so two clones delivering at once never both send (``claim``). A failure stays owed: the
+next delivery retries it. ``findings escalate`` delivers this way after its own commit (after
+its own push, with ``--push``).
 """
 
 from __future__ import annotations
@@ -27,24 +30,58 @@ def show(items: list[Any], held: list[Any]) -> str:
         tried = f" (failed {p.attempts}x: {terminal(p.last_reason)})" if p.attempts else ""
         lines.append(f"{terminal(p.key)} -> {terminal(p.to)}{tried}")
     for p in held:
-        lines.append(f"{terminal(p.key)} -> {terminal(p.to)} (quiet hours until "
-                     f"{iso(p.hold)})")
-    lines.append(f"{len(items)} message(s) owed now, {len(held)} held by quiet hours")
+        why = f"claimed by {terminal(p.claimed)}" if p.claimed else "quiet hours"
+        lines.append(f"{terminal(p.key)} -> {terminal(p.to)} ({why} until {iso(p.hold)})")
+    lines.append(f"{len(items)} message(s) owed now, {len(held)} held by quiet hours or a "
+                 "claim")
     return "\n".join(lines) + "\n"
 
 
-def deliver_in(ctx: Any, opened: Any, send: Callable[..., str | None] | None = None
-               ) -> tuple[Any, Callable[[], str | None]]:
+def claim(ctx: Any, opened: Any) -> list[Any]:
+    """Claim what is owed now on the shared remote before sending any of it: a claim
+    document and its record, committed and pushed. A rejected push (another clone pushed
+    first) re-reads the remote's archive on its tip and claims only what is still unclaimed
+    (nothing, when the other clone claimed it all): git's push is the compare-and-swap, so two
+    clones never both send. Returns what this delivery claimed."""
+    from .. import archive
+    from ..notify import dispatch, outbox
+    from ..run import record_change
+
+    records = opened.reports_root(ctx)
+    claim_id = ctx.run_id(opened.started, "claim")
+    claimed: list[Any] = []
+
+    def attempt() -> str:
+        now = ctx.now()
+        ready, _ = dispatch.due(records, now)
+        claimed[:] = ready
+        if not ready:
+            return ""
+        rel = outbox.path_of(claim_id, opened.started)
+        outbox.save(records, {rel: archive.dump_json_yaml(
+            outbox.claim_document(claim_id, ready, now))})
+        own = {"notifications": {"document": rel, "claimed": len(ready)}}
+        return record_change(ctx, opened, "claim", "notification", own, [rel],
+                             f"notify: {len(ready)} claimed").commit or ""
+
+    if attempt():
+        archive.push(records, attempt)
+    return claimed
+
+
+def deliver_in(ctx: Any, opened: Any, send: Callable[..., str | None] | None = None,
+               push: bool = False) -> tuple[Any, Callable[[], str | None]]:
     """Deliver what is owed within a held run lock; returns the outcome and the function
     that writes and commits its record (called again on a push retry: same outcome, never
-    a second send)."""
+    a second send). With ``push``, what is sent is first claimed on the remote (``claim``)."""
     from .. import archive
     from ..notify import dispatch, outbox
     from ..notify.deliver import environment
     from ..run import record_change
 
     records = opened.reports_root(ctx)
-    result = dispatch.deliver(records, opened.estate, ctx.now, environment(), send)
+    items = claim(ctx, opened) if push else None
+    result = dispatch.deliver(records, opened.estate, ctx.now, environment(), send, items)
     delivery_id = ctx.run_id(opened.started, "notify")
 
     def commit() -> str | None:
@@ -74,17 +111,17 @@ def run(root: Path, dry_run: bool = False, push: bool = False, clock: Clock | No
     if not dry_run and send is None:
         require_apprise()
     ctx = RunContext.here(root, clock=clock or utc_now)
-    intent = archive.Intent(writes=not dry_run, commits=not dry_run)
+    intent = archive.Intent(writes=not dry_run, commits=not dry_run, push=push and not dry_run)
     with lock_and_load(ctx, intent, reaches_hosts=False) as opened:
         records = opened.reports_root(ctx)
         if dry_run:
             ready, held = dispatch.due(records, ctx.now())
             print(show(ready, held), end="")
             return int(Exit.OK)
-        result, commit = deliver_in(ctx, opened, send)
+        result, commit = deliver_in(ctx, opened, send, push=push)
         sha = commit()
-    if sha and push:
-        sha = archive.push(records, lambda: commit() or "")
+        if sha and push:
+            sha = archive.push(records, lambda: commit() or "")
     return report(result, sha, quiet_when_idle)
 
 

@@ -51,8 +51,8 @@ Send = Callable[[boundary.Target, str, str], "str | None"]
 
 
 def due(records: Path, now: datetime) -> tuple[list[outbox.Pending], list[outbox.Pending]]:
-    """(messages to send now, messages held by quiet hours)."""
-    items = outbox.pending(outbox.read(records))
+    """(messages to send now, messages held by quiet hours or by another delivery's claim)."""
+    items = outbox.pending(outbox.read(records), now)
     return ([p for p in items if p.hold is None or p.hold <= now],
             [p for p in items if p.hold is not None and p.hold > now])
 
