@@ -46,6 +46,7 @@ def clean_bmcs(lab):
     yield
     for name in lab.names:
         faults.bmc_fault(name, "clear", lab.config)
+        faults.bmc_layout(name, "classic", lab.config)
 
 
 def bmc(lab, host: str) -> dict[str, Any]:
@@ -93,10 +94,14 @@ def test_the_lab_bmc_is_https_with_authentication_and_out_of_the_hosts_reach(lab
     assert from_host.returncode != 0, "a lab host reached a BMC"
 
 
-@pytest.mark.parametrize("faulted", [False, True], ids=["healthy", "every-hardware-fault"])
-def test_dmtfs_service_validator_accepts_the_lab_bmc(lab, clean_bmcs, tmp_path, faulted) -> None:
+@pytest.mark.parametrize(("faulted", "layout"), [(False, "classic"), (True, "classic"),
+                                                 (True, "subsystems")],
+                         ids=["healthy", "every-hardware-fault", "newer-layout-faulted"])
+def test_dmtfs_service_validator_accepts_the_lab_bmc(lab, clean_bmcs, tmp_path, faulted,
+                                                     layout) -> None:
     from runner.lab import bmc_faults, faults
 
+    faults.bmc_layout(HOST, layout, lab.config)
     if faulted:
         for fault in bmc_faults.HARDWARE:
             faults.bmc_fault(HOST, fault, lab.config)
@@ -235,3 +240,51 @@ def test_a_critical_failure_opens_an_on_site_incident_that_the_part_and_a_clean_
     record = yaml.safe_load((estate / run.record_path).read_text())
     assert {"incident": iid, "finding": incident["finding"], "event": "resolved"} in \
         record["incidents"]
+
+
+SUBSYSTEMS = ("    redfish:\n      power_supplies: Chassis/PowerSubsystem\n"
+              "      fans: Chassis/ThermalSubsystem\n      drives: Chassis/Drives\n"
+              "      memory: Chassis/Memory\n")
+NEWER = [  # fault, where a BMC of the newer layout keeps the failed part
+    ("psu-failed", "/redfish/v1/Chassis/1U/PowerSubsystem/PowerSupplies/1"),
+    ("fan-degraded", "/redfish/v1/Chassis/1U/ThermalSubsystem/Fans/0"),
+    ("drive-failing", "/redfish/v1/Chassis/1U/Drives/3D58ECBC375FD9F2"),
+    ("dimm-errors", "/redfish/v1/Chassis/1U/Memory/DIMM1"),
+]
+
+
+def _declare(estate: Path, block: str) -> None:
+    """Replace dl360-g10's redfish: block (the sample declares the classic layout)."""
+    path = estate / "inventory/models.yaml"
+    text = path.read_text()
+    start = text.index("    redfish:\n", text.index("- id: dl360-g10"))
+    end = text.index("  - id:", start)
+    path.write_text(text[:start] + block + text[end:])
+    commit_all(estate, "the model's BMC layout")
+
+
+def test_a_model_of_the_newer_layout_is_read_where_it_says_and_curl_agrees(
+        lab, clean_bmcs, estate) -> None:
+    from runner.lab import faults
+
+    faults.bmc_layout(HOST, "subsystems", lab.config)
+    for fault, _ in NEWER:
+        faults.bmc_fault(HOST, fault, lab.config)
+    # the sample's dl360-g10 says classic: the BMC has none of those locations, said so
+    _, result = hardware(estate, lab)
+    assert result.status is Status.ERROR
+    assert {m["location"] for m in result.value["missing"]} == {
+        "Chassis/Power", "Chassis/Thermal", "Systems/Storage", "Systems/Memory"}
+    assert "where dl360-g10 keeps them" in result.reason
+    _declare(estate, SUBSYSTEMS)
+    _, result = hardware(estate, lab)
+    assert result.status is Status.FAIL, result.reason
+    failed = {f["path"]: f for f in result.value["failed"]}
+    for fault, path in NEWER:
+        seen = curl(lab, HOST, path)  # the same BMC through another client
+        assert (failed[path]["health"], failed[path]["state"], failed[path]["message"]) == (
+            seen["Status"]["Health"], seen["Status"]["State"],
+            seen["Status"]["Conditions"][0]["Message"]), fault
+    assert failed[NEWER[0][1]]["critical"] is True  # bay 2 of 2: no redundancy left
+    assert failed[NEWER[0][1]]["spare"]["part"] == "hpe-psu-500w"
+    assert failed[NEWER[3][1]]["spare"]["part"] == "dimm-32g-ddr4"
