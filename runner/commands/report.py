@@ -3,7 +3,8 @@ report and a month's work plan, from the archive alone.
 
 With ``--commit`` the monthly report is written to ``reports/monthly/YYYY-MM.{html,md}`` and
 committed as a sealed ``monthly-report`` record on the chain (the files' SHA-256 in it), on
-the run skeleton of ``runner/run.py``; ``--push`` pushes it, re-made on a moved tip.
+the run skeleton of ``runner/run.py``, with the ``report.ready`` notifications it owes (the
+next delivery sends them); ``--push`` pushes it, re-made on a moved tip.
 """
 
 from __future__ import annotations
@@ -102,6 +103,17 @@ def _findings(root: Path) -> dict[str, Any] | None:
         return None
 
 
+def ready(records: Path, estate: Any, run_id: str, at: Any, month: str,
+          files: dict[str, str]) -> dict[str, bytes]:
+    """The outbox file the committed report owes (``report.ready`` to each site's people the
+    routes name), committed with it; the next delivery sends it."""
+    from ..notify import dispatch, events
+    from ..notify.deliver import environment
+
+    return dispatch.owe(records, estate, run_id, at,
+                        events.report_ready(month, files, estate.sites, at), environment())
+
+
 def _commit(root: Path, m: Any, lang: str, push: bool) -> int:
     """Write both files and a sealed record of them where the archive lives (the archive
     branch's worktree when the service policy names one), commit (signed when a key is
@@ -126,10 +138,12 @@ def _commit(root: Path, m: Any, lang: str, push: bool) -> int:
                             archive.latest_record(records))
             body["files"] = {rel: "sha256:" + hashlib.sha256(text.encode()).hexdigest()
                              for rel, text in files.items()}
+            owed = ready(records, opened.estate, begun.run_id, begun.started, str(m), files)
             rel, digest = write_record(records, begun.run_id, begun.started, body,
-                                       {p: text.encode("utf-8") for p, text in files.items()})
+                                       {**{p: text.encode("utf-8") for p, text in files.items()},
+                                        **owed})
             print(f"record {rel}")
-            return commit_run(records, [rel, *files], f"report: monthly {m} ({lang})",
+            return commit_run(records, [rel, *files, *owed], f"report: monthly {m} ({lang})",
                               begun.run_id, estate=begun.estate_commit, record=(rel, digest),
                               sign=opened.signing_key)
 

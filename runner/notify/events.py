@@ -6,7 +6,9 @@ A finding's transition is ``finding.<state>`` (a cadence, spares or lifecycle fi
 opens is ``cadence.breached``, ``spares.short``, ``lifecycle.end_of_life``); an incident
 clock's alarm is ``incident.<clock>.<warned|breached>``; an incident step is
 ``incident.opened`` / ``incident.resolved``; a waiver within ``waiver_notice`` of its expiry
-is ``waiver.expiring``. Time is always an argument.
+is ``waiver.expiring``; a monthly report committed is ``report.ready`` (once per month and
+site); a break found in the archive is ``archive.broken`` (once per set of broken commits).
+Time is always an argument.
 """
 
 from __future__ import annotations
@@ -137,3 +139,13 @@ def expiring_waivers(estate: Any, now: datetime, notice: timedelta | None) -> li
                          {"waiver": wid, "host": who, "check": w.check, "reason": w.reason,
                           "approved_by": w.approved_by, "due": w.expires.isoformat()}))
     return out
+
+
+def report_ready(month: str, files: Iterable[str], sites: Iterable[str], at: datetime
+                 ) -> list[Event]:
+    """The monthly report is committed: one event per site (each site's people are told in
+    its language), keyed by month and site, so a report committed again for the same month
+    tells nobody twice."""
+    listed = ", ".join(sorted(files))
+    return [Event(f"report.ready:{month}:{site}", "report.ready", at, site, None, None, None,
+                  {"month": month, "report": listed}) for site in sorted(sites)]

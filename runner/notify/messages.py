@@ -38,7 +38,7 @@ TITLES: dict[str, dict[str, str]] = {
         "spares.short": "Spare parts short at {where}: {check}",
         "lifecycle.end_of_life": "End of life: {where} ({check})",
         "archive.broken": "The archive does not verify",
-        "report.ready": "The monthly report is ready",
+        "report.ready": "The monthly report for {month} is ready",
     },
     "zh-CN": {
         "finding.opened": "巡检发现问题（限时整改）：{where} {check}",
@@ -57,7 +57,7 @@ TITLES: dict[str, dict[str, str]] = {
         "spares.short": "备件不足（备件承诺）：{where} {check}",
         "lifecycle.end_of_life": "设备寿命到期：{where}（{check}）",
         "archive.broken": "档案管理：档案校验失败",
-        "report.ready": "月度报告已生成",
+        "report.ready": "{month} 月度报告已生成",
     },
 }
 
@@ -127,6 +127,8 @@ def command(entry: dict[str, Any]) -> str:
         return f"patrol findings --host name={facts['host']}"
     if entry["event"] == "archive.broken":
         return "patrol audit verify"
+    if entry["event"] == "report.ready" and facts.get("month"):
+        return f"patrol report monthly {facts['month']}"
     return "patrol findings"
 
 
@@ -147,7 +149,8 @@ def render(entry: dict[str, Any], lang: str, dialect: str, sites: dict[str, Any]
     values["due"] = esc(local_time(facts.get("due"), zone) or "-")
     title = TITLES[lang][entry["event"]].format_map(_Missing(values))
     lines = [(labels["what"], esc(facts.get("summary") or facts.get("reason") or
-                                  facts.get("check") or entry["event"])),
+                                  facts.get("report") or facts.get("check") or
+                                  entry["event"])),
              (labels["where"], values["where"]),
              (labels["since"], esc(local_time(facts.get("since"), zone) or "-")),
              (labels["due"], values["due"]),
