@@ -31,6 +31,7 @@ class Event:
     text: str
     author: str = ""
     merge: str | None = None
+    signer: str = ""  # who signed the commit (policy changes: verified against the signers)
 
 
 def _host_line(data: bytes, host: str) -> str | None:
@@ -84,11 +85,14 @@ def _strict(sha: str, path: str, data: bytes, parse: Any) -> Any:
                           column=exc.column) from None
 
 
-def timeline(root: Path, *, rev: str = "HEAD", since: str | None = None, until: str | None = None,
-             hosts: set[str] | None = None, checklist: str | None = None,
-             estate_changes: bool = False) -> list[Event]:
+def timeline(root: Path, *, rev: str | None = "HEAD", since: str | None = None,
+             until: str | None = None, hosts: set[str] | None = None, checklist: str | None = None,
+             estate_changes: bool = False, policies: str | None = None) -> list[Event]:
+    """``policies``: the estate's revision whose changes to the promises (``policy_log``)
+    join the timeline; the records' revision is ``rev`` (the archive branch, when one; None:
+    no records yet)."""
     events: list[Event] = []
-    commits = history.walk(root, rev) if history.resolve(root, rev) else []
+    commits = history.walk(root, rev) if rev and history.resolve(root, rev) else []
     blobs = history.Blobs(root)
     wanted = [ch.blob for c in commits for ch in c.changes if ch.status == "A"
               and ch.path.startswith(RUNS + "/")]
@@ -142,6 +146,13 @@ def timeline(root: Path, *, rev: str = "HEAD", since: str | None = None, until: 
                 events.append(Event(at, c.sha, "finding", fid, text))
     merges = _Merges(root)
     events += _waivers(root, hosts, checklist, merges)
+    if policies is not None and hosts is None and not checklist:
+        from . import policy_log
+
+        events += [Event(c.at, c.commit, "policy", c.file, c.text, c.author, c.merge, c.signer)
+                   for c in policy_log.changes(root, policies,
+                                               records=rev if rev not in (None, policies)
+                                               else None)]
     if estate_changes and hosts:
         events += _estate(root, hosts, merges)
     events = [replace(e, at=_utc(e.at)) for e in events]
@@ -305,14 +316,17 @@ def render(events: list[Event], fmt: str) -> str:
         lines = ["| when | commit | kind | subject | what | by |", "|---|---|---|---|---|---|"]
         for e in events:
             by = markdown(e.author) + (f" (merge {markdown_code(e.merge[:12])})" if e.merge
-                                       else "")
+                                       else "") + (f"; signed by {markdown(e.signer)}"
+                                                   if e.signer else "")
             cells = [markdown(e.at), markdown_code(e.commit[:12]), markdown(e.kind),
                      markdown(e.subject), markdown(e.text), by]
             lines.append("| " + " | ".join(cells) + " |")
         return "\n".join(lines) + "\n"
     lines = []
     for e in events:
-        by = f"  [{e.author}{', merge ' + e.merge[:12] if e.merge else ''}]" if e.author else ""
+        signed = f"; signed by {e.signer}" if e.signer else ""
+        by = (f"  [{e.author}{', merge ' + e.merge[:12] if e.merge else ''}{signed}]"
+              if e.author else "")
         lines.append(_clean(f"{e.at}  {e.commit[:12]}  {e.kind:<8} {e.text}{by}"))
     lines.append(f"{len(events)} event(s)")
     return "\n".join(lines) + "\n"

@@ -106,7 +106,10 @@ def audit_log(
     fmt: FormatOpt = ReportFormat.text,
     estate: EstateOpt = None,
 ) -> None:
-    """Runs, findings, waivers and upgrades from Git alone; every line names its commit."""
+    """Runs (and who ran them), findings, incidents, waivers, upgrades and every change to
+    the promises (service policy, spare-part commitments, signature policy and allowed
+    signers, with who signed it) from Git alone; every line names its commit. --host and
+    --checklist leave the policy changes out."""
     done(audit_cmd.log(root=estate_root(estate), since=since, until=until, host=host,
                        checklist=checklist, fmt=fmt.value))
 

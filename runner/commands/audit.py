@@ -153,7 +153,7 @@ def log(root: Path, since: str | None, until: str | None, host: str | None,
     hosts = _hosts(root, host) if host else None
     rev, _ = archive_rev(root)
     events = timeline(root, rev=rev, since=since, until=until, hosts=hosts,
-                      checklist=checklist) if rev else []
+                      checklist=checklist, policies="HEAD")
     print(render(events, fmt), end="")
     return int(Exit.OK)
 

@@ -75,21 +75,11 @@ def in_force(service: Any, sites: list[str], zone: str) -> Terms:
         on_site_breach=int(p.on_site_breach))
 
 
-def _flat(value: Any, prefix: str = "") -> dict[str, str]:
-    if isinstance(value, dict):
-        out: dict[str, str] = {}
-        for k in sorted(value, key=str):
-            out.update(_flat(value[k], f"{prefix}.{k}" if prefix else str(k)))
-        return out
-    if isinstance(value, list):
-        return {prefix: ", ".join(str(v) for v in value)}
-    return {prefix: "" if value is None else str(value)}
-
-
 def changes(root: Path, month: Month) -> list[Change]:
     """Every value the month's mainline commits changed in the contract's files."""
     from .. import archive
     from ..archive import history
+    from ..archive.policy_log import flatten
 
     out: list[Change] = []
     for rel in FILES:
@@ -100,7 +90,7 @@ def changes(root: Path, month: Month) -> list[Change]:
                 doc = archive.load_yaml(data) if data else {}
             except Exception:  # a version that does not parse: named as a whole
                 doc = {"(unreadable)": sha[:12]}
-            now = _flat(doc or {})
+            now = flatten(doc or {})
             if before is not None and month.start <= at < month.end:
                 for key in sorted(set(before) | set(now)):
                     if before.get(key) != now.get(key):
