@@ -55,8 +55,13 @@ def sshd_stop(name: str, config: LabConfig = DEFAULT) -> None:
 
 
 def sshd_start(name: str, config: LabConfig = DEFAULT) -> None:
+    """Start sshd and return once it listens: ``service`` returns when the daemon has forked,
+    before its socket is open, and a login at once would be refused."""
     _, _, pid = _host(config, name)
     _run(pid, ["service", "ssh", "start"], f"starting sshd on {name}")
+    _run(pid, ["sh", "-c", "for i in $(seq 100); do ss -ltn | grep -q ':22 ' && exit 0; "
+                           "sleep 0.1; done; echo 'not listening on port 22 after 10 s'; exit 1"],
+         f"starting sshd on {name}")
 
 
 def link_down(name: str, config: LabConfig = DEFAULT) -> None:

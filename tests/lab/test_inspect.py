@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -166,9 +167,11 @@ def test_sigkill_mid_play_leaves_archive_valid_and_next_run_completes(lab, estat
         pytest.fail("ansible-playbook never started")
     # kill everything, as a cancelled CI job would (ansible-runner's pty child has its own
     # session, so it is killed by its own group)
-    os.killpg(proc.pid, signal.SIGKILL)
-    for child in ps.stdout.split():
-        os.killpg(int(child), signal.SIGKILL)
+    # the plays' groups first: killing patrol closes their pty, and a group that died of
+    # that SIGHUP first is no longer there to kill
+    for child in [*ps.stdout.split(), str(proc.pid)]:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(int(child), signal.SIGKILL)
     proc.wait(timeout=10)
     after = sorted(p.name for p in (estate / "reports/runs").rglob("*.yaml"))
     for p in (estate / "reports").rglob("*"):

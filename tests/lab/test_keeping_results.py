@@ -118,15 +118,6 @@ def test_a_corrupt_status_file_is_one_error_before_measuring(lab, estate):
     assert "measuring" not in r.stdout
 
 
-def test_the_pre_flight_costs_at_most_2_percent_of_a_daily_run(lab, estate):
-    inspect(estate, "daily", connections=lab.ansible_vars())  # status and a record to read
-    runs = [inspect(estate, "daily", connections=lab.ansible_vars()) for _ in range(2)]
-    ratio = min(r.timings["preflight"] / r.timings["total"] for r in runs)
-    print(f"pre-flight: {[round(r.timings['preflight'] * 1000, 1) for r in runs]} ms of "
-          f"{[round(r.timings['total'], 2) for r in runs]} s, ratio {100 * ratio:.2f} %")
-    assert ratio <= 0.02
-
-
 def test_a_hand_placed_record_is_refused_with_its_path_before_any_host_is_touched(lab, estate):
     """A whole, sealed record lying in reports/ (any key, or none, made it) is never swept
     into the next run's commit: the run names it and measures nothing."""

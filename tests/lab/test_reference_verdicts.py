@@ -214,11 +214,14 @@ RELOAD_CHECK = {"id": "reload", "kind": "sshd_reload", "severity": "high", "para
 
 
 def reload_sshd(lab, host: str) -> None:
-    """``service ssh reload`` and wait until the re-executed daemon listens again."""
-    before = sh(lab, host, "cat /run/sshd.pid").strip()
+    """``service ssh reload`` and wait until the re-executed daemon listens again. sshd
+    re-executes itself in place (its pid stays), then rewrites its pid file: wait for the
+    file's new time, never for a new pid."""
+    before = sh(lab, host, "stat -c %.9Y /run/sshd.pid").strip()
     sh(lab, host, "service ssh reload >/dev/null")
-    sh(lab, host, f"for i in $(seq 100); do [ \"$(cat /run/sshd.pid 2>/dev/null)\" != {before} ] "
-                  "&& ss -ltn | grep -q ':22 ' && break; sleep 0.1; done")  # fmt: skip
+    sh(lab, host, f"for i in $(seq 100); do [ \"$(stat -c %.9Y /run/sshd.pid 2>/dev/null)\" "
+                  f"!= {before} ] && ss -ltn | grep -q ':22 ' && exit 0; sleep 0.1; done; "
+                  "exit 1")  # fmt: skip
 
 
 def banner_seen(lab, host: str) -> bool:

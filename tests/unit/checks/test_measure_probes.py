@@ -433,8 +433,16 @@ def real_sshd(tmp_path):
 
 
 def _reload(pid_file, pid):
-    os.kill(pid, 1)  # SIGHUP: sshd re-executes itself and rewrites its pid file
-    time.sleep(0.5)
+    """SIGHUP: sshd re-executes itself in place and rewrites its pid file; wait for that."""
+    before = pid_file.stat().st_mtime_ns
+    os.kill(pid, 1)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if pid_file.exists() and pid_file.stat().st_mtime_ns != before and \
+                pid_file.read_text().strip():
+            return
+        time.sleep(0.02)
+    raise AssertionError("sshd did not rewrite its pid file within 10 s of SIGHUP")
 
 
 def test_sshd_reload_finds_the_files_content_in_the_running_daemon(pm, real_sshd):
