@@ -83,7 +83,7 @@ def workplan(root: Path, month: str, fmt: str, lang: str, out: Path | None) -> i
     m = Month.parse(month)
     _check(fmt, lang)
     _check_out(out)
-    from ..report.model import zone_of
+    from ..report.period import zone_of
 
     estate = _estate(root, m.first)
     plan = plan_mod.build(estate, m.within(zone_of(estate)), _findings(root))

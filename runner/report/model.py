@@ -7,7 +7,6 @@ Rendering (``render``) turns this into HTML, Markdown or JSON; nothing here form
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -21,17 +20,8 @@ from . import sources as sources_mod
 from . import terms as terms_section
 from . import waivers as waivers_section
 from . import workplan as workplan_section
-from .period import Month
-
-
-def zone_of(estate: Any) -> str:
-    """The contract's zone: the service policy's ``timezone``, else the sites' zone when they
-    share one, else UTC."""
-    named = getattr(estate.service, "timezone", None)
-    if named:
-        return str(named)
-    zones = {str(s.timezone) for s in estate.sites.values()}
-    return zones.pop() if len(zones) == 1 else "UTC"
+from .data import plain  # noqa: F401 (the report's data, as callers knew it)
+from .period import Month, zone_of
 
 
 @dataclass
@@ -197,30 +187,3 @@ def _terms(root: Path, estate: Any, month: Month) -> terms_section.Terms:
     t = terms_section.in_force(estate.service, sorted(estate.sites), month.zone)
     t.changes = terms_section.changes(root, month)
     return t
-
-
-def plain(value: Any) -> Any:
-    """The report as JSON-ready data: dataclasses as dicts, dates and durations as text."""
-    if isinstance(value, Month):
-        return str(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out = {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        for name in dir(type(value)):  # derived figures (properties) belong in the data too
-            if isinstance(getattr(type(value), name, None), property) and name != "plot":
-                out[name] = plain(getattr(value, name))
-        return out
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    if isinstance(value, datetime):
-        from ..clock import iso
-
-        return iso(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return value.total_seconds()
-    if isinstance(value, float):
-        return round(value, 4)
-    return value

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..errors import PatrolError
@@ -102,3 +103,13 @@ LAST = Month(9999, 11)
 
 def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
+
+
+def zone_of(estate: Any) -> str:
+    """The contract's zone: the service policy's ``timezone``, else the sites' zone when they
+    share one, else UTC."""
+    named = getattr(estate.service, "timezone", None)
+    if named:
+        return str(named)
+    zones = {str(s.timezone) for s in estate.sites.values()}
+    return zones.pop() if len(zones) == 1 else "UTC"

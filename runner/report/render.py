@@ -10,7 +10,7 @@ templates escape every ``{{ value }}`` through ``runner.escape.markdown`` (jinja
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
@@ -18,8 +18,11 @@ from markupsafe import Markup
 from ..escape import markdown as md_escape
 from ..escape import visible
 from . import i18n
-from .model import MonthlyReport, plain
-from .workplan import WorkPlan
+from .data import plain
+
+if TYPE_CHECKING:  # the work plan renders without the monthly report's sections
+    from .model import MonthlyReport
+    from .workplan import WorkPlan
 
 FORMATS = ("html", "markdown", "json")
 

@@ -1,0 +1,28 @@
+"""The work plan is a command of its own (benchmarks/report.py: at most 0.5 s for 1,000 hosts):
+it renders without importing the monthly report's sections, which it does not use."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+
+from tests.conftest import commit_all, copy_estate
+
+
+def test_the_work_plan_renders_without_the_monthly_reports_sections(tmp_path):
+    root = copy_estate(tmp_path / "estate")
+    commit_all(root)
+    out = tmp_path / "plan.html"
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from runner.commands import report\n"
+        f"assert report.workplan(Path({str(root)!r}), '2026-12', 'html', 'zh-CN', "
+        f"Path({str(out)!r})) == 0\n"
+        "print(sorted(m for m in sys.modules if m.startswith('runner.report.')))\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    loaded = set(ast.literal_eval(r.stdout))
+    assert "runner.report.model" not in loaded and "runner.report.sources" not in loaded
+    assert "runner.report.workplan" in loaded and "工作计划表" in out.read_text()
