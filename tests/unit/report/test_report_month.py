@@ -220,6 +220,30 @@ def test_the_chinese_report_has_no_english_label_left(report):
     assert {"Findings", "Waivers", "Inspections"} <= english  # the check can fail
 
 
+def test_the_chinese_markdown_and_work_plan_have_no_english_left(report, month):
+    """Every zh-CN output, not only the HTML report: what is left in Latin letters is data —
+    the estate's and the archive's own text, and the authors and files of the terms'
+    changes as Git names them."""
+    from runner.report.render import render_workplan
+
+    data: set[str] = set()
+    for p in month.rglob("*.yaml"):
+        if ".git" not in p.parts:
+            data |= set(re.findall(r"[A-Za-z]{2,}", p.read_text()))
+    for c in report.terms.changes:
+        data |= set(re.findall(r"[A-Za-z]{2,}", f"{c.author} {c.file}"))
+    md = render(report, "markdown", "zh-CN")
+    plan_md = render_workplan(report.workplan, "markdown", "zh-CN")
+    for text in (md, plan_md):
+        assert set(re.findall(r"[A-Za-z]{2,}", text)) - data == set()
+    words = {w for text in _labels(render_workplan(report.workplan, "html", "zh-CN"))
+             for w in re.findall(r"[A-Za-z]{2,}", text)}
+    assert words <= {"UTC"}
+    english = render(report, "markdown", "en")
+    assert {"Findings", "Waivers", "Inspections"} <= set(re.findall(r"[A-Za-z]{2,}", english)
+                                                          ) - data  # the check can fail
+
+
 def test_the_html_is_one_file_that_asks_for_nothing(report):
     html = render(report, "html", "en")
     assert not re.search(r"<script|<link|<img|<iframe|@import|url\(|\bsrc=|\bhref=", html)
