@@ -13,7 +13,9 @@ with Ansible's temp, home and control sockets inside it), which the worker delet
 end and the wrapper deletes on any exit; the controller removes it again after an interrupt
 (``cleanup_command``). Connections from the node to its site's hosts check only their pinned
 keys, shipped in that dir (``known_hosts``); the node authenticates with its own key, never
-ours. No secret travels: Patrol's plays use none (``NEEDS_SECRETS``).
+ours. No secret travels with a play: Patrol's plays use none (``NEEDS_SECRETS``). The site's
+BMC reads run on the node too (``execute_redfish_node``): their passwords travel on that ssh's
+stdin, live in the reading process's memory only and are never written on the node.
 """
 
 from __future__ import annotations

@@ -4,11 +4,12 @@ Why DMTF's client (not sushy): it is the reference client of the standard's own 
 session over ``requests`` with Redfish session login/logout, and has no OpenStack stack
 behind it; Patrol needs GETs and a session, nothing more.
 
-A reading runs on the controller's side, never over the host's SSH: ``start_reads`` starts one
-thread per BMC (one Redfish session each) before the play and returns at once, so the SSH side
-of an inspection waits for nothing; ``Reads.get(host)`` waits for one BMC at most until the
-reads' deadline. Every BMC is read within ``timeout`` seconds or is an error for the check
-that needs it ("did not answer within N s"), never for the host.
+A reading runs on the controller's side, never over the host's SSH (a site reached through an
+execution node has its BMCs read by that node: ``read_via_node``, ``execute_redfish_node``):
+``start_reads`` starts one thread per BMC (one Redfish session each) before the play and
+returns at once, so the SSH side of an inspection waits for nothing; ``Reads.get(host)`` waits
+for one BMC at most until the reads' deadline. Every BMC is read within ``timeout`` seconds or
+is an error for the check that needs it ("did not answer within N s"), never for the host.
 
 What a reading is (plain JSON, judged by ``runner/checks/hardware_health.py``)::
 
@@ -29,7 +30,9 @@ says ``verify: false``.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -357,6 +360,82 @@ def _why(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}"[:200]
 
 
+NODE_CONNECT_TIMEOUT = 10  # s for ssh to reach an execution node
+
+
+def node_job(targets: list[Target], timeout: float) -> bytes:
+    """What the node's ``python3 -c BOOT`` reads on stdin: the code (this module's walk and
+    ``execute_redfish_node``) and the targets, passwords and pinned CAs included (as PEM
+    text: the node has no copy of the estate). Sent on ssh's stdin, never in argv."""
+    from . import execute_redfish_node
+
+    job = {"timeout": timeout, "targets": [
+        {"host": t.host, "address": t.address, "port": t.port, "username": t.username,
+         "password": t.password, "verify": t.verify, "layout": [list(x) for x in t.layout],
+         "cadata": Path(t.cafile).read_text() if t.cafile else None} for t in targets]}
+    code = {name: Path(module.__file__ or "").read_text()
+            for name, module in (("patrol_redfish", sys.modules[__name__]),
+                                 ("patrol_redfish_node", execute_redfish_node))}
+    return (json.dumps({**code, "job": job}) + "\n").encode()
+
+
+def node_argv(node: str, ssh_args: str) -> list[str]:
+    """ssh to the node running the reads' bootstrap: no target, password or CA in argv."""
+    import shlex
+
+    from . import execute_node, execute_redfish_node
+
+    return [*execute_node.ssh_argv(node, ssh_args, NODE_CONNECT_TIMEOUT),
+            f"python3 -c {shlex.quote(execute_redfish_node.BOOT)}"]
+
+
+def read_via_node(node: str, ssh_args: str, targets: list[Target],
+                  timeout: float = READ_TIMEOUT,
+                  now: Callable[[], datetime] = lambda: datetime.now(UTC)
+                  ) -> dict[str, dict[str, Any]]:
+    """Host -> reading of ``targets``, read by the execution node ``node`` (``user@host:port``,
+    reached with ``ssh_args`` like its plays): the node runs the reads in parallel and sends
+    the readings back (``execute_redfish_node``). A node that cannot be reached, or answers
+    nothing, is an error of each of its hosts' checks, with the node's reason."""
+    import subprocess
+
+    ready = [t for t in targets if not t.problem]
+    out = {t.host: {"error": f"BMC {t.address}: {t.problem}"} for t in targets if t.problem}
+    if not ready:
+        return out
+    argv = node_argv(node, ssh_args)
+    why = ""
+    got: dict[str, Any] = {}
+    try:
+        proc = subprocess.run(argv, input=node_job(ready, timeout), capture_output=True,
+                              timeout=timeout + NODE_CONNECT_TIMEOUT, check=False)
+        lines = proc.stdout.decode(errors="replace").strip().splitlines()
+        try:
+            parsed = json.loads(lines[-1]) if lines else {}
+            got = parsed if isinstance(parsed, dict) else {}
+        except ValueError:
+            got = {}
+        said = [ln for ln in proc.stderr.decode(errors="replace").splitlines() if ln.strip()]
+        why = (said[-1] if said else f"ssh ended with {proc.returncode}")[:200]
+    except subprocess.TimeoutExpired:
+        why = f"no answer within {timeout + NODE_CONNECT_TIMEOUT:g} s"
+    except OSError as exc:
+        why = f"ssh could not start: {exc}"
+    stamp = now().strftime("%Y-%m-%dT%H:%M:%SZ")
+    for t in ready:
+        reading = got.get(t.host)
+        if not isinstance(reading, dict):
+            out[t.host] = {"error": f"BMC {t.address} (read by execution node {node}): the "
+                                    f"node returned no reading: {why}"}
+        elif "error" in reading:
+            out[t.host] = {"error": f"{reading['error']} (read by execution node {node})"}
+        else:
+            if t.layout:
+                reading["model"] = t.model
+            out[t.host] = {"read_at": stamp, **reading, "via": node}
+    return out
+
+
 class Reads:
     """BMC readings under way: ``get(host)`` waits for one until the reads' deadline."""
 
@@ -393,14 +472,43 @@ class Reads:
 
 def start_reads(targets: Iterable[Target], timeout: float = READ_TIMEOUT,
                 reader: Callable[[Target, float], dict[str, Any]] | None = None,
-                grace: float = GRACE) -> Reads:
-    """Start reading every BMC in parallel (one thread and session each); return at once."""
+                grace: float = GRACE, via: Mapping[str, tuple[str, str]] | None = None
+                ) -> Reads:
+    """Start reading every BMC in parallel (one thread and session each); return at once.
+    ``via``: host -> (execution node, its ssh args) for hosts of a site reached through a
+    node; their BMCs are read by that node, one job per node (``read_via_node``)."""
     targets = list(targets)
     read_one = reader or read
     if not targets:
         return Reads({}, time.monotonic(), timeout, None)
-    pool = ThreadPoolExecutor(max_workers=min(len(targets), MAX_WORKERS),
+    via = via or {}
+    direct = [t for t in targets if t.host not in via]
+    by_node: dict[tuple[str, str], list[Target]] = {}
+    for t in targets:
+        if t.host in via:
+            by_node.setdefault(via[t.host], []).append(t)
+    pool = ThreadPoolExecutor(max_workers=max(min(len(direct) + len(by_node), MAX_WORKERS), 1),
                               thread_name_prefix="patrol-bmc")
-    futures = {t.host: pool.submit(read_one, t, timeout) for t in targets}
-    return Reads(futures, time.monotonic() + timeout, timeout, pool,
+    futures = {t.host: pool.submit(read_one, t, timeout) for t in direct}
+    for (node, args), group in sorted(by_node.items()):
+        job = pool.submit(read_via_node, node, args, group, timeout)
+        for t in group:
+            futures[t.host] = _share(job, t.host)
+    # a node's reads end within its ssh connect time after the BMCs' deadline
+    extra = NODE_CONNECT_TIMEOUT if by_node else 0
+    return Reads(futures, time.monotonic() + timeout + extra, timeout, pool,
                  {t.host: t.address for t in targets}, grace)
+
+
+def _share(job: Future[dict[str, dict[str, Any]]], host: str) -> Future[dict[str, Any]]:
+    """One host's reading out of a node's job, as a future of its own."""
+    mine: Future[dict[str, Any]] = Future()
+
+    def done(f: Future[dict[str, dict[str, Any]]]) -> None:
+        try:
+            mine.set_result(f.result().get(host) or {"error": "the node returned no reading"})
+        except BaseException as exc:  # cancelled or failed: the reading's own error
+            mine.set_exception(exc)
+
+    job.add_done_callback(done)
+    return mine

@@ -278,7 +278,7 @@ def inspect(
         started = begun.started
         inventory = build_inventory(estate, sel, connections)
         hosts_by_name = {h.name: h for h in sel.hosts}
-        reads = inspect_bmc.start(bmcs)
+        reads = inspect_bmc.start(bmcs, inventory["_meta"]["hostvars"])
         waivers = context_of(estate)
         results: dict[str, HostResult] = {}
 

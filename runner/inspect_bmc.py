@@ -72,11 +72,16 @@ def require(targets: list[Target], shown: int = 10) -> None:
                       exit_code=Exit.FAILED)
 
 
-def start(targets: list[Target]) -> Reads:
-    """Start reading every BMC of ``targets`` (see ``targets``), in parallel; return at once."""
+def start(targets: list[Target], hostvars: Mapping[str, Mapping[str, Any]] | None = None
+          ) -> Reads:
+    """Start reading every BMC of ``targets`` (see ``targets``), in parallel; return at once.
+    A host whose inventory vars (``hostvars``) name an execution node has its BMC read by that
+    node, as its play runs there: the controller has no route to that site."""
     from . import execute_redfish
 
-    return execute_redfish.start_reads(targets)
+    via = {t.host: (str(hv["patrol_node"]), str(hv.get("patrol_node_ssh_args") or ""))
+           for t in targets if (hv := (hostvars or {}).get(t.host) or {}).get("patrol_node")}
+    return execute_redfish.start_reads(targets, via=via)
 
 
 def value(reads: Reads, estate: Estate, host: Host) -> dict[str, Any]:

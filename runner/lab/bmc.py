@@ -68,25 +68,34 @@ def _openssl(args: list[str], cwd: Path) -> None:
                           exit_code=Exit.ENVIRONMENT)
 
 
+EC = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+
+
 def _certificates(config: LabConfig, addresses: list[str]) -> None:
     """The lab's own CA and one server certificate naming every BMC address."""
     d = directory(config)
-    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-    _openssl(["req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "3650",
+    _openssl(["req", "-x509", *EC, "-keyout", "ca.key", "-out", "ca.pem", "-days", "3650",
               "-subj", f"/CN=Patrol lab {config.name} BMC CA",
               "-addext", "basicConstraints=critical,CA:TRUE",
               "-addext", "keyUsage=critical,keyCertSign,cRLSign"], d)
-    _openssl(["req", *ec, "-keyout", "server.key", "-out", "server.csr",
+    (d / "ca.key").chmod(0o600)
+    _server_certificate(config, "server", addresses)
+
+
+def _server_certificate(config: LabConfig, stem: str, addresses: list[str]) -> None:
+    """``<stem>.pem`` and ``<stem>.key``: a server certificate of the lab's CA for
+    ``addresses``."""
+    d = directory(config)
+    _openssl(["req", *EC, "-keyout", f"{stem}.key", "-out", f"{stem}.csr",
               "-subj", f"/CN=Patrol lab {config.name} BMC"], d)
-    (d / "server.ext").write_text(
+    (d / f"{stem}.ext").write_text(
         "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n"
         "extendedKeyUsage=serverAuth\n"
         f"subjectAltName={','.join(f'IP:{a}' for a in addresses)}\n")
-    _openssl(["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-              "-CAcreateserial", "-out", "server.pem", "-days", "825",
-              "-extfile", "server.ext"], d)
-    for key in ("ca.key", "server.key"):
-        (d / key).chmod(0o600)
+    _openssl(["x509", "-req", "-in", f"{stem}.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+              "-CAcreateserial", "-out", f"{stem}.pem", "-days", "825",
+              "-extfile", f"{stem}.ext"], d)
+    (d / f"{stem}.key").chmod(0o600)
 
 
 def _network(config: LabConfig, addresses: list[str]) -> None:
@@ -125,18 +134,77 @@ def start(config: LabConfig, hosts: list[tuple[str, str]]) -> None:
     creds.write_text(json.dumps({"username": USERNAME,
                                  "password": secrets.token_urlsafe(18)}) + "\n")
     _network(config, addresses)
-    ready = d / "ready"
-    conf = d / "server.json"
-    conf.write_text(json.dumps({"bmcs": bmcs, "cert": str(d / "server.pem"),
-                                "key": str(d / "server.key"), "credentials": str(creds),
-                                "state_file": str(config.state_file), "ready": str(ready)},
-                               indent=2) + "\n")
-    with open(d / "server.log", "wb") as log:
-        subprocess.run(["setsid", "--fork", "nsenter", f"--net=/run/netns/{netns(config)}",
+    _serve(config, netns(config), "server", bmcs)
+    _wait_ready(d, d / "server.ready", addresses)
+
+
+def _serve(config: LabConfig, ns: str, stem: str, bmcs: list[dict[str, Any]]) -> None:
+    """Start one server process for ``bmcs`` in namespace ``ns`` (``<stem>.pem`` its cert)."""
+    d = directory(config)
+    conf = d / f"{stem}.json"
+    conf.write_text(json.dumps({"bmcs": bmcs, "cert": str(d / f"{stem}.pem"),
+                                "key": str(d / f"{stem}.key"),
+                                "credentials": str(d / "credentials.json"),
+                                "state_file": str(config.state_file),
+                                "ready": str(d / f"{stem}.ready")}, indent=2) + "\n")
+    with open(d / f"{stem}.log", "wb") as log:
+        subprocess.run(["setsid", "--fork", "nsenter", f"--net=/run/netns/{ns}",
                         sys.executable, "-m", "runner.lab.bmc_server", str(conf)],
                        stdin=subprocess.DEVNULL, stdout=log, stderr=log, check=True,
                        env={**_python_env(), "PATH": os.environ.get("PATH", "/usr/bin:/bin")})
-    _wait_ready(d, ready, addresses)
+
+
+def site_netns(config: LabConfig, index: int) -> str:
+    return f"{config.name}-_bmc{index}"
+
+
+def start_site(config: LabConfig, index: int, node_ns: str,
+               bmcs: list[tuple[str, str]]) -> None:
+    """BMCs of a site reached through an execution node, on the site's management network:
+    a namespace of their own linked to the node's namespace only (the node's ``eth2`` at .1
+    of their /24), so the node reaches them and neither the controller (no route, no link on
+    its side) nor the site's hosts (the node forwards nothing) do. Same CA, credentials and
+    faults as the lab's other BMCs; ``bmcs``: (host, BMC address as the estate declares it)."""
+    ns = site_netns(config, index)
+    net = ipaddress.IPv4Network(f"{bmcs[0][1]}/24", strict=False)
+    gateway = str(net.network_address + 1)
+    stem = f"site{index}"
+    _server_certificate(config, stem, [a for _, a in bmcs])
+    from .network import ip_batch
+
+    ip_batch([f"netns add {ns}",
+              f"link add {config.name}m{index} netns {node_ns} type veth peer name eth0 "
+              f"netns {ns}"])
+    _ip_in(node_ns, [f"link set {config.name}m{index} name eth2",
+                     f"addr add {gateway}/24 dev eth2", "link set eth2 up"])
+    _ip_in(ns, ["link set lo up", *(f"addr add {a}/24 dev eth0" for _, a in bmcs),
+                "link set eth0 up"])
+    _serve(config, ns, stem, [{"host": n, "address": a, "port": PORT} for n, a in bmcs])
+    _wait_ready_in(config, node_ns, directory(config) / f"{stem}.ready", [a for _, a in bmcs])
+
+
+PROBE = ("import json,socket,sys\nout={}\nfor a in json.loads(sys.argv[1]):\n"
+         "  try:\n    socket.create_connection((a,443),0.3).close(); out[a]=1\n"
+         "  except OSError: out[a]=0\nprint(json.dumps(out))")
+
+
+def _wait_ready_in(config: LabConfig, ns: str, ready: Path, addresses: list[str]) -> None:
+    """Wait until every BMC answers TCP from namespace ``ns`` (the node's)."""
+    deadline = time.monotonic() + READY_TIMEOUT
+    pending = list(addresses)
+    while pending:
+        if ready.exists():
+            proc = subprocess.run(["ip", "netns", "exec", ns, sys.executable, "-c", PROBE,
+                                   json.dumps(pending)], capture_output=True, text=True)
+            up = json.loads(proc.stdout or "{}")
+            pending = [a for a in pending if not up.get(a)]
+        if pending and time.monotonic() > deadline:
+            log = ready.with_suffix(".log").read_text(errors="replace")[-2000:] \
+                if ready.with_suffix(".log").exists() else ""
+            raise PatrolError(f"the site's lab BMCs did not start within {READY_TIMEOUT:.0f} "
+                              f"s: {', '.join(pending[:3])}\n{log}", exit_code=Exit.ENVIRONMENT)
+        if pending:
+            time.sleep(0.1)
 
 
 def _python_env() -> dict[str, str]:
@@ -169,7 +237,7 @@ def _port_open(address: str) -> bool:
 
 
 def running(config: LabConfig) -> bool:
-    return (directory(config) / "ready").exists()
+    return (directory(config) / "server.ready").exists()
 
 
 def connection_vars(config: LabConfig) -> dict[str, dict[str, Any]]:
@@ -181,7 +249,7 @@ def connection_vars(config: LabConfig) -> dict[str, dict[str, Any]]:
         return {}
     if state is None or not running(config):
         return {}
-    return {h.name: {"address": address_of(config, h.address), "port": PORT,
+    return {h.name: {"address": h.bmc_address or address_of(config, h.address), "port": PORT,
                      "username": creds["username"], "password": creds["password"],
                      "cafile": str(ca_file(config))}
             for h in state.hosts}

@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from ..errors import Exit, PatrolError
 from . import host, network
@@ -41,6 +42,9 @@ class Gateway:
     network: ipaddress.IPv4Network  # the site's own network
     hosts: tuple[tuple[str, str], ...]  # (name, address) of the site's hosts
     index: int  # N of the bridge <lab>-sN
+    # (name, BMC address) of a node's site hosts that declare a BMC: on the site's management
+    # network, which only the node reaches (``bmc.start_site``)
+    bmcs: tuple[tuple[str, str], ...] = ()
 
     @property
     def inner(self) -> str:
@@ -76,9 +80,29 @@ def plan(root: Path, config: LabConfig) -> list[Gateway]:
         (net,) = nets
         if net.overlaps(config.network):
             continue
+        bmcs = _site_bmcs(estate, site_id, net, config) if kind_of(reach) == "node" else ()
         out.append(Gateway(kind_of(reach), f"{kind_of(reach)}-{site_id}", str(address), net,
-                           tuple(hosts), len(out) + 1))
+                           tuple(hosts), len(out) + 1, bmcs))
     return out
+
+
+def _site_bmcs(estate: Any, site_id: str, net: ipaddress.IPv4Network, config: LabConfig
+               ) -> tuple[tuple[str, str], ...]:
+    """The BMCs a node's site declares, when they share one /24 apart from every lab network."""
+    found = sorted((h.name, str(h.bmc.address)) for h in estate.hosts.values()
+                   if h.site == site_id and h.reach is None and h.bmc is not None)
+    try:
+        nets = {ipaddress.IPv4Network(f"{a}/24", strict=False) for _, a in found}
+    except ValueError:
+        return ()
+    if len(nets) != 1:
+        return ()
+    (mgmt,) = nets
+    from .bmc import network as bmc_network
+
+    if any(mgmt.overlaps(n) for n in (net, config.network, bmc_network(config))):
+        return ()
+    return tuple(found)
 
 
 def veth(config: LabConfig, gw: Gateway, address: str) -> str:
@@ -130,12 +154,19 @@ def build(config: LabConfig, gateways: list[Gateway], base: Path, repo: Path) ->
             host.start(config, name)
     for gw in gateways:
         _wait_ready(config, gw)
+    from . import bmc
+
+    for gw in gateways:  # a node's site keeps its BMCs where only the node reaches them
+        if gw.kind == "node" and gw.bmcs and bmc.running(config):
+            bmc.start_site(config, gw.index, config.netns(gw.name), list(gw.bmcs))
     states = []
     for gw in gateways:
         states.append(HostState(name=gw.name, address=gw.address, netns=config.netns(gw.name),
                                 veth=config.veth(gw.address), mac=host.mac_of(gw.address)))
+        site_bmcs = dict(gw.bmcs)
         states += [HostState(name=n, address=a, netns=config.netns(n), veth=veth(config, gw, a),
-                             mac=host.mac_of(a), behind=gw.name) for n, a in gw.hosts]
+                             mac=host.mac_of(a), behind=gw.name,
+                             bmc_address=site_bmcs.get(n, "")) for n, a in gw.hosts]
     with open(config.known_hosts, "a") as known:
         for st in states:
             key = (config.host_dir(st.name) / "ssh_host_ed25519_key.pub").read_text().split()

@@ -29,6 +29,7 @@ class HostState:
     disks: dict[str, str] = field(default_factory=dict)  # path inside the host -> size
     bmc_faults: dict[str, str] = field(default_factory=dict)  # fault -> since (ISO, UTC)
     bmc_layout: str = "classic"  # where its BMC keeps the parts (lab/bmc_layouts.py)
+    bmc_address: str = ""  # its BMC's, when not the lab's BMC range (a node's site: bmc.py)
     behind: str = ""  # the jump host or node it is reached through (lab/sites.py); "" direct
 
 

@@ -9,8 +9,11 @@ with its hosts moved into that network and one more site, ``far``, behind ``jump
 
 from __future__ import annotations
 
+import base64
 import ipaddress
+import json
 import os
+import shlex
 import subprocess
 import time
 from collections.abc import Iterator
@@ -32,6 +35,8 @@ JUMP = f"10.125.{_N}.2"
 FAR = {"far-01": f"10.126.{_N}.11", "far-02": f"10.126.{_N}.12"}
 NODE = f"10.125.{_N}.3"
 DEEP = {"deep-01": f"10.127.{_N}.11", "deep-02": f"10.127.{_N}.12"}
+# the deep site's BMCs: its management network, which only its execution node reaches
+DEEP_BMC = {"deep-01": f"10.128.{_N}.11", "deep-02": f"10.128.{_N}.12"}
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 pytestmark = [pytest.mark.lab,
@@ -57,6 +62,18 @@ checks:
 """
 
 
+HARDWARE = """\
+name: Deep site hardware
+cadence: daily
+hosts: site=deep
+checks:
+  - id: hardware
+    kind: hardware_health
+    severity: high
+    params: {ignore: [], event_hours: 24}
+"""
+
+
 PLAN = """\
 name: {site} agent
 targets: site={site}
@@ -73,6 +90,8 @@ rollback: true
 
 
 def _host(name: str, address: str, site: str = "far") -> str:
+    bmc = (f"    bmc: {{address: {DEEP_BMC[name]}, username: patrol,"
+           " password: {env: PATROL_BMC_PASSWORD}}\n") if name in DEEP_BMC else ""
     return f"""\
   - name: {name}
     address: {address}
@@ -85,7 +104,7 @@ def _host(name: str, address: str, site: str = "far") -> str:
                warranty_end: 2028-03-13, end_of_life: 2030-12-31}}
     os: {{family: debian, release: "12"}}
     software: {{patrol-agent: "1.0.0-1"}}
-"""
+""" + bmc
 
 
 def make_estate(root: Path, jump_key: str = KEY_A) -> Path:
@@ -113,6 +132,7 @@ def make_estate(root: Path, jump_key: str = KEY_A) -> Path:
     (root / "policies/inspections/far.yaml").write_text(CHECKLIST)
     (root / "policies/inspections/deep.yaml").write_text(
         CHECKLIST.replace("site=far", "site=deep").replace("Far site", "Deep site"))
+    (root / "policies/inspections/deep-hw.yaml").write_text(HARDWARE)
     commit_all(root)
     return root
 
@@ -327,3 +347,59 @@ def test_hosts_behind_an_execution_node_are_upgraded(far_lab: Path) -> None:
                   connections=ansible_vars(CFG))
     assert {h: hu.outcome for h, hu in run.hosts.items()} == dict.fromkeys(DEEP,
                                                                           Outcome.UPGRADED)
+
+
+def test_bmcs_behind_an_execution_node_are_read_by_the_node_not_the_controller(
+        far_lab: Path) -> None:
+    """The deep site's BMCs sit on its management network: the controller has no route to
+    them, its hosts none either; its node reads them and returns the readings."""
+    from runner.lab import faults, state
+    from runner.lab import host as lab_host
+
+    conn = ansible_vars(CFG)
+    v = conn["deep-01"]["patrol_bmc"]
+    assert v["address"] == DEEP_BMC["deep-01"]
+    direct = subprocess.run(["curl", "-sS", "-m", "3", "--cacert", str(v["cafile"]),
+                             f"https://{v['address']}/redfish/v1"], capture_output=True,
+                            text=True)
+    assert direct.returncode != 0, "the controller reached a BMC behind the node"
+    from runner.lab import bmc as lab_bmc
+
+    route = subprocess.run(["ip", "route", "get", str(v["address"])], capture_output=True,
+                           text=True).stdout
+    assert CFG.bridge not in route and lab_bmc.veth(CFG) not in route, route  # no way in
+    probe = (f"import socket; socket.create_connection(('{v['address']}', 443), 3).close(); "
+             "print('ok')")
+    assert _on_node(f'python3 -c "{probe}"').strip() == "ok"
+    from_host = lab_host.run_in(state.init_pid(CFG, "deep-02") or 0, ["python3", "-c", probe])
+    assert from_host.returncode != 0, "a site host reached a BMC"
+
+    run = _inspect(far_lab, conn, NOW.replace(hour=21), "deep-hw")
+    for name in DEEP:
+        result = run.results[name].checks["hardware"]
+        assert result.status.value == "pass", result.reason
+        assert result.value["components"] > 10
+    faults.bmc_fault("deep-01", "psu-failed", CFG)
+    try:
+        run = _inspect(far_lab, conn, NOW.replace(hour=22), "deep-hw")
+        failed = run.results["deep-01"].checks["hardware"]
+        assert failed.status.value == "fail", failed.reason
+        [psu] = failed.value["failed"]
+        path = "/redfish/v1/Chassis/1U/Power#/PowerSupplies/1"
+        # what the node itself reads from that BMC with the standard library, Basic auth
+        pem = Path(str(v["cafile"])).read_text()
+        auth = base64.b64encode(f"{v['username']}:{v['password']}".encode()).decode()
+        script = ("import json,ssl,urllib.request as u\n"
+                  f"c=ssl.create_default_context(cadata={pem!r})\n"
+                  f"r=u.Request('https://{v['address']}/redfish/v1/Chassis/1U/Power',"
+                  f" headers={{'Authorization': 'Basic {auth}'}})\n"
+                  "print(json.dumps(json.load(u.urlopen(r, context=c))['PowerSupplies'][1]"
+                  "['Status']))\n")
+        said = _on_node(f"python3 -c {shlex.quote(script)}")
+        seen = json.loads(said)
+        assert (psu["path"], psu["health"], psu["state"], psu["critical"]) == (
+            path, seen["Health"], seen["State"], True)
+        assert run.results["deep-02"].checks["hardware"].status.value == "pass"
+    finally:
+        faults.bmc_fault("deep-01", "clear", CFG)
+    assert _on_node("ls -A /tmp | grep -i patrol; ls -A /root/.ansible 2>/dev/null") == ""
