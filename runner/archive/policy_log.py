@@ -161,3 +161,20 @@ def _signed_by(root: Path, tmp: Path, line: signatures.Mainline,
             out[sha] = who if good == "G" and who else (
                 f"key {key or 'unknown'}, not in {signatures.SIGNERS} as in force before it")
     return out
+
+
+def requirement(root: Path, rev: str = "HEAD", records: str | None = None
+                ) -> list[tuple[str, str, bool]]:
+    """(commit, its date, whether signatures are required after it) for each mainline commit
+    where the signature requirement in force started or stopped, oldest first: read from
+    ``signatures.mainline`` (what counted, not what the files said), never derived again."""
+    meta = _meta(root, rev)
+    with tempfile.TemporaryDirectory(prefix="patrol-policy-log-") as tmp:
+        line = signatures.mainline(root, rev, signatures.Checker(root, Path(tmp)),
+                                   records=records)
+    out = []
+    for sha in line.order:
+        before, after = line.before.get(sha), line.after.get(sha)
+        if before is not None and after is not None and before.required != after.required:
+            out.append((sha, meta.get(sha, ("", "", []))[0], after.required))
+    return out

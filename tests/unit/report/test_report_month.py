@@ -516,7 +516,7 @@ def test_each_close_and_each_incident_is_a_line_a_customer_can_follow(report):
     assert len(_tables(md)["Findings closed this month"]) - 1 == report.findings.closed
 
 
-def test_the_archive_section_claims_only_what_was_proven(report):
+def test_the_archive_section_claims_only_what_was_proven(report, month):
     """The month was committed without a signing key (planted): the report says the chain is
     consistent, not that nothing was rewritten."""
     assert report.audit.intact and report.audit.signed == 0
@@ -525,6 +525,17 @@ def test_the_archive_section_claims_only_what_was_proven(report):
     assert "nothing was rewritten" not in md
     assert "The commits are not signed" in archive_part
     assert "提交未签名" in render(report, "markdown", "zh-CN")
+    # since when, and by whom: never required; proven by the runs' own tip check, over the
+    # month's commits from its first planted run to its last
+    a = report.audit
+    assert a.required is None and a.changes == [] and a.proven_by_runs
+    stamps = sorted(datetime.strptime(p.name[:16], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+                    for p in (month / "reports/runs/2026/11").glob("*.yaml"))
+    assert (a.first, a.last) == (stamps[0], stamps[-1])
+    assert "has never required signatures" in archive_part
+    assert "Proven by the runs themselves" in archive_part
+    zh = render(report, "markdown", "zh-CN")
+    assert "档案策略从未要求签名" in zh and "由巡检运行本身证明" in zh
 
 
 def test_the_work_plan_is_one_a_purchaser_can_check(month, estate):

@@ -6,6 +6,7 @@ record edited by hand is still a break."""
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 
 import pytest
 
@@ -95,3 +96,31 @@ def test_a_proven_month_still_checks_its_signatures(signed, monkeypatch):
     assert walked == [1]
     assert any(b.commit == sha and "not in policies/allowed_signers" in b.message
                for b in found.breaks), found.breaks
+
+
+def test_the_archive_section_says_since_when_signatures_are_required(signed):
+    """Planted: the commit that lists Patrol's key and turns the requirement on, then signed
+    runs in November. The section names that commit and its date, and says the month was
+    proven by the runs' own tip check."""
+    root, patrol_key, _ = signed
+    on = git(root, "log", "--format=%H", "-1", "--", "policies/allowed_signers")
+    on_at = git(root, "log", "--format=%cI", "-1", on)
+    assert tip.check(root).ok
+    runs(root, 1, sign=str(patrol_key))
+    a = audit.month_audit(root, NOV)
+    assert a.required is not None and a.required.required and a.required.commit == on
+    assert a.required.at.isoformat() == datetime.fromisoformat(on_at).astimezone(UTC).isoformat()
+    assert a.proven_by_runs and (a.commits, a.signed) == (3, 3)
+    assert a.first is not None and a.last is not None and a.first <= a.last
+    unsigned = audit.month_audit(base_archive_for(root), NOV)
+    assert unsigned.required is None and not unsigned.changes
+
+
+def base_archive_for(signed_root):
+    """An archive beside ``signed_root`` whose policy never required signatures."""
+    from tests.conftest import commit_all, copy_estate
+
+    root = copy_estate(signed_root.parent / "unsigned")
+    commit_all(root)
+    runs(root, 2)
+    return root
