@@ -26,6 +26,7 @@ from typing import Any
 from . import execute_node
 from .ansible_data import as_data, inventory_as_data
 from .errors import Exit, PatrolError
+from .play_inventory import for_play
 from .resources import package_dir
 
 PLAYBOOKS = package_dir("playbooks")  # shipped in the package: an installed Patrol has them
@@ -288,7 +289,7 @@ def run_play(
             private_data_dir=pdd,
             project_dir=str(PLAYBOOKS),
             playbook=str(PLAYBOOKS / playbook),
-            inventory=inventory_as_data(static),
+            inventory=inventory_as_data(for_play(static, limit)),
             limit=",".join(limit) if limit else None,
             extravars=as_data(extravars or {}),
             envvars=(own := _envvars(timeout, forks, os.path.join(pdd, "cp"))),
