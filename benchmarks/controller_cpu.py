@@ -5,6 +5,9 @@ Goal (issue 26): Patrol's controller CPU per host <= 0.7x ping's. Only the contr
 process tree is counted (this process's children and every descendant: Ansible's forks, ssh
 clients, the ControlPersist masters that outlive their parent, which this process adopts as a
 child subreaper and reaps): lab hosts share this machine's CPUs, customers' hosts do not.
+The ping is Ansible's with Patrol's other SSH settings and ssh's own key exchange order (the
+issue's baseline, as measured before Patrol chose X25519 first, ``runner/ssh_kex.py``); a
+second ping with Patrol's key exchange too shows what that choice alone moves.
 Through a node, the node's play is the node's CPU, not ours: what is left here is transmit,
 ssh's stream, process, judging, recording and committing.
 
@@ -100,8 +103,10 @@ def estate_copy(dest: Path, hosts: list[tuple[str, str, str]], sites_yaml: str =
 
 
 def ping_argv(root: Path, connections: dict[str, dict[str, object]], work: Path,
-              limit: str | None = None) -> tuple[list[str], dict[str, str]]:
-    """`ansible all -m ping` over the inventory Patrol's play gets, with its SSH settings."""
+              limit: str | None = None, kex: bool = False) -> tuple[list[str], dict[str, str]]:
+    """`ansible all -m ping` over the inventory Patrol's play gets, with its SSH settings;
+    ``kex=False`` (the issue's baseline): ssh's own key exchange order, as Ansible runs it;
+    ``kex=True``: Patrol's (``runner/ssh_kex.py``), to show what that choice alone moves."""
     from runner import execute
     from runner.clock import utc_now
     from runner.inspect import build_inventory, load_valid_estate, select
@@ -111,7 +116,7 @@ def ping_argv(root: Path, connections: dict[str, dict[str, object]], work: Path,
     inv = work / "inventory.json"
     inv.write_text(json.dumps(execute.static_inventory(build_inventory(estate, sel, connections)),
                               default=str))
-    env = {**os.environ, **execute._envvars(10, 20, str(work / "cp"))}
+    env = {**os.environ, **execute._envvars(10, 20, str(work / "cp"), kex=kex)}
     (work / "cp").mkdir(exist_ok=True)
     hosts = ",".join(h.name for h in sel.hosts)
     return [str(BIN / "ansible"), hosts, "-i", str(inv), "-m", "ping", "-f", "20"], env
@@ -168,21 +173,26 @@ def measure(direct: int, behind: int, rounds: int) -> None:
     try:
         root = _lab(work, direct, behind)
         conn = ansible_vars(_config())
-        ping = ping_argv(root, {n: v for n, v in conn.items() if n.startswith("b-")}, work,
-                         "site=bench")
+        direct_conn = {n: v for n, v in conn.items() if n.startswith("b-")}
+        ping = ping_argv(root, direct_conn, work, "site=bench")
+        ping_kex = ping_argv(root, direct_conn, work, "site=bench", kex=True)
         patrol, node = _patrol(root, "site=bench"), _patrol(root, "site=deep")
         tree_cpu(*ping)  # warm-up: page cache, imports
         tree_cpu(*patrol)
-        p, a, n = [], [], []
+        p, a, k, n = [], [], [], []
         for _ in range(rounds):  # interleaved: all see the same noise
             a.append(tree_cpu(*ping))
             p.append(tree_cpu(*patrol))
+            k.append(tree_cpu(*ping_kex))
             if behind:
                 n.append(tree_cpu(*node))
         (pc, pw), (ac, aw) = _medians(p, direct), _medians(a, direct)
+        kc, _ = _medians(k, direct)
         print(f"direct, {direct} lab hosts, {rounds} rounds (medians):")
         print(f"  controller CPU per host: patrol inspect daily {1000 * pc:.0f} ms, "
               f"ansible all -m ping {1000 * ac:.0f} ms: {pc / ac:.2f}x ping (goal <= 0.7x)")
+        print(f"  ping given Patrol's key exchange too: {1000 * kc:.0f} ms per host "
+              f"(patrol {pc / kc:.2f}x that)")
         print(f"  wall: patrol {pw:.2f} s, ping {aw:.2f} s")
         if behind:
             nc, nw = _medians(n, behind)
