@@ -219,13 +219,37 @@ def lock_and_load(ctx: RunContext, intent: archive.Intent | None = None, *,
         estate = load_valid_estate(ctx.root, today(started))
         t0 = time.perf_counter()
         records, estate_ref = records_root(ctx, estate)
-        restored = archive.preflight(records, intent, len(estate.hosts))
-        findings = findings_store.load(records)  # every finding whole, or one error naming it
-        if intent.writes:
-            archive.verify_tip(records, estate_ref)  # from the last verified commit on
+        try:
+            restored = archive.preflight(records, intent, len(estate.hosts))
+            findings = findings_store.load(records)  # every finding whole, or one error
+            if intent.writes:
+                archive.verify_tip(records, estate_ref)  # from the last verified commit on
+        except PatrolError:
+            if intent.writes:  # a broken archive refuses the run: say so to people first
+                tell_broken(ctx, records, estate, estate_ref)
+            raise
         key = signing(ctx, estate) if intent.commits else None
         yield Opened(estate, started, restored, time.perf_counter() - t0, key,
                      None if records == ctx.root else records, findings)
+
+
+def tell_broken(ctx: RunContext, records: Path, estate: Any, estate_ref: str | None) -> None:
+    """A broken tip refuses the run; first the people the routes name are told, once per set
+    of breaks (``notify.broken``). A failure to tell is said and never hides the refusal."""
+    from .archive.tip import check
+    from .notify import broken
+
+    if not broken.wanted(estate):
+        return
+    try:
+        told = broken.tell(records, estate, check(records, estate_ref).breaks, ctx.now,
+                           dict(os.environ))
+    except PatrolError as exc:
+        print(f"patrol: the break could not be told: {exc}", file=sys.stderr)
+        return
+    if told is not None and (told.delivered or told.failed):
+        print(f"patrol: archive.broken: {len(told.delivered)} delivered, {len(told.failed)} "
+              "failed", file=sys.stderr)
 
 
 def require_secrets(hosts: Iterable[Any], needed: Iterable[str],

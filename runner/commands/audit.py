@@ -60,7 +60,31 @@ def verify(root: Path, since: str | None, fmt: str) -> int:
                         "signed repair record")
         print(f"{result.commits} commit(s), {result.records} record(s), {result.signed} signed "
               f"checked: {verdict}")
+    if not result.ok:
+        tell_broken(root, result.breaks)
     return int(Exit.OK if result.ok else Exit.FAILED)
+
+
+def tell_broken(root: Path, breaks: list[Any]) -> None:
+    """Tell the people the routes name that the archive is broken (``archive.broken``, once
+    for this set of breaks, recorded on the notices ref); what was told goes to stderr, so
+    ``--format json`` stays JSON. A failure to tell never hides the break's exit 1."""
+    import os
+    import sys
+
+    from ..clock import utc_now
+    from ..notify import broken
+    from ..run import load_valid_estate, today
+
+    try:
+        estate = load_valid_estate(root, today(utc_now()))
+        told = broken.tell(root, estate, breaks, utc_now, dict(os.environ))
+    except PatrolError as exc:
+        print(f"patrol: the break could not be told: {exc}", file=sys.stderr)
+        return
+    if told is not None and (told.delivered or told.failed):
+        print(f"archive.broken: {len(told.delivered)} delivered, {len(told.failed)} failed",
+              file=sys.stderr)
 
 
 def repair(root: Path, dry_run: bool) -> int:

@@ -59,12 +59,21 @@ def due(records: Path, now: datetime) -> tuple[list[outbox.Pending], list[outbox
 
 def deliver(records: Path, estate: Any, now: Callable[[], datetime], env: Mapping[str, str],
             send: Send | None = None, items: list[outbox.Pending] | None = None) -> Delivery:
-    """Send each message owed now (several at once), each outcome stamped when known."""
+    """Send each message owed now (or ``items``, what a claim holds), several at once, each
+    outcome stamped when known."""
+    ready, held = due(records, now())
+    out = send_items(ready if items is None else items, estate, now, env, send)
+    out.held = held
+    return out
+
+
+def send_items(items: list[outbox.Pending], estate: Any, now: Callable[[], datetime],
+               env: Mapping[str, str], send: Send | None = None) -> Delivery:
+    """Render and send ``items``: what was delivered and what failed (with the reason)."""
     policy = policy_of(estate)
     out = Delivery()
-    ready, out.held = due(records, now())
     jobs: list[tuple[outbox.Pending, boundary.Target, str, str]] = []
-    for p in ready if items is None else items:
+    for p in items:
         if policy is None:
             out.failed.append((p, now(), "policies/notifications.yaml is gone"))
             continue

@@ -13,6 +13,7 @@ Time is always an argument.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -149,3 +150,18 @@ def report_ready(month: str, files: Iterable[str], sites: Iterable[str], at: dat
     listed = ", ".join(sorted(files))
     return [Event(f"report.ready:{month}:{site}", "report.ready", at, site, None, None, None,
                   {"month": month, "report": listed}) for site in sorted(sites)]
+
+
+def archive_broken(breaks: list[Any], sites: Iterable[str], at: datetime) -> list[Event]:
+    """The archive does not verify: one event per site (the archive is every site's), keyed
+    by the broken commits and paths, so the same break found again (by the next run's tip
+    check, by ``patrol audit verify`` in CI, by another clone) tells nobody twice, and a new
+    break tells again."""
+    found = sorted({(b.commit, b.path) for b in breaks})
+    digest = hashlib.sha256("\n".join(f"{c}:{p}" for c, p in found).encode()).hexdigest()
+    first = breaks[0]
+    facts = {"reason": f"{first.commit[:12]} {first.path}: {first.message}",
+             "breaks": str(len(breaks)),
+             "commits": ", ".join(sorted({c[:12] for c, _ in found}))}
+    return [Event(f"archive.broken:{digest[:16]}:{site}", "archive.broken", at, site, None,
+                  None, None, facts) for site in sorted(sites)]

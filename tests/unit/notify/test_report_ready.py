@@ -5,36 +5,24 @@ rerun, not when the month's report is committed again."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from runner.commands import notify as notify_cmd
 from runner.commands import report as report_cmd
-from runner.findings import Finding, State
-from runner.findings import store as findings_store
 from runner.notify import outbox
-from tests.conftest import commit_all, copy_estate, git, patrol_commit
+from tests.conftest import git
+from tests.unit.notify.seed import seeded
 from tests.unit.notify.servers import smtp_server, text_of
 
-T0 = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
 CONTACTS = {"hz-dc1": "li.wei@customer.example.com",  # the sample sites.yaml's contacts
             "fra-dc2": "anna.schmidt@customer.example.com"}
 
 
 @pytest.fixture
 def estate(tmp_path: Path) -> Path:
-    root = copy_estate(tmp_path / "estate")
-    policy = root / "policies/notifications.yaml"
-    policy.write_text(policy.read_text() + "  - events: [report.ready]\n    to: [contacts]\n")
-    f = Finding("web-01/disk-space", "check", "web-01", "daily", "disk-space", "high",
-                State.OPEN, T0, T0 + timedelta(days=1), "run-1", 91, "/var 91% used")
-    f.log(T0, "opened", "run-1", due=f.due)
-    commit_all(root)
-    findings_store.save(root, {f.id: f})
-    patrol_commit(root)
-    return root
+    return seeded(tmp_path / "estate", "  - events: [report.ready]\n    to: [contacts]\n")
 
 
 def test_a_committed_report_tells_each_sites_contacts_once(estate, monkeypatch):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,13 +16,11 @@ import pytest
 from runner.clock import iso
 from runner.commands import findings as findings_cmd
 from runner.commands import notify as notify_cmd
-from runner.findings import Finding, State
-from runner.findings import store as findings_store
 from runner.notify import outbox
-from tests.conftest import commit_all, copy_estate, git, patrol_commit, remote_and_clones
+from tests.conftest import git, remote_and_clones
+from tests.unit.notify.seed import T0, seeded
 from tests.unit.notify.servers import free_port, smtp_server
 
-T0 = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
 WARNED = T0 + timedelta(hours=19)  # past 75 % of the day: the finding is warned
 ENGINEER = "zhang.min@example.com"  # hz-dc1's resident engineer in the sample sites.yaml
 
@@ -31,14 +29,7 @@ ENGINEER = "zhang.min@example.com"  # hz-dc1's resident engineer in the sample s
 def clones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path, Path, int]:
     """A remote whose archive owes the engineer one warning that nobody could deliver yet
     (the SMTP server was down: one failure recorded), and two clones of it, a and b."""
-    seed = copy_estate(tmp_path / "seed")
-    f = Finding("web-01/disk-space", "check", "web-01", "daily", "disk-space", "high",
-                State.OPEN, T0, T0 + timedelta(days=1), "run-1", 91, "/var 91% used")
-    f.log(T0, "opened", "run-1", due=f.due)
-    commit_all(seed)
-    findings_store.save(seed, {f.id: f})
-    patrol_commit(seed)
-    bare, a, b = remote_and_clones(seed, tmp_path)
+    bare, a, b = remote_and_clones(seeded(tmp_path / "seed"), tmp_path)
     port = free_port()  # nothing listens yet
     monkeypatch.setenv("PATROL_NOTIFY_SMTP", f"127.0.0.1:{port}")
     assert findings_cmd.escalate(a, None, True, push=True, clock=lambda: WARNED) == 1
@@ -82,3 +73,22 @@ def test_two_clones_delivering_at_once_send_one_message(clones):
         f"email:{ENGINEER}"]
     claims = [c["at"] for _, doc in docs for c in doc.get("claimed") or []]
     assert len(claims) == 2 and claims.count(iso(WARNED)) == 1  # the setup's, and one now
+
+
+def test_a_claim_holds_until_an_outcome_or_until_it_lapses():
+    entry = {"key": "finding.warned:x", "event": "finding.warned", "to": ["email:a@example.com"]}
+    owed = ("owed", {"id": "owed", "owed": [entry]})
+    item = outbox.Pending(entry, "email:a@example.com", None, 0, None)
+    claim = ("claim", outbox.claim_document("d1", [item], WARNED))
+    (held,) = outbox.pending([owed, claim], WARNED + timedelta(minutes=1))
+    assert (held.claimed, held.hold) == ("d1", WARNED + outbox.LEASE)
+    (lapsed,) = outbox.pending([owed, claim], WARNED + outbox.LEASE + timedelta(seconds=1))
+    assert (lapsed.claimed, lapsed.hold) == (None, None)  # the claimant died: owed again
+    failed = ("out", {"id": "d1", "failed": [{"key": entry["key"], "to": item.to,
+                                              "at": iso(WARNED + timedelta(minutes=2)),
+                                              "reason": "refused"}]})
+    (retry,) = outbox.pending([owed, claim, failed], WARNED + timedelta(minutes=3))
+    assert (retry.claimed, retry.attempts) == (None, 1)
+    done = ("out", {"id": "d1", "delivered": [{"key": entry["key"], "to": item.to,
+                                               "at": iso(WARNED)}]})
+    assert outbox.pending([owed, claim, done], WARNED + timedelta(minutes=3)) == []
