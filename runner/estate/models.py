@@ -146,6 +146,16 @@ class Contact(EstateModel):
     role: str | None = None
 
 
+class JointInspection(EstateModel):
+    """An inspection done together with the purchaser, on a day of every month: the work plan
+    lists it on that day, with who comes from each side."""
+
+    day: Int = Field(ge=1, le=28, description="The day of each month (1-28, so every month "
+                                               "has it).")
+    purchaser: NonEmpty = Field(description="Who joins for the purchaser.")
+    note: str | None = Field(None, description="What is inspected together.")
+
+
 class Site(EstateModel):
     """A customer data centre."""
 
@@ -158,6 +168,9 @@ class Site(EstateModel):
     reach: ReachField = Field(
         default=DIRECT, description="How the controller reaches the site's hosts: direct, "
         "jump (SSH jump hosts in order) or node (an execution node inside the site).")
+    joint_inspections: list[JointInspection] = Field(
+        default=[], description="Inspections done with the purchaser, each on a day of every "
+                                "month (the work plan lists them).")
 
 
 class SitesFile(EstateModel):

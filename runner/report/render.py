@@ -47,6 +47,8 @@ TERMS = {
     "response": "remote response", "on_site": "on site",
     "excellent": "excellent", "good": "good", "pass": "pass", "fail": "fail",  # grade bands
     "finding": "rectification due", "holiday": "holiday",
+    "joint": "joint inspection with the purchaser",
+    "depot": "depot", "vendor": "vendor", "distributor": "distributor",  # supply channels
 }
 _EXT = {"html": "html.j2", "markdown": "md.j2"}
 

@@ -8,10 +8,12 @@
   plan's package versions, as a completed upgrade leaves the inventory);
 - waivers expiring in the month; warranties and ends of life falling in it; open findings
   whose rectification deadline falls in it (with who answers for each); the service
-  calendar's holidays per site;
+  calendar's holidays per site; each site's joint inspections with the purchaser (its
+  ``joint_inspections`` in ``inventory/sites.yaml``: a day of every month, who joins);
 - who: each day's inspections name the resident engineers of the sites inspected; an
   upgrade window the owners of its targets;
-- reorders: every commitment short at a site today, with the quantity to order.
+- reorders: every commitment short at a site today, with the quantity to order, the channel
+  that supplies it and the depot it goes to (the site's own, else the fastest reaching it).
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ class Window:
 @dataclass(frozen=True)
 class Due:
     day: date
-    what: str  # waiver | warranty | end_of_life | finding | holiday
+    what: str  # waiver | warranty | end_of_life | finding | holiday | joint
     subject: str
     detail: str
     who: str = ""
@@ -63,6 +65,8 @@ class Reorder:
     site: str
     part: str
     quantity: int
+    depot: str = ""  # where the parts go: the site's own depot, else the fastest reaching it
+    channel: str = "depot"  # who supplies them: the commitment's channel
 
 
 @dataclass
@@ -121,14 +125,37 @@ def build(estate: Any, month: Month, findings: dict[str, Any] | None = None) -> 
             host = estate.hosts.get(f.subject)
             out.due.append(Due(month.day_of(f.due), "finding", f.subject, f"{f.id}: {f.reason}",
                                str(f.owner or getattr(host, "owner", "") or "")))
+    out.due += _joint(estate, month)
     for site_id, hours in sorted((getattr(estate.service, "service_hours", None) or {}).items()):
         for day in getattr(hours, "holidays", []) or []:
             if month.contains(day):
                 out.due.append(Due(day, "holiday", site_id, "", _engineers_of(estate, site_id)))
     out.due.sort(key=lambda d: (d.day, d.what, d.subject))
     wanted = demand(findings or {}, estate)  # failed parts waiting for a spare are reordered too
-    out.reorders = [Reorder(x.site, x.part, x.shortfall)
+    out.reorders = [Reorder(x.site, x.part, x.shortfall, _depot_for(estate, x.site), x.channel)
                     for x in coverage(estate, demand=wanted).short]
+    return out
+
+
+def _depot_for(estate: Any, site: str) -> str:
+    """The depot a reorder for ``site`` is delivered to: the one on the site, else the one
+    that reaches it fastest (by id on a tie); "" when none reaches it."""
+    from ..spares.coverage import reach
+
+    reaching = sorted((t, d.id) for d in estate.depots.values()
+                      if (t := reach(d, site)) is not None)
+    return reaching[0][1] if reaching else ""
+
+
+def _joint(estate: Any, month: Month) -> list[Due]:
+    """Each site's joint inspections with the purchaser in the month, with who comes."""
+    out = []
+    for site_id in sorted(estate.sites):
+        site = estate.sites[site_id]
+        for j in getattr(site, "joint_inspections", []) or []:
+            day = month.first.replace(day=int(j.day))
+            who = "; ".join(x for x in (_engineers_of(estate, site_id), str(j.purchaser)) if x)
+            out.append(Due(day, "joint", site_id, str(j.note or ""), who))
     return out
 
 
