@@ -55,10 +55,21 @@ def _worst(items: list[dict[str, Any]]) -> str:
     return next((h for h in ("Critical", "Warning") if h in healths), "OK")
 
 
+def _subsystem(r: Resources, versioned: str, name: str, key: str, kind: str, title: str,
+               members: list[str], health: str) -> None:
+    """The chassis' ``<Type>`` subsystem, its collection ``key`` of ``members``, the link."""
+    sub = versioned.split(".")[0]
+    base = f"{CHASSIS}/{sub}"
+    r[f"{base}/{key}"] = _collection(f"{base}/{key}", kind, title, members)
+    r[base] = {"@odata.id": base, "@odata.type": f"#{versioned}.{sub}", "Id": sub, "Name": name,
+               "Status": {"State": "Enabled", "Health": health},
+               key: {"@odata.id": f"{base}/{key}"}}
+    r[CHASSIS][sub] = {"@odata.id": base}
+
+
 def _power(r: Resources) -> None:
-    chassis = r[CHASSIS]
     supplies = r.pop(f"{CHASSIS}/Power")["PowerSupplies"]
-    chassis.pop("Power", None)
+    r[CHASSIS].pop("Power", None)
     base = f"{CHASSIS}/PowerSubsystem"
     members = []
     for n, psu in enumerate(supplies):
@@ -66,17 +77,12 @@ def _power(r: Resources) -> None:
         r[path] = {"@odata.id": path, "@odata.type": "#PowerSupply.v1_6_0.PowerSupply",
                    "Id": str(n), **{k: psu[k] for k in _KEEP_PSU if k in psu}}
         members.append(path)
-    r[f"{base}/PowerSupplies"] = _collection(f"{base}/PowerSupplies", "PowerSupplyCollection",
-                                             "Power Supply Collection", members)
-    r[base] = {"@odata.id": base, "@odata.type": "#PowerSubsystem.v1_1_3.PowerSubsystem",
-               "Id": "PowerSubsystem", "Name": "Power Subsystem",
-               "Status": {"State": "Enabled", "Health": _worst(supplies)},
-               "PowerSupplies": {"@odata.id": f"{base}/PowerSupplies"}}
-    chassis["PowerSubsystem"] = {"@odata.id": base}
+    _subsystem(r, "PowerSubsystem.v1_1_3", "Power Subsystem", "PowerSupplies",
+               "PowerSupplyCollection", "Power Supply Collection", members, _worst(supplies))
 
 
 def _fans(r: Resources) -> None:
-    chassis, thermal = r[CHASSIS], r[f"{CHASSIS}/Thermal"]
+    thermal = r[f"{CHASSIS}/Thermal"]
     fans = thermal.pop("Fans", [])
     thermal.pop("Redundancy", None)  # it names the fans by their old paths
     base = f"{CHASSIS}/ThermalSubsystem"
@@ -90,12 +96,8 @@ def _fans(r: Resources) -> None:
                    **({"SpeedPercent": {"SpeedRPM": fan["Reading"]}}
                       if isinstance(fan.get("Reading"), int | float) else {})}
         members.append(path)
-    r[f"{base}/Fans"] = _collection(f"{base}/Fans", "FanCollection", "Fan Collection", members)
-    r[base] = {"@odata.id": base, "@odata.type": "#ThermalSubsystem.v1_5_0.ThermalSubsystem",
-               "Id": "ThermalSubsystem", "Name": "Thermal Subsystem",
-               "Status": {"State": "Enabled", "Health": _worst(fans)},
-               "Fans": {"@odata.id": f"{base}/Fans"}}
-    chassis["ThermalSubsystem"] = {"@odata.id": base}
+    _subsystem(r, "ThermalSubsystem.v1_5_0", "Thermal Subsystem", "Fans", "FanCollection",
+               "Fan Collection", members, _worst(fans))
 
 
 def _drives(r: Resources) -> None:

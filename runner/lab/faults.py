@@ -150,6 +150,15 @@ def kill(name: str, config: LabConfig = DEFAULT) -> None:
         save(config, state)
 
 
+def _bmc_host(config: LabConfig, name: str) -> tuple[LabState, HostState]:
+    """The lab's state and host ``name``, whose BMC is up; under the caller's lock."""
+    state, h, _ = _host(config, name, alive=False)
+    if not bmc.running(config):
+        raise PatrolError("this lab has no BMCs (brought up by an older patrol): run "
+                          "`patrol lab down` and `patrol lab up`", exit_code=Exit.ENVIRONMENT)
+    return state, h
+
+
 def bmc_fault(name: str, fault: str, config: LabConfig = DEFAULT,
               now: datetime | None = None) -> dict[str, str]:
     """Apply ``fault`` to host ``name``'s BMC (``clear``: undo them all); returns its faults."""
@@ -158,17 +167,7 @@ def bmc_fault(name: str, fault: str, config: LabConfig = DEFAULT,
                           f"{', '.join((*bmc_faults.FAULTS, 'clear'))}", exit_code=Exit.USAGE)
     preflight.require_root()
     with locked(config):
-        state = load(config)
-        if state is None:
-            raise PatrolError("no lab is up: run `patrol lab up`", exit_code=Exit.ENVIRONMENT)
-        h = state.host(name)
-        if h is None:
-            known = ", ".join(x.name for x in state.hosts)
-            raise PatrolError(f"unknown lab host {name!r} (lab hosts: {known})",
-                              exit_code=Exit.USAGE)
-        if not bmc.running(config):
-            raise PatrolError("this lab has no BMCs (brought up by an older patrol): run "
-                              "`patrol lab down` and `patrol lab up`", exit_code=Exit.ENVIRONMENT)
+        state, h = _bmc_host(config, name)
         when = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
         if fault == "clear":
             h.bmc_faults = {}
@@ -188,17 +187,7 @@ def bmc_layout(name: str, layout: str, config: LabConfig = DEFAULT) -> str:
                           f"{', '.join(bmc_layouts.LAYOUTS)}", exit_code=Exit.USAGE)
     preflight.require_root()
     with locked(config):
-        state = load(config)
-        if state is None:
-            raise PatrolError("no lab is up: run `patrol lab up`", exit_code=Exit.ENVIRONMENT)
-        h = state.host(name)
-        if h is None:
-            known = ", ".join(x.name for x in state.hosts)
-            raise PatrolError(f"unknown lab host {name!r} (lab hosts: {known})",
-                              exit_code=Exit.USAGE)
-        if not bmc.running(config):
-            raise PatrolError("this lab has no BMCs (brought up by an older patrol): run "
-                              "`patrol lab down` and `patrol lab up`", exit_code=Exit.ENVIRONMENT)
+        state, h = _bmc_host(config, name)
         h.bmc_layout = layout
         save(config, state)
         return layout
