@@ -237,7 +237,8 @@ def _port_open(address: str) -> bool:
 
 
 def running(config: LabConfig) -> bool:
-    return (directory(config) / "server.ready").exists()
+    d = directory(config)  # "ready": a lab brought up before site BMCs had servers of their own
+    return (d / "server.ready").exists() or (d / "ready").exists()
 
 
 def connection_vars(config: LabConfig) -> dict[str, dict[str, Any]]:
