@@ -53,6 +53,7 @@ class Formats:
 
     lang: str
     zone: str = "UTC"  # times are shown on this zone's wall clock, with its name
+    places: dict[str, str] | None = None  # site id or host name -> its site's zone
 
     @property
     def locale(self) -> str:
@@ -83,7 +84,9 @@ class Formats:
 
         return format_date(value, "EEE", locale=self.locale)
 
-    def moment(self, value: datetime | str | None) -> str:
+    def moment(self, value: datetime | str | None, where: str | None = None) -> str:
+        """A time on its zone's wall clock, with the zone's name: the zone of the site
+        ``where`` names (a site id, or a host on it), else the report's (the contract's)."""
         from babel.dates import format_datetime
 
         from ..clock import parse_iso
@@ -94,8 +97,22 @@ class Formats:
             value = parse_iso(value)
         from zoneinfo import ZoneInfo
 
-        zone = ZoneInfo(self.zone) if self.zone != "UTC" else UTC
-        return format_datetime(value, "medium", tzinfo=zone, locale=self.locale) + f" {self.zone}"
+        name = (self.places or {}).get(where or "", self.zone)
+        zone = ZoneInfo(name) if name != "UTC" else UTC
+        return (format_datetime(value, "medium", tzinfo=zone, locale=self.locale) + " "
+                + self.zone_name(name, value))
+
+    def zone_name(self, name: str, at: datetime | None = None) -> str:
+        """A zone as the reader names it: its IANA name in English (and "UTC" in every
+        language); in Chinese CLDR's name (中国标准时间, 中欧夏令时间 at ``at``; 中欧时间
+        without a moment)."""
+        if self.lang == "en" or name == "UTC":
+            return name
+        from babel.dates import get_timezone, get_timezone_name
+
+        tz = get_timezone(name)
+        return get_timezone_name(at.astimezone(tz) if at is not None else tz, "long",
+                                 locale=self.locale)
 
     def duration(self, value: timedelta | None) -> str:
         from babel.dates import format_timedelta

@@ -47,6 +47,9 @@ class MonthlyReport:
     zone: str = "UTC"
 
     parties: dict[str, str] | None = None  # the service policy's ``parties``: who signs
+    # each site's own zone, by site id and by host name: a row about one site (an incident,
+    # a finding, a part) shows its times in that site's zone; the rest in the contract's
+    places: dict[str, str] | None = None
 
     @property
     def number(self) -> str:
@@ -146,6 +149,7 @@ def build(root: Path, estate: Any, month: Month, records: Path | None = None,
         zone=month.zone,
         terms=_terms(root, estate, month),
         parties=_parties(estate),
+        places=_places(estate),
         year=_year(src, estate, month, moment, ass),
     )
 
@@ -173,6 +177,14 @@ def _year(src: sources_mod.Sources, estate: Any, month: Month, moment: datetime,
         out.months.append(assessment.MonthScore(str(m), a.total, a.score, a.grade))
         m = m.next()
     out.months.append(assessment.MonthScore(str(month), this.total, this.score, this.grade))
+    return out
+
+
+def _places(estate: Any) -> dict[str, str]:
+    """Site id and host name -> the site's zone."""
+    zones = {sid: str(site.timezone) for sid, site in estate.sites.items()}
+    out = {name: zones[h.site] for name, h in estate.hosts.items() if h.site in zones}
+    out.update(zones)
     return out
 
 

@@ -73,7 +73,8 @@ def css_string(value: Any) -> Markup:
     return Markup(f'"{out}"')
 
 
-def environment(fmt: str, lang: str, zone: str = "UTC") -> jinja2.Environment:
+def environment(fmt: str, lang: str, zone: str = "UTC",
+                places: dict[str, str] | None = None) -> jinja2.Environment:
     html = fmt == "html"
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("runner.report", "templates"),
@@ -86,10 +87,10 @@ def environment(fmt: str, lang: str, zone: str = "UTC") -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
-    f = i18n.Formats(lang, zone)
+    f = i18n.Formats(lang, zone, places)
     env.filters.update(num=f.number, pct=f.percent, day=f.day, moment=f.moment,
                        dur=f.duration, hours=f.hours, weekday=f.weekday, css=css_string,
-                       exact=f.exact)
+                       exact=f.exact, zone=f.zone_name)
     trans = i18n.translations(lang)
 
     def term(value: Any) -> str:
@@ -105,8 +106,9 @@ def render(report: MonthlyReport, fmt: str, lang: str) -> str:
     if fmt == "json":
         data = plain(report)
         data.pop("charts", None)
+        data.pop("places", None)  # how times are shown, not a figure
         return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    return environment(fmt, lang, report.zone).get_template(
+    return environment(fmt, lang, report.zone, report.places).get_template(
         f"monthly.{_EXT[fmt]}").render(r=report)
 
 

@@ -244,6 +244,28 @@ def test_the_chinese_markdown_and_work_plan_have_no_english_left(report, month):
                                                           ) - data  # the check can fail
 
 
+def test_a_row_about_one_site_shows_its_times_in_that_sites_zone(report, estate):
+    """The contract's zone heads the report; an incident, a finding closed, a part used are
+    each shown on their own site's clock, with the zone's name (CLDR's, in Chinese)."""
+    from zoneinfo import ZoneInfo
+
+    (line,) = [x for x in report.incidents.lines if x.incident == "INC-2026-0001"]
+    zone = str(estate.sites[line.site].timezone)
+    assert zone != report.zone  # planted: the site's zone is not the contract's
+    local = line.opened.astimezone(ZoneInfo(zone))
+    row = next(r for r in _tables(render(report, "markdown", "en"))["Each incident"][1:]
+               if r[0] == "INC-2026-0001")
+    assert row[3] == f"{local.day} {local:%b %Y}, {local:%H:%M:%S} {zone}", row
+    close = report.findings.closes[0]
+    host_zone = str(estate.sites[estate.hosts[close.subject].site].timezone)
+    closed = close.closed.astimezone(ZoneInfo(host_zone))
+    md = render(report, "markdown", "en")
+    assert f"{closed:%H:%M:%S} {host_zone}" in md
+    zh_row = next(r for r in _tables(render(report, "markdown", "zh-CN"))["每起事件"][1:]
+                  if r[0] == "INC-2026-0001")
+    assert zh_row[3].endswith(f"{local:%H:%M:%S} 中国标准时间"), zh_row
+
+
 def test_the_html_is_one_file_that_asks_for_nothing(report):
     html = render(report, "html", "en")
     assert not re.search(r"<script|<link|<img|<iframe|@import|url\(|\bsrc=|\bhref=", html)
