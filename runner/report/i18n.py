@@ -31,13 +31,14 @@ def check_lang(lang: str) -> str:
 
 @cache
 def translations(lang: str) -> gettext.NullTranslations:
-    """The language's catalogue, compiled from its .po with Babel (English: the msgids)."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
+    """The language's catalogue, compiled from its .po with Babel (English: the msgids, and
+    none of Babel's catalogue machinery, which imports the email package, is loaded)."""
     directory = CATALOGUES.get(check_lang(lang))
     if directory is None:
         return gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
     po = LOCALE_DIR / directory / "LC_MESSAGES" / "patrol.po"
     with po.open("rb") as fh:
         catalog = read_po(fh, locale=directory)

@@ -26,3 +26,21 @@ def test_the_work_plan_renders_without_the_monthly_reports_sections(tmp_path):
     loaded = set(ast.literal_eval(r.stdout))
     assert "runner.report.model" not in loaded and "runner.report.sources" not in loaded
     assert "runner.report.workplan" in loaded and "工作计划表" in out.read_text()
+
+
+def test_an_english_render_never_compiles_a_catalogue(tmp_path):
+    """English is the msgids themselves: Babel's catalogue reader (and the email package it
+    brings) is not imported for it."""
+    root = copy_estate(tmp_path / "estate")
+    commit_all(root)
+    out = tmp_path / "plan.md"
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from runner.commands import report\n"
+        f"assert report.workplan(Path({str(root)!r}), '2026-12', 'markdown', 'en', "
+        f"Path({str(out)!r})) == 0\n"
+        "print(sorted(m for m in sys.modules if m.startswith('babel.messages')))\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert ast.literal_eval(r.stdout) == [] and "Work plan" in out.read_text()
