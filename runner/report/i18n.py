@@ -13,7 +13,7 @@ import gettext
 import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from ..errors import PatrolError
@@ -71,9 +71,7 @@ class Formats:
         return "–" if value is None else format_percent(value, "#,##0.0%", locale=self.locale)
 
     def day(self, value: date | None) -> str:
-        from babel.dates import format_date
-
-        return "–" if value is None else format_date(value, "medium", locale=self.locale)
+        return "–" if value is None else _day(value, self.locale)
 
     def month(self, year: int, month: int) -> str:
         from babel.dates import format_skeleton
@@ -88,20 +86,14 @@ class Formats:
     def moment(self, value: datetime | str | None, where: str | None = None) -> str:
         """A time on its zone's wall clock, with the zone's name: the zone of the site
         ``where`` names (a site id, or a host on it), else the report's (the contract's)."""
-        from babel.dates import format_datetime
-
         from ..clock import parse_iso
 
         if value is None or value == "":
             return "–"
         if isinstance(value, str):
             value = parse_iso(value)
-        from zoneinfo import ZoneInfo
-
         name = (self.places or {}).get(where or "", self.zone)
-        zone = ZoneInfo(name) if name != "UTC" else UTC
-        return (format_datetime(value, "medium", tzinfo=zone, locale=self.locale) + " "
-                + self.zone_name(name, value))
+        return _moment(value, name, self.lang)
 
     def zone_name(self, name: str, at: datetime | None = None) -> str:
         """A zone as the reader names it: its IANA name in English (and "UTC" in every
@@ -139,3 +131,26 @@ class Formats:
         from babel.dates import format_timedelta
 
         return format_timedelta(timedelta(hours=value), threshold=2, locale=self.locale)
+
+
+# A month's report shows the same few moments and days hundreds of times (runs start at the
+# same minute every day); each is formatted by Babel once.
+
+
+@lru_cache(maxsize=4096)
+def _day(value: date, locale: str) -> str:
+    from babel.dates import format_date
+
+    return format_date(value, "medium", locale=locale)
+
+
+@lru_cache(maxsize=65536)
+def _moment(value: datetime, name: str, lang: str) -> str:
+    from zoneinfo import ZoneInfo
+
+    from babel.dates import format_datetime
+
+    zone = ZoneInfo(name) if name != "UTC" else UTC
+    return (format_datetime(value, "medium", tzinfo=zone, locale=LANGUAGES[lang]) + " "
+            + Formats(lang).zone_name(name, value))
+

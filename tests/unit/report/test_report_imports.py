@@ -44,3 +44,25 @@ def test_an_english_render_never_compiles_a_catalogue(tmp_path):
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert ast.literal_eval(r.stdout) == [] and "Work plan" in out.read_text()
+
+
+def test_a_moment_shown_many_times_is_formatted_once(monkeypatch):
+    """A month's report shows the same run times hundreds of times: Babel formats each
+    moment (and day) once, and the text is the same every time."""
+    from datetime import UTC, date, datetime
+
+    import babel.dates
+
+    from runner.report import i18n
+
+    calls = []
+    real = babel.dates.format_datetime
+    monkeypatch.setattr(babel.dates, "format_datetime",
+                        lambda *a, **k: calls.append(a) or real(*a, **k))
+    i18n._moment.cache_clear()
+    f = i18n.Formats("zh-CN", "UTC", {"hz-dc1": "Asia/Shanghai"})
+    at = datetime(2026, 11, 5, 8, tzinfo=UTC)
+    shown = {f.moment(at, "hz-dc1") for _ in range(500)}
+    assert shown == {"2026年11月5日 16:00:00 中国标准时间"} and len(calls) == 1
+    assert f.moment(at) == "2026年11月5日 08:00:00 UTC" and len(calls) == 2
+    assert len({f.day(date(2026, 11, 5)) for _ in range(50)}) == 1
