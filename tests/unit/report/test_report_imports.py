@@ -10,40 +10,35 @@ import sys
 from tests.conftest import commit_all, copy_estate
 
 
-def test_the_work_plan_renders_without_the_monthly_reports_sections(tmp_path):
+def modules_after_workplan(tmp_path, fmt: str, lang: str, prefix: str) -> tuple[list[str], str]:
+    """(modules named ``prefix...`` a fresh interpreter has loaded after writing the sample
+    estate's work plan, the plan's text)."""
     root = copy_estate(tmp_path / "estate")
     commit_all(root)
-    out = tmp_path / "plan.html"
+    out = tmp_path / f"plan.{fmt}"
     code = (
         "import sys\n"
         "from pathlib import Path\n"
         "from runner.commands import report\n"
-        f"assert report.workplan(Path({str(root)!r}), '2026-12', 'html', 'zh-CN', "
+        f"assert report.workplan(Path({str(root)!r}), '2026-12', {fmt!r}, {lang!r}, "
         f"Path({str(out)!r})) == 0\n"
-        "print(sorted(m for m in sys.modules if m.startswith('runner.report.')))\n")
+        f"print(sorted(m for m in sys.modules if m.startswith({prefix!r})))\n")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
-    loaded = set(ast.literal_eval(r.stdout))
+    return ast.literal_eval(r.stdout), out.read_text()
+
+
+def test_the_work_plan_renders_without_the_monthly_reports_sections(tmp_path):
+    loaded, text = modules_after_workplan(tmp_path, "html", "zh-CN", "runner.report.")
     assert "runner.report.model" not in loaded and "runner.report.sources" not in loaded
-    assert "runner.report.workplan" in loaded and "工作计划表" in out.read_text()
+    assert "runner.report.workplan" in loaded and "工作计划表" in text
 
 
 def test_an_english_render_never_compiles_a_catalogue(tmp_path):
     """English is the msgids themselves: Babel's catalogue reader (and the email package it
     brings) is not imported for it."""
-    root = copy_estate(tmp_path / "estate")
-    commit_all(root)
-    out = tmp_path / "plan.md"
-    code = (
-        "import sys\n"
-        "from pathlib import Path\n"
-        "from runner.commands import report\n"
-        f"assert report.workplan(Path({str(root)!r}), '2026-12', 'markdown', 'en', "
-        f"Path({str(out)!r})) == 0\n"
-        "print(sorted(m for m in sys.modules if m.startswith('babel.messages')))\n")
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert r.returncode == 0, r.stderr
-    assert ast.literal_eval(r.stdout) == [] and "Work plan" in out.read_text()
+    loaded, text = modules_after_workplan(tmp_path, "markdown", "en", "babel.messages")
+    assert loaded == [] and "Work plan" in text
 
 
 def test_a_moment_shown_many_times_is_formatted_once(monkeypatch):
