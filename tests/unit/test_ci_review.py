@@ -487,7 +487,10 @@ def test_gitlab_reviewed_by_hand():
     - the push token: never in .git/config or the remote URL; git's credential helper reads
       it from the environment (test_gitlab_push_token_is_never_written_down);
     - the archive writers are not `interruptible` (a new pipeline cancels none) and wait in a
-      resource_group; escalation has its own group;
+      resource_group; escalation has its own group, and each shard of `inspect` its own
+      (`parallel:` shards measure at once instead of queueing one behind another; pushes
+      that race re-make their record on top: test_keeping_results.py,
+      test_three_clones_a_stale_one_and_a_foreign_commit_leave_a_remote_that_verifies);
     - order: the spare-part, lifecycle and monthly-report jobs come after `inspect`,
       whatever it found; audit does not run on the escalation schedule; validate and plan
       run on every merge request (no `changes:`).
@@ -507,8 +510,8 @@ def test_gitlab_reviewed_by_hand():
         job = gl[name]
         assert job["script"][:2] == [snippets["keys"], snippets["push"]], name
         assert job["after_script"] == [snippets["remove-keys"]], name
-        assert job["resource_group"] == ("patrol-escalate" if name == "escalate"
-                                         else "patrol-archive"), name
+        group = {"escalate": "patrol-escalate", "inspect": "patrol-inspect-$CI_NODE_INDEX"}
+        assert job["resource_group"] == group.get(name, "patrol-archive"), name
 
 
 def test_gitlab_pipelines_run_the_right_jobs_in_order():
