@@ -329,7 +329,11 @@ def read(target: Target, timeout: float = READ_TIMEOUT,
         cafile = target.cafile or (requests.certs.where() if target.verify else None)
         client = redfish.redfish_client(base_url=target.base_url, username=target.username,
                                         password=target.password or "", cafile=cafile,
-                                        timeout=min(timeout, 10), max_retry=0)
+                                        timeout=min(timeout, 10), max_retry=0,
+                                        check_connectivity=False)
+        # never through a proxy the environment names (the BMC's credentials would go to it),
+        # and no per-request scan of the environment for one: ~0.5 ms of CPU per GET
+        client._session.trust_env = False
         client.login(auth="session")
         reading = read_resources(_Reader(client, ends), dict(target.layout))
         if target.layout:

@@ -123,3 +123,30 @@ def test_a_node_that_answers_nothing_is_an_error_of_each_of_its_hosts_checks() -
         err = got[f"h{n}"]["error"]
         assert err.startswith(f"BMC 10.0.0.{n} (read by execution node root@127.0.0.1:")
         assert "refused" in err, err
+
+
+def test_a_proxy_in_the_environment_never_sees_a_bmc_read(bmc, monkeypatch) -> None:
+    """A BMC is read directly: a proxy the environment names (a CI runner's HTTPS_PROXY) would
+    be handed the BMC's credentials; the controller's client ignores it, as the node's does."""
+    seen: list[bytes] = []
+    with socket.socket() as proxy:
+        proxy.bind(("127.0.0.1", 0))
+        proxy.listen(8)
+        proxy.settimeout(0.2)
+        url = f"http://127.0.0.1:{proxy.getsockname()[1]}"
+        for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+            monkeypatch.setenv(name, url)
+        for name in ("NO_PROXY", "no_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        _set(bmc["state"], {})
+        here = er.read(_target(bmc), 5)
+        try:
+            conn, _ = proxy.accept()
+            with conn:
+                conn.settimeout(0.5)
+                seen.append(conn.recv(4096))
+        except TimeoutError:
+            pass
+    assert seen == []  # nothing connected to the proxy
+    assert "error" not in here, here
+    assert len(here["components"]) > 10
