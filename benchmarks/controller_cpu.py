@@ -212,11 +212,13 @@ def wall(count: int) -> None:
     try:
         root = _lab(work, count, 0)
         ping = ping_argv(root, ansible_vars(_config()), work, "site=bench")
-        _, a = tree_cpu(*ping)
+        pc, a = tree_cpu(*ping)
         c, p = tree_cpu(*_patrol(root, "site=bench"))
         print(f"wall on {count} lab hosts: patrol inspect daily {p:.1f} s, ansible -m ping "
-              f"{a:.1f} s ({p / a:.2f}x); patrol's controller CPU {1000 * c / count:.0f} ms "
-              "per host")
+              f"{a:.1f} s ({p / a:.2f}x); controller CPU per host: patrol "
+              f"{1000 * c / count:.0f} ms, ping {1000 * pc / count:.0f} ms ({c / pc:.2f}x ping; "
+              "the fixed cost of a run, Patrol's own start, judging and commit, spread over "
+              "more hosts)")
     finally:
         fleet.down(_config())
         _config().lock_file.unlink(missing_ok=True)
