@@ -44,7 +44,7 @@ sys.path[0] = str(ROOT)  # not this folder: benchmarks/inspect.py would shadow t
 from runner.commands import findings as findings_cmd
 from runner.findings import Finding, State
 from runner.findings import store as findings_store
-from runner.notify import deliver
+from runner.notify import deliver, mail
 from tests.conftest import commit_all, copy_estate, patrol_commit
 from tests.unit.notify.servers import free_port
 
@@ -162,6 +162,7 @@ def main() -> int:
     cmed = {k: statistics.median(v) for k, v in cpus.items()}
     b, w = med["owe"], med["deliver"]
     send = statistics.median(sending)
+    connections = min(mail.CONNECTIONS, -(-args.owed // mail.PER_CONNECTION))
     print(f"{args.findings} open findings, {args.owed} owed messages per run, {args.runs} runs; "
           f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     for kind, what in (("none", "escalation, no notifications policy (reference)"),
@@ -172,9 +173,9 @@ def main() -> int:
     print(f"owing adds {med['owe'] - med['none']:.3f} s wall, {cmed['owe'] - cmed['none']:.3f} s "
           "CPU to an escalation without notifications")
     print(f"delivery adds {w - b:.3f} s wall ({(w - b) / args.owed * 1000:.2f} ms per message), "
-          f"{cmed['deliver'] - cmed['owe']:.3f} s CPU: sending {send:.3f} s wall (SMTP, one "
-          f"connection), the rest {w - b - send:.3f} s (reading what is owed, rendering, the "
-          "delivery's record and commit)")
+          f"{cmed['deliver'] - cmed['owe']:.3f} s CPU: sending {send:.3f} s wall (SMTP, "
+          f"{connections} connection(s)), the rest {w - b - send:.3f} s (reading what is owed, "
+          "rendering, the delivery's record and commit)")
     print(f"ratio delivering / baseline: {w / b:.3f} wall, "
           f"{cmed['deliver'] / cmed['owe']:.3f} CPU (target <= {TARGET}); against no "
           f"notifications at all: {w / med['none']:.3f} wall, "

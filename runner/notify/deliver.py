@@ -7,7 +7,8 @@ Feishu/Lark, Slack, Microsoft Teams (through its Workflows webhooks, ``workflows
 one URL, so a new channel is a URL in the vault, not code. Its plugins take a title and a body
 and a format; Patrol escapes the body itself (``messages``) for the dialect the URL's scheme
 speaks. Email does not go through Apprise: its plugin builds a connection and a TLS context per
-message; ``mail`` sends every email owed to one server through one connection.
+message; ``mail`` sends every email owed to one server through one connection (a few for a
+large batch).
 
 Secrets: the SMTP server, a channel's URL (its token is in it), the SMTP user and password
 come only from ``{env: VAR}`` or ``!vault`` and live only in this module's memory: never in a
@@ -250,7 +251,8 @@ def send(t: Target, title: str, body: str, timeout: float = 10.0) -> str | None:
 
 def send_mail(server: mail.Server, jobs: list[tuple[Target, str, str]],
               timeout: float = 10.0) -> list[str | None]:
-    """Every email to one SMTP server through one connection; the reasons in job order."""
+    """Every email to one SMTP server through one connection (a few for a large batch,
+    ``mail.send_batch``); the reasons in job order."""
     try:
         reasons = mail.send_batch(server, [mail.Mail(t.url, title, body)
                                            for t, title, body in jobs], timeout)
@@ -263,7 +265,7 @@ def send_mail(server: mail.Server, jobs: list[tuple[Target, str, str]],
 def send_all(jobs: list[tuple[Target, str, str]],
              send_one: Any = None) -> list[str | None]:
     """Send each (target, title, body), ``WORKERS`` tasks at a time: the emails to one SMTP
-    server are one task (one connection), each chat or webhook message another; the reasons
+    server are one task (``mail.send_batch``), each chat or webhook message another; the reasons
     in job order. ``send_one`` (tests) sends each job alone."""
     from concurrent.futures import ThreadPoolExecutor
 

@@ -19,6 +19,8 @@ import re
 import smtplib
 import socket
 import ssl
+import threading
+from collections import deque
 from dataclasses import dataclass
 from email.header import Header
 from email.utils import formatdate, make_msgid
@@ -67,17 +69,18 @@ def message(server: Server, mail: Mail) -> bytes:
     return head.encode("ascii") + body
 
 
-def _connect(server: Server, timeout: float) -> smtplib.SMTP:
+def _connect(server: Server, timeout: float, context: ssl.SSLContext | None) -> smtplib.SMTP:
+    """A connection ready for its first message: greeted, secured, logged in."""
     if server.security == "tls":
         client: smtplib.SMTP = smtplib.SMTP_SSL(server.host.strip("[]"), server.port,
-                                                timeout=timeout,
-                                                context=ssl.create_default_context())
+                                                timeout=timeout, context=context)
     else:
         client = smtplib.SMTP(server.host.strip("[]"), server.port, timeout=timeout)
         if server.security == "starttls":
-            client.starttls(context=ssl.create_default_context())
+            client.starttls(context=context)
     if server.user:
         client.login(server.user, server.password or "")
+    client.ehlo_or_helo_if_needed()
     return client
 
 
@@ -99,36 +102,137 @@ def why(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def send_batch(server: Server, mails: list[Mail], timeout: float = 10.0) -> list[str | None]:
-    """Send ``mails`` through one connection to ``server``; per message None when the server
-    accepted it, else the reason (unmasked: the caller masks). A connection lost on the way
-    is opened again once; what still fails stays owed for the next delivery."""
-    reasons: list[str | None] = [None] * len(mails)
-    client: smtplib.SMTP | None = None
-    reconnected = False
-    i = 0
-    while i < len(mails):
-        try:
+class _Lost(Exception):
+    """The connection failed after a message's content went out: whether the server took the
+    message is unknown, so it is not sent again in this delivery (the next one retries it)."""
+
+
+NOT_SENT = "the delivery stopped before this message was sent"
+UNCONFIRMED = ("the connection to the SMTP server was lost before it confirmed the message "
+               "(it may have arrived): ")
+
+
+def _reset(client: smtplib.SMTP, code: int) -> None:
+    """After a refusal, as ``sendmail`` does: RSET, or close when the server is closing."""
+    if code == 421:
+        client.close()
+    else:
+        with contextlib.suppress(smtplib.SMTPServerDisconnected):
+            client.rset()
+
+
+def _transact(client: smtplib.SMTP, sender: str, to: str, data: bytes) -> None:
+    """One message through ``client``: ``sendmail``'s MAIL, RCPT and DATA with its SIZE, dot
+    stuffing and refusals, told apart by when a connection fails. Before the content went
+    out nothing can have arrived (SMTPServerDisconnected and the like: send it again on
+    another connection); after, ``_Lost``."""
+    options = [f"size={len(data)}"] if client.does_esmtp and client.has_extn("size") else []
+    code, reply = client.mail(sender, options)
+    if code != 250:
+        _reset(client, code)
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    code, reply = client.rcpt(to)
+    if code not in (250, 251):
+        _reset(client, code)
+        raise smtplib.SMTPRecipientsRefused({to: (code, reply)})
+    client.putcmd("data")
+    code, reply = client.getreply()
+    if code != 354:
+        _reset(client, code)
+        raise smtplib.SMTPDataError(code, reply)
+    content = re.sub(rb"(?m)^\.", b"..", data)
+    if not content.endswith(b"\r\n"):
+        content += b"\r\n"
+    try:
+        client.send(content + b".\r\n")
+        code, reply = client.getreply()
+    except (OSError, smtplib.SMTPException) as exc:
+        raise _Lost(why(exc)) from None
+    if code != 250:
+        _reset(client, code)
+        raise smtplib.SMTPDataError(code, reply)
+
+
+CONNECTIONS = 4  # at most this many connections to one server at once...
+PER_CONNECTION = 25  # ...and one more only for every this many messages
+
+
+def send_batch(server: Server, mails: list[Mail], timeout: float = 10.0,
+               connections: int = CONNECTIONS) -> list[str | None]:
+    """Send ``mails`` to ``server``; per message None when the server accepted it, else the
+    reason (unmasked: the caller masks).
+
+    One connection first: when it cannot be opened, every message fails with why. Then, for a
+    larger batch, up to ``connections`` in all, each in a thread of its own taking the next
+    message from one queue, so each message is taken once and the round trips of several
+    overlap (``smtplib`` has no PIPELINING). A further connection that cannot be opened just
+    takes nothing. A connection lost before a message's content went out puts the message
+    back in the queue (nothing can have arrived) and is opened again if it had carried a
+    message; one lost after the content went out leaves that message failed, unconfirmed,
+    never sent twice in one delivery. Messages no connection is left to take fail with the
+    last connection's reason; every failure stays owed for the next delivery."""
+    if not mails:
+        return []
+    context = ssl.create_default_context() if server.security != "none" else None
+    try:
+        first = _connect(server, timeout, context)
+    except (OSError, smtplib.SMTPException) as exc:
+        return [why(exc)] * len(mails)
+    reasons: list[str | None] = [NOT_SENT] * len(mails)  # None only once the server took it
+    todo = deque(range(len(mails)))
+    gave_up: list[str] = []
+
+    def work(client: smtplib.SMTP | None) -> None:
+        # the first connection may be opened again once even before it carried a message
+        carried = client is not None
+        while True:
             if client is None:
-                client = _connect(server, timeout)
-            data = message(server, mails[i])
-            client.sendmail(server.sender, [mails[i].to], data)
-            i += 1
-        except smtplib.SMTPServerDisconnected as exc:
-            client = None
-            if reconnected:
-                reasons[i:] = [why(exc)] * (len(mails) - i)
+                try:
+                    client = _connect(server, timeout, context)
+                except (OSError, smtplib.SMTPException) as exc:
+                    gave_up.append(why(exc))
+                    return
+                carried = False
+            try:
+                i = todo.popleft()
+            except IndexError:
                 break
-            reconnected = True
-        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError,
-                smtplib.SMTPSenderRefused, ValueError) as exc:
-            reasons[i] = why(exc)  # this message only: the connection is still good
-            i += 1
-        except (OSError, smtplib.SMTPException) as exc:
-            reasons[i:] = [why(exc)] * (len(mails) - i)  # no connection: none of them went
-            client = None
-            break
+            try:
+                _transact(client, server.sender, mails[i].to, message(server, mails[i]))
+                reasons[i] = None
+                carried = True
+            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError,
+                    smtplib.SMTPSenderRefused, ValueError) as exc:
+                reasons[i] = why(exc)  # this message only: the connection is still good
+                carried = True
+            except (OSError, smtplib.SMTPException) as exc:
+                todo.appendleft(i)  # not sent: another connection (or this one again) takes it
+                client = _close(client)
+                if not carried:
+                    gave_up.append(why(exc))
+                    return
+            except Exception as exc:  # _Lost, or a bug: this message may have gone, never twice
+                reasons[i] = (UNCONFIRMED + str(exc) if isinstance(exc, _Lost)
+                              else f"{type(exc).__name__}: {exc}")
+                client = _close(client)
+                if not carried or not isinstance(exc, _Lost):
+                    gave_up.append(str(exc) if isinstance(exc, _Lost) else reasons[i] or "")
+                    return
+        _close(client, quit=True)
+
+    extra = min(connections, -(-len(mails) // PER_CONNECTION)) - 1
+    threads = [threading.Thread(target=work, args=(None,), daemon=True) for _ in range(extra)]
+    for t in threads:
+        t.start()
+    work(first)
+    for t in threads:
+        t.join()
+    for i in todo:  # every connection gave up before these were taken
+        reasons[i] = gave_up[-1]
+    return reasons
+
+
+def _close(client: smtplib.SMTP | None, quit: bool = False) -> None:
     if client is not None:
         with contextlib.suppress(OSError, smtplib.SMTPException):
-            client.quit()
-    return reasons
+            client.quit() if quit else client.close()

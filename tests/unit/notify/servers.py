@@ -10,7 +10,7 @@ import ssl
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import Message
@@ -39,38 +39,46 @@ class Mailbox:
         return [m for tos, m in self.messages if rcpt in tos]
 
 
+class Keeper:
+    """An aiosmtpd handler that keeps every message it accepts in ``box``, counts greetings
+    and refuses ``refused@`` mailboxes."""
+
+    def __init__(self, box: Mailbox) -> None:
+        self.box = box
+
+    async def handle_EHLO(self, server: Any, session: Any, envelope: Any, hostname: str,
+                          responses: list[str]) -> list[str]:
+        self.box.greetings += 1
+        session.host_name = hostname
+        return responses
+
+    async def handle_HELO(self, server: Any, session: Any, envelope: Any,
+                          hostname: str) -> str:
+        self.box.greetings += 1
+        session.host_name = hostname
+        return f"250 {server.hostname}"
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
+                          rcpt_options: list[str]) -> str:
+        if address.startswith("refused@"):  # a mailbox the server does not have
+            return "550 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.box.messages.append((list(envelope.rcpt_tos),
+                                  email.message_from_bytes(envelope.content)))
+        return "250 OK"
+
+
 @contextmanager
-def smtp_server(port: int | None = None) -> Iterator[Mailbox]:
+def smtp_server(port: int | None = None, handler: Callable[[Mailbox], Keeper] = Keeper
+                ) -> Iterator[Mailbox]:
+    """A server on loopback with ``handler`` (a ``Keeper`` that may misbehave)."""
     from aiosmtpd.controller import Controller
 
     box = Mailbox(port or free_port())
-
-    class Handler:
-        async def handle_EHLO(self, server: Any, session: Any, envelope: Any, hostname: str,
-                              responses: list[str]) -> list[str]:
-            box.greetings += 1
-            session.host_name = hostname
-            return responses
-
-        async def handle_HELO(self, server: Any, session: Any, envelope: Any,
-                              hostname: str) -> str:
-            box.greetings += 1
-            session.host_name = hostname
-            return f"250 {server.hostname}"
-
-        async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
-                              rcpt_options: list[str]) -> str:
-            if address.startswith("refused@"):  # a mailbox the server does not have
-                return "550 no such mailbox"
-            envelope.rcpt_tos.append(address)
-            return "250 OK"
-
-        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-            box.messages.append((list(envelope.rcpt_tos),
-                                 email.message_from_bytes(envelope.content)))
-            return "250 OK"
-
-    controller = Controller(Handler(), hostname="127.0.0.1", port=box.port)
+    controller = Controller(handler(box), hostname="127.0.0.1", port=box.port)
     controller.start()
     try:
         yield box
