@@ -71,11 +71,16 @@ LABELS: dict[str, dict[str, str]] = {
 DIALECTS = ("text", "markdown", "slack", "teams")
 
 
+_MENTION = re.compile(r"(?<![\w.])@(?!\u2060)")
+_LINK = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):(//)")
+
+
 def defang(text: str) -> str:
     """No link a reader or a client could follow: ``scheme://`` gets a word joiner, and an
     @ that would mention someone one after it."""
-    text = re.sub(r"(?<![\w.])@(?!\u2060)", "@\u2060", text)
-    return re.sub(r"([A-Za-z][A-Za-z0-9+.-]*):(//)", "\\1:\u2060\\2", text)
+    if "@" in text:
+        text = _MENTION.sub("@\u2060", text)
+    return _LINK.sub("\\1:\u2060\\2", text) if "://" in text else text
 
 
 def chat(text: object) -> str:
@@ -102,7 +107,7 @@ def teams(text: object) -> str:
 def plain(text: object) -> str:
     """Email text (text/plain: no markup): one line, control characters shown as escapes,
     no mention and no followable link."""
-    return defang(" ".join(visible(text, keep="\n").split("\n")))
+    return defang(visible(text, keep="\n").replace("\n", " "))
 
 
 ESCAPE = {"text": plain, "markdown": chat, "slack": slack, "teams": teams}
@@ -143,11 +148,10 @@ def render(entry: dict[str, Any], lang: str, dialect: str, sites: dict[str, Any]
     host = facts.get("host") or facts.get("hosts")
     where = " / ".join(x for x in (host, getattr(site, "name", None) or entry.get("site"))
                        if x) or "-"
-    values = {k: esc(v) for k, v in facts.items()}
+    values = _Fields(esc, facts)  # a fact is escaped when the title names it
     values["where"] = esc(where)
-    values.setdefault("check", esc(facts.get("check", "-")))
     values["due"] = esc(local_time(facts.get("due"), zone) or "-")
-    title = TITLES[lang][entry["event"]].format_map(_Missing(values))
+    title = TITLES[lang][entry["event"]].format_map(values)
     lines = [(labels["what"], esc(facts.get("summary") or facts.get("reason") or
                                   facts.get("report") or facts.get("check") or
                                   entry["event"])),
@@ -164,8 +168,16 @@ def render(entry: dict[str, Any], lang: str, dialect: str, sites: dict[str, Any]
     return title, body
 
 
-class _Missing(dict):  # type: ignore[type-arg]
-    """A title's field the event lacks shows as '-', never a KeyError."""
+class _Fields(dict):  # type: ignore[type-arg]
+    """A title's fields: each fact escaped for the dialect when the title names it; a field
+    the event lacks shows as '-', never a KeyError."""
+
+    def __init__(self, esc: Any, facts: dict[str, Any]) -> None:
+        super().__init__()
+        self.esc, self.facts = esc, facts
 
     def __missing__(self, key: str) -> str:
+        if key in self.facts or key == "check":
+            self[key] = self.esc(self.facts.get(key, "-"))
+            return str(self[key])
         return "-"
