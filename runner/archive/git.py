@@ -56,6 +56,15 @@ def _repo(root: Path) -> Any:
         ) from None
 
 
+def _head_sha(repo: Any) -> str:
+    """HEAD's sha, read from the refs as GitPython's ``head.commit`` reads it, without the
+    ``git cat-file`` process ``head.commit`` starts to look the commit up (a few ms each, three
+    times per commit). ValueError before the first commit."""
+    from git.refs.symbolic import SymbolicReference
+
+    return str(SymbolicReference.dereference_recursive(repo, "HEAD"))
+
+
 def git_dir(root: Path) -> Path:
     """The repository's Git directory (where the run lock and the spool live)."""
     return Path(_repo(root).git_dir)
@@ -141,7 +150,7 @@ def estate_commit(root: Path) -> tuple[str | None, bool]:
     """(HEAD sha, whether the estate files differ from it) — the estate a run was made from."""
     repo = _repo(root)
     try:
-        sha = repo.head.commit.hexsha
+        sha = _head_sha(repo)
     except ValueError:
         return None, True
     rel = Path(root).resolve().relative_to(Path(repo.working_tree_dir).resolve())
@@ -184,7 +193,7 @@ def resolve_rev(root: Path, rev: str) -> str:
 def resolve_head(root: Path) -> str | None:
     """HEAD's sha, None before the first commit."""
     try:
-        return str(_repo(root).head.commit.hexsha)
+        return _head_sha(_repo(root))
     except ValueError:
         return None
 
@@ -240,7 +249,7 @@ def commit(root: Path, paths: Iterable[str], summary: str, body_trailers: dict[s
     repo = _repo(root)
     rel_root = _prefix(repo, root)
     entries = spool.pending(root)
-    mine = list(dict.fromkeys([*paths, *spool.pending_files(root)]))
+    mine = list(dict.fromkeys([*paths, *spool.pending_files(root, entries)]))
     if not mine:  # `git add -A --` without a path would stage the whole tree
         raise PatrolError("nothing to commit: a run commits the files it wrote",
                           exit_code=Exit.FAILED)
@@ -262,7 +271,7 @@ def commit(root: Path, paths: Iterable[str], summary: str, body_trailers: dict[s
         raise _kept(root, mine, body_trailers.get("Patrol-Run", "unnamed"),
                     f"git commit failed ({detail or exc})") from None
     spool.drop(root, entries)
-    return repo.head.commit.hexsha
+    return _head_sha(repo)
 
 
 def _tracked(repo: Any, path: str) -> bool:

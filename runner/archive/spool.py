@@ -102,8 +102,9 @@ def read_entry(entry: Path) -> dict[str, bytes]:
 def journal(root: Path, files: Mapping[str, bytes], key: str) -> Path:
     """Add ``files`` to the entry ``key`` (a later version of a path replaces the earlier);
     the entry's directory. OSError when the Git directory cannot take it."""
-    entry = spool_root(root) / safe_file_name(key)
-    (spool_root(root).parent / RESERVE).unlink(missing_ok=True)  # its room is for this
+    base = spool_root(root)
+    entry = base / safe_file_name(key)
+    (base.parent / RESERVE).unlink(missing_ok=True)  # its room is for this
     kept = read_entry(entry) if is_complete(entry) else {}
     atomic_write(entry / BUNDLE, pack({**kept, **files}))
     return entry
@@ -155,10 +156,11 @@ def pending(root: Path) -> list[Path]:
     return sorted(p for p in base.iterdir() if is_complete(p))
 
 
-def pending_files(root: Path) -> dict[str, bytes]:
-    """What every entry holds, oldest first, a later version of a path winning."""
+def pending_files(root: Path, entries: list[Path] | None = None) -> dict[str, bytes]:
+    """What every entry (or each of ``entries``, ``pending``'s) holds, oldest first, a later
+    version of a path winning."""
     out: dict[str, bytes] = {}
-    for entry in pending(root):
+    for entry in pending(root) if entries is None else entries:
         out.update(read_entry(entry))
     return out
 

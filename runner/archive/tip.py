@@ -49,17 +49,18 @@ def _read(root: Path, path: Path | None = None) -> tuple[str, Tip] | None:
         return None
 
 
-def remember(root: Path, commit: str, tip: Tip) -> None:
+def remember(root: Path, commit: str, tip: Tip, path: Path | None = None) -> None:
     """Note ``commit`` as verified, with the chain's tip there."""
     doc = {"commit": commit, "record": tip.path, "sha256": tip.sha256, "started": tip.started}
-    atomic_write(_cache_path(root), (json.dumps(doc, sort_keys=True) + "\n").encode())
+    atomic_write(path or _cache_path(root), (json.dumps(doc, sort_keys=True) + "\n").encode())
 
 
 def advance(root: Path, parent: str | None, commit: str, tip: Tip) -> None:
     """After Patrol's own commit on a verified parent, the new commit is verified too."""
-    cached = _read(root)
+    path = _cache_path(root)
+    cached = _read(root, path)
     if cached is not None and parent is not None and cached[0] == parent:
-        remember(root, commit, tip)
+        remember(root, commit, tip, path)
 
 
 def check(root: Path, estate_ref: str | None = None) -> Verified:
