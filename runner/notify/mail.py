@@ -165,12 +165,13 @@ def send_batch(server: Server, mails: list[Mail], timeout: float = 10.0,
     One connection first: when it cannot be opened, every message fails with why. Then, for a
     larger batch, up to ``connections`` in all, each in a thread of its own taking the next
     message from one queue, so each message is taken once and the round trips of several
-    overlap (``smtplib`` has no PIPELINING). A further connection that cannot be opened just
-    takes nothing. A connection lost before a message's content went out puts the message
-    back in the queue (nothing can have arrived) and is opened again if it had carried a
-    message; one lost after the content went out leaves that message failed, unconfirmed,
-    never sent twice in one delivery. Messages no connection is left to take fail with the
-    last connection's reason; every failure stays owed for the next delivery."""
+    overlap (``smtplib`` has no PIPELINING). A further connection that cannot be opened, or
+    opens only once the queue is empty, takes nothing and is not waited for. A connection
+    lost before a message's content went out puts the message back in the queue (nothing can
+    have arrived) and is opened again if it had carried a message and messages remain; one
+    lost after the content went out leaves that message failed, unconfirmed, never sent twice
+    in one delivery. Messages no connection is left to take fail with the last connection's
+    reason; every failure stays owed for the next delivery."""
     if not mails:
         return []
     context = ssl.create_default_context() if server.security != "none" else None
@@ -181,11 +182,14 @@ def send_batch(server: Server, mails: list[Mail], timeout: float = 10.0,
     reasons: list[str | None] = [NOT_SENT] * len(mails)  # None only once the server took it
     todo = deque(range(len(mails)))
     gave_up: list[str] = []
+    extra = min(connections, -(-len(mails) // PER_CONNECTION)) - 1
+    state = threading.Condition()
+    opening, working = [extra], [0]  # further connections being opened (holding nothing), open
 
-    def work(client: smtplib.SMTP | None) -> None:
-        # the first connection may be opened again once even before it carried a message
-        carried = client is not None
-        while True:
+    def work(client: smtplib.SMTP | None, carried: bool) -> None:
+        """Send from the queue through ``client`` (``carried``: the first connection, which
+        may be opened again once even before it carried a message)."""
+        while todo:
             if client is None:
                 try:
                     client = _connect(server, timeout, context)
@@ -220,15 +224,32 @@ def send_batch(server: Server, mails: list[Mail], timeout: float = 10.0,
                     return
         _close(client, quit=True)
 
-    extra = min(connections, -(-len(mails) // PER_CONNECTION)) - 1
-    threads = [threading.Thread(target=work, args=(None,), daemon=True) for _ in range(extra)]
-    for t in threads:
-        t.start()
-    work(first)
-    for t in threads:
-        t.join()
-    for i in todo:  # every connection gave up before these were taken
-        reasons[i] = gave_up[-1]
+    def further() -> None:
+        client = None
+        try:
+            if todo:
+                client = _connect(server, timeout, context)
+        except (OSError, smtplib.SMTPException) as exc:
+            gave_up.append(why(exc))
+        with state:
+            opening[0] -= 1
+            working[0] += client is not None
+            state.notify_all()
+        if client is not None:
+            try:
+                work(client, False)
+            finally:
+                with state:
+                    working[0] -= 1
+                    state.notify_all()
+
+    for _ in range(extra):
+        threading.Thread(target=further, daemon=True).start()
+    work(first, True)
+    with state:  # a connection still opening once the queue is empty takes nothing: not awaited
+        state.wait_for(lambda: not working[0] and (not opening[0] or not todo))
+        for i in todo:  # every connection gave up before these were taken
+            reasons[i] = gave_up[-1]
     return reasons
 
 
