@@ -6,15 +6,20 @@ its message alone. Through a real SMTP server on loopback (aiosmtpd) that misbeh
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
 from unittest import mock
 
-from runner.notify import dispatch, outbox
+from runner.notify import dispatch, mail, outbox
 from runner.notify.routes import FILE
 from tests.unit.notify.servers import Keeper, Mailbox, smtp_server
 
@@ -125,3 +130,64 @@ def test_a_server_that_cuts_every_fresh_connection_leaves_the_rest_owed():
     assert delivered == {} and len(failed) == 30  # nothing went; all stay owed
     assert box.messages == []
     assert all("may have arrived" not in why for why in failed.values())
+
+
+
+@dataclass
+class Relay:
+    port: int
+    held: list[socket.socket] = field(default_factory=list)  # connections never answered
+
+
+@contextmanager
+def greeting_only_the_first(port: int) -> Iterator[Relay]:
+    """A TCP relay to ``port`` on loopback that relays its first connection and holds every
+    later one open, unanswered, until the block ends: a server slow to greet them."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    relay = Relay(listener.getsockname()[1])
+
+    def pump(a: socket.socket, b: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while data := a.recv(65536):
+                b.sendall(data)
+        with contextlib.suppress(OSError):
+            b.shutdown(socket.SHUT_WR)
+
+    def accept() -> None:
+        with contextlib.suppress(OSError):
+            first, _ = listener.accept()
+            upstream = socket.create_connection(("127.0.0.1", port))
+            for a, b in ((first, upstream), (upstream, first)):
+                threading.Thread(target=pump, args=(a, b), daemon=True).start()
+            while True:
+                relay.held.append(listener.accept()[0])
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        yield relay
+    finally:
+        listener.close()
+        for held in relay.held:
+            held.close()
+
+
+def still_open(held: socket.socket) -> bool:
+    """Whether the client end of a held connection is still open (it has sent nothing)."""
+    held.setblocking(False)
+    try:
+        return held.recv(1) != b""
+    except BlockingIOError:
+        return True
+
+
+def test_a_further_connection_slow_to_open_is_not_waited_for():
+    with smtp_server() as box, greeting_only_the_first(box.port) as relay:
+        server = mail.Server("127.0.0.1", relay.port, "none", "patrol@example.com")
+        mails = [mail.Mail(f"eng{n}@example.com", "t", "b") for n in range(100)]
+        assert mail.send_batch(server, mails, timeout=60) == [None] * 100
+        assert box.greetings == 1 and len(box.messages) == 100  # all through the first
+        # returned while the further connections still waited for their greeting (waiting
+        # for them would have taken their 60 s timeout, and they would have hung up)
+        while len(relay.held) < 3:  # the relay accepts the three further connections
+            time.sleep(0.01)
+        assert all(still_open(held) for held in relay.held)
