@@ -193,7 +193,7 @@ def send_batch(server: Server, mails: list[Mail], timeout: float = 10.0,
             if client is None:
                 try:
                     client = _connect(server, timeout, context)
-                except (OSError, smtplib.SMTPException) as exc:
+                except Exception as exc:  # OSError, SMTPException, or a bug: it takes nothing
                     gave_up.append(why(exc))
                     return
                 carried = False
@@ -229,7 +229,7 @@ def send_batch(server: Server, mails: list[Mail], timeout: float = 10.0,
         try:
             if todo:
                 client = _connect(server, timeout, context)
-        except (OSError, smtplib.SMTPException) as exc:
+        except Exception as exc:  # OSError, SMTPException, or a bug: it takes nothing
             gave_up.append(why(exc))
         with state:
             opening[0] -= 1
