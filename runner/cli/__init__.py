@@ -44,7 +44,7 @@ from . import (
     upgrade,
     validate,
 )
-from .common import PatrolGroup, exit_status
+from .common import PatrolGroup, exit_status, pause_collector, settle_before_exit
 
 HELP = "Patrol: the estate as YAML in Git, inspections and upgrades through Ansible."
 EXITS = exit_status(
@@ -106,9 +106,9 @@ def app_for(args: list[str]) -> typer.Typer:
     if not args or any(k.startswith("_") and k.endswith("_COMPLETE") for k in os.environ):
         return app  # shell completion (click's _PROG_COMPLETE) completes every name
     name = args[0]
-    groups = [g for g in app.registered_groups if g.name == name]
-    commands = [c for c in app.registered_commands
-                if (c.name or get_command_name(c.callback.__name__)) == name]  # type: ignore[union-attr]
+    groups = [g for g in getattr(app, "registered_groups", ()) if g.name == name]
+    commands = [c for c in getattr(app, "registered_commands", ())
+                if (c.name or get_command_name(c.callback.__name__)) == name]
     if len(groups) + len(commands) != 1:
         return app
     one = copy.copy(app)
@@ -118,6 +118,7 @@ def app_for(args: list[str]) -> typer.Typer:
 
 def main() -> None:
     """Entry point: a user mistake is one clean line and its exit code, never a traceback."""
+    pause_collector()  # until the command starts (PatrolCommand.invoke)
     try:
         app_for(sys.argv[1:])(standalone_mode=True)
     except PatrolError as exc:
@@ -128,6 +129,8 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("patrol: interrupted", err=True)
         sys.exit(130)
+    finally:
+        settle_before_exit()
 
 
 __all__ = ["Exit", "app", "app_for", "audit_app", "findings_app", "lifecycle_app", "main",

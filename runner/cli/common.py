@@ -16,6 +16,7 @@ Everything here is light: this module imports only typer and the standard librar
 
 from __future__ import annotations
 
+import gc
 import textwrap
 from enum import Enum, StrEnum
 from pathlib import Path
@@ -161,6 +162,41 @@ def _bad_value(exc: typer.BadParameter) -> PatrolError:
     return PatrolError(f"{where}: {message}" if where else message, exit_code=Exit.USAGE)
 
 
+# --- the cyclic garbage collector around a command -------------------------------------------
+
+_paused = False
+
+
+def pause_collector() -> None:
+    """No cyclic garbage collection until a command starts (``resume_collector``): reading the
+    command line imports typer, pydantic and the command's options, and each automatic pass
+    walks all of that again for nothing."""
+    global _paused
+    if gc.isenabled():
+        gc.disable()
+        _paused = True
+
+
+def resume_collector() -> None:
+    """Undo ``pause_collector`` (once; a collector paused by someone else stays paused). What
+    the command line made lives as long as the process (modules, classes, schemas): it is
+    frozen, out of every later pass, rather than walked by the first one."""
+    global _paused
+    if _paused:
+        _paused = False
+        gc.freeze()
+        gc.enable()
+
+
+def settle_before_exit() -> None:
+    """The command is done and the process ends: every object left is frozen, so the
+    interpreter's last full collection does not walk the modules, the estate and the archive
+    just read once more (a tenth of a short command's time). Files and other resources are
+    closed by their owners, atexit and the modules' teardown, as before."""
+    resume_collector()
+    gc.freeze()
+
+
 class PatrolCommand(TyperCommand):
     """A command whose help is plain text in Patrol's format (see the module docstring)."""
 
@@ -184,6 +220,10 @@ class PatrolCommand(TyperCommand):
             if type(exc) is not typer.BadParameter:  # a missing one: click's usage and hint
                 raise
             raise _bad_value(exc) from None
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        resume_collector()  # the command line is read: the command runs with the collector
+        return super().invoke(ctx)
 
 
 class PatrolGroup(TyperGroup):
