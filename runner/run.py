@@ -54,7 +54,6 @@ from . import archive
 from .clock import Clock, iso, stamp, utc_now
 from .errors import Exit, PatrolError
 from .findings import store as findings_store
-from .findings.waivers import RUN_TOLERATED
 from .trigger import local_identity, trigger_from
 
 
@@ -92,20 +91,9 @@ class RunContext:
 
 def load_valid_estate(root: Path, today: date) -> Any:
     """The estate, or a clear refusal: nothing runs against an invalid estate."""
-    from .estate import NotAnEstate, load_estate
+    from .estate.loader import load_valid
 
-    try:
-        estate, problems = load_estate(root, today=today)
-    except NotAnEstate as exc:
-        raise PatrolError(str(exc)) from None
-    errors = [p for p in problems if p.severity == "error" and p.code not in RUN_TOLERATED]
-    if errors or estate is None:
-        first = errors[0] if errors else "no estate found"
-        raise PatrolError(
-            f"the estate has {len(errors)} error(s), first: {first}; run `patrol validate`",
-            exit_code=Exit.FAILED,
-        )
-    return estate
+    return load_valid(root, today)
 
 
 def today(at: datetime) -> date:
@@ -206,6 +194,8 @@ def lock_and_load(ctx: RunContext, intent: archive.Intent | None = None, *,
                   reaches_hosts: bool = True) -> Iterator[Opened]:
     """Check tools, hold the run lock for the whole run, read the clock once, load the
     estate and run the archive's pre-flight for ``intent`` (see the module docstring)."""
+    from .archive.preflight import preflight  # the function: the package may hold its module
+
     intent = intent or archive.Intent()
     require_tools(("git", "ssh") if reaches_hosts else ("git",))
     if reaches_hosts:
@@ -220,7 +210,7 @@ def lock_and_load(ctx: RunContext, intent: archive.Intent | None = None, *,
         t0 = time.perf_counter()
         records, estate_ref = records_root(ctx, estate)
         try:
-            restored = archive.preflight(records, intent, len(estate.hosts))
+            restored = preflight(records, intent, len(estate.hosts))
             findings = findings_store.load(records)  # every finding whole, or one error
             if intent.writes:
                 archive.verify_tip(records, estate_ref)  # from the last verified commit on

@@ -33,9 +33,9 @@ def _check(fmt: str, lang: str) -> None:
 
 
 def _estate(root: Path, today: date) -> Any:
-    from ..run import load_valid_estate
+    from ..estate.loader import load_valid  # runner.run.load_valid_estate, without the run
 
-    return load_valid_estate(root, today)
+    return load_valid(root, today)
 
 
 @contextmanager
@@ -43,13 +43,16 @@ def _collector_paused() -> Iterator[None]:
     """Read the estate and the archive and render without the cyclic garbage collector: a
     report builds a few hundred thousand objects that all live until it is written, and each
     automatic collection walks them, and every module and schema imported, again for nothing
-    (about a tenth of the work plan's time). Reference counting still frees what is dropped;
-    the collector is back as it was when the report is written."""
+    (about a tenth of the work plan's time). Reference counting still frees what is dropped.
+    Then the collector is back as it was, and what the report made joins the oldest generation
+    (frozen and thawed at once), where the first pass after it would otherwise walk it all."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
+        gc.unfreeze()
         if enabled:
             gc.enable()
 

@@ -10,8 +10,9 @@ imports pydantic.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .. import lazy
 
 _EXPORTS = {
     "duration": ("Duration", "format_duration", "parse_duration"),
@@ -25,7 +26,6 @@ _EXPORTS = {
     "secrets": ("EnvSecret", "VaultSecret"),
     "selector": ("Selector", "SelectorError", "parse_selector"),
 }
-_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 __all__ = [  # noqa: RUF022 - grouped like _EXPORTS
     "Duration", "format_duration", "parse_duration",
     "Estate", "Location", "Source",
@@ -39,17 +39,7 @@ __all__ = [  # noqa: RUF022 - grouped like _EXPORTS
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *__all__])
+__getattr__, __dir__ = lazy.exports(__name__, globals(), _EXPORTS)
 
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import Problem
+from ..errors import Exit, PatrolError, Problem
 from ..findings.waivers import RUN_TOLERATED
 from . import crossref
 from .estate import Estate, Source
@@ -49,6 +49,24 @@ def load_estate(root: Path, *, today: date) -> tuple[Estate | None, list[Problem
     """Read and validate the estate under ``root`` as of ``today`` (waivers expire);
     raises NotAnEstate for a wrong root."""
     return load_estate_files(read_tree(Path(root)), today=today)
+
+
+def load_valid(root: Path, today: date) -> Estate:
+    """The estate, or a clear refusal: nothing runs against an invalid estate (problems a run
+    tolerates aside). ``runner.run.load_valid_estate``; a command that only reads calls it
+    here, without the run skeleton's imports."""
+    try:
+        estate, problems = load_estate(root, today=today)
+    except NotAnEstate as exc:
+        raise PatrolError(str(exc)) from None
+    errors = [p for p in problems if p.severity == "error" and p.code not in RUN_TOLERATED]
+    if errors or estate is None:
+        first = errors[0] if errors else "no estate found"
+        raise PatrolError(
+            f"the estate has {len(errors)} error(s), first: {first}; run `patrol validate`",
+            exit_code=Exit.FAILED,
+        )
+    return estate
 
 
 # --- turning pydantic errors into problems --------------------------------------------------

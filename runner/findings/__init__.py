@@ -5,16 +5,25 @@ from a run's results), ``escalation`` (warned / overdue / penalised as the deadl
 passes), ``waivers`` (every waiver rule: matching, expiry, validation, pausing the clock),
 ``cadence`` (checklists that did not run as often as promised), ``policy`` (the service
 policy's values and a run's context), ``store`` (findings as documents in the archive).
+
+Names are imported on first use: reading findings (``store``, ``model``) does not import the
+lifecycle, escalation and cadence rules.
 """
 
 from __future__ import annotations
 
-from .cadence import Breach, apply_breaches, cadence_breaches
-from .escalation import escalate, escalation
-from .lifecycle import apply_run, due_date, refresh_waivers
-from .model import ACTIVE, Finding, State, Transition, finding_id
-from .policy import Context, Policy, context_of, policy_of
-from .waivers import WaiverRule, as_shown, waived, waiver_end
+from typing import TYPE_CHECKING
+
+from .. import lazy
+
+_EXPORTS = {
+    "cadence": ("Breach", "apply_breaches", "cadence_breaches"),
+    "escalation": ("escalate", "escalation"),
+    "lifecycle": ("apply_run", "due_date", "refresh_waivers"),
+    "model": ("ACTIVE", "Finding", "State", "Transition", "finding_id"),
+    "policy": ("Context", "Policy", "context_of", "policy_of"),
+    "waivers": ("WaiverRule", "as_shown", "waived", "waiver_end"),
+}
 
 __all__ = [
     "ACTIVE", "Breach", "Context", "Finding", "Policy", "State", "Transition", "WaiverRule",
@@ -22,3 +31,15 @@ __all__ = [
     "escalate", "escalation", "finding_id", "policy_of", "refresh_waivers", "waived",
     "waiver_end",
 ]
+
+
+__getattr__, __dir__ = lazy.exports(__name__, globals(), _EXPORTS, submodules=True)
+
+
+if TYPE_CHECKING:
+    from .cadence import Breach, apply_breaches, cadence_breaches
+    from .escalation import escalate, escalation
+    from .lifecycle import apply_run, due_date, refresh_waivers
+    from .model import ACTIVE, Finding, State, Transition, finding_id
+    from .policy import Context, Policy, context_of, policy_of
+    from .waivers import WaiverRule, as_shown, waived, waiver_end
