@@ -280,7 +280,10 @@ class Host(EstateModel):
     @field_validator("tags")
     @classmethod
     def _no_repeated_tags(cls, tags: list[str]) -> list[str]:
-        repeated = sorted({tag for tag in tags if tags.count(tag) > 1})
+        if len(set(tags)) == len(tags):
+            return tags
+        seen: set[str] = set()
+        repeated = sorted({tag for tag in tags if tag in seen or seen.add(tag)})
         if repeated:
             raise ValueError(f"tags listed more than once: {', '.join(repeated)}")
         return tags

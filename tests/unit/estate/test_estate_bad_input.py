@@ -353,3 +353,15 @@ def test_a_waiver_naming_a_checklist_still_applies_with_a_warning(estate: Sample
     assert run.code == 0, run.text
     assert (f"{WAIVERS}:{line}:{col}: warning: waiver: write 'check: load': a waiver names the "
             "control and covers it in every checklist, not only in 'daily'") in run.out
+
+
+def test_repeated_tags_are_named_once_each(estate: SampleEstate) -> None:
+    """Each tag listed more than once is named once, in order, however long the list."""
+    many = ", ".join(f"t{i % 3000}" for i in range(9000))
+    text = estate.replace(HOSTS, "    tags: [frontend, pci]\n",
+                          f"    tags: [pci, frontend, pci, solo, frontend, pci, {many}]\n",
+                          count=1)
+    line, col = position(text, "[pci, frontend, pci")
+    out = assert_reported(estate, f"{HOSTS}:{line}:{col}: error: hosts[0](web-01).tags: tags "
+                                  "listed more than once: frontend, pci, t0, t1, t10, t100,")
+    assert "solo" not in out
