@@ -24,6 +24,9 @@ def exports(package: str, namespace: dict[str, Any], where: Mapping[str, tuple[s
     first use and then kept in ``namespace`` (the package's globals)."""
     names = {name: (module, name) for module, names_ in where.items() for name in names_}
     names.update(renamed or {})
+    clash = sorted(set(names) & set(where)) if submodules else []
+    if clash:  # Python sets a submodule on its package once imported: the name would change
+        raise ValueError(f"{package}: {', '.join(clash)} name both a module and an export")
 
     def __getattr__(name: str) -> Any:
         if name in names:

@@ -194,7 +194,7 @@ def lock_and_load(ctx: RunContext, intent: archive.Intent | None = None, *,
                   reaches_hosts: bool = True) -> Iterator[Opened]:
     """Check tools, hold the run lock for the whole run, read the clock once, load the
     estate and run the archive's pre-flight for ``intent`` (see the module docstring)."""
-    from .archive.preflight import preflight  # the function: the package may hold its module
+    from .archive.preflight import preflight
 
     intent = intent or archive.Intent()
     require_tools(("git", "ssh") if reaches_hosts else ("git",))

@@ -31,7 +31,7 @@ _EXPORTS = {
     "git": ("clone", "commit", "config_value", "estate_commit", "file_history", "git_dir",
             "push", "read_tree", "repo_subdir", "require_history", "resolve_head",
             "resolve_rev", "run_lock", "show_stat", "trailers"),
-    "preflight": ("Intent", "preflight", "verify_tip"),
+    "preflight": ("Intent", "verify_tip"),  # archive.preflight is the module, always
     "reader": ("read_documents", "read_documents_by_dir"),
     "spool": ("write_or_spool",),
 }
@@ -41,7 +41,7 @@ __all__ = [
     "REPORTS", "RUNS", "BadField", "ChainBreak", "Intent", "atomic_write", "bad_document",
     "check_record", "clone", "commit", "config_value", "dump_json_yaml", "dump_yaml",
     "estate_commit", "field", "file_history", "git_dir", "is_temp", "latest_record",
-    "list_records", "load_document", "load_yaml", "preflight", "push", "read_documents",
+    "list_records", "load_document", "load_yaml", "push", "read_documents",
     "read_documents_by_dir", "read_tree", "read_yaml_file", "record_hash", "record_is_intact",
     "record_path", "repo_subdir", "require_history", "resolve_head",
     "resolve_rev", "run_lock",
@@ -99,7 +99,7 @@ if TYPE_CHECKING:
         show_stat,
         trailers,
     )
-    from .preflight import Intent, preflight, verify_tip
+    from .preflight import Intent, verify_tip
     from .reader import read_documents, read_documents_by_dir
     from .reader import read_mapping as read_yaml_file
     from .spool import write_or_spool

@@ -18,7 +18,7 @@ from .. import lazy
 
 _EXPORTS = {
     "cadence": ("Breach", "apply_breaches", "cadence_breaches"),
-    "escalation": ("escalate", "escalation"),
+    "escalation": ("escalate",),  # findings.escalation is the module, always
     "lifecycle": ("apply_run", "due_date", "refresh_waivers"),
     "model": ("ACTIVE", "Finding", "State", "Transition", "finding_id"),
     "policy": ("Context", "Policy", "context_of", "policy_of"),
@@ -28,7 +28,7 @@ _EXPORTS = {
 __all__ = [
     "ACTIVE", "Breach", "Context", "Finding", "Policy", "State", "Transition", "WaiverRule",
     "apply_breaches", "apply_run", "as_shown", "cadence_breaches", "context_of", "due_date",
-    "escalate", "escalation", "finding_id", "policy_of", "refresh_waivers", "waived",
+    "escalate", "finding_id", "policy_of", "refresh_waivers", "waived",
     "waiver_end",
 ]
 
@@ -38,7 +38,7 @@ __getattr__, __dir__ = lazy.exports(__name__, globals(), _EXPORTS, submodules=Tr
 
 if TYPE_CHECKING:
     from .cadence import Breach, apply_breaches, cadence_breaches
-    from .escalation import escalate, escalation
+    from .escalation import escalate
     from .lifecycle import apply_run, due_date, refresh_waivers
     from .model import ACTIVE, Finding, State, Transition, finding_id
     from .policy import Context, Policy, context_of, policy_of
