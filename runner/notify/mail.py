@@ -22,7 +22,6 @@ import ssl
 import threading
 from collections import deque
 from dataclasses import dataclass
-from email.header import Header
 from email.utils import formatdate, make_msgid
 
 
@@ -58,15 +57,43 @@ def message(server: Server, mail: Mail) -> bytes:
         if not ADDRESS.match(who):
             raise ValueError("not an email address: " + who.encode("unicode_escape").decode())
     title = " ".join(mail.title.split())  # one line, whatever the title held
-    subject = Header(title, "us-ascii" if title.isascii() else "utf-8").encode(
-        linesep="\r\n")
     domain = server.sender.rpartition("@")[2]
-    head = (f"From: {server.sender}\r\nTo: {mail.to}\r\nSubject: {subject}\r\n"
+    head = (f"From: {server.sender}\r\nTo: {mail.to}\r\nSubject: {subject(title)}\r\n"
             f"Date: {formatdate(usegmt=True)}\r\nMessage-ID: {make_msgid(domain=domain)}\r\n"
             "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=\"utf-8\"\r\n"
             "Content-Transfer-Encoding: base64\r\n\r\n")
     body = base64.encodebytes(mail.body.encode("utf-8")).replace(b"\n", b"\r\n")
     return head.encode("ascii") + body
+
+
+WORD_BYTES = 45  # UTF-8 bytes per encoded word: 60 characters of base64, 72 with its markers
+FIRST_WORD_BYTES = 39  # the first shares its line with "Subject: ": 9 + 64 characters
+
+
+def subject(title: str) -> str:
+    """A one-line title as the Subject header's value, folded within 76 characters a line:
+    ASCII at its spaces, anything else as base64 RFC 2047 words of whole characters, one per
+    line, which every reader joins back without a space. By hand: ``email.header.Header``
+    costs a twentieth of a millisecond a subject (a quarter in Chinese), more than the SMTP
+    client's own work for the message."""
+    if title.isascii():
+        lines, line, room = [], "", 76 - len("Subject: ")
+        for word in title.split(" "):
+            if line and len(line) + 1 + len(word) > room:
+                lines.append(line)
+                line, room = word, 75
+            else:
+                line = f"{line} {word}" if line else word
+        return "\r\n ".join([*lines, line])
+    data, words, at, limit = title.encode("utf-8"), [], 0, FIRST_WORD_BYTES
+    while at < len(data):
+        end = min(at + limit, len(data))
+        while end < len(data) and data[end] & 0xC0 == 0x80:  # not inside a character
+            end -= 1
+        words.append(data[at:end])
+        at, limit = end, WORD_BYTES
+    return "\r\n ".join("=?utf-8?b?" + base64.b64encode(w).decode("ascii") + "?="
+                         for w in words)
 
 
 def _connect(server: Server, timeout: float, context: ssl.SSLContext | None) -> smtplib.SMTP:
@@ -126,12 +153,14 @@ def _transact(client: smtplib.SMTP, sender: str, to: str, data: bytes) -> None:
     stuffing and refusals, told apart by when a connection fails. Before the content went
     out nothing can have arrived (SMTPServerDisconnected and the like: send it again on
     another connection); after, ``_Lost``."""
-    options = [f"size={len(data)}"] if client.does_esmtp and client.has_extn("size") else []
-    code, reply = client.mail(sender, options)
+    size = f" SIZE={len(data)}" if client.does_esmtp and client.has_extn("size") else ""
+    client.putcmd("mail", f"FROM:<{sender}>{size}")  # as ``mail``, without its address parser:
+    code, reply = client.getreply()  # both addresses are bare ones (``message`` checked them)
     if code != 250:
         _reset(client, code)
         raise smtplib.SMTPSenderRefused(code, reply, sender)
-    code, reply = client.rcpt(to)
+    client.putcmd("rcpt", f"TO:<{to}>")
+    code, reply = client.getreply()
     if code not in (250, 251):
         _reset(client, code)
         raise smtplib.SMTPRecipientsRefused({to: (code, reply)})

@@ -58,3 +58,21 @@ def test_a_recipient_or_title_cannot_forge_a_header():
         ((tos, message),) = box.messages
         assert tos == ["c@example.com"] and message["Bcc"] is None
         assert text_of(message)[0] == "warned Bcc: d@example.com"
+
+
+def test_a_subject_in_any_language_and_length_reads_back_as_its_title():
+    """Subjects are folded by hand (``mail.subject``): ASCII at its spaces, anything else as
+    RFC 2047 words of whole characters; every reader gets the title back, lines within 76."""
+    from email import message_from_bytes, policy
+
+    server = mail.Server("127.0.0.1", 25, "none", "patrol@example.com")
+    titles = ["t", "x" * 67, "Warning: check-00001 on web-01 / Frankfurt DC2 nears its "
+              "rectification deadline", "警告：web-01 / 杭州数据中心 的 check-00001 即将超过"
+              "整改期限", "é", "😀" * 40, "a😀" * 30, "mixed ascii and 中文 " * 8, "中 文 " * 30]
+    for title in titles:
+        title = " ".join(title.split())
+        data = mail.message(server, mail.Mail("a@example.com", title, "body"))
+        assert str(message_from_bytes(data, policy=policy.default)["Subject"]) == title
+        head = data.split(b"\r\n\r\n", 1)[0].decode("ascii")
+        folded = head.split("Subject: ", 1)[1].split("\r\nDate: ", 1)[0].split("\r\n")
+        assert all(len(line) <= 76 for line in ["Subject: " + folded[0], *folded[1:]]), title
