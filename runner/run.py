@@ -317,10 +317,12 @@ _UNSIGNED_SAID: set[str] = set()
 
 
 def commit(root: Path, paths: Iterable[str], summary: str, run_id: str, *,
-           estate: str | None, record: tuple[str, str], sign: str | None = None) -> str:
+           estate: str | None, record: tuple[str, str], sign: str | None = None,
+           maintain: bool = True) -> str:
     """Commit the run's files with its trailers (``Patrol-Run``, ``Patrol-Estate``,
     ``Patrol-Record`` with the hash of ``record`` = (path, sha256)), signed with ``sign``.
-    Every Patrol commit adds a record: that is what ``patrol audit verify`` demands."""
+    Every Patrol commit adds a record: that is what ``patrol audit verify`` demands.
+    ``maintain``: whether Git may run its automatic maintenance after this commit."""
     from .archive import tip
 
     if sign is None and run_id not in _UNSIGNED_SAID:  # once per run, even over push retries
@@ -330,7 +332,7 @@ def commit(root: Path, paths: Iterable[str], summary: str, run_id: str, *,
     trailers = {"Patrol-Run": run_id, "Patrol-Estate": estate or "none",
                 "Patrol-Record": f"sha256:{record[1]}"}
     parent = archive.resolve_head(root)
-    sha = archive.commit(root, paths, summary, trailers, sign_key=sign)
+    sha = archive.commit(root, paths, summary, trailers, sign_key=sign, maintain=maintain)
     tip.advance(root, parent, sha, tip.Tip(record[0], record[1]))
     return sha
 
@@ -348,7 +350,8 @@ class Change:
 
 def record_change(ctx: RunContext, opened: Opened, label: str, kind: str,
                   own: Mapping[str, Any], paths: Iterable[str], summary: str, *,
-                  commit_it: bool = True) -> Change:
+                  commit_it: bool = True, begun: Begun | None = None,
+                  follows: bool = False) -> Change:
     """Seal a record of one change onto the chain (after the documents in ``paths`` were
     written) and commit record and documents together, signed: one change, one record, one
     commit. Every run that is not an inspection, an upgrade or a spares run (an incident
@@ -357,11 +360,14 @@ def record_change(ctx: RunContext, opened: Opened, label: str, kind: str,
     The documents go into the run's spool entry with the record (``write_record``'s
     ``more``): a record that cannot be written, or a commit that fails, leaves record and
     documents together in the spool, and the next run commits them together — an incident
-    file never reaches a commit without the record that names its step."""
+    file never reaches a commit without the record that names its step. ``begun``: the
+    run's ``begin``, when the caller took it earlier (while waiting on something else).
+    ``follows``: this change follows another commit of the same run a moment ago, so Git's
+    automatic maintenance, which that commit ran, is not run again."""
     from .archive.records import preamble
 
     root = opened.reports_root(ctx)
-    begun = begin(ctx, label, opened.started)
+    begun = begun or begin(ctx, label, opened.started)
     previous = archive.latest_record(root)
     body = preamble(kind, begun.run_id, header(ctx, begun, ctx.now(), {}), previous)
     clash = sorted(set(own) & set(body))
@@ -373,7 +379,7 @@ def record_change(ctx: RunContext, opened: Opened, label: str, kind: str,
     sha = None
     if commit_it:
         sha = commit(root, [rel, *paths], summary, begun.run_id, estate=begun.estate_commit,
-                     record=(rel, digest), sign=opened.signing_key)
+                     record=(rel, digest), sign=opened.signing_key, maintain=not follows)
     return Change(begun.run_id, rel, digest, sha)
 
 

@@ -232,7 +232,7 @@ def config_value(root: Path, key: str) -> str | None:
 
 
 def commit(root: Path, paths: Iterable[str], summary: str, body_trailers: dict[str, str],
-           sign_key: str | None = None) -> str:
+           sign_key: str | None = None, maintain: bool = True) -> str:
     """Stage ``paths`` (relative to root) and commit them; returns the sha.
 
     Only what the run wrote is committed, even if the user has other staged changes: these
@@ -240,7 +240,8 @@ def commit(root: Path, paths: Iterable[str], summary: str, body_trailers: dict[s
     put back, this run's own), never a file merely found under ``reports/``. The entries
     are dropped once the commit holds them. When Git fails (object store full, index
     locked, a hook-less ``git add`` error), the files go to the spool and the run stops with
-    one message (exit 1): the next run commits them.
+    one message (exit 1): the next run commits them. ``maintain=False``: no automatic
+    maintenance after this commit (one that follows another of the same run, which ran it).
     """
     import git
 
@@ -262,7 +263,8 @@ def commit(root: Path, paths: Iterable[str], summary: str, body_trailers: dict[s
     env = identity_env(root)
     try:
         repo.git.add("-A", "--", *full)
-        repo.git.execute(["git", *signing_args(sign_key), "commit", "-q", "--no-verify",
+        quiet = [] if maintain else ["-c", "maintenance.auto=false"]
+        repo.git.execute(["git", *quiet, *signing_args(sign_key), "commit", "-q", "--no-verify",
                           "-S" if sign_key else "--no-gpg-sign", "-m", message, "--", *full],
                          env={**os.environ, **env} if env else None)
     except (git.GitCommandError, OSError) as exc:

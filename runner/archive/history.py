@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 from ..errors import Exit, PatrolError
 
 TRAILER_KEYS = ("Patrol-Run", "Patrol-Estate", "Patrol-Record")
+T = TypeVar("T")
 _FIELDS = ("%H", "%P", "%an <%ae>", "%aI", "%cI", "%s",
            "%(trailers:only=true,unfold=true,separator=%x1d)")
 _FORMAT = "%x1e" + "%x1f".join(_FIELDS) + "%x1f"
@@ -64,11 +68,53 @@ def git(root: Path, *args: str, input: bytes | None = None, check: bool = True,
 
 def identity_env(root: Path) -> dict[str, str]:
     """A fresh CI machine has no Git identity; Patrol's commits still need an author."""
-    if "GIT_AUTHOR_EMAIL" in os.environ or \
-            git(root, "config", "--get", "user.email", check=False).strip():
+    if "GIT_AUTHOR_EMAIL" in os.environ or remembered(
+            "user.email", root, lambda: git(root, "config", "--get", "user.email",
+                                            check=False)).strip():
         return {}
     return {"GIT_AUTHOR_NAME": "Patrol", "GIT_AUTHOR_EMAIL": "patrol@localhost",
             "GIT_COMMITTER_NAME": "Patrol", "GIT_COMMITTER_EMAIL": "patrol@localhost"}
+
+
+_KNOWN: ContextVar[dict[tuple[str, str], Any] | None] = ContextVar("patrol_git_known",
+                                                                   default=None)
+
+
+@contextmanager
+def remembering(known: dict[tuple[str, str], Any]) -> Iterator[None]:
+    """Within: what git says of the repository's layout (its Git directory) and of the
+    committer (``user.email``) is asked once and kept in ``known`` — for a commit that follows
+    another of the same run under its lock, asked beforehand while it waits on something
+    else (``prepare_commit``). Outside, every question goes to git."""
+    token = _KNOWN.set(known)
+    try:
+        yield
+    finally:
+        _KNOWN.reset(token)
+
+
+def remembered(what: str, root: Path, ask: Callable[[], T]) -> T:
+    """``ask()``, or its answer kept while ``remembering``."""
+    known = _KNOWN.get()
+    if known is None:
+        return ask()
+    key = (what, str(root))
+    if key not in known:
+        known[key] = ask()
+    return known[key]  # type: ignore[no-any-return]
+
+
+def git_dir(root: Path) -> Path:
+    """The absolute Git directory of the checkout (or worktree) ``root`` is in."""
+    return Path(remembered("git-dir", root, lambda: git(
+        root, "rev-parse", "--path-format=absolute", "--git-dir")).decode().strip())
+
+
+def prepare_commit(root: Path) -> None:
+    """Ask, while ``remembering``, what a commit in ``root`` will ask git (its Git directory
+    for the spool and the tip cache, the committer's identity)."""
+    git_dir(root)
+    identity_env(root)
 
 
 def signing_args(sign_key: str | None) -> list[str]:

@@ -41,16 +41,15 @@ COMPLETE = "COMPLETE"
 
 def spool_root(root: Path) -> Path:
     """``.git/patrol-spool`` of the checkout (or worktree) ``root`` is in."""
-    from .history import git
+    from .history import git_dir
 
     try:
         if not Path(root).is_dir():
             raise PatrolError("no such directory")
-        out = git(root, "rev-parse", "--path-format=absolute", "--git-dir")
+        return git_dir(root) / SPOOL
     except PatrolError:
         raise PatrolError(f"{root} is not inside a Git repository; the archive needs one "
                           "(git init)", exit_code=Exit.USAGE) from None
-    return Path(out.decode().strip()) / SPOOL
 
 
 def reserve(root: Path, size: int) -> None:

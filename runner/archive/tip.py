@@ -28,7 +28,7 @@ WORKTREE = "(uncommitted)"
 
 
 def _cache_path(root: Path) -> Path:
-    return Path(history.git(root, "rev-parse", "--absolute-git-dir").decode().strip()) / CACHE
+    return history.git_dir(root) / CACHE
 
 
 def _here(root: Path) -> tuple[str | None, Path, str]:

@@ -224,7 +224,9 @@ def escalate(root: Path, now: str | None, commit: bool, push: bool = False,
         intent = archive.Intent(writes=commit, commits=commit)
         with lock_and_load(ctx, intent, reaches_hosts=False) as opened:
             sha = moved(opened)
-            return (deliver_owed(ctx, opened, out) or sha) if commit and deliver else sha
+            if not (commit and deliver):
+                return sha
+            return deliver_owed(ctx, opened, out, follows=sha is not None) or sha
 
     sha = once(not push)  # with --push, delivery waits until the escalation has landed
     if sha and push:
@@ -281,12 +283,13 @@ def deliver_pushed(ctx: Any, out: dict[str, Any]) -> str | None:
         return sha
 
 
-def deliver_owed(ctx: Any, opened: Any, out: dict[str, Any], push: bool = False
-                 ) -> str | None:
+def deliver_owed(ctx: Any, opened: Any, out: dict[str, Any], push: bool = False,
+                 follows: bool = False) -> str | None:
     """After the escalation's commit, in the same lock: deliver what is owed (its own and
     earlier runs'), then commit what was delivered or failed. A push retry re-commits the
     same outcome on the new tip and never sends again. A light install says how to add
-    Apprise and leaves the messages owed. ``push``: claim on the remote before sending."""
+    Apprise and leaves the messages owed. ``push``: claim on the remote before sending;
+    ``follows``: the escalation committed just now."""
     from importlib.util import find_spec
 
     from ..notify.deliver import APPRISE_MISSING
@@ -299,7 +302,7 @@ def deliver_owed(ctx: Any, opened: Any, out: dict[str, Any], push: bool = False
         if find_spec("apprise") is None:
             print(f"patrol: notifications stay owed: {APPRISE_MISSING}", file=sys.stderr)
             return None
-        out["delivery"] = notify.deliver_in(ctx, opened, push=push)
+        out["delivery"] = notify.deliver_in(ctx, opened, push=push, follows=follows)
     return out["delivery"][1]()
 
 

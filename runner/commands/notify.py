@@ -70,22 +70,47 @@ def claim(ctx: Any, opened: Any) -> list[Any]:
 
 
 def deliver_in(ctx: Any, opened: Any, send: Callable[..., str | None] | None = None,
-               push: bool = False) -> tuple[Any, Callable[[], str | None]]:
+               push: bool = False, follows: bool = False
+               ) -> tuple[Any, Callable[[], str | None]]:
     """Deliver what is owed within a held run lock; returns the outcome and the function
     that writes and commits its record (called again on a push retry: same outcome, never
-    a second send). With ``push``, what is sent is first claimed on the remote (``claim``)."""
+    a second send). With ``push``, what is sent is first claimed on the remote (``claim``).
+    ``follows``: the run committed a moment ago (an escalation's change, in the same lock).
+
+    While the messages are out, waiting on their servers, what the record and its commit ask
+    git and that depends on nothing sent is asked beside them: the record's ``begin`` (the
+    estate commit it names, one ``git status``), the Git directory and the committer
+    (``history.prepare_commit``), kept for this delivery's commit only."""
+    from concurrent.futures import Future, ThreadPoolExecutor
+
     from .. import archive
+    from ..archive import history
     from ..notify import dispatch, outbox
     from ..notify.deliver import environment
-    from ..run import record_change
+    from ..run import begin, record_change
 
     records = opened.reports_root(ctx)
     items = claim(ctx, opened) if push else None
-    result = dispatch.deliver(records, opened.estate, ctx.now, environment(), send, items)
     delivery_id = ctx.run_id(opened.started, "notify")
+    early: list[Future[Any]] = []
+    known: dict[tuple[str, str], Any] = {}
+
+    def prepare() -> Any:
+        with history.remembering(known):
+            history.prepare_commit(records)
+            return begin(ctx, "notify", opened.started)
+
+    def sending() -> None:  # one thread beside the sending, gone once it has answered
+        pool = ThreadPoolExecutor(max_workers=1)
+        early.append(pool.submit(prepare))
+        pool.shutdown(wait=False)
+
+    result = dispatch.deliver(records, opened.estate, ctx.now, environment(), send, items,
+                              sending=sending)
 
     def commit() -> str | None:
-        doc = result.document(delivery_id)
+        begun = early.pop().result() if early else None  # the first commit's only: a retry
+        doc = result.document(delivery_id)  # on a new tip asks git again
         if doc is None:
             return None
         rel = outbox.path_of(delivery_id, opened.started)
@@ -94,8 +119,9 @@ def deliver_in(ctx: Any, opened: Any, send: Callable[..., str | None] | None = N
                                  "failed": len(result.failed)}}
         summary = (f"notify: {len(result.delivered)} delivered"
                    + (f", {len(result.failed)} failed" if result.failed else ""))
-        return record_change(ctx, opened, "notify", "notification", own, [rel],
-                             summary).commit
+        with history.remembering(known if begun is not None else {}):
+            return record_change(ctx, opened, "notify", "notification", own, [rel],
+                                 summary, begun=begun, follows=follows).commit
 
     return result, commit
 

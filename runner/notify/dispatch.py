@@ -58,33 +58,43 @@ def due(records: Path, now: datetime) -> tuple[list[outbox.Pending], list[outbox
 
 
 def deliver(records: Path, estate: Any, now: Callable[[], datetime], env: Mapping[str, str],
-            send: Send | None = None, items: list[outbox.Pending] | None = None) -> Delivery:
+            send: Send | None = None, items: list[outbox.Pending] | None = None,
+            sending: Callable[[], None] | None = None) -> Delivery:
     """Send each message owed now (or ``items``, what a claim holds), several at once, each
-    outcome stamped when known."""
+    outcome stamped when known; ``sending`` is called once, just before anything is sent
+    (not when nothing is to be)."""
     ready, held = due(records, now())
-    out = send_items(ready if items is None else items, estate, now, env, send)
+    out = send_items(ready if items is None else items, estate, now, env, send, sending)
     out.held = held
     return out
 
 
 def send_items(items: list[outbox.Pending], estate: Any, now: Callable[[], datetime],
-               env: Mapping[str, str], send: Send | None = None) -> Delivery:
+               env: Mapping[str, str], send: Send | None = None,
+               sending: Callable[[], None] | None = None) -> Delivery:
     """Render and send ``items``: what was delivered and what failed (with the reason)."""
     policy = policy_of(estate)
     out = Delivery()
     jobs: list[tuple[outbox.Pending, boundary.Target, str, str]] = []
+    targets: dict[str, boundary.Target | boundary.Undeliverable] = {}
     for p in items:
         if policy is None:
             out.failed.append((p, now(), "policies/notifications.yaml is gone"))
             continue
-        try:
-            t = boundary.target(policy, p.to, env)
-        except boundary.Undeliverable as exc:
-            out.failed.append((p, now(), str(exc)))
+        if p.to not in targets:  # one recipient, one target (its server's secrets read once)
+            try:
+                targets[p.to] = boundary.target(policy, p.to, env)
+            except boundary.Undeliverable as exc:
+                targets[p.to] = exc
+        t = targets[p.to]
+        if isinstance(t, boundary.Undeliverable):
+            out.failed.append((p, now(), str(t)))
             continue
         title, body = render(p.entry, str(p.entry.get("lang") or "en"), t.dialect,
                              estate.sites)
         jobs.append((p, t, title, body))
+    if jobs and sending is not None:
+        sending()
     reasons = boundary.send_all([(t, title, body) for _, t, title, body in jobs], send)
     at = now()
     for (p, *_), reason in zip(jobs, reasons, strict=True):
