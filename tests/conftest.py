@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import shlex
 import subprocess
 import time
 from collections.abc import Iterator
@@ -115,7 +116,9 @@ class LabFleet:
     """A running lab as tests see it: hosts, commands on them, faults, testinfra."""
 
     config: object  # runner.lab.config.LabConfig
-    hosts: dict[str, str]  # name -> address
+    hosts: dict[str, str]  # name -> address, the estate's hosts
+    gateways: dict[str, str] = field(default_factory=dict)  # its sites' jump hosts and nodes
+    behind: dict[str, str] = field(default_factory=dict)  # host -> the gateway it sits behind
     _testinfra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -125,18 +128,25 @@ class LabFleet:
     def address(self, name: str) -> str:
         return self.hosts[name]
 
-    def ssh_options(self, connect_timeout: int = 5) -> list[str]:
+    def ssh_options(self, connect_timeout: int = 5, via: str | None = None) -> list[str]:
+        """The lab's pinned ssh options; ``via``: through that gateway (the machine has no
+        route to a host behind one), with the same options for the hop."""
         c = self.config
-        return ["-i", str(c.client_key), "-o", f"UserKnownHostsFile={c.known_hosts}",
-                "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes",
-                "-o", "IdentitiesOnly=yes", "-o", "ControlMaster=no",
-                "-o", f"ConnectTimeout={connect_timeout}"]
+        options = ["-i", str(c.client_key), "-o", f"UserKnownHostsFile={c.known_hosts}",
+                   "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes",
+                   "-o", "IdentitiesOnly=yes", "-o", "ControlMaster=no",
+                   "-o", f"ConnectTimeout={connect_timeout}"]
+        if via is None:
+            return options
+        hop = shlex.join(["ssh", *options, "-W", "%h:%p", f"root@{self.gateways[via]}"])
+        return [*options, "-o", f"ProxyCommand={hop}"]
 
     def ssh(self, name: str, command: str, connect_timeout: int = 5,
             timeout: float = 120) -> subprocess.CompletedProcess[str]:
         """Run a shell command on a host over real SSH (as Ansible would reach it)."""
+        options = self.ssh_options(connect_timeout, self.behind.get(name))
         return subprocess.run(
-            ["ssh", *self.ssh_options(connect_timeout), f"root@{self.hosts[name]}", command],
+            ["ssh", *options, f"root@{self.hosts[name]}", command],
             capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
 
     def run(self, name: str, command: str, timeout: float = 120
@@ -244,7 +254,9 @@ def lab() -> Iterator[LabFleet]:
         except PatrolError as exc:
             pytest.fail(f"cannot bring the lab up: {exc}")
         try:
-            yield LabFleet(DEFAULT, {h.name: h.address for h in state.hosts})
+            yield LabFleet(DEFAULT, {h.name: h.address for h in state.hosts if not h.gateway},
+                           {h.name: h.address for h in state.hosts if h.gateway},
+                           {h.name: h.behind for h in state.hosts if h.behind})
         finally:
             fleet.down(DEFAULT)
 

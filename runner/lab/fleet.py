@@ -22,7 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..errors import Exit, PatrolError
-from . import aptrepo, bmc, host, image, network, preflight, roster, sites
+from . import aptrepo, bmc, host, hostkeys, image, network, preflight, roster, sites
 from .config import DEFAULT, STATE_ROOT, LabConfig
 from .state import HostState, LabState, init_pid, load, netns_inode, save
 
@@ -87,9 +87,7 @@ def _build(config: LabConfig, hosts: list[tuple[str, str]], base: Path,
     for name, address in hosts:
         hdir = config.host_dir(name)
         hdir.mkdir(parents=True)
-        keygens.append(subprocess.Popen(
-            ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", f"root@{name}",
-             "-f", str(hdir / "ssh_host_ed25519_key")]))
+        hostkeys.write(hdir / "ssh_host_ed25519_key", name)
         host.write_boot(config, name, address, base, repo)
     network.create(config, hosts)
     if any(p.wait() != 0 for p in keygens):

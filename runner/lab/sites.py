@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Exit, PatrolError
-from . import host, network
+from . import host, hostkeys, network
 from .config import LabConfig
 from .state import HostState
 
@@ -123,9 +123,7 @@ def build(config: LabConfig, gateways: list[Gateway], base: Path, repo: Path) ->
         for name, _ in [(gw.name, gw.address), *gw.hosts]:
             hdir = config.host_dir(name)
             hdir.mkdir(parents=True)
-            keygens.append(subprocess.Popen(
-                ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", f"root@{name}",
-                 "-f", str(hdir / "ssh_host_ed25519_key")]))
+            hostkeys.write(hdir / "ssh_host_ed25519_key", name)
         links = (f"ip addr add {gw.inner}/{gw.network.prefixlen} dev eth1\n"
                  "ip link set eth1 up\n")
         files, keys = "", None
@@ -162,7 +160,8 @@ def build(config: LabConfig, gateways: list[Gateway], base: Path, repo: Path) ->
     states = []
     for gw in gateways:
         states.append(HostState(name=gw.name, address=gw.address, netns=config.netns(gw.name),
-                                veth=config.veth(gw.address), mac=host.mac_of(gw.address)))
+                                veth=config.veth(gw.address), mac=host.mac_of(gw.address),
+                                gateway=True))
         site_bmcs = dict(gw.bmcs)
         states += [HostState(name=n, address=a, netns=config.netns(n), veth=veth(config, gw, a),
                              mac=host.mac_of(a), behind=gw.name,

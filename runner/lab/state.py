@@ -31,6 +31,7 @@ class HostState:
     bmc_layout: str = "classic"  # where its BMC keeps the parts (lab/bmc_layouts.py)
     bmc_address: str = ""  # its BMC's, when not the lab's BMC range (a node's site: bmc.py)
     behind: str = ""  # the jump host or node it is reached through (lab/sites.py); "" direct
+    gateway: bool = False  # a site's jump host or node, not one of the estate's hosts
 
 
 @dataclass

@@ -51,7 +51,12 @@ def test_clean_daily_inspection_passes_on_every_host(lab, estate):
     assert failing == {}
     assert sorted(run.results) == lab.names
     daily = yaml.safe_load((estate / "policies/inspections/daily.yaml").read_text())
-    assert all(len(hr.checks) == len(daily["checks"]) for hr in run.results.values())
+    # and a host whose key the estate pins (the sample's br-01, plant-01) a host-key check
+    pinned = {h["name"] for f in (estate / "inventory/hosts").glob("*.yaml")
+              for h in yaml.safe_load(f.read_text())["hosts"] if "host_key" in h}
+    assert pinned == {"br-01", "plant-01"}
+    assert {n: len(hr.checks) for n, hr in run.results.items()} == {
+        n: len(daily["checks"]) + (n in pinned) for n in lab.names}
     message = git(estate, "log", "-1", "--format=%B")
     assert message.startswith(f"inspect(daily): {len(lab.names)}/{len(lab.names)} hosts pass")
     assert f"Patrol-Run: {run.run_id}" in message

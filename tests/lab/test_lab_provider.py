@@ -37,20 +37,23 @@ def hostvars(*args: str, env: dict[str, str] | None = None) -> dict[str, dict[st
 
 @pytest.fixture
 def elsewhere(tmp_path: Path) -> Path:
-    """An estate with the lab's host names at other addresses (TEST-NET-1)."""
+    """An estate with the lab's host names at other addresses (TEST-NET-1, 2 and 3)."""
     root = copy_estate(tmp_path / "estate", ("inventory", "policies"))
     for f in (root / "inventory" / "hosts").glob("*.yaml"):
-        f.write_text(f.read_text().replace("10.123.0.", "192.0.2."))
+        f.write_text(f.read_text().replace("10.123.0.", "192.0.2.")
+                     .replace("10.123.2.", "198.51.100.").replace("10.123.3.", "203.0.113."))
     return root
 
 
 def test_an_estate_that_does_not_opt_in_gets_nothing_from_the_lab(lab, elsewhere):
     offered = lab.ansible_vars()
-    assert sorted(offered) == lab.names  # the lab is up and has connections to offer
+    # the lab is up and has connections to offer: its hosts and its sites' gateways
+    assert sorted(offered) == sorted({*lab.names, *lab.gateways})
     plain = hostvars(PATROL, "inventory", "--list", "--estate", str(elsewhere))
     for name in lab.names:
         hv = plain[name]
-        assert str(hv["ansible_host"]).startswith("192.0.2."), (name, hv)
+        assert str(hv["ansible_host"]).startswith(("192.0.2.", "198.51.100.", "203.0.113.")), (
+            name, hv)
         assert not [k for k in LAB_KEYS if k in hv], (name, hv)
         assert str(lab.config.client_key) not in json.dumps(hv)
     assert hostvars(SCRIPT, "--list", env={"PATROL_ESTATE": str(elsewhere)}) == plain

@@ -94,8 +94,10 @@ def make_estate(root: Path) -> Path:
     """The sample estate trimmed to three fra-dc2 hosts moved into this lab's network, with
     small checklists of real checks (no BMC, no load: this machine's load is not under test)."""
     copy_estate(root)
-    (root / "inventory/hosts/hz-dc1.yaml").unlink()
     hosts_file = root / "inventory/hosts/fra-dc2.yaml"
+    for other in (root / "inventory/hosts").glob("*.yaml"):  # the other sites' hosts
+        if other != hosts_file:
+            other.unlink()
     doc = yaml.safe_load(hosts_file.read_text())
     doc["hosts"] = [h for h in doc["hosts"] if h["name"] in HOSTS]
     for h in doc["hosts"]:

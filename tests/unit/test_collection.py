@@ -81,7 +81,7 @@ def test_the_plugin_gives_what_the_inventory_script_gives(tmp_path: Path,
     assert script.returncode == 0, script.stderr
     from_plugin, from_script = json.loads(plugin.stdout), json.loads(script.stdout)
     assert _plain(from_plugin) == _plain(from_script)
-    assert len(from_plugin["_meta"]["hostvars"]) == 8
+    assert len(from_plugin["_meta"]["hostvars"]) == 10
 
 
 def test_the_plugin_source_at_the_estate_root_finds_the_estate(tmp_path: Path,
@@ -115,4 +115,4 @@ def test_ansible_cfg_makes_the_estate_the_inventory_without_warnings(tmp_path: P
         run = _ansible("ansible", *args, cwd=estate)
         assert run.returncode == 0, run.stdout + run.stderr
         assert run.stderr == "", (args, run.stderr)
-        assert "hosts (8):" in run.stdout, args
+        assert "hosts (10):" in run.stdout, args

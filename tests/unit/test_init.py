@@ -37,7 +37,7 @@ def test_init_writes_an_estate_repository_that_validates(tmp_path: Path) -> None
     validate = _run(str(BIN / "patrol"), "validate", cwd=repo)
     assert validate.returncode == 0, validate.stdout + validate.stderr
     hosts = _run(str(BIN / "ansible"), "all", "--list-hosts", cwd=repo)
-    assert hosts.returncode == 0 and "hosts (8):" in hosts.stdout, hosts.stderr
+    assert hosts.returncode == 0 and "hosts (10):" in hosts.stdout, hosts.stderr
 
 
 def test_the_ci_templates_install_patrol_as_a_tool(tmp_path: Path) -> None:

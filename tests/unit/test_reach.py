@@ -61,9 +61,16 @@ def test_sites_reach_directly_unless_they_say_otherwise(tmp_path: Path) -> None:
     estate, errors = _load(_estate(tmp_path))
     assert errors == []
     inv = build_inventory(estate)
+    beyond = {"br-01": "jump", "plant-01": "node"}  # the sample's sites behind a jump and a node
     for name, hv in inv["_meta"]["hostvars"].items():
+        if name in beyond:
+            assert hv["patrol_reach"] == beyond[name], name
+            continue
         assert "ansible_ssh_common_args" not in hv, name
         assert "patrol_reach" not in hv, name
+    assert inv["_meta"]["hostvars"]["br-01"]["ansible_ssh_common_args"].endswith(
+        " -o ProxyJump=root@10.123.0.2:22")
+    assert "ansible_ssh_common_args" not in inv["_meta"]["hostvars"]["plant-01"]  # its node's
 
 
 def test_bad_reach_is_reported_with_its_place(tmp_path: Path) -> None:

@@ -128,7 +128,7 @@ def test_dangling_site_and_model_are_reported(estate: SampleEstate) -> None:
     assert_reported(
         estate,
         f"{HOSTS}:{site[0]}:{site[1]}: error: host web-01: site 'hz-dc9' is not defined in "
-        "inventory/sites.yaml (known: fra-dc2, hz-dc1)",
+        "inventory/sites.yaml (known: fra-dc2, fra-plant4, hz-br3, hz-dc1)",
         f"{HOSTS}:{model[0]}:{model[1]}: error: host db-01: hardware model 'r750' is not defined",
     )
 
@@ -267,7 +267,7 @@ def test_service_hours_name_real_sites(estate: SampleEstate) -> None:
     run = estate.validate()
     assert run.code == 1
     assert (f"{SERVICE}:{line}:{col}: error: service_hours: site 'ams-dc9' is not defined "
-            "(known: fra-dc2, hz-dc1)") in run.out
+            "(known: fra-dc2, fra-plant4, hz-br3, hz-dc1)") in run.out
 
 
 def test_symlink_out_of_the_estate_is_refused_and_its_target_never_quoted(

@@ -49,10 +49,11 @@ def test_a_host_past_end_of_life_is_a_warning_at_its_line(tmp_path):
 
 
 def test_a_depot_reaching_an_unknown_site_and_a_doubled_stock_line_are_errors(tmp_path):
-    problems = _problems(tmp_path, "inventory/spares.yaml", "reaches: {fra-dc2: 3h, hz-dc1: 2d}",
-                         "reaches: {fra-dc2: 3h, nowhere: 2d}")
+    problems = _problems(tmp_path, "inventory/spares.yaml", "hz-br3: 2d, hz-dc1: 2d}",
+                         "hz-br3: 2d, nowhere: 2d}")
     assert [p.message for p in problems] == [
-        "depot eu-central: reaches unknown site 'nowhere' (known: fra-dc2, hz-dc1)"]
+        "depot eu-central: reaches unknown site 'nowhere' "
+        "(known: fra-dc2, fra-plant4, hz-br3, hz-dc1)"]
     problems = _problems(tmp_path / "2", "inventory/spares.yaml",
                          "  - {part: hpe-psu-500w, depot: eu-central, quantity: 1}",
                          "  - {part: hpe-psu-500w, depot: eu-central, quantity: 1}\n"

@@ -28,10 +28,10 @@ ESTATE, PROBLEMS = load_estate(REPO, today=date(2026, 11, 25))
 
 def test_sample_estate_has_what_the_contract_needs() -> None:
     assert PROBLEMS == []
-    assert sorted(ESTATE.sites) == ["fra-dc2", "hz-dc1"]
+    assert sorted(ESTATE.sites) == ["fra-dc2", "fra-plant4", "hz-br3", "hz-dc1"]
     assert ESTATE.sites["hz-dc1"].timezone == "Asia/Shanghai"
     assert list(ESTATE.hosts) == sorted(ESTATE.hosts)
-    assert len(ESTATE.hosts) == 8
+    assert len(ESTATE.hosts) == 10
     assert sorted(ESTATE.models) == ["dl360-g10", "r740xd", "sr630"]
     assert sorted(ESTATE.checklists) == ["daily", "monthly", "weekly"]
     assert list(ESTATE.upgrades) == ["patrol-agent-1.1"]

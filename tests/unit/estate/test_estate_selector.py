@@ -18,7 +18,8 @@ def names(selector: str) -> list[str]:
 
 
 @pytest.mark.parametrize(("selector", "expected"), [
-    ("all", ["app-01", "app-02", "backup-01", "db-01", "db-02", "mon-01", "web-01", "web-02"]),
+    ("all", ["app-01", "app-02", "backup-01", "br-01", "db-01", "db-02", "mon-01", "plant-01",
+             "web-01", "web-02"]),
     ("role=web,app", ["app-01", "app-02", "web-01", "web-02"]),
     ("role=web,app env=production", ["app-01", "web-01", "web-02"]),
     ("site=hz-dc1 !tag=pci", ["mon-01"]),
@@ -26,7 +27,8 @@ def names(selector: str) -> list[str]:
     ("name=web-0[2-9]", ["web-02"]),
     ("tag=front*", ["app-01", "web-01", "web-02"]),
     ("environment=staging", ["app-02"]),
-    ("all !role=db", ["app-01", "app-02", "backup-01", "mon-01", "web-01", "web-02"]),
+    ("all !role=db", ["app-01", "app-02", "backup-01", "br-01", "mon-01", "plant-01", "web-01",
+                      "web-02"]),
     ("role=nothing", []),
 ])
 def test_selector_selects_hosts_sorted_by_name(selector: str, expected: list[str]) -> None:

@@ -44,8 +44,8 @@ def test_ansible_inventory_accepts_the_script_unchanged() -> None:
     assert proc.returncode == 0, proc.stderr
     inv = plain(proc.stdout)
     hostvars = inv["_meta"]["hostvars"]
-    assert sorted(hostvars) == ["app-01", "app-02", "backup-01", "db-01", "db-02", "mon-01",
-                                "web-01", "web-02"]
+    assert sorted(hostvars) == ["app-01", "app-02", "backup-01", "br-01", "db-01", "db-02",
+                                "mon-01", "plant-01", "web-01", "web-02"]
     assert hostvars["web-01"]["ansible_host"] == "10.123.0.11"
     assert hostvars["web-01"]["patrol_site_timezone"] == "Asia/Shanghai"
     assert sorted(inv["site_hz_dc1"]["hosts"]) == ["db-01", "mon-01", "web-01", "web-02"]

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import yaml
 
 from runner.archive import notices
 from runner.commands import audit as audit_cmd
@@ -19,7 +20,11 @@ from tests.conftest import git, remote_and_clones
 from tests.unit.notify.seed import T0, seeded
 from tests.unit.notify.servers import smtp_server, text_of
 
-ENGINEERS = {"zhang.min@example.com", "jonas.weber@example.com"}  # one per sample site
+# the sample's sites and their resident engineers (one each, each a different person)
+SITES = yaml.safe_load((Path(__file__).resolve().parents[3] / "inventory/sites.yaml")
+                       .read_text())["sites"]
+ENGINEERS = {e["email"] for site in SITES for e in site["resident_engineers"]}
+PER_BREAK = len(SITES)  # one message per site's engineer
 
 
 @pytest.fixture
@@ -49,7 +54,7 @@ def test_a_break_is_told_once_across_clones_and_never_appended(clones, monkeypat
         with pytest.raises(PatrolError, match="edited after it was written"):  # refused
             findings_cmd.escalate(a, None, True, clock=lambda: T0 + timedelta(days=2))
         assert {tos[0] for tos, _ in box.messages} == ENGINEERS
-        assert len(box.messages) == 2
+        assert len(ENGINEERS) == PER_BREAK == 4 and len(box.messages) == PER_BREAK
         subjects = {text_of(m)[0] for _, m in box.messages}
         assert subjects == {"The archive does not verify", "档案管理：档案校验失败"}
         assert all("patrol audit verify" in text_of(m)[1] for _, m in box.messages)
@@ -58,15 +63,15 @@ def test_a_break_is_told_once_across_clones_and_never_appended(clones, monkeypat
         assert audit_cmd.verify(a, None, "json") == 1
         with pytest.raises(PatrolError, match="edited after it was written"):
             findings_cmd.escalate(b, None, True, clock=lambda: T0 + timedelta(days=2))
-        assert len(box.messages) == 2
+        assert len(box.messages) == PER_BREAK
 
         tamper(b, 2)  # a new break tells again
         assert audit_cmd.verify(b, None, "text") == 1
-        assert len(box.messages) == 4
+        assert len(box.messages) == 2 * PER_BREAK
     assert git(a, "rev-parse", "main") == broken_tip  # nothing appended to the archive
-    assert capsys.readouterr().err.count("archive.broken: 2 delivered") == 2
+    assert capsys.readouterr().err.count(f"archive.broken: {PER_BREAK} delivered") == 2
     owed = [e for _, d in notices.read(b) for e in d.get("owed") or []]
-    assert sorted(e["event"] for e in owed) == ["archive.broken"] * 4
+    assert sorted(e["event"] for e in owed) == ["archive.broken"] * 2 * PER_BREAK
     assert git(bare, "rev-parse", notices.REF) == notices.tip(b)
 
 

@@ -17,7 +17,9 @@ from tests.unit.notify.seed import seeded
 from tests.unit.notify.servers import smtp_server, text_of
 
 CONTACTS = {"hz-dc1": "li.wei@customer.example.com",  # the sample sites.yaml's contacts
-            "fra-dc2": "anna.schmidt@customer.example.com"}
+            "hz-br3": "chen.jie@customer.example.com",
+            "fra-dc2": "anna.schmidt@customer.example.com",
+            "fra-plant4": "paul.fischer@customer.example.com"}
 
 
 @pytest.fixture
@@ -42,7 +44,7 @@ def test_a_committed_report_tells_each_sites_contacts_once(estate, monkeypatch):
         assert report_cmd.monthly(estate, "2026-11", "html", "en", None, commit=True) == 0
         assert notify_cmd.run(estate) == 0  # the month's report again: nothing new owed
         sent = {tos[0]: text_of(m) for tos, m in box.messages}
-    assert len(box.messages) == 2 and set(sent) == set(CONTACTS.values())
+    assert len(box.messages) == len(CONTACTS) and set(sent) == set(CONTACTS.values())
     subject, body = sent[CONTACTS["fra-dc2"]]
     assert subject == "The monthly report for 2026-11 is ready"
     assert "patrol report monthly 2026-11" in body and "reports/monthly/2026-11.html" in body

@@ -27,7 +27,7 @@ def test_check_threshold_and_severity_changes_name_the_hosts_they_affect(estate_
     checks = _children(checklist)
     assert set(checks) == {"disk-space", "sshd-running"}
     assert checks["disk-space"].fields == [FieldChange("params.max_percent", 85, 80)]
-    assert checks["disk-space"].impact == {"hosts": 8}
+    assert checks["disk-space"].impact == {"hosts": 10}
     assert checks["sshd-running"].fields == [FieldChange("severity", "critical", "high")]
 
 
@@ -44,7 +44,7 @@ def test_added_and_removed_checks_count_their_hosts(estate_repo):
     checks = _children(plan.sections["checklists"][0])
     assert (checks["reboot-db"].status, checks["reboot-db"].impact) == ("added",
                                                                               {"hosts": 2})
-    assert (checks["drift"].status, checks["drift"].impact) == ("removed", {"hosts": 8})
+    assert (checks["drift"].status, checks["drift"].impact) == ("removed", {"hosts": 10})
     assert "added reboot-db (2 hosts): reboot_required, low" in render(plan, "text")
 
 
@@ -54,9 +54,9 @@ def test_a_checklist_selector_change_counts_hosts_joining_and_leaving(estate_rep
     plan = estate_repo.plan()
     (checklist,) = plan.sections["checklists"]
     assert checklist.fields == [FieldChange("hosts", "all", "site=hz-dc1")]
-    assert checklist.impact == {"hosts": 4, "hosts_before": 8, "hosts_joining": 0,
-                                "hosts_leaving": 4}
-    assert "changed weekly (4 hosts; was 8: +0 −4)" in render(plan, "text")
+    assert checklist.impact == {"hosts": 4, "hosts_before": 10, "hosts_joining": 0,
+                                "hosts_leaving": 6}
+    assert "changed weekly (4 hosts; was 10: +0 −6)" in render(plan, "text")
 
 
 def test_waiver_added_removed_and_extended_with_flags(estate_repo):

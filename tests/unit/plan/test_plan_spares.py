@@ -33,9 +33,13 @@ def test_removing_needed_stock_is_short_and_exits_1(estate_repo):
                         "{part: hpe-psu-500w, depot: hz-dc1-cage, quantity: 0}")
     estate_repo.commit()
     plan = estate_repo.plan()
-    [change] = plan.sections["shortfalls"]
+    # the cage serves its own site and, within 2h, the branch behind the jump host
+    branch, change = plan.sections["shortfalls"]
     assert (change.key, change.status) == ("hz-dc1: hpe-psu-500w", "short")
     assert change.summary == "2 → 0 reachable within 4h, commitment 2 (min_stock 2): SHORT by 2"
+    assert (branch.key, branch.status, branch.summary) == (
+        "hz-br3: hpe-psu-500w", "short",
+        "2 → 0 reachable within 4h, commitment 2 (min_stock 2): SHORT by 2")
     assert plan_command.run(estate_repo.root, "HEAD~1", "HEAD", "text", today=TODAY) == 1
 
 
@@ -61,8 +65,9 @@ def test_restoring_stock_is_shown_as_covered_and_exits_0(estate_repo):
     estate_repo.replace("inventory/spares.yaml", "hz-dc1-cage, quantity: 0}",
                         "hz-dc1-cage, quantity: 2}")
     estate_repo.commit("restore")
-    [change] = estate_repo.plan().sections["shortfalls"]
-    assert change.status == "covered"
+    changes = estate_repo.plan().sections["shortfalls"]
+    assert [(c.key, c.status) for c in changes] == [("hz-br3: hpe-psu-500w", "covered"),
+                                                     ("hz-dc1: hpe-psu-500w", "covered")]
     assert plan_command.run(estate_repo.root, "HEAD~1", "HEAD", "text", today=TODAY) == 0
 
 

@@ -49,8 +49,10 @@ def test_inspections_count_the_missed_day_and_the_missed_monday(report):
     assert lines["monthly"] == (1, 1, 0, 0)
     gaps = {(g.host, g.checklist): g.covered for g in report.inspections.gaps}
     assert gaps[("mon-01", "daily")] == 27  # and unreachable on the 27th and 28th
-    ninth = report.inspections.daily[8]  # only the weekly run: 8 sshd checks, 2 agent checks
-    assert (ninth.passed, ninth.measured) == (9, 10)  # web-02's agent was wrong
+    # only the weekly run: 10 sshd checks, 2 agent checks, and the host-key check of the two
+    # hosts whose keys the sample pins (br-01, plant-01)
+    ninth = report.inspections.daily[8]
+    assert (ninth.passed, ninth.measured) == (13, 14)  # web-02's agent was wrong
 
 
 def test_findings_closed_late_say_how_late(report, estate):
