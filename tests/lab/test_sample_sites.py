@@ -67,7 +67,10 @@ def test_the_lab_builds_the_samples_sites_beyond_the_controllers_route(lab) -> N
         route = subprocess.run(["ip", "route", "get", lab.hosts[name]], capture_output=True,
                                text=True)
         assert lab.config.bridge not in route.stdout, route.stdout
-        assert lab.ssh(name, "true", connect_timeout=2).returncode != 0  # no way in directly
+        direct = subprocess.run(["ssh", *lab.ssh_options(2), f"root@{lab.hosts[name]}", "true"],
+                                capture_output=True, text=True, stdin=subprocess.DEVNULL)
+        assert direct.returncode != 0  # no way in but through its gateway
+        assert lab.ssh(name, "hostname").stdout.strip() == name  # which lets us in
 
 
 def test_the_samples_daily_run_reaches_both_sites_through_their_pins_with_faults(
