@@ -9,11 +9,13 @@ own, so both read the same components the same way) and the targets with their p
 pinned CAs (as PEM text). Nothing is written on the node: the code, the passwords and the CAs
 live in that one process's memory and die with it; the readings come back as one JSON line.
 
-Why the standard library's HTTPS client here and not DMTF's ``redfish`` client as on the
-controller: a node carries only its image (python3, ansible-runner), and Patrol installs
-nothing on it. The client below is the part of DMTF's that the walk uses: a Redfish session
+Why the standard library's HTTPS client: a node carries only its image (python3,
+ansible-runner), and Patrol installs nothing on it; the controller reads its own BMCs with
+the same client (``execute_redfish.read``), a fraction of the CPU of DMTF's over
+``requests``. The client below is the part of DMTF's that the walk uses: a Redfish session
 (``POST .../Sessions``, ``X-Auth-Token``, ``DELETE`` at the end) and GETs over one HTTPS
-connection per BMC, TLS verified against the pinned CA or the node's system CAs.
+connection per BMC, TLS verified against the pinned CA (the controller: or certifi's
+bundle) or the node's system CAs.
 
 Stdlib only, no import of ``runner``: this file runs as ``patrol_redfish_node`` on the node,
 beside ``execute_redfish`` as ``patrol_redfish``.
@@ -102,11 +104,16 @@ class Session:
 
 
 def _context(target: dict[str, Any]) -> ssl.SSLContext:
+    """Verified against ``cafile`` (the controller's: a pinned CA, or the CA bundle it has
+    always used) or ``cadata`` (a node's: the pinned CA as PEM text), else the system's CAs;
+    not verified only when the estate says ``verify: false``."""
     if not target.get("verify", True):
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         ctx.check_hostname = False
         ctx.verify_mode = ssl.CERT_NONE
         return ctx
+    if target.get("cafile"):
+        return ssl.create_default_context(cafile=target["cafile"])
     if target.get("cadata"):
         return ssl.create_default_context(cadata=target["cadata"])
     return ssl.create_default_context()
@@ -123,10 +130,11 @@ def _why(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}"[:200]
 
 
-def read_one(target: dict[str, Any], timeout: float) -> dict[str, Any]:
+def read_one(target: dict[str, Any], timeout: float, walk: Any = None) -> dict[str, Any]:
     """One BMC's reading as ``execute_redfish.read`` gives it (without ``read_at``: the
-    controller stamps it), or ``{"error": ...}``; never raises."""
-    walk = sys.modules["patrol_redfish"]
+    controller stamps it), or ``{"error": ...}``; never raises. ``walk``: the module with
+    the Redfish walk (``execute_redfish``; on a node, ``patrol_redfish``)."""
+    walk = walk or sys.modules["patrol_redfish"]
     address = target["address"]
     ends = time.monotonic() + timeout
     session = None

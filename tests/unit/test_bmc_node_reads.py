@@ -1,7 +1,7 @@
 """What an execution node runs to read its site's BMCs (``execute_redfish_node``, stdlib only)
-reads a BMC exactly as the controller does with DMTF's client: both against the lab's BMC
-server on loopback (HTTPS, sessions, faults), the node's job run as the node runs it
-(``python3 -c BOOT`` with the job on stdin), no ssh."""
+reads a BMC exactly as the controller does (the same client, in the controller's process):
+both against the lab's BMC server on loopback (HTTPS, sessions, faults), the node's job run
+as the node runs it (``python3 -c BOOT`` with the job on stdin), no ssh."""
 
 from __future__ import annotations
 
@@ -102,6 +102,18 @@ def test_the_node_says_why_a_bmc_cannot_be_read(bmc) -> None:
     _set(bmc["state"], {"slow": WHEN})
     slow = _on_node([_target(bmc)], timeout=1)["h1"]
     assert slow == {"error": "BMC 127.0.0.1 did not answer within 1 s"}
+
+
+def test_the_controller_says_why_a_bmc_cannot_be_read_as_the_node_does(bmc) -> None:
+    wrong = er.read(_target(bmc, password="nope"))
+    assert wrong == {"error": "BMC 127.0.0.1: the BMC refused the credentials (HTTP 401)"}
+    untrusted = er.read(er.Target("h1", "127.0.0.1", bmc["port"], "u", "pw"))  # certifi's CAs
+    assert "TLS certificate is not trusted" in untrusted["error"]
+    _set(bmc["state"], {"down": WHEN})
+    assert er.read(_target(bmc)) == {
+        "error": "BMC 127.0.0.1: it closed the connection without answering"}
+    _set(bmc["state"], {"slow": WHEN})
+    assert er.read(_target(bmc), 1) == {"error": "BMC 127.0.0.1 did not answer within 1 s"}
 
 
 def test_passwords_travel_on_stdin_never_in_the_command(bmc) -> None:
