@@ -322,8 +322,8 @@ def read(target: Target, timeout: float = READ_TIMEOUT,
          now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> dict[str, Any]:
     """One BMC's reading (see the module docstring), or ``{"error": ...}``; never raises.
     The client is the one an execution node runs (``execute_redfish_node``): one session over
-    one HTTPS connection, TLS verified against the pinned CA, else the CA bundle of
-    ``requests`` (certifi's, as before), unless the estate says ``verify: false``."""
+    one HTTPS connection, TLS verified against the pinned CA, else certifi's CA bundle (as
+    before, through ``requests``), unless the estate says ``verify: false``."""
     if target.problem:
         return {"error": f"BMC {target.address}: {target.problem}"}
     from . import execute_redfish_node as client
@@ -344,7 +344,7 @@ def read(target: Target, timeout: float = READ_TIMEOUT,
 def _ca_bundle() -> str:
     """The CAs a BMC without a pinned CA is verified against: certifi's bundle, which
     ``requests`` (DMTF's client, the controller's before) used."""
-    from requests.certs import where
+    from certifi import where
 
     return str(where())
 
