@@ -162,3 +162,36 @@ def test_a_proxy_in_the_environment_never_sees_a_bmc_read(bmc, monkeypatch) -> N
     assert seen == []  # nothing connected to the proxy
     assert "error" not in here, here
     assert len(here["components"]) > 10
+
+
+@pytest.mark.parametrize(("faults", "layout", "declared"), [
+    ({}, "classic", ()),
+    ({"psu-failed": WHEN, "fan-degraded": WHEN, "drive-failing": WHEN, "dimm-errors": WHEN,
+      "volume-rebuilding": WHEN, "over-temperature": WHEN}, "classic", ()),
+    ({"psu-failed": WHEN, "dimm-errors": WHEN}, "subsystems",
+     (("drives", "Chassis/Drives"), ("memory", "Chassis/Memory"))),
+], ids=["healthy", "faulted", "newer-layout"])
+def test_the_stdlib_client_reads_what_dmtfs_reference_client_reads(bmc, faults, layout,
+                                                                   declared) -> None:
+    """The same walk over DMTF's own client (the standards body's, a dev dependency here):
+    the hand-written HTTPS session must not change a single component or event."""
+    import time as clock
+
+    import redfish
+
+    _set(bmc["state"], faults, layout)
+    ours = er.read(_target(bmc, layout=declared, model="m1"), 10)
+    client = redfish.redfish_client(base_url=f"https://127.0.0.1:{bmc['port']}",
+                                    username="u", password="pw", cafile=bmc["ca"],
+                                    check_connectivity=False, timeout=10, max_retry=1)
+    client.login(auth="session")
+    try:
+        theirs = er.read_resources(er._Reader(client, clock.monotonic() + 10), dict(declared))
+    finally:
+        client.logout()
+    assert "error" not in ours, ours
+    assert ours["components"] == theirs["components"]
+    assert ours["events"] == theirs["events"]
+    assert ours.get("missing") == theirs.get("missing")
+    failing = [c for c in ours["components"] if c.get("health") not in (None, "OK")]
+    assert bool(failing) == bool(faults), failing  # the planted faults are what differs
