@@ -46,7 +46,8 @@ class Mail:
     body: str
 
 
-ADDRESS = re.compile(r"^[^\s<>@,;:\"\\()\[\]]+@[^\s<>@,;:\"\\()\[\]]+$")
+# whole strings only (``fullmatch``): ``$`` alone would let a final newline through
+ADDRESS = re.compile(r"[^\s<>@,;:\"\\()\[\]]+@[^\s<>@,;:\"\\()\[\]]+")
 
 
 def message(server: Server, mail: Mail) -> bytes:
@@ -54,7 +55,7 @@ def message(server: Server, mail: Mail) -> bytes:
     (RFC 2047 words when it is not ASCII), the body in base64. Built by hand: the ``email``
     package's header registry costs about 2 ms a message, most of a batch's time."""
     for who in (server.sender, mail.to):
-        if not ADDRESS.match(who):
+        if not ADDRESS.fullmatch(who):
             raise ValueError("not an email address: " + who.encode("unicode_escape").decode())
     title = " ".join(mail.title.split())  # one line, whatever the title held
     domain = server.sender.rpartition("@")[2]
@@ -159,7 +160,11 @@ def _transact(client: smtplib.SMTP, sender: str, to: str, data: bytes) -> None:
     if code != 250:
         _reset(client, code)
         raise smtplib.SMTPSenderRefused(code, reply, sender)
-    client.putcmd("rcpt", f"TO:<{to}>")
+    try:
+        client.putcmd("rcpt", f"TO:<{to}>")
+    except ValueError:  # a line break smtplib refuses: end this transaction, keep the line
+        _reset(client, 0)
+        raise
     code, reply = client.getreply()
     if code not in (250, 251):
         _reset(client, code)

@@ -76,3 +76,18 @@ def test_a_subject_in_any_language_and_length_reads_back_as_its_title():
         head = data.split(b"\r\n\r\n", 1)[0].decode("ascii")
         folded = head.split("Subject: ", 1)[1].split("\r\nDate: ", 1)[0].split("\r\n")
         assert all(len(line) <= 76 for line in ["Subject: " + folded[0], *folded[1:]]), title
+
+
+def test_an_address_ending_in_a_line_break_fails_alone_and_spoils_no_other_message():
+    """An owner field is estate text: "x@example.com\\n" must fail as what it is, and the
+    messages after it on the same connection must still go (no half-open transaction)."""
+    with smtp_server() as box:
+        server = mail.Server("127.0.0.1", box.port, "none", "patrol@example.com")
+        reasons = mail.send_batch(server, [mail.Mail("evil@example.com\n", "t", "b"),
+                                           mail.Mail("victim@example.com", "t", "b"),
+                                           mail.Mail("third@example.com", "t", "b")],
+                                  connections=1)
+        assert reasons[0] is not None and "not an email address" in reasons[0]
+        assert reasons[1:] == [None, None]
+        assert [tos for tos, _ in box.messages] == [["victim@example.com"],
+                                                    ["third@example.com"]]
