@@ -331,7 +331,8 @@ def read(target: Target, timeout: float = READ_TIMEOUT,
     cafile = target.cafile or (_ca_bundle() if target.verify else None)
     reading = client.read_one(
         {"address": target.address, "port": target.port, "username": target.username,
-         "password": target.password, "verify": bool(cafile), "cafile": cafile,
+         "password": target.password, "verify": bool(cafile) or target.verify,
+         "cafile": cafile,
          "layout": target.layout}, timeout, walk=sys.modules[__name__])
     if "error" in reading:
         return reading
@@ -341,11 +342,14 @@ def read(target: Target, timeout: float = READ_TIMEOUT,
     return {"read_at": now().strftime("%Y-%m-%dT%H:%M:%SZ"), **reading, "verified": verified}
 
 
-def _ca_bundle() -> str:
+def _ca_bundle() -> str | None:
     """The CAs a BMC without a pinned CA is verified against: certifi's bundle, which
-    ``requests`` (DMTF's client, the controller's before) used."""
-    from certifi import where
-
+    ``requests`` (DMTF's client, the controller's before) used; None (the machine's own CAs)
+    without certifi, so a missing package never turns a reading into an exception."""
+    try:
+        from certifi import where
+    except ImportError:
+        return None
     return str(where())
 
 
