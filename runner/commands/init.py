@@ -86,7 +86,87 @@ def scaffold(dest: Path) -> list[Path]:
             shutil.copyfile(path, target)
         written.append(target)
     (dest / "inventory" / "patrol-inventory").chmod(0o755)
-    return written
+    gone = _without_lab_sites(dest)
+    return [p for p in written if p not in gone]
+
+
+def _without_lab_sites(dest: Path) -> set[Path]:
+    """Leave out the sample's sites behind a jump host or execution node, and everything that
+    names them; the files removed.
+
+    Why: their hops and hosts pin the lab's host keys, which the lab derives from host names
+    (``runner/lab/hostkeys.py``), so anyone can compute their private halves. A new estate
+    that kept them would accept any machine at those addresses offering those keys as its
+    jump host or node, and hand a node the BMC passwords. Edited round trip (comments and
+    layout kept); a file that does not round-trip exactly is left as it is.
+    """
+    from ..upgrade.inventory_edit import _dump, _yaml
+
+    def edit(path: Path, change) -> None:  # type: ignore[no-untyped-def]
+        loaded = _yaml(path.read_text(encoding="utf-8")) if path.is_file() else None
+        if loaded is not None:
+            yaml, data = loaded
+            change(data)
+            path.write_text(_dump(yaml, data), encoding="utf-8")
+
+    gone: set[str] = set()
+
+    def sites(data) -> None:  # type: ignore[no-untyped-def]
+        listed = data.get("sites") or []
+        gone.update(str(s.get("id")) for s in listed if "reach" in s)
+        for i in reversed(range(len(listed))):
+            if str(listed[i].get("id")) in gone:
+                del listed[i]
+
+    edit(dest / "inventory/sites.yaml", sites)
+    if not gone:
+        return set()
+
+    def keys(*where: str):  # type: ignore[no-untyped-def]
+        def change(data) -> None:  # type: ignore[no-untyped-def]
+            for holder in _at(data, where):
+                for site in gone & set(holder):
+                    del holder[site]
+        return change
+
+    edit(dest / "inventory/spares.yaml", keys("depots", "*", "reaches"))
+    edit(dest / "policies/notifications.yaml", keys("sites"))
+    edit(dest / "policies/service.yaml", keys("service_hours"))
+    removed = set()
+    for path in sorted((dest / "inventory/hosts").glob("*.yaml")):
+        left = _drop_hosts(path, gone, edit)
+        if left == 0:  # a file of those sites' hosts only
+            path.unlink()
+            removed.add(path)
+    return removed
+
+
+def _drop_hosts(path: Path, gone: set[str], edit) -> int | None:  # type: ignore[no-untyped-def]
+    """Remove the hosts of ``gone`` sites from one hosts file; how many are left (None: the
+    file was not edited)."""
+    left: list[int] = []
+
+    def hosts(data) -> None:  # type: ignore[no-untyped-def]
+        listed = data.get("hosts") or []
+        for i in reversed(range(len(listed))):
+            if str(listed[i].get("site")) in gone:
+                del listed[i]
+        left.append(len(listed))
+
+    edit(path, hosts)
+    return left[0] if left else None
+
+
+def _at(data, where: tuple[str, ...]) -> list:  # type: ignore[no-untyped-def]
+    """The mappings at ``where`` in ``data`` ("*": every item of a list); [] where absent."""
+    found = [data]
+    for step in where:
+        if step == "*":
+            found = [x for f in found if isinstance(f, list) for x in f]
+        else:
+            found = [f[step] for f in found if isinstance(f, dict) and f.get(step) is not None]
+    return found
+
 
 
 def _refusal(dest: Path) -> str | None:

@@ -37,7 +37,32 @@ def test_init_writes_an_estate_repository_that_validates(tmp_path: Path) -> None
     validate = _run(str(BIN / "patrol"), "validate", cwd=repo)
     assert validate.returncode == 0, validate.stdout + validate.stderr
     hosts = _run(str(BIN / "ansible"), "all", "--list-hosts", cwd=repo)
-    assert hosts.returncode == 0 and "hosts (10):" in hosts.stdout, hosts.stderr
+    # the sample's 10 less br-01 and plant-01: their sites pin the lab's keys (below)
+    assert hosts.returncode == 0 and "hosts (8):" in hosts.stdout, hosts.stderr
+
+
+def test_init_leaves_out_the_sites_that_pin_the_labs_computable_keys(tmp_path: Path) -> None:
+    """The sample's sites behind a jump host and a node pin keys anyone can derive from the
+    host names (runner/lab/hostkeys.py): a new estate must not start out trusting them."""
+    from runner.lab import hostkeys
+
+    lab_keys = [hostkeys.public_key(n) for n in ("jump-hz-br3", "node-fra-plant4", "br-01",
+                                                   "plant-01")]
+    sample = "".join(p.read_text() for p in (ROOT / "inventory").rglob("*.yaml"))
+    assert all(key.split()[1] in sample for key in lab_keys)  # the sample pins all four
+    repo = tmp_path / "estate"
+    assert _run(str(BIN / "patrol"), "init", str(repo), cwd=tmp_path).returncode == 0
+    text = {p.relative_to(repo).as_posix(): p.read_text()
+            for d in ("inventory", "policies") for p in (repo / d).rglob("*.yaml")}
+    for rel, body in text.items():
+        assert not any(key.split()[1] in body for key in lab_keys), rel
+        assert "hz-br3" not in body and "fra-plant4" not in body, rel
+    assert sorted(p.name for p in (repo / "inventory/hosts").iterdir()) == [
+        "fra-dc2.yaml", "hz-dc1.yaml"]
+    # the rest is the sample, byte for byte, where it did not name those sites
+    for rel in ("inventory/hosts/hz-dc1.yaml", "inventory/models.yaml", "policies/waivers.yaml"):
+        assert text[rel] == (ROOT / rel).read_text(), rel
+    assert "reaches: {fra-dc2: 3h, hz-dc1: 2d}" in text["inventory/spares.yaml"]
 
 
 def test_the_ci_templates_install_patrol_as_a_tool(tmp_path: Path) -> None:
@@ -67,15 +92,20 @@ def test_the_ci_templates_install_patrol_as_a_tool(tmp_path: Path) -> None:
 
 
 def test_the_sample_estate_in_the_package_is_the_repositorys(tmp_path: Path) -> None:
+    """Less the two sites that pin the lab's keys (their host files, and where three files
+    name them: test_init_leaves_out_the_sites_that_pin_the_labs_computable_keys)."""
     scaffold(tmp_path)
+    left_out = {"inventory/hosts/hz-br3.yaml", "inventory/hosts/fra-plant4.yaml"}
+    edited = {"inventory/sites.yaml", "inventory/spares.yaml", "policies/notifications.yaml"}
     for part in ("inventory", "policies", "schemas"):
         ours = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / part).rglob("*")
                       if p.is_file())
         theirs = sorted(p.relative_to(tmp_path).as_posix() for p in (tmp_path / part).rglob("*")
                         if p.is_file())
-        assert theirs == ours
-        for rel in ours:
-            assert (tmp_path / rel).read_bytes() == (ROOT / rel).read_bytes(), rel
+        assert theirs == [rel for rel in ours if rel not in left_out]
+        for rel in theirs:
+            same = (tmp_path / rel).read_bytes() == (ROOT / rel).read_bytes()
+            assert same != (rel in edited), rel
 
 
 def test_init_refuses_a_directory_that_holds_files(tmp_path: Path) -> None:
