@@ -80,6 +80,7 @@ def test_a_wheel_installed_patrol_inspects_the_lab_from_its_own_estate_repositor
     status = _run("patrol", "findings", "--format", "json", cwd=estate, env=env)
     assert status.returncode == 0, status.stderr
     measured = {p.stem for p in (estate / "reports/status").glob("*.yaml")}
-    assert measured == set(lab.names)
+    # every lab host but those behind a gateway: init leaves out the sites that pin lab keys
+    assert measured == set(lab.names) - set(lab.behind) and len(measured) == 8
     assert json.loads(status.stdout) is not None
     assert os.access(estate / "inventory/patrol-inventory", os.X_OK)
