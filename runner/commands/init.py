@@ -15,7 +15,9 @@ import os
 import re
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ..errors import Exit
 
@@ -102,71 +104,44 @@ def _without_lab_sites(dest: Path) -> set[Path]:
     """
     from ..upgrade.inventory_edit import _dump, _yaml
 
-    def edit(path: Path, change) -> None:  # type: ignore[no-untyped-def]
+    def edit(path: Path, change: Callable[[Any], object]) -> Any:  # the data, None: untouched
         loaded = _yaml(path.read_text(encoding="utf-8")) if path.is_file() else None
-        if loaded is not None:
-            yaml, data = loaded
-            change(data)
-            path.write_text(_dump(yaml, data), encoding="utf-8")
+        if loaded is None:
+            return None
+        yaml, data = loaded
+        change(data)
+        path.write_text(_dump(yaml, data), encoding="utf-8")
+        return data
 
     gone: set[str] = set()
 
-    def sites(data) -> None:  # type: ignore[no-untyped-def]
-        listed = data.get("sites") or []
-        gone.update(str(s.get("id")) for s in listed if "reach" in s)
-        for i in reversed(range(len(listed))):
-            if str(listed[i].get("id")) in gone:
-                del listed[i]
+    def drop(items: list[Any], key: str) -> None:  # the items naming a gone site
+        for i in reversed(range(len(items))):
+            if str(items[i].get(key)) in gone:
+                del items[i]
+
+    def forget(mapping: Any) -> None:  # a gone site's key in a mapping of sites
+        for site in gone & set(mapping or {}):
+            del mapping[site]
+
+    def sites(data: Any) -> None:
+        gone.update(str(s.get("id")) for s in data.get("sites") or [] if "reach" in s)
+        drop(data.get("sites") or [], "id")
 
     edit(dest / "inventory/sites.yaml", sites)
     if not gone:
         return set()
-
-    def keys(*where: str):  # type: ignore[no-untyped-def]
-        def change(data) -> None:  # type: ignore[no-untyped-def]
-            for holder in _at(data, where):
-                for site in gone & set(holder):
-                    del holder[site]
-        return change
-
-    edit(dest / "inventory/spares.yaml", keys("depots", "*", "reaches"))
-    edit(dest / "policies/notifications.yaml", keys("sites"))
-    edit(dest / "policies/service.yaml", keys("service_hours"))
+    edit(dest / "inventory/spares.yaml",
+         lambda data: [forget(d.get("reaches")) for d in data.get("depots") or []])
+    edit(dest / "policies/notifications.yaml", lambda data: forget(data.get("sites")))
+    edit(dest / "policies/service.yaml", lambda data: forget(data.get("service_hours")))
     removed = set()
     for path in sorted((dest / "inventory/hosts").glob("*.yaml")):
-        left = _drop_hosts(path, gone, edit)
-        if left == 0:  # a file of those sites' hosts only
-            path.unlink()
+        data = edit(path, lambda data: drop(data.get("hosts") or [], "site"))
+        if data is not None and not data.get("hosts"):
+            path.unlink()  # a file of those sites' hosts only
             removed.add(path)
     return removed
-
-
-def _drop_hosts(path: Path, gone: set[str], edit) -> int | None:  # type: ignore[no-untyped-def]
-    """Remove the hosts of ``gone`` sites from one hosts file; how many are left (None: the
-    file was not edited)."""
-    left: list[int] = []
-
-    def hosts(data) -> None:  # type: ignore[no-untyped-def]
-        listed = data.get("hosts") or []
-        for i in reversed(range(len(listed))):
-            if str(listed[i].get("site")) in gone:
-                del listed[i]
-        left.append(len(listed))
-
-    edit(path, hosts)
-    return left[0] if left else None
-
-
-def _at(data, where: tuple[str, ...]) -> list:  # type: ignore[no-untyped-def]
-    """The mappings at ``where`` in ``data`` ("*": every item of a list); [] where absent."""
-    found = [data]
-    for step in where:
-        if step == "*":
-            found = [x for f in found if isinstance(f, list) for x in f]
-        else:
-            found = [f[step] for f in found if isinstance(f, dict) and f.get(step) is not None]
-    return found
-
 
 
 def _refusal(dest: Path) -> str | None:

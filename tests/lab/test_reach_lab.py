@@ -89,6 +89,14 @@ rollback: true
 """
 
 
+def pins_only(connections: dict[str, dict[str, object]]) -> dict[str, dict[str, object]]:
+    """The lab's addresses and login key, but no known-hosts of its own: only the estate's
+    pins decide which host keys are accepted."""
+    return {name: {k: v for k, v in conn.items()
+                   if k not in ("patrol_known_hosts", "ansible_ssh_common_args")}
+            for name, conn in connections.items()}
+
+
 def _host(name: str, address: str, site: str = "far") -> str:
     bmc = (f"    bmc: {{address: {DEEP_BMC[name]}, username: patrol,"
            " password: {env: PATROL_BMC_PASSWORD}}\n") if name in DEEP_BMC else ""
@@ -243,10 +251,7 @@ def test_a_key_other_than_the_pinned_one_is_refused_and_opens_a_finding(far_lab:
     assert f'host_key: "{far01_key}"' in real
     hosts_file.write_text(real.replace(far01_key, KEY_A))  # far-01 now offers another key
     commit_all(far_lab, "pin the far site's keys")
-    pinned = {n: {k: v for k, v in vs.items()
-                  if k not in ("patrol_known_hosts", "ansible_ssh_common_args")}
-              for n, vs in ansible_vars(CFG).items()}
-    run = _inspect(far_lab, pinned, NOW.replace(hour=15))
+    run = _inspect(far_lab, pins_only(ansible_vars(CFG)), NOW.replace(hour=15))
     refused = run.results["far-01"].checks["host-key"]
     assert refused.status.value == "fail" and "changed" in refused.reason
     assert run.results["far-02"].checks["host-key"].status.value == "pass"

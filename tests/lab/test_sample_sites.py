@@ -18,6 +18,7 @@ from runner.inspect import inspect
 from runner.lab import hostkeys
 from runner.results import Status
 from tests.conftest import commit_all, copy_estate
+from tests.lab.test_reach_lab import PLAN, pins_only
 
 pytestmark = pytest.mark.lab
 
@@ -36,14 +37,6 @@ def estate(tmp_path: Path) -> Path:
                                                            "      max: 1000.0\n"))
     commit_all(dest)
     return dest
-
-
-def pinned_only(lab) -> dict[str, dict[str, object]]:
-    """The lab's addresses and login key, but no known-hosts of its own: only the estate's
-    pins decide which host keys are accepted."""
-    return {name: {k: v for k, v in conn.items()
-                   if k not in ("patrol_known_hosts", "ansible_ssh_common_args")}
-            for name, conn in lab.ansible_vars().items()}
 
 
 def sample_sites() -> dict[str, dict]:
@@ -76,7 +69,7 @@ def test_the_lab_builds_the_samples_sites_beyond_the_controllers_route(lab) -> N
 def test_the_samples_daily_run_reaches_both_sites_through_their_pins_with_faults(
         lab, estate) -> None:
     run = inspect(estate, "daily", limit="site=hz-br3,fra-plant4", now=lambda: NOW,
-                  connections=pinned_only(lab))
+                  connections=pins_only(lab.ansible_vars()))
     assert sorted(run.results) == sorted(FAR)
     for name, hr in run.results.items():
         failing = {c: r.reason for c, r in hr.checks.items() if r.status is not Status.PASS}
@@ -89,7 +82,7 @@ def test_the_samples_daily_run_reaches_both_sites_through_their_pins_with_faults
     try:
         lab.run("br-01", "dd if=/dev/zero of=/srv/share/fill bs=1M count=15 2>/dev/null; sync")
         run = inspect(estate, "daily", limit="site=hz-br3,fra-plant4",
-                      now=lambda: NOW.replace(hour=13), connections=pinned_only(lab))
+                      now=lambda: NOW.replace(hour=13), connections=pins_only(lab.ansible_vars()))
     finally:
         lab.sshd_start("plant-01")
         lab.disk_detach("br-01", "/srv/share")
@@ -108,7 +101,7 @@ def test_a_key_other_than_the_samples_pin_is_refused_and_opens_a_finding(lab, es
     hosts_file.write_text(hosts_file.read_text().replace(pinned, hostkeys.public_key("web-01")))
     commit_all(estate, "pin another key for plant-01")
     run = inspect(estate, "daily", limit="site=hz-br3,fra-plant4", now=lambda: NOW,
-                  connections=pinned_only(lab))
+                  connections=pins_only(lab.ansible_vars()))
     refused = run.results["plant-01"].checks["host-key"]
     assert refused.status is Status.FAIL and "changed" in refused.reason
     assert run.results["br-01"].checks["host-key"].status is Status.PASS
@@ -121,23 +114,11 @@ def test_both_sites_are_upgraded_through_their_gateways(lab, estate) -> None:
     from runner.upgrade.run import Outcome, upgrade
 
     plan = estate / "policies/upgrades/far-sites.yaml"
-    plan.write_text(f"""\
-name: far sites agent
-targets: site=hz-br3,fra-plant4
-packages: {{patrol-agent: "{NEW}"}}
-window: {{start: "00:00", end: "23:59", timezone: UTC}}
-waves: [1, rest]
-halt: {{max_failures: 0}}
-post_checks:
-  - id: agent-version
-    kind: package_version
-    params: {{packages: {{patrol-agent: "{NEW}"}}}}
-rollback: true
-""")
+    plan.write_text(PLAN.format(site="hz-br3,fra-plant4"))  # patrol-agent 1.1.0-1 (NEW)
     commit_all(estate, "far sites plan")
     try:
         run = upgrade(estate, "far-sites", now=lambda: NOW, interrupt=lambda: False,
-                      connections=pinned_only(lab))
+                      connections=pins_only(lab.ansible_vars()))
         assert {h: hu.outcome for h, hu in run.hosts.items()} == dict.fromkeys(
             FAR, Outcome.UPGRADED)
         for name in FAR:  # read inside the host, not through the path under test
