@@ -13,7 +13,9 @@ run are interleaved, so each sees the same machine, and each figure is a median:
   email) and PATROL_NOTIFY_SMTP set: the findings move and the outbox owing 100 emails is
   written, one record, one commit; delivery is left out (as on a light install);
 - owing and delivering: the same, then every owed message is sent to a real SMTP server on
-  loopback (aiosmtpd, in a process of its own) and the outcome recorded and committed;
+  loopback (aiosmtpd, in a process of its own) and the outcome recorded and committed; what
+  one delivery owes one engineer goes as one email (``messages.digest``), so the 100 owed
+  messages travel as one email per site's engineer, each item recorded delivered;
 - no notifications at all (no policies/notifications.yaml), for reference: what owing costs.
 
 Prints the three medians, what delivery adds (per message; how much is the sending itself,
@@ -137,11 +139,13 @@ def main() -> int:
     delivering: list[tuple[float, float]] = []
 
     serving: list[float] = []  # the server's CPU per delivery (its own process, not counted)
+    items: list[int] = []  # owed messages each delivery recorded delivered
 
     def timed_deliver_owed(*a, **kw):
         out: list = []
         before = cpu_of(server.pid)
         delivering.append(timed(lambda: out.append(real_deliver_owed(*a, **kw))))
+        items.append(len(a[2]["delivery"][0].delivered))
         after = cpu_of(server.pid)
         if before is not None and after is not None:
             serving.append(after - before)
@@ -168,6 +172,10 @@ def main() -> int:
             sending.clear()
             delivering.clear()
             serving.clear()
+            items.clear()
+            server.stdin.write("\n")
+            server.stdin.flush()
+            warm = int(server.stdout.readline())
             times: dict[str, list[float]] = {k: [] for k in kinds}
             cpus: dict[str, list[float]] = {k: [] for k in kinds}
             for n in range(args.runs):  # interleaved: all see the same machine
@@ -177,17 +185,18 @@ def main() -> int:
                     cpus[kind].append(used)
             server.stdin.write("\n")
             server.stdin.flush()
-            sent = int(server.stdout.readline()) - args.owed  # less the warm-up run's
+            sent = int(server.stdout.readline()) - warm  # emails: one per engineer
     finally:
         server.kill()
         findings_cmd.deliver_owed = real_deliver_owed
-    assert sent == args.owed * args.runs, f"{sent} messages delivered"
+    assert items == [args.owed] * args.runs, f"{items} owed messages recorded delivered"
     med = {k: statistics.median(v) for k, v in times.items()}
     cmed = {k: statistics.median(v) for k, v in cpus.items()}
     b, w = med["owe"], med["deliver"]
     send = statistics.median(sending)
-    connections = min(mail.CONNECTIONS, -(-args.owed // mail.PER_CONNECTION))
-    print(f"{args.findings} open findings, {args.owed} owed messages per run, {args.runs} runs; "
+    connections = min(mail.CONNECTIONS, -(-(sent // args.runs) // mail.PER_CONNECTION))
+    print(f"{args.findings} open findings, {args.owed} owed messages per run, {args.runs} runs "
+          f"({sent // args.runs} emails per delivery: one per engineer and language); "
           f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     for kind, what in (("none", "escalation, no notifications policy (reference)"),
                        ("owe", f"escalation owing {args.owed} emails, not delivering (baseline)"),

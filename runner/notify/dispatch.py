@@ -2,9 +2,10 @@
 
 ``owe``: a run's events, routed, kept to recipients this machine has a transport for (an
 unset ``PATROL_NOTIFY_SMTP`` owes nothing), as the run's outbox file to write with its
-record. ``deliver``: every message still owed (quiet ones once their hold has passed), sent
-one by one through ``deliver.send`` (a parameter, so the loop is tested without Apprise), and
-the outcome document that records each one delivered or failed, with the reason.
+record. ``deliver``: every message still owed (quiet ones once their hold has passed), what
+is owed one recipient in one language as one message (``messages.digest``), sent through
+``deliver.send`` (a parameter, so the loop is tested without Apprise), and the outcome
+document that records each one delivered or failed, with the reason.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 from . import deliver as boundary
 from . import outbox
 from .events import Event
-from .messages import render
+from .messages import batches, digest, render
 from .routes import policy_of, route
 
 
@@ -72,10 +73,17 @@ def deliver(records: Path, estate: Any, now: Callable[[], datetime], env: Mappin
 def send_items(items: list[outbox.Pending], estate: Any, now: Callable[[], datetime],
                env: Mapping[str, str], send: Send | None = None,
                sending: Callable[[], None] | None = None) -> Delivery:
-    """Render and send ``items``: what was delivered and what failed (with the reason)."""
+    """Render and send ``items``: what was delivered and what failed (with the reason).
+
+    What one delivery owes one recipient in one language goes as one message (``digest``,
+    up to its channel's size): fifty warnings reach an engineer as one email, not fifty, and
+    a chat robot's rate limit (DingTalk's and WeCom's twenty a minute) is not spent on one
+    run. An incident's event always goes alone: it is a page someone answers now, and one
+    incident's opening, warning and breach are three messages. Each item's outcome is the
+    outcome of the message that carried it."""
     policy = policy_of(estate)
     out = Delivery()
-    jobs: list[tuple[outbox.Pending, boundary.Target, str, str]] = []
+    groups: dict[tuple[str, str, str], list[tuple[outbox.Pending, str, str]]] = {}
     targets: dict[str, boundary.Target | boundary.Undeliverable] = {}
     for p in items:
         if policy is None:
@@ -90,18 +98,28 @@ def send_items(items: list[outbox.Pending], estate: Any, now: Callable[[], datet
         if isinstance(t, boundary.Undeliverable):
             out.failed.append((p, now(), str(t)))
             continue
-        title, body = render(p.entry, str(p.entry.get("lang") or "en"), t.dialect,
-                             estate.sites)
-        jobs.append((p, t, title, body))
+        lang = str(p.entry.get("lang") or "en")
+        title, body = render(p.entry, lang, t.dialect, estate.sites)
+        alone = p.key if str(p.entry["event"]).startswith("incident.") else ""
+        groups.setdefault((p.to, lang, alone), []).append((p, title, body))
+    jobs: list[tuple[list[outbox.Pending], boundary.Target, str, str]] = []
+    for (to, lang, _), parts in groups.items():
+        t = targets[to]
+        assert isinstance(t, boundary.Target)
+        sizes = [len(title.encode()) + len(body.encode()) + 16 for _, title, body in parts]
+        for batch in batches(sizes, t.dialect):
+            title, body = digest([parts[i][1:] for i in batch], lang, t.dialect)
+            jobs.append(([parts[i][0] for i in batch], t, title, body))
     if jobs and sending is not None:
         sending()
     reasons = boundary.send_all([(t, title, body) for _, t, title, body in jobs], send)
     at = now()
-    for (p, *_), reason in zip(jobs, reasons, strict=True):
-        if reason is None:
-            out.delivered.append((p, at))
-        else:
-            out.failed.append((p, at, reason))
+    for (carried, *_), reason in zip(jobs, reasons, strict=True):
+        for p in carried:
+            if reason is None:
+                out.delivered.append((p, at))
+            else:
+                out.failed.append((p, at, reason))
     out.failed.sort(key=lambda f: (f[0].key, f[0].to))
     return out
 

@@ -181,3 +181,39 @@ class _Fields(dict):  # type: ignore[type-arg]
             self[key] = self.esc(self.facts.get(key, "-"))
             return str(self[key])
         return "-"
+
+
+MORE = {"en": "{title} (and {more} more)", "zh-CN": "{title}（另有 {more} 条）"}
+
+# The most one message to a recipient carries, in UTF-8 bytes of body: WeCom's group robot
+# takes 4,096 bytes of Markdown (the smallest limit of the chat systems served; DingTalk takes
+# 20,000, Slack 40,000 characters, Teams' cards about 28 KB); an email stays easy to read.
+BODY_LIMIT = {"text": 64_000, "markdown": 3_500, "slack": 3_500, "teams": 3_500}
+
+
+def digest(parts: list[tuple[str, str]], lang: str, dialect: str) -> tuple[str, str]:
+    """One message for several owed to one recipient at once: the first title with how many
+    more, then each (already escaped) title and body in order, numbered. One part is itself."""
+    if len(parts) == 1:
+        return parts[0]
+    n = len(parts)
+    title = MORE.get(lang, MORE["en"]).format(title=parts[0][0], more=n - 1)
+    if dialect == "text":
+        return title, "\n\n".join(f"[{i}/{n}] {t}\n{b}" for i, (t, b) in
+                                  enumerate(parts, 1))
+    return title, "\n\n---\n\n".join(f"**[{i}/{n}] {t}**\n\n{b}" for i, (t, b) in
+                                     enumerate(parts, 1))
+
+
+def batches(sizes: list[int], dialect: str) -> list[list[int]]:
+    """Indexes of consecutive parts (each ``sizes[i]`` bytes) grouped so that no message's
+    body passes the dialect's limit; a part larger than the limit goes alone."""
+    limit, out, used = BODY_LIMIT[dialect], [], 0
+    for i, size in enumerate(sizes):
+        if out and used + size <= limit:
+            out[-1].append(i)
+            used += size
+        else:
+            out.append([i])
+            used = size
+    return out
