@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections import Counter
@@ -178,8 +179,9 @@ def escalate(root: Path, now: str | None, commit: bool, push: bool = False,
     ctx = RunContext.here(root, clock=lambda: at)
     out: dict[str, Any] = {}
 
-    def moved(opened: Any) -> str | None:
-        """Escalate under the lock: findings, waivers, incident clocks; their record."""
+    def moved(opened: Any, deliver: bool) -> str | None:
+        """Escalate under the lock: findings, waivers, incident clocks; their record
+        (``deliver``: what is owed is made ready to send while it is committed)."""
         estate = opened.estate
         records = out["records"] = opened.reports_root(ctx)
         store = opened.findings
@@ -216,6 +218,10 @@ def escalate(root: Path, now: str | None, commit: bool, push: bool = False,
                                        for a in alarms)]}
         summary = f"findings: {len(moves)} escalated" + (
             f", incidents: {len(alarms)} clock(s) warned or breached" if alarms else "")
+        if deliver:
+            from . import notify
+
+            out["early"] = notify.prepare_early(ctx, opened)
         change = record_change(ctx, opened, "escalate", "escalation", own, changed,
                                summary, commit_it=commit)
         return change.commit
@@ -223,10 +229,13 @@ def escalate(root: Path, now: str | None, commit: bool, push: bool = False,
     def once(deliver: bool) -> str | None:
         intent = archive.Intent(writes=commit, commits=commit)
         with lock_and_load(ctx, intent, reaches_hosts=False) as opened:
-            sha = moved(opened)
-            if not (commit and deliver):
-                return sha
-            return deliver_owed(ctx, opened, out, follows=sha is not None) or sha
+            try:
+                sha = moved(opened, commit and deliver)
+                if not (commit and deliver):
+                    return sha
+                return deliver_owed(ctx, opened, out, follows=sha is not None) or sha
+            finally:  # the commit failed: nothing is sent through what was opened ahead
+                drop_early(out)
 
     sha = once(not push)  # with --push, delivery waits until the escalation has landed
     if sha and push:
@@ -302,8 +311,18 @@ def deliver_owed(ctx: Any, opened: Any, out: dict[str, Any], push: bool = False,
         if find_spec("apprise") is None:
             print(f"patrol: notifications stay owed: {APPRISE_MISSING}", file=sys.stderr)
             return None
-        out["delivery"] = notify.deliver_in(ctx, opened, push=push, follows=follows)
+        early = out.pop("early", None)
+        out["delivery"] = notify.deliver_in(ctx, opened, push=push, follows=follows,
+                                            prepared=early and early.result())
     return out["delivery"][1]()
+
+
+def drop_early(out: dict[str, Any]) -> None:
+    """Close the connections ``notify.prepare_early`` opened when no delivery took them."""
+    early = out.pop("early", None)
+    if early is not None:
+        with contextlib.suppress(Exception):  # never hides why the run stopped
+            early.result().drop()
 
 
 def assign(root: Path, fid: str, to: str, clock: Any = None) -> int:

@@ -70,12 +70,14 @@ def claim(ctx: Any, opened: Any) -> list[Any]:
 
 
 def deliver_in(ctx: Any, opened: Any, send: Callable[..., str | None] | None = None,
-               push: bool = False, follows: bool = False
+               push: bool = False, follows: bool = False, prepared: Any = None
                ) -> tuple[Any, Callable[[], str | None]]:
     """Deliver what is owed within a held run lock; returns the outcome and the function
     that writes and commits its record (called again on a push retry: same outcome, never
     a second send). With ``push``, what is sent is first claimed on the remote (``claim``).
     ``follows``: the run committed a moment ago (an escalation's change, in the same lock).
+    ``prepared``: what is owed, rendered (and its SMTP connections opened) while that commit
+    was made (``prepare_early``).
 
     While the messages are out, waiting on their servers, what the record and its commit ask
     git and that depends on nothing sent is asked beside them: the record's ``begin`` (the
@@ -105,8 +107,9 @@ def deliver_in(ctx: Any, opened: Any, send: Callable[..., str | None] | None = N
         early.append(pool.submit(prepare))
         pool.shutdown(wait=False)
 
-    result = dispatch.deliver(records, opened.estate, ctx.now, environment(), send, items,
-                              sending=sending)
+    if prepared is None:
+        prepared = dispatch.prepare(records, opened.estate, ctx.now, environment(), items)
+    result = prepared.send(ctx.now, send, sending)
 
     def commit() -> str | None:
         begun = early.pop().result() if early else None  # the first commit's only: a retry
@@ -124,6 +127,29 @@ def deliver_in(ctx: Any, opened: Any, send: Callable[..., str | None] | None = N
                                  summary, begun=begun, follows=follows).commit
 
     return result, commit
+
+
+def prepare_early(ctx: Any, opened: Any) -> Any:
+    """While a run's commit is made, in a thread: what is owed (the outbox the commit carries
+    and earlier runs'), rendered, and a connection opening to each SMTP server, so that once
+    the commit is made only the messages themselves and the delivery's record are left.
+    Nothing is sent before ``deliver_in`` (after the commit); the returned future's
+    ``Prepared`` must be dropped when the commit fails. None when nothing can be delivered
+    here (no policy, or no Apprise: the messages stay owed)."""
+    from concurrent.futures import ThreadPoolExecutor
+    from importlib.util import find_spec
+
+    from ..notify import dispatch
+    from ..notify.deliver import environment
+    from ..notify.routes import policy_of
+
+    if policy_of(opened.estate) is None or find_spec("apprise") is None:
+        return None
+    pool = ThreadPoolExecutor(max_workers=1)
+    future = pool.submit(dispatch.prepare, opened.reports_root(ctx), opened.estate, ctx.now,
+                         environment(), None, True)
+    pool.shutdown(wait=False)
+    return future
 
 
 def run(root: Path, dry_run: bool = False, push: bool = False, clock: Clock | None = None,

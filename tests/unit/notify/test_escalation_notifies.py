@@ -99,3 +99,31 @@ def test_dry_run_lists_what_is_owed_and_sends_nothing(estate, monkeypatch, capsy
     out = capsys.readouterr().out
     assert f"-> email:{ENGINEER} (failed 1x:" in out and "1 message(s) owed now" in out
     assert git(estate, "rev-parse", "HEAD") == head
+
+
+def test_nothing_is_sent_when_the_escalations_commit_fails(estate, monkeypatch):
+    """What is owed is rendered, and the SMTP connection opened, while the escalation's commit
+    is made; when that commit fails nothing goes through it, the connection is closed, and the
+    next escalation (which commits the spooled run) delivers the warning once."""
+    from runner.archive import spool
+    from runner.errors import Exit, PatrolError
+
+    warned_at = T0 + timedelta(hours=19)
+    lock = estate / ".git" / "index.lock"
+    with smtp_server() as box:
+        monkeypatch.setenv("PATROL_NOTIFY_SMTP", box.address)
+        lock.write_text("")  # another git process holds the index: the commit fails
+        with pytest.raises(PatrolError) as caught:
+            escalate(estate, warned_at)
+        assert caught.value.exit_code == Exit.FAILED and "kept in" in str(caught.value)
+        assert box.greetings == 1  # the connection opened ahead...
+        assert box.messages == []  # ...carried nothing
+        assert spool.pending(estate)
+        lock.unlink()
+        assert escalate(estate, warned_at + timedelta(minutes=1)) == 0
+        assert [tos for tos, _ in box.messages] == [[ENGINEER]]
+        assert "警告" in text_of(box.messages[0][1])[0]
+        assert escalate(estate, warned_at + timedelta(minutes=2)) == 0
+        assert len(box.messages) == 1
+    assert spool.pending(estate) == []
+    assert git(estate, "log", "-1", "--format=%s") == "notify: 1 delivered"

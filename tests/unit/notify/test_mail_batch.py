@@ -4,6 +4,7 @@ Through a real SMTP server on loopback that counts its connections."""
 
 from __future__ import annotations
 
+import time
 from unittest import mock
 
 from runner.notify import deliver, mail
@@ -91,3 +92,31 @@ def test_an_address_ending_in_a_line_break_fails_alone_and_spoils_no_other_messa
         assert reasons[1:] == [None, None]
         assert [tos for tos, _ in box.messages] == [["victim@example.com"],
                                                     ["third@example.com"]]
+
+
+def test_a_connection_opened_ahead_carries_the_batch_or_is_opened_again():
+    """``mail.Early``: the connection a delivery opens while its commit is made. Taken, it
+    carries the batch (no second greeting); cut by the server before it was taken, the batch
+    goes on a new one; never taken, it is closed having sent nothing; a server that is not
+    there fails the batch with the reason."""
+    port = free_port()
+    server = mail.Server("127.0.0.1", port, "none", "patrol@example.com")
+    mails = [mail.Mail(f"eng{n}@example.com", "t", "b") for n in range(3)]
+    with smtp_server(port) as box:
+        early = mail.Early(server)
+        assert mail.send_batch(server, mails, early=early) == [None] * 3
+        assert box.greetings == 1 and len(box.messages) == 3
+        unused = mail.Early(server)
+        unused.drop()
+        assert box.greetings == 2 and len(box.messages) == 3
+        stale = mail.Early(server)
+        deadline = time.monotonic() + 10
+        while box.greetings < 3 and time.monotonic() < deadline:  # opened, not yet taken
+            time.sleep(0.01)
+        assert box.greetings == 3
+    with smtp_server(port) as box:  # the server went away and came back: the connection is dead
+        assert mail.send_batch(server, mails, early=stale) == [None] * 3
+        assert box.greetings == 1 and len(box.messages) == 3
+    refused = mail.Early(server)  # nothing listens now
+    reasons = mail.send_batch(server, mails, early=refused)
+    assert reasons == ["the SMTP server refused the connection"] * 3
