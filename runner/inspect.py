@@ -21,9 +21,8 @@ written. The run's plays use no secret field (``NEEDS_SECRETS``).
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -335,7 +334,7 @@ def inspect(
         header = run_header(ctx, begun, finished, extra)
         run = InspectRun(begun.run_id, checklist_name, results, summarise(results), "", "")
         run.ended = stopped
-        run.measured = copy.deepcopy(results)  # as judged, before waivers relabel anything
+        run.measured = relabelable(results)  # as judged, before waivers relabel anything
         run.timings["ansible"] = float(getattr(outcome, "ansible_seconds", 0.0))
         run.timings["preflight"] = opened.preflight_seconds
 
@@ -374,6 +373,15 @@ def write_run(
     return list(files)
 
 
+def relabelable(results: Mapping[str, HostResult]) -> dict[str, HostResult]:
+    """A copy of ``results`` that waivers can relabel while the original stays as judged.
+    Relabelling replaces a check's (frozen) ``Result`` in its host's ``checks``; it never
+    changes a result or a measured value, so those are shared and only each host's result and
+    its ``checks`` are copied (a deep copy walked every measured value: ~3 ms per copy on 20
+    hosts, twice per run)."""
+    return {name: replace(hr, checks=dict(hr.checks)) for name, hr in results.items()}
+
+
 def run_files(
     root: Path,
     run: InspectRun,
@@ -393,7 +401,7 @@ def run_files(
     old_status = read_status(root, run.results)
     # a push retry writes the run again on another tip: start from the judged results,
     # not from the ones the previous attempt's waivers relabelled
-    run.results = copy.deepcopy(run.measured) if run.measured else run.results
+    run.results = relabelable(run.measured) if run.measured else run.results
     store = findings_store.load(root)
     before = {fid: findings_store.to_doc(f) for fid, f in store.items()}
     transitions = fnd.apply_run(

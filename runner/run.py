@@ -204,7 +204,11 @@ def lock_and_load(ctx: RunContext, intent: archive.Intent | None = None, *,
         require_ansible()
     if intent.commits:  # a record must name the estate commit it ran on
         archive.require_history(ctx.root)
-    with archive.run_lock(ctx.root):
+    from .archive.history import remembering
+
+    # under the lock the checkout's layout and committer stay as they are: git is asked once
+    # per run, not by each step that needs the Git directory (spool, tip cache, commit)
+    with remembering({}), archive.run_lock(ctx.root):
         started = ctx.now()
         estate = load_valid_estate(ctx.root, today(started))
         t0 = time.perf_counter()

@@ -1,11 +1,17 @@
 """Git: the run lock, the estate commit a run was made from, commits with trailers, push
 without force, and reading trees at a revision. The only module in Patrol that imports git.
+
+What every run does (lock, HEAD, the estate's state, the commit) runs the git CLI: GitPython's
+import alone is ~40 ms of the controller's CPU per run (issue 26's budget), and those steps
+are a git process each either way. GitPython stays for what reads objects (trees, revisions,
+the push's remote and branch).
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
+import subprocess
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -15,7 +21,7 @@ from typing import Any
 from ..errors import Exit, PatrolError
 from ..escape import terminal
 from .files import REPORTS, RUNS, is_temp
-from .history import identity_env, signing_args, worktree_changes
+from .history import identity_env, remembered, signing_args, worktree_changes
 
 # -- locking ---------------------------------------------------------------------------------
 
@@ -23,7 +29,7 @@ from .history import identity_env, signing_args, worktree_changes
 @contextmanager
 def run_lock(root: Path) -> Iterator[None]:
     """One run at a time per checkout; the kernel drops the lock if the process dies."""
-    lock_path = Path(_repo(root).git_dir) / "patrol.lock"  # never a stray file in the estate
+    lock_path = git_dir(root) / "patrol.lock"  # never a stray file in the estate
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
@@ -44,30 +50,64 @@ def run_lock(root: Path) -> Iterator[None]:
 # -- Git -------------------------------------------------------------------------------------
 
 
+def _not_a_repository(root: Path) -> PatrolError:
+    return PatrolError(f"{root} is not inside a Git repository; the archive needs one (git init)",
+                       exit_code=Exit.USAGE)
+
+
 def _repo(root: Path) -> Any:
     import git
 
     try:
         return git.Repo(root, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        raise PatrolError(
-            f"{root} is not inside a Git repository; the archive needs one (git init)",
-            exit_code=Exit.USAGE,
-        ) from None
+        raise _not_a_repository(root) from None
 
 
-def _head_sha(repo: Any) -> str:
-    """HEAD's sha, read from the refs as GitPython's ``head.commit`` reads it, without the
-    ``git cat-file`` process ``head.commit`` starts to look the commit up (a few ms each, three
-    times per commit). ValueError before the first commit."""
-    from git.refs.symbolic import SymbolicReference
+def _rev_parse(root: Path, *args: str) -> list[str] | None:
+    """``git rev-parse ARGS`` in ``root``: its output lines, None when a quiet ``--verify``
+    finds nothing (HEAD before the first commit). Outside a repository, the usage error
+    ``_repo`` gives."""
+    if not Path(root).is_dir():
+        raise _not_a_repository(root)
+    try:
+        proc = subprocess.run(["git", "rev-parse", *args], cwd=root, capture_output=True,
+                              check=False)
+    except FileNotFoundError:
+        raise PatrolError("git is not installed", exit_code=Exit.ENVIRONMENT) from None
+    if proc.returncode == 0:
+        return proc.stdout.decode().splitlines()
+    error = proc.stderr.decode(errors="replace").strip()
+    if "not a git repository" in error:
+        raise _not_a_repository(root)
+    if proc.returncode == 1 and not error and "--verify" in args:
+        return None
+    raise PatrolError(f"git rev-parse failed: {error}", exit_code=Exit.FAILED)
 
-    return str(SymbolicReference.dereference_recursive(repo, "HEAD"))
+
+def _git(root: Path, *args: str, env: dict[str, str] | None = None) -> bytes:
+    """Run git in ``root``; its stdout. A failure raises ``GitFailed`` with git's own words."""
+    try:
+        proc = subprocess.run(["git", *args], cwd=root, capture_output=True, check=False,
+                              env={**os.environ, **env} if env else None)
+    except FileNotFoundError:
+        raise PatrolError("git is not installed", exit_code=Exit.ENVIRONMENT) from None
+    if proc.returncode != 0:
+        raise GitFailed(proc.stderr.decode(errors="replace").strip()
+                        or f"git {args[0]} exited {proc.returncode}")
+    return proc.stdout
+
+
+class GitFailed(Exception):
+    """A git command of a commit failed (the message is git's stderr)."""
 
 
 def git_dir(root: Path) -> Path:
-    """The repository's Git directory (where the run lock and the spool live)."""
-    return Path(_repo(root).git_dir)
+    """The repository's Git directory (where the run lock and the spool live); kept while
+    ``history.remembering``, as ``history.git_dir`` keeps it."""
+    kept = remembered("git-dir", root, lambda: "\n".join(  # git's output, as history keeps it
+        _rev_parse(root, "--path-format=absolute", "--git-dir") or []).encode())
+    return Path(kept.decode().strip())
 
 
 def _prefix(repo: Any, root: Path) -> Path:
@@ -148,14 +188,14 @@ def _readable(root: Path, rel: str) -> None:
 
 def estate_commit(root: Path) -> tuple[str | None, bool]:
     """(HEAD sha, whether the estate files differ from it) — the estate a run was made from."""
-    repo = _repo(root)
-    try:
-        sha = _head_sha(repo)
-    except ValueError:
+    sha = resolve_head(root)
+    if sha is None:
         return None, True
-    rel = Path(root).resolve().relative_to(Path(repo.working_tree_dir).resolve())
-    paths = [(rel / d).as_posix() for d in ("inventory", "policies")]
-    changes = repo.git.status("--porcelain", "--untracked-files=all", "--", *paths)
+    try:  # pathspecs are relative to root, wherever it lies in the working tree
+        changes = _git(root, "status", "--porcelain", "--untracked-files=all", "--",
+                       "inventory", "policies")
+    except GitFailed as exc:
+        raise PatrolError(f"git status failed: {exc}", exit_code=Exit.FAILED) from None
     return sha, bool(changes.strip())
 
 
@@ -192,10 +232,8 @@ def resolve_rev(root: Path, rev: str) -> str:
 
 def resolve_head(root: Path) -> str | None:
     """HEAD's sha, None before the first commit."""
-    try:
-        return _head_sha(_repo(root))
-    except ValueError:
-        return None
+    found = _rev_parse(root, "--verify", "-q", "HEAD^{commit}")
+    return found[0] if found else None
 
 
 def require_repository(root: Path) -> None:
@@ -243,41 +281,36 @@ def commit(root: Path, paths: Iterable[str], summary: str, body_trailers: dict[s
     one message (exit 1): the next run commits them. ``maintain=False``: no automatic
     maintenance after this commit (one that follows another of the same run, which ran it).
     """
-    import git
-
     from . import spool
 
-    repo = _repo(root)
-    rel_root = _prefix(repo, root)
     entries = spool.pending(root)
     mine = list(dict.fromkeys([*paths, *spool.pending_files(root, entries)]))
     if not mine:  # `git add -A --` without a path would stage the whole tree
         raise PatrolError("nothing to commit: a run commits the files it wrote",
                           exit_code=Exit.FAILED)
-    full = sorted({(rel_root / p).as_posix() for p in mine
-                   if (Path(root) / p).exists() or _tracked(repo, (rel_root / p).as_posix())})
+    # run in root, git takes these root-relative paths wherever root lies in the working tree
+    full = sorted({Path(p).as_posix() for p in mine
+                   if (Path(root) / p).exists() or _tracked(root, Path(p).as_posix())})
     # free text (a --reason, a --to) must not forge trailers or recolour `git log`: one line,
     # control characters shown
     summary = terminal(" ".join(str(summary).split()))
     message = f"{summary}\n\n{trailers(body_trailers)}\n"
     env = identity_env(root)
     try:
-        repo.git.add("-A", "--", *full)
+        _git(root, "add", "-A", "--", *full)
         quiet = [] if maintain else ["-c", "maintenance.auto=false"]
-        repo.git.execute(["git", *quiet, *signing_args(sign_key), "commit", "-q", "--no-verify",
-                          "-S" if sign_key else "--no-gpg-sign", "-m", message, "--", *full],
-                         env={**os.environ, **env} if env else None)
-    except (git.GitCommandError, OSError) as exc:
-        detail = (getattr(exc, "stderr", "") or str(exc)).strip()
-        detail = " ".join(detail.replace("stderr:", "").split()).strip("' ")
+        _git(root, *quiet, *signing_args(sign_key), "commit", "-q", "--no-verify",
+             "-S" if sign_key else "--no-gpg-sign", "-m", message, "--", *full, env=env or None)
+    except (GitFailed, OSError) as exc:
+        detail = " ".join(str(exc).split())
         raise _kept(root, mine, body_trailers.get("Patrol-Run", "unnamed"),
-                    f"git commit failed ({detail or exc})") from None
+                    f"git commit failed ({detail or type(exc).__name__})") from None
     spool.drop(root, entries)
-    return _head_sha(repo)
+    return resolve_head(root) or ""
 
 
-def _tracked(repo: Any, path: str) -> bool:
-    return bool(repo.git.ls_files("--", path).strip())
+def _tracked(root: Path, path: str) -> bool:
+    return bool(_git(root, "ls-files", "--", path).strip())
 
 
 def _kept(root: Path, paths: Iterable[str], key: str, what: str) -> PatrolError:
@@ -386,9 +419,12 @@ def require_only_patrol(root: Path, remote: str, branch: str) -> None:
 
 def require_branch(root: Path) -> None:
     """A run commits onto a branch: on a detached HEAD its commit would belong to nothing."""
-    repo = _repo(root)
-    if repo.head.is_valid() and repo.head.is_detached:
-        at = repo.head.commit.hexsha[:12]
+    try:
+        _git(root, "symbolic-ref", "-q", "HEAD")  # fails only on a detached HEAD
+        return
+    except GitFailed:
+        at = (resolve_head(root) or "")[:12]
+    if at:
         raise PatrolError(f"HEAD is detached (at {at}): a run commits its record onto a "
                           "branch; check one out (git switch BRANCH) or use --no-commit",
                           exit_code=Exit.USAGE)

@@ -4,6 +4,7 @@ repository. The lab tests run the same path against real SSH hosts."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -173,3 +174,57 @@ def test_without_connection_vars_hosts_keep_the_estates_addresses(estate: Path) 
             connections=vars_)
     assert fleet.hostvars["web-01"]["ansible_host"] == "192.0.2.9"
     assert fleet.hostvars["web-01"]["ansible_ssh_private_key_file"] == "/k"
+
+
+def test_waivers_relabel_a_copy_and_leave_the_results_as_judged():
+    """``relabelable``: a push retry starts again from the results as judged, so the copy
+    waivers relabel is its own per host (and per ``checks``), sharing only what no one
+    changes (the frozen results and their measured values)."""
+    from runner.findings.waivers import waived
+    from runner.inspect import relabelable
+    from runner.results import HostResult, Result
+
+    judged = {"web-01": HostResult("web-01", True, {"agent": Result(Status.FAIL, {"v": 1}, "old"),
+                                                    "ssh": Result(Status.PASS, None, "ok")},
+                                   severities={"agent": "high"})}
+    copy = relabelable(judged)
+    waiver = type("W", (), {"reason": "accepted"})()
+    copy["web-01"].checks["agent"] = waived(copy["web-01"].checks["agent"], waiver)
+    assert judged["web-01"].checks["agent"].status is Status.FAIL
+    assert copy["web-01"].checks["agent"].status is Status.WAIVED
+    assert copy["web-01"] is not judged["web-01"] and copy["web-01"] == relabelable(copy)["web-01"]
+    assert copy["web-01"].checks["ssh"] is judged["web-01"].checks["ssh"]
+    assert copy["web-01"].severities == {"agent": "high"}
+
+
+GIT_FREE_PROBE = """
+import sys
+from pathlib import Path
+from runner.execute import HostOutcome, HostState, PlayOutcome
+from runner.inspect import inspect
+
+def play(playbook, inventory, *, limit, on_host, **_):
+    for host in limit:
+        on_host(host, HostOutcome(HostState.OK, {{"values": {{}}}}))
+    return PlayOutcome({{}}, "successful", 0)
+
+run = inspect(Path({root!r}), "fake", play=play)
+print(run.commit, "git" in sys.modules)
+"""
+
+
+def test_a_run_locks_reads_head_and_commits_without_gitpython(estate: Path) -> None:
+    """Every run's own Git steps (lock, HEAD, the estate's state, the commit) run the git CLI:
+    GitPython's import alone cost ~40 ms of the controller's CPU per run (issue 26)."""
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-c", GIT_FREE_PROBE.format(root=str(estate))],
+                       capture_output=True, text=True, timeout=120,
+                       env={"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/"),
+                            "CI": "true"})
+    assert r.returncode == 0, r.stderr
+    sha, imported = r.stdout.split()
+    assert imported == "False"
+    assert sha == git(estate, "rev-parse", "HEAD").strip()
+    assert git(estate, "status", "--porcelain") == ""
