@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sys
 from collections import Counter
@@ -165,13 +164,14 @@ def escalate(root: Path, now: str | None, commit: bool, push: bool = False,
     (``--no-commit``: a preview that writes nothing). ``clock``: the machine's, unless a
     test fixes it; ``--now`` may only differ from it in a preview."""
     from .. import archive
+    from ..archive import history
     from ..clock import utc_now
     from ..findings import context_of, refresh_waivers
     from ..findings import store as findings_store
     from ..incidents import auto, escalation
     from ..incidents import store as incident_store
     from ..incidents.policy import calendars, dues
-    from ..run import RunContext, lock_and_load, record_change, trusted_moment
+    from ..run import RunContext, begin, lock_and_load, record_change, trusted_moment
 
     real = (clock or utc_now)()
     at = parse_now(now) if now is not None else real
@@ -218,12 +218,15 @@ def escalate(root: Path, now: str | None, commit: bool, push: bool = False,
                                        for a in alarms)]}
         summary = f"findings: {len(moves)} escalated" + (
             f", incidents: {len(alarms)} clock(s) warned or breached" if alarms else "")
+        begun = begin(ctx, "escalate", opened.started)
         if deliver:
             from . import notify
 
-            out["early"] = notify.prepare_early(ctx, opened)
-        change = record_change(ctx, opened, "escalate", "escalation", own, changed,
-                               summary, commit_it=commit)
+            out["ahead"] = notify.prepare_early(ctx, opened, begun)
+        known = out["ahead"].known if out.get("ahead") else {}
+        with history.remembering(known):  # kept for the delivery's commit
+            change = record_change(ctx, opened, "escalate", "escalation", own, changed,
+                                   summary, commit_it=commit, begun=begun)
         return change.commit
 
     def once(deliver: bool) -> str | None:
@@ -235,7 +238,9 @@ def escalate(root: Path, now: str | None, commit: bool, push: bool = False,
                     return sha
                 return deliver_owed(ctx, opened, out, follows=sha is not None) or sha
             finally:  # the commit failed: nothing is sent through what was opened ahead
-                drop_early(out)
+                ahead = out.pop("ahead", None)
+                if ahead is not None:
+                    ahead.drop()
 
     sha = once(not push)  # with --push, delivery waits until the escalation has landed
     if sha and push:
@@ -311,18 +316,9 @@ def deliver_owed(ctx: Any, opened: Any, out: dict[str, Any], push: bool = False,
         if find_spec("apprise") is None:
             print(f"patrol: notifications stay owed: {APPRISE_MISSING}", file=sys.stderr)
             return None
-        early = out.pop("early", None)
         out["delivery"] = notify.deliver_in(ctx, opened, push=push, follows=follows,
-                                            prepared=early and early.result())
+                                            ahead=out.pop("ahead", None))
     return out["delivery"][1]()
-
-
-def drop_early(out: dict[str, Any]) -> None:
-    """Close the connections ``notify.prepare_early`` opened when no delivery took them."""
-    early = out.pop("early", None)
-    if early is not None:
-        with contextlib.suppress(Exception):  # never hides why the run stopped
-            early.result().drop()
 
 
 def assign(root: Path, fid: str, to: str, clock: Any = None) -> int:

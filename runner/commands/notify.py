@@ -13,7 +13,9 @@ its own push, with ``--push``).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -70,32 +72,33 @@ def claim(ctx: Any, opened: Any) -> list[Any]:
 
 
 def deliver_in(ctx: Any, opened: Any, send: Callable[..., str | None] | None = None,
-               push: bool = False, follows: bool = False, prepared: Any = None
+               push: bool = False, follows: bool = False, ahead: Ahead | None = None
                ) -> tuple[Any, Callable[[], str | None]]:
     """Deliver what is owed within a held run lock; returns the outcome and the function
     that writes and commits its record (called again on a push retry: same outcome, never
     a second send). With ``push``, what is sent is first claimed on the remote (``claim``).
     ``follows``: the run committed a moment ago (an escalation's change, in the same lock).
-    ``prepared``: what is owed, rendered (and its SMTP connections opened) while that commit
-    was made (``prepare_early``).
+    ``ahead``: what that run made ready while it committed (``prepare_early``).
 
     While the messages are out, waiting on their servers, what the record and its commit ask
     git and that depends on nothing sent is asked beside them: the record's ``begin`` (the
     estate commit it names, one ``git status``), the Git directory and the committer
-    (``history.prepare_commit``), kept for this delivery's commit only."""
+    (``history.prepare_commit``), kept for this delivery's commit only. A delivery ``ahead``
+    asks none of it: it names the estate its run was made from (the same loaded estate routed
+    and rendered its messages), and git's answers to that run's commit are kept."""
     from concurrent.futures import Future, ThreadPoolExecutor
 
     from .. import archive
     from ..archive import history
     from ..notify import dispatch, outbox
     from ..notify.deliver import environment
-    from ..run import begin, record_change
+    from ..run import Begun, begin, record_change
 
     records = opened.reports_root(ctx)
     items = claim(ctx, opened) if push else None
     delivery_id = ctx.run_id(opened.started, "notify")
     early: list[Future[Any]] = []
-    known: dict[tuple[str, str], Any] = {}
+    known: dict[tuple[str, str], Any] = ahead.known if ahead is not None else {}
 
     def prepare() -> Any:
         with history.remembering(known):
@@ -107,9 +110,16 @@ def deliver_in(ctx: Any, opened: Any, send: Callable[..., str | None] | None = N
         early.append(pool.submit(prepare))
         pool.shutdown(wait=False)
 
-    if prepared is None:
+    if ahead is None:
         prepared = dispatch.prepare(records, opened.estate, ctx.now, environment(), items)
-    result = prepared.send(ctx.now, send, sending)
+        result = prepared.send(ctx.now, send, sending)
+    else:
+        result = ahead.prepared.result().send(ctx.now, send)
+        base = ahead.begun
+        done: Future[Any] = Future()
+        done.set_result(Begun(ctx.run_id(opened.started, "notify"), opened.started,
+                              base.estate_commit, base.estate_dirty))
+        early.append(done)
 
     def commit() -> str | None:
         begun = early.pop().result() if early else None  # the first commit's only: a retry
@@ -129,13 +139,29 @@ def deliver_in(ctx: Any, opened: Any, send: Callable[..., str | None] | None = N
     return result, commit
 
 
-def prepare_early(ctx: Any, opened: Any) -> Any:
+@dataclass
+class Ahead:
+    """What a run makes ready for its delivery while it commits (``prepare_early``): what is
+    owed, rendered, with its SMTP connections opening (a future ``dispatch.Prepared``); the
+    run's ``Begun`` (the estate it was made from); what git said while it committed."""
+
+    prepared: Any
+    begun: Any
+    known: dict[tuple[str, str], Any]
+
+    def drop(self) -> None:
+        """Nothing was delivered (the commit failed): close the connections opened ahead."""
+        with contextlib.suppress(Exception):  # never hides why the run stopped
+            self.prepared.result().drop()
+
+
+def prepare_early(ctx: Any, opened: Any, begun: Any) -> Ahead | None:
     """While a run's commit is made, in a thread: what is owed (the outbox the commit carries
     and earlier runs'), rendered, and a connection opening to each SMTP server, so that once
     the commit is made only the messages themselves and the delivery's record are left.
-    Nothing is sent before ``deliver_in`` (after the commit); the returned future's
-    ``Prepared`` must be dropped when the commit fails. None when nothing can be delivered
-    here (no policy, or no Apprise: the messages stay owed)."""
+    Nothing is sent before ``deliver_in`` (after the commit); ``Ahead.drop`` when the commit
+    fails. None when nothing can be delivered here (no policy, or no Apprise: the messages
+    stay owed). The run commits inside ``history.remembering(ahead.known)``."""
     from concurrent.futures import ThreadPoolExecutor
     from importlib.util import find_spec
 
@@ -149,7 +175,7 @@ def prepare_early(ctx: Any, opened: Any) -> Any:
     future = pool.submit(dispatch.prepare, opened.reports_root(ctx), opened.estate, ctx.now,
                          environment(), None, True)
     pool.shutdown(wait=False)
-    return future
+    return Ahead(future, begun, {})
 
 
 def run(root: Path, dry_run: bool = False, push: bool = False, clock: Clock | None = None,

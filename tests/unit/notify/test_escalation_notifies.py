@@ -9,7 +9,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import yaml
 
+from runner.archive.verify import verify
 from runner.commands import findings as findings_cmd
 from runner.commands import notify as notify_cmd
 from runner.findings import Finding, State
@@ -55,6 +57,17 @@ def test_a_warning_is_emailed_once_after_the_commit(estate, monkeypatch, capsys)
         owed = [d for _, d in outbox.read(estate) if d.get("owed")]
         assert [e["event"] for d in owed for e in d["owed"]] == ["finding.warned"]
         assert git(estate, "status", "--porcelain", "--", "reports") == ""
+        # the delivery names the estate its escalation was made from (the one that routed
+        # and rendered the message), and the archive verifies
+        heads = {}
+        for sha in git(estate, "log", "--format=%H", "-2").splitlines():
+            (path,) = git(estate, "show", "--name-only", "--format=", sha, "--",
+                          "reports/runs").splitlines()
+            heads[yaml.safe_load((estate / path).read_text())["kind"]] = (
+                yaml.safe_load((estate / path).read_text())["estate"])
+        assert heads["notification"] == heads["escalation"]
+        assert heads["escalation"]["commit"] == git(estate, "rev-parse", "HEAD~2")
+        assert verify(estate).ok, verify(estate).breaks
 
         assert escalate(estate, warned_at + timedelta(minutes=1)) == 0  # a rerun
         assert len(box.messages) == 1
