@@ -199,36 +199,48 @@ class Early:
     """A connection to ``server`` opened ahead of its messages, in a thread of its own: greeted,
     secured and logged in while the run's commit that owes the messages is made. Nothing is
     sent through it before ``take``; ``drop`` says goodbye to one never taken (the commit
-    failed, or nothing went to this server)."""
+    failed, or nothing went to this server) without waiting for a server slow to answer: one
+    still opening is closed by its thread once open."""
 
     def __init__(self, server: Server, timeout: float = 10.0) -> None:
         self.server = server
         self._client: smtplib.SMTP | None = None
         self._error: BaseException | None = None
-        self._taken = False
+        self._done = False  # taken or dropped
+        self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._open, args=(timeout,), daemon=True)
         self._thread.start()
 
     def _open(self, timeout: float) -> None:
         try:
-            self._client = _connect(self.server, timeout, _context(self.server))
+            client = _connect(self.server, timeout, _context(self.server))
         except BaseException as exc:  # raised again, where the connection is taken
             self._error = exc
+            return
+        with self._lock:
+            if not self._done:
+                self._client = client
+                return
+        _close(client, quit=True)  # dropped while it was opening
 
     def take(self) -> smtplib.SMTP:
         """The open connection (now the caller's), or the reason it could not be opened."""
         self._thread.join()
-        if self._error is not None:
-            raise self._error
-        assert self._client is not None and not self._taken
-        self._taken = True
-        return self._client
+        with self._lock:
+            assert not self._done, "a connection opened ahead is taken once"
+            self._done = True
+            client, self._client = self._client, None
+        if client is None:
+            raise self._error or OSError("the connection was not opened")
+        return client
 
     def drop(self) -> None:
-        self._thread.join()
-        if not self._taken:
-            self._taken = True
-            _close(self._client, quit=True)
+        with self._lock:
+            if self._done:
+                return
+            self._done = True
+            client, self._client = self._client, None
+        _close(client, quit=True)
 
 
 def send_batch(server: Server, mails: list[Mail], timeout: float = 10.0,
