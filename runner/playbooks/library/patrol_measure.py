@@ -7,6 +7,11 @@ module returns every value at once. Probes only read: the module is safe in chec
 
 Self-contained on purpose (Ansible ships one file to the host): Python 3.11 stdlib, plus
 python3-apt for the ``apt_upgrades`` probe (its absence becomes that probe's error value).
+
+Two ways in, one measurement: as an Ansible module (``main``, through AnsiballZ), or, when the
+host's interpreter is known, as this file's text run by ``python3 -c`` (``standalone``), which
+the ``patrol_measure`` action plugin beside the playbooks does: Ansible then neither builds
+nor wraps an AnsiballZ payload (``../action_plugins/patrol_measure.py`` says why).
 """
 
 from __future__ import annotations
@@ -26,9 +31,8 @@ import signal
 import ssl
 import stat
 import subprocess
+import sys
 import time
-
-from ansible.module_utils.basic import AnsibleModule
 
 DOCUMENTATION = r"""
 ---
@@ -1297,7 +1301,19 @@ def measure_all(measurements, check_mode=False):
     return measure_timed(measurements, check_mode=check_mode)[0]
 
 
+def standalone(job, out=None):
+    """The action plugin's way in: ``job`` is ``{"measurements": [...], "check_mode": bool}``;
+    the result ``main`` would return is written to ``out`` (stdout) as one JSON object."""
+    started = time.monotonic()
+    values, seconds = measure_timed(job["measurements"], check_mode=bool(job.get("check_mode")))
+    json.dump({"changed": False, "values": values, "seconds": seconds,
+               "elapsed": round(time.monotonic() - started, 3)}, out or sys.stdout)
+
+
 def main():
+    # imported here: ``standalone`` runs this file where Ansible's module_utils are not
+    from ansible.module_utils.basic import AnsibleModule
+
     module = AnsibleModule(
         argument_spec={
             "measurements": {

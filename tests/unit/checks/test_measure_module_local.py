@@ -26,8 +26,11 @@ class StubHost:
     software: dict[str, str] = field(default_factory=dict)
 
 
-def run_inspect_play(tmp_path: Path, measurements: list[dict], *, check: bool = False):
-    """Run playbooks/inspect.yml on localhost; return the module's result for the host."""
+def run_inspect_play(tmp_path: Path, measurements: list[dict], *, check: bool = False,
+                     interpreter: str = PYTHON, failed: bool = False):
+    """Run playbooks/inspect.yml on localhost; return the module's result for the host
+    (``failed``: the failed task's result). A known ``interpreter`` takes the action plugin's
+    way (``python3 -c``), ``auto_silent`` the AnsiballZ module's."""
     private = tmp_path / "runner"
     (private / "project").mkdir(parents=True)
     inventory = {
@@ -35,7 +38,7 @@ def run_inspect_play(tmp_path: Path, measurements: list[dict], *, check: bool = 
             "hosts": {
                 "localhost": {
                     "ansible_connection": "local",
-                    "ansible_python_interpreter": PYTHON,
+                    "ansible_python_interpreter": interpreter,
                     "patrol_measurements": measurements,
                 }
             }
@@ -56,9 +59,10 @@ def run_inspect_play(tmp_path: Path, measurements: list[dict], *, check: bool = 
     results = [
         e["event_data"]["res"]
         for e in run.events
-        if e.get("event") == "runner_on_ok" and e["event_data"].get("task_action")
+        if e.get("event") == ("runner_on_failed" if failed else "runner_on_ok")
+        and e["event_data"].get("task_action")
     ]
-    assert run.rc == 0, run.stdout.read()
+    assert (run.rc != 0) if failed else (run.rc == 0), run.stdout.read()
     assert len(results) == 1
     return results[0]
 
@@ -186,3 +190,32 @@ def test_module_runs_standalone_with_ansible_adhoc(tmp_path):
     )  # fmt: skip
     assert out.returncode == 0, out.stdout + out.stderr
     assert '"up": {' in out.stdout
+
+
+def test_the_action_plugin_and_the_module_measure_alike(tmp_path):
+    """With the host's Python known, the task runs the module's text with ``python3 -c`` (no
+    AnsiballZ, ``action_plugins/patrol_measure.py``); left to discovery, it runs as the
+    module. Both give the same values, in check mode too."""
+    target = tmp_path / "target"
+    target.mkdir()
+    checks = [("mode", "file_mode", {"path": str(target), "max_mode": "0777"}),
+              ("reboot", "reboot_required", {}),
+              ("bad", "certificate_expiry", {"path": str(tmp_path / "absent.pem")})]
+    planned = plan_measurements(checks, StubHost())
+    fast = run_inspect_play(tmp_path / "fast", planned, check=True)
+    module = run_inspect_play(tmp_path / "module", planned, check=True, interpreter="auto_silent")
+    assert "invocation" not in fast and "invocation" in module  # which way each one went
+
+    def steady(values):  # what the probes read, less the clock they read it at
+        return {k: {f: v for f, v in value.items() if f != "now"} for k, value in values.items()}
+
+    assert steady(fast["values"]) == steady(module["values"])
+    assert set(fast["values"]) == {m["id"] for m in planned}
+    assert set(fast["seconds"]) == set(module["seconds"]) and fast["changed"] is False
+
+
+def test_an_interpreter_that_prints_no_result_fails_the_task(tmp_path):
+    planned = plan_measurements([("reboot", "reboot_required", {})], StubHost())
+    res = run_inspect_play(tmp_path, planned, interpreter="/bin/false", failed=True)
+    assert res["msg"].startswith("MODULE FAILURE: patrol_measure printed no result")
+    assert res["rc"] == 1
