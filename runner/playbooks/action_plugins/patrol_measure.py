@@ -7,13 +7,15 @@ found, compiled and zipped, every run, while the other workers wait for it) and 
 worker wraps it. Measured on the lab (20 hosts, interleaved medians, issue 26), that was
 ~0.3 s of the controller's CPU per inspection and ~2 s of its wall time.
 
-The module needs none of it: it is one self-contained file of the standard library. So when
-the host's interpreter is known (``ansible_python_interpreter`` set, or found by an earlier
-task's discovery), this plugin sends the module's text and its arguments on the stdin of
-``INTERPRETER -c BOOT`` over the task's connection, in the one round trip pipelining makes,
-and returns the JSON the module prints (``standalone``): the same probes, values and check
-mode. Otherwise (discovery still to do, ``become``, a connection without pipelining) it runs
-the module as Ansible always has.
+The module needs none of it: it is one self-contained file of the standard library. So this
+plugin finds the host's Python as Ansible would for the module (``ansible_python_interpreter``
+or the ``interpreter_python`` setting; ``auto*``: Ansible's own discovery, the same extra round
+trip the module would make, its answer returned as the same fact), sends the module's text
+and its arguments on the stdin of ``INTERPRETER -c BOOT`` over the task's connection, in the
+one round trip pipelining makes, and returns the JSON the module prints (``standalone``): the
+same probes, values and check mode. With ``become``, a connection without pipelining, a
+remote that is the controller (network OSes), or the host variable ``patrol_measure_as_module``
+true (a host whose shell runs no ``-c`` command) it runs the module as Ansible always has.
 """
 
 from __future__ import annotations
@@ -23,8 +25,11 @@ import shlex
 from pathlib import Path
 from typing import Any
 
+from ansible import constants as C
+from ansible.executor.interpreter_discovery import discover_interpreter
 from ansible.plugins.action import ActionBase
 
+AUTO = ("auto", "auto_legacy", "auto_silent", "auto_legacy_silent")
 MODULE = Path(__file__).resolve().parent.parent / "library" / "patrol_measure.py"
 BOOT = ("import json,sys,types\n"
         "d=json.loads(sys.stdin.buffer.read())\n"
@@ -40,7 +45,7 @@ class ActionModule(ActionBase):
     def run(self, tmp: Any = None, task_vars: dict[str, Any] | None = None) -> dict[str, Any]:
         result = super().run(tmp, task_vars)
         task_vars = task_vars or {}
-        interpreter = self._known_interpreter(task_vars)
+        interpreter = self._interpreter(task_vars, result)
         if interpreter is None:
             result.update(self._execute_module(module_name="patrol_measure",
                                                module_args=self._task.args, task_vars=task_vars))
@@ -65,14 +70,28 @@ class ActionModule(ActionBase):
         result.update(out)
         return result
 
-    def _known_interpreter(self, task_vars: dict[str, Any]) -> str | None:
-        """The host's Python when no discovery is left to do and nothing but a plain shell
-        command is needed; None sends the task the module's way."""
-        if self._play_context.become or not getattr(self._connection, "has_pipelining", False):
+    def _interpreter(self, task_vars: dict[str, Any], result: dict[str, Any]) -> str | None:
+        """The host's Python, found as Ansible finds it for a module (``module_common``); None
+        sends the task the module's way."""
+        as_module = str(task_vars.get("patrol_measure_as_module", "")).lower()
+        if self._play_context.become or not getattr(self._connection, "has_pipelining", False) \
+                or getattr(self._connection, "_remote_is_local", False) \
+                or as_module in ("true", "yes", "1"):
             return None
-        configured = task_vars.get("ansible_python_interpreter")
-        if configured is not None:
-            value = str(self._templar.template(configured)).strip()
-            return None if not value or value.startswith("auto") else value
-        found = (task_vars.get("ansible_facts") or {}).get("discovered_interpreter_python")
-        return str(found) if found else None
+        configured = C.config.get_config_value("INTERPRETER_PYTHON", variables=task_vars)
+        value = str(self._templar.template(configured) if configured else "").strip()
+        if value and value not in AUTO:
+            return value
+        facts = task_vars.get("ansible_facts") or {}
+        if facts.get("discovered_interpreter_python"):
+            return str(facts["discovered_interpreter_python"])
+        found = discover_interpreter(action=self, interpreter_name="python",
+                                     discovery_mode=value or "auto", task_vars=task_vars)
+        if not found:
+            return None
+        # as the module's way returns it: later tasks on the host skip discovery
+        result.setdefault("ansible_facts", {})["discovered_interpreter_python"] = found
+        warnings = getattr(self, "_discovery_warnings", None)
+        if warnings:
+            result.setdefault("warnings", []).extend(warnings)
+        return str(found)

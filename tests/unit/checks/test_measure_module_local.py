@@ -27,10 +27,10 @@ class StubHost:
 
 
 def run_inspect_play(tmp_path: Path, measurements: list[dict], *, check: bool = False,
-                     interpreter: str = PYTHON, failed: bool = False):
+                     interpreter: str = PYTHON, failed: bool = False, as_module: bool = False):
     """Run playbooks/inspect.yml on localhost; return the module's result for the host
-    (``failed``: the failed task's result). A known ``interpreter`` takes the action plugin's
-    way (``python3 -c``), ``auto_silent`` the AnsiballZ module's."""
+    (``failed``: the failed task's result). The task runs the module's text with ``python3
+    -c`` (the action plugin), or with ``as_module`` the AnsiballZ module."""
     private = tmp_path / "runner"
     (private / "project").mkdir(parents=True)
     inventory = {
@@ -40,6 +40,9 @@ def run_inspect_play(tmp_path: Path, measurements: list[dict], *, check: bool = 
                     "ansible_connection": "local",
                     "ansible_python_interpreter": interpreter,
                     "patrol_measurements": measurements,
+                    "patrol_measure_as_module": as_module,
+                    # what discovery tries (``auto*``): this Python, not a shim on the PATH
+                    "ansible_interpreter_python_fallback": [PYTHON],
                 }
             }
         }
@@ -192,10 +195,16 @@ def test_module_runs_standalone_with_ansible_adhoc(tmp_path):
     assert '"up": {' in out.stdout
 
 
+def steady_values(res):
+    """What the probes read, less the clock they read it at."""
+    return {k: {f: v for f, v in value.items() if f != "now"} for k, value in res["values"].items()}
+
+
 def test_the_action_plugin_and_the_module_measure_alike(tmp_path):
-    """With the host's Python known, the task runs the module's text with ``python3 -c`` (no
-    AnsiballZ, ``action_plugins/patrol_measure.py``); left to discovery, it runs as the
-    module. Both give the same values, in check mode too."""
+    """The task runs the module's text with ``python3 -c`` (no AnsiballZ,
+    ``action_plugins/patrol_measure.py``), with the host's Python configured or discovered as
+    Ansible discovers it for the module; ``patrol_measure_as_module`` runs the module. All
+    give the same values, in check mode too."""
     target = tmp_path / "target"
     target.mkdir()
     checks = [("mode", "file_mode", {"path": str(target), "max_mode": "0777"}),
@@ -203,13 +212,13 @@ def test_the_action_plugin_and_the_module_measure_alike(tmp_path):
               ("bad", "certificate_expiry", {"path": str(tmp_path / "absent.pem")})]
     planned = plan_measurements(checks, StubHost())
     fast = run_inspect_play(tmp_path / "fast", planned, check=True)
-    module = run_inspect_play(tmp_path / "module", planned, check=True, interpreter="auto_silent")
+    found = run_inspect_play(tmp_path / "found", planned, check=True, interpreter="auto_silent")
+    module = run_inspect_play(tmp_path / "module", planned, check=True, as_module=True)
     assert "invocation" not in fast and "invocation" in module  # which way each one went
-
-    def steady(values):  # what the probes read, less the clock they read it at
-        return {k: {f: v for f, v in value.items() if f != "now"} for k, value in values.items()}
-
-    assert steady(fast["values"]) == steady(module["values"])
+    assert "invocation" not in found
+    assert found["ansible_facts"] == {"discovered_interpreter_python": PYTHON}
+    assert steady_values(found) == steady_values(fast)
+    assert steady_values(fast) == steady_values(module)
     assert set(fast["values"]) == {m["id"] for m in planned}
     assert set(fast["seconds"]) == set(module["seconds"]) and fast["changed"] is False
 
