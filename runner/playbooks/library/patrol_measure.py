@@ -1304,6 +1304,13 @@ def measure_all(measurements, check_mode=False):
 def standalone(job, out=None):
     """The action plugin's way in: ``job`` is ``{"measurements": [...], "check_mode": bool}``;
     the result ``main`` would return is written to ``out`` (stdout) as one JSON object."""
+    import locale
+
+    try:
+        locale.setlocale(locale.LC_ALL, "")
+    except locale.Error:  # as AnsibleModule does: the probes' commands get a locale that exists
+        for name in ("LANG", "LC_ALL", "LC_MESSAGES"):
+            os.environ[name] = "C"
     started = time.monotonic()
     values, seconds = measure_timed(job["measurements"], check_mode=bool(job.get("check_mode")))
     json.dump({"changed": False, "values": values, "seconds": seconds,

@@ -228,3 +228,25 @@ def test_an_interpreter_that_prints_no_result_fails_the_task(tmp_path):
     res = run_inspect_play(tmp_path, planned, interpreter="/bin/false", failed=True)
     assert res["msg"].startswith("MODULE FAILURE: patrol_measure printed no result")
     assert res["rc"] == 1
+
+
+def test_the_module_text_runs_alone_as_the_action_sends_it(tmp_path):
+    """What the action plugin runs on a host: ``python3 -c BOOT`` with the module's text and
+    job on stdin, no Ansible there; a locale the host lacks falls back as AnsibleModule's."""
+    import importlib.util
+    import json
+
+    spec = importlib.util.spec_from_file_location(
+        "patrol_measure_action", REPO / "playbooks" / "action_plugins" / "patrol_measure.py")
+    assert spec is not None and spec.loader is not None
+    action = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(action)
+    job = {"measurements": [{"id": "up", "probe": "reboot_required", "args": {}}],
+           "check_mode": True}
+    r = subprocess.run([PYTHON, "-c", action.BOOT], capture_output=True, text=True, cwd=tmp_path,
+                       input=json.dumps({"code": action.MODULE.read_text(), "job": job}),
+                       env={"PATH": "/usr/bin:/bin", "LC_ALL": "xx_XX.UTF-8"}, timeout=60)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["changed"] is False and set(out["values"]) == set(out["seconds"]) == {"up"}
+    assert "error" not in out["values"]["up"]
