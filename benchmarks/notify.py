@@ -15,9 +15,7 @@ are interleaved, so each sees the same machine, and each figure is a median:
 - owing and delivering: the same, then every owed message is sent to a real SMTP server on
   loopback (aiosmtpd, in a process of its own) and the outcome recorded and committed; what
   one delivery owes one engineer goes as one email (``messages.digest``), so the 100 owed
-  messages travel as one email per site's engineer, each item recorded delivered; what is
-  owed is rendered and the connection opened while the escalation's commit is made
-  (``notify.prepare_early``), nothing sent before it;
+  messages travel as one email per site's engineer, each item recorded delivered;
 - no notifications at all (no policies/notifications.yaml), for reference: what owing costs.
 
 Both are measured two ways: as CI's escalation schedule runs them, the command in a process

@@ -181,7 +181,7 @@ def escalate(root: Path, now: str | None, commit: bool, push: bool = False,
 
     def moved(opened: Any, deliver: bool) -> str | None:
         """Escalate under the lock: findings, waivers, incident clocks; their record
-        (``deliver``: what is owed is made ready to send while it is committed)."""
+        (``deliver``: what its commit knows is kept for the delivery that follows)."""
         estate = opened.estate
         records = out["records"] = opened.reports_root(ctx)
         store = opened.findings
@@ -219,28 +219,23 @@ def escalate(root: Path, now: str | None, commit: bool, push: bool = False,
         summary = f"findings: {len(moves)} escalated" + (
             f", incidents: {len(alarms)} clock(s) warned or breached" if alarms else "")
         begun = begin(ctx, "escalate", opened.started)
+        known: dict[tuple[str, str], Any] = {}
+        with history.remembering(known):  # what git says, kept for the delivery's commit
+            change = record_change(ctx, opened, "escalate", "escalation", own, changed,
+                                   summary, commit_it=commit, begun=begun)
         if deliver:
             from . import notify
 
-            out["ahead"] = notify.prepare_early(ctx, opened, begun)
-        known = out["ahead"].known if out.get("ahead") else {}
-        with history.remembering(known):  # kept for the delivery's commit
-            change = record_change(ctx, opened, "escalate", "escalation", own, changed,
-                                   summary, commit_it=commit, begun=begun)
+            out["ahead"] = notify.Ahead(begun, known)
         return change.commit
 
     def once(deliver: bool) -> str | None:
         intent = archive.Intent(writes=commit, commits=commit)
         with lock_and_load(ctx, intent, reaches_hosts=False) as opened:
-            try:
-                sha = moved(opened, commit and deliver)
-                if not (commit and deliver):
-                    return sha
-                return deliver_owed(ctx, opened, out, follows=sha is not None) or sha
-            finally:  # the commit failed: nothing is sent through what was opened ahead
-                ahead = out.pop("ahead", None)
-                if ahead is not None:
-                    ahead.drop()
+            sha = moved(opened, commit and deliver)
+            if not (commit and deliver):
+                return sha
+            return deliver_owed(ctx, opened, out, follows=sha is not None) or sha
 
     sha = once(not push)  # with --push, delivery waits until the escalation has landed
     if sha and push:

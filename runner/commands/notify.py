@@ -13,9 +13,8 @@ its own push, with ``--push``).
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +77,7 @@ def deliver_in(ctx: Any, opened: Any, send: Callable[..., str | None] | None = N
     that writes and commits its record (called again on a push retry: same outcome, never
     a second send). With ``push``, what is sent is first claimed on the remote (``claim``).
     ``follows``: the run committed a moment ago (an escalation's change, in the same lock).
-    ``ahead``: what that run made ready while it committed (``prepare_early``).
+    ``ahead``: what that run's commit already knows (``Ahead``).
 
     While the messages are out, waiting on their servers, what the record and its commit ask
     git and that depends on nothing sent is asked beside them: the record's ``begin`` (the
@@ -111,10 +110,10 @@ def deliver_in(ctx: Any, opened: Any, send: Callable[..., str | None] | None = N
         pool.shutdown(wait=False)
 
     if ahead is None:
-        prepared = dispatch.prepare(records, opened.estate, ctx.now, environment(), items)
-        result = prepared.send(ctx.now, send, sending)
+        result = dispatch.deliver(records, opened.estate, ctx.now, environment(), send, items,
+                                  sending=sending)
     else:
-        result = ahead.prepared.result().send(ctx.now, send)
+        result = dispatch.deliver(records, opened.estate, ctx.now, environment(), send, items)
         base = ahead.begun
         done: Future[Any] = Future()
         done.set_result(Begun(ctx.run_id(opened.started, "notify"), opened.started,
@@ -141,41 +140,12 @@ def deliver_in(ctx: Any, opened: Any, send: Callable[..., str | None] | None = N
 
 @dataclass
 class Ahead:
-    """What a run makes ready for its delivery while it commits (``prepare_early``): what is
-    owed, rendered, with its SMTP connections opening (a future ``dispatch.Prepared``); the
-    run's ``Begun`` (the estate it was made from); what git said while it committed."""
+    """What a delivery that follows its run's commit in the same lock takes from that run:
+    its ``Begun`` (the estate it was made from, the same loaded estate that routes and renders
+    the messages) and what git said while it committed (``history.remembering``)."""
 
-    prepared: Any
     begun: Any
-    known: dict[tuple[str, str], Any]
-
-    def drop(self) -> None:
-        """Nothing was delivered (the commit failed): close the connections opened ahead."""
-        with contextlib.suppress(Exception):  # never hides why the run stopped
-            self.prepared.result().drop()
-
-
-def prepare_early(ctx: Any, opened: Any, begun: Any) -> Ahead | None:
-    """While a run's commit is made, in a thread: what is owed (the outbox the commit carries
-    and earlier runs'), rendered, and a connection opening to each SMTP server, so that once
-    the commit is made only the messages themselves and the delivery's record are left.
-    Nothing is sent before ``deliver_in`` (after the commit); ``Ahead.drop`` when the commit
-    fails. None when nothing can be delivered here (no policy, or no Apprise: the messages
-    stay owed). The run commits inside ``history.remembering(ahead.known)``."""
-    from concurrent.futures import ThreadPoolExecutor
-    from importlib.util import find_spec
-
-    from ..notify import dispatch
-    from ..notify.deliver import environment
-    from ..notify.routes import policy_of
-
-    if policy_of(opened.estate) is None or find_spec("apprise") is None:
-        return None
-    pool = ThreadPoolExecutor(max_workers=1)
-    future = pool.submit(dispatch.prepare, opened.reports_root(ctx), opened.estate, ctx.now,
-                         environment(), None, True)
-    pool.shutdown(wait=False)
-    return Ahead(future, begun, {})
+    known: dict[tuple[str, str], Any] = field(default_factory=dict)
 
 
 def run(root: Path, dry_run: bool = False, push: bool = False, clock: Clock | None = None,

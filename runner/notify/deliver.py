@@ -250,30 +250,23 @@ def send(t: Target, title: str, body: str, timeout: float = 10.0) -> str | None:
 
 
 def send_mail(server: mail.Server, jobs: list[tuple[Target, str, str]],
-              timeout: float = 10.0, early: mail.Early | None = None) -> list[str | None]:
+              timeout: float = 10.0) -> list[str | None]:
     """Every email to one SMTP server through one connection (a few for a large batch,
-    ``mail.send_batch``; ``early``, the first, opened ahead); the reasons in job order."""
+    ``mail.send_batch``); the reasons in job order."""
     try:
         reasons = mail.send_batch(server, [mail.Mail(t.url, title, body)
-                                           for t, title, body in jobs], timeout, early=early)
+                                           for t, title, body in jobs], timeout)
     except Exception as exc:  # a bug must not cost the record of what was sent
         reasons = [f"{type(exc).__name__}: {exc}"] * len(jobs)
     return [None if r is None else mask(r, t.secrets)[:300]
             for (t, _, _), r in zip(jobs, reasons, strict=True)]
 
 
-def open_early(targets: list[Target]) -> dict[mail.Server, mail.Early]:
-    """A connection opening now to each SMTP server of ``targets`` (``mail.Early``), for
-    ``send_all`` once the commit that owes their messages is made."""
-    return {s: mail.Early(s) for s in dict.fromkeys(t.smtp for t in targets if t.smtp)}
-
-
-def send_all(jobs: list[tuple[Target, str, str]], send_one: Any = None,
-             early: dict[mail.Server, mail.Early] | None = None) -> list[str | None]:
+def send_all(jobs: list[tuple[Target, str, str]],
+             send_one: Any = None) -> list[str | None]:
     """Send each (target, title, body), ``WORKERS`` tasks at a time: the emails to one SMTP
-    server are one task (``mail.send_batch``, through its ``early`` connection when one was
-    opened ahead), each chat or webhook message another; the reasons in job order.
-    ``send_one`` (tests) sends each job alone."""
+    server are one task (``mail.send_batch``), each chat or webhook message another; the reasons
+    in job order. ``send_one`` (tests) sends each job alone."""
     from concurrent.futures import ThreadPoolExecutor
 
     if send_one is not None:
@@ -286,10 +279,8 @@ def send_all(jobs: list[tuple[Target, str, str]], send_one: Any = None,
                 by_server.setdefault(job[0].smtp, []).append(i)
             else:
                 tasks.append(([i], lambda job=job: [send(*job)]))
-        early = early or {}
         for server, idx in by_server.items():
-            tasks.append((idx, lambda s=server, idx=idx: send_mail(
-                s, [jobs[i] for i in idx], early=early.get(s))))
+            tasks.append((idx, lambda s=server, idx=idx: send_mail(s, [jobs[i] for i in idx])))
     out: list[str | None] = [None] * len(jobs)
     if len(tasks) <= 1:
         results = [fn() for _, fn in tasks]

@@ -64,70 +64,16 @@ def deliver(records: Path, estate: Any, now: Callable[[], datetime], env: Mappin
     """Send each message owed now (or ``items``, what a claim holds), several at once, each
     outcome stamped when known; ``sending`` is called once, just before anything is sent
     (not when nothing is to be)."""
-    return prepare(records, estate, now, env, items).send(now, send, sending)
-
-
-def prepare(records: Path, estate: Any, now: Callable[[], datetime], env: Mapping[str, str],
-            items: list[outbox.Pending] | None = None, early: bool = False) -> Prepared:
-    """What is owed now (or ``items``), rendered and ready to send; ``early``: the SMTP
-    connections are opened now too, to be used once ``send`` is called (after the commit)."""
     ready, held = due(records, now())
-    out = render_items(ready if items is None else items, estate, now, env, early)
+    out = send_items(ready if items is None else items, estate, now, env, send, sending)
     out.held = held
     return out
-
-
-@dataclass
-class Prepared:
-    """Messages rendered for their recipients, not yet sent: what one delivery carries
-    (``jobs``: the items each message carries, its target, title and body), what already
-    failed (no transport here), what quiet hours hold, and the connections opened ahead."""
-
-    jobs: list[tuple[list[outbox.Pending], boundary.Target, str, str]] = field(
-        default_factory=list)
-    failed: list[tuple[outbox.Pending, datetime, str]] = field(default_factory=list)
-    held: list[outbox.Pending] = field(default_factory=list)
-    early: dict[Any, Any] = field(default_factory=dict)
-
-    def send(self, now: Callable[[], datetime], send: Send | None = None,
-             sending: Callable[[], None] | None = None) -> Delivery:
-        """Send every message; what was delivered and what failed (with the reason)."""
-        out = Delivery(failed=list(self.failed), held=self.held)
-        if self.jobs and sending is not None:
-            sending()
-        try:
-            reasons = boundary.send_all([(t, title, body) for _, t, title, body in self.jobs],
-                                        send, self.early)
-        finally:
-            self.drop()
-        at = now()
-        for (carried, *_), reason in zip(self.jobs, reasons, strict=True):
-            for p in carried:
-                if reason is None:
-                    out.delivered.append((p, at))
-                else:
-                    out.failed.append((p, at, reason))
-        out.failed.sort(key=lambda f: (f[0].key, f[0].to))
-        return out
-
-    def drop(self) -> None:
-        """Close the connections opened ahead that nothing was sent through (all of them
-        when the commit that owes the messages failed)."""
-        for connection in self.early.values():
-            connection.drop()
 
 
 def send_items(items: list[outbox.Pending], estate: Any, now: Callable[[], datetime],
                env: Mapping[str, str], send: Send | None = None,
                sending: Callable[[], None] | None = None) -> Delivery:
-    """Render and send ``items``: what was delivered and what failed (with the reason)."""
-    return render_items(items, estate, now, env).send(now, send, sending)
-
-
-def render_items(items: list[outbox.Pending], estate: Any, now: Callable[[], datetime],
-                 env: Mapping[str, str], early: bool = False) -> Prepared:
-    """Render ``items`` as the messages that carry them (``early``: and open their SMTP
-    connections now).
+    """Render and send ``items``: what was delivered and what failed (with the reason).
 
     What one delivery owes one recipient in one language goes as one message (``digest``,
     up to its channel's size): fifty warnings reach an engineer as one email, not fifty, and
@@ -136,22 +82,19 @@ def render_items(items: list[outbox.Pending], estate: Any, now: Callable[[], dat
     incident's opening, warning and breach are three messages. Each item's outcome is the
     outcome of the message that carried it."""
     policy = policy_of(estate)
-    out = Prepared()
-    targets: dict[str, boundary.Target | boundary.Undeliverable] = {}
-    for to in dict.fromkeys(p.to for p in items) if policy is not None else ():
-        try:  # one recipient, one target (its server's secrets read once)
-            targets[to] = boundary.target(policy, to, env)
-        except boundary.Undeliverable as exc:
-            targets[to] = exc
-    if early:  # opening while the rest is rendered, and the commit made
-        out.early = boundary.open_early([t for t in targets.values()
-                                         if isinstance(t, boundary.Target)])
+    out = Delivery()
     groups: dict[tuple[str, str, str], list[tuple[outbox.Pending, str, str]]] = {}
+    targets: dict[str, boundary.Target | boundary.Undeliverable] = {}
     for p in items:
-        t = targets.get(p.to)
-        if t is None:
+        if policy is None:
             out.failed.append((p, now(), "policies/notifications.yaml is gone"))
             continue
+        if p.to not in targets:  # one recipient, one target (its server's secrets read once)
+            try:
+                targets[p.to] = boundary.target(policy, p.to, env)
+            except boundary.Undeliverable as exc:
+                targets[p.to] = exc
+        t = targets[p.to]
         if isinstance(t, boundary.Undeliverable):
             out.failed.append((p, now(), str(t)))
             continue
@@ -159,13 +102,25 @@ def render_items(items: list[outbox.Pending], estate: Any, now: Callable[[], dat
         title, body = render(p.entry, lang, t.dialect, estate.sites)
         alone = p.key if str(p.entry["event"]).startswith("incident.") else ""
         groups.setdefault((p.to, lang, alone), []).append((p, title, body))
+    jobs: list[tuple[list[outbox.Pending], boundary.Target, str, str]] = []
     for (to, lang, _), parts in groups.items():
         t = targets[to]
         assert isinstance(t, boundary.Target)
         sizes = [len(title.encode()) + len(body.encode()) + 16 for _, title, body in parts]
         for batch in batches(sizes, t.dialect):
             title, body = digest([parts[i][1:] for i in batch], lang, t.dialect)
-            out.jobs.append(([parts[i][0] for i in batch], t, title, body))
+            jobs.append(([parts[i][0] for i in batch], t, title, body))
+    if jobs and sending is not None:
+        sending()
+    reasons = boundary.send_all([(t, title, body) for _, t, title, body in jobs], send)
+    at = now()
+    for (carried, *_), reason in zip(jobs, reasons, strict=True):
+        for p in carried:
+            if reason is None:
+                out.delivered.append((p, at))
+            else:
+                out.failed.append((p, at, reason))
+    out.failed.sort(key=lambda f: (f[0].key, f[0].to))
     return out
 
 

@@ -191,61 +191,8 @@ CONNECTIONS = 4  # at most this many connections to one server at once...
 PER_CONNECTION = 25  # ...and one more only for every this many messages
 
 
-def _context(server: Server) -> ssl.SSLContext | None:
-    return ssl.create_default_context() if server.security != "none" else None
-
-
-class Early:
-    """A connection to ``server`` opened ahead of its messages, in a thread of its own: greeted,
-    secured and logged in while the run's commit that owes the messages is made. Nothing is
-    sent through it before ``take``; ``drop`` says goodbye to one never taken (the commit
-    failed, or nothing went to this server) without waiting for a server slow to answer: one
-    still opening is closed by its thread once open."""
-
-    def __init__(self, server: Server, timeout: float = 10.0) -> None:
-        self.server = server
-        self._client: smtplib.SMTP | None = None
-        self._error: BaseException | None = None
-        self._done = False  # taken or dropped
-        self._lock = threading.Lock()
-        self._thread = threading.Thread(target=self._open, args=(timeout,), daemon=True)
-        self._thread.start()
-
-    def _open(self, timeout: float) -> None:
-        try:
-            client = _connect(self.server, timeout, _context(self.server))
-        except BaseException as exc:  # raised again, where the connection is taken
-            self._error = exc
-            return
-        with self._lock:
-            if not self._done:
-                self._client = client
-                return
-        _close(client, quit=True)  # dropped while it was opening
-
-    def take(self) -> smtplib.SMTP:
-        """The open connection (now the caller's), or the reason it could not be opened."""
-        self._thread.join()
-        with self._lock:
-            assert not self._done, "a connection opened ahead is taken once"
-            self._done = True
-            client, self._client = self._client, None
-        if client is None:
-            raise self._error or OSError("the connection was not opened")
-        return client
-
-    def drop(self) -> None:
-        with self._lock:
-            if self._done:
-                return
-            self._done = True
-            client, self._client = self._client, None
-        _close(client, quit=True)
-
-
 def send_batch(server: Server, mails: list[Mail], timeout: float = 10.0,
-               connections: int = CONNECTIONS, early: Early | None = None
-               ) -> list[str | None]:
+               connections: int = CONNECTIONS) -> list[str | None]:
     """Send ``mails`` to ``server``; per message None when the server accepted it, else the
     reason (unmasked: the caller masks).
 
@@ -258,15 +205,12 @@ def send_batch(server: Server, mails: list[Mail], timeout: float = 10.0,
     have arrived) and is opened again if it had carried a message and messages remain; one
     lost after the content went out leaves that message failed, unconfirmed, never sent twice
     in one delivery. Messages no connection is left to take fail with the last connection's
-    reason; every failure stays owed for the next delivery. ``early``: the first connection,
-    opened ahead (``Early``)."""
+    reason; every failure stays owed for the next delivery."""
     if not mails:
-        if early is not None:
-            early.drop()
         return []
-    context = _context(server)
+    context = ssl.create_default_context() if server.security != "none" else None
     try:
-        first = early.take() if early is not None else _connect(server, timeout, context)
+        first = _connect(server, timeout, context)
     except (OSError, smtplib.SMTPException) as exc:
         return [why(exc)] * len(mails)
     reasons: list[str | None] = [NOT_SENT] * len(mails)  # None only once the server took it

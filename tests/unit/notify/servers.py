@@ -10,7 +10,6 @@ import ssl
 import subprocess
 import tempfile
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -153,11 +152,3 @@ def webhook_server(tls: bool = False) -> Iterator[Hook]:
             server.shutdown()
             server.server_close()
 
-
-def until(condition: Callable[[], bool], seconds: float = 10) -> bool:
-    """Whether ``condition()`` came true within ``seconds`` (a server answers on its own
-    thread)."""
-    deadline = time.monotonic() + seconds
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.01)
-    return bool(condition())

@@ -4,12 +4,10 @@ Through a real SMTP server on loopback that counts its connections."""
 
 from __future__ import annotations
 
-import socket
-import threading
 from unittest import mock
 
 from runner.notify import deliver, mail
-from tests.unit.notify.servers import free_port, smtp_server, text_of, until
+from tests.unit.notify.servers import free_port, smtp_server, text_of
 
 
 def policy(security: str = "none") -> mock.Mock:
@@ -94,51 +92,3 @@ def test_an_address_ending_in_a_line_break_fails_alone_and_spoils_no_other_messa
         assert [tos for tos, _ in box.messages] == [["victim@example.com"],
                                                     ["third@example.com"]]
 
-
-def test_a_connection_opened_ahead_carries_the_batch_or_is_opened_again():
-    """``mail.Early``: the connection a delivery opens while its commit is made. Taken, it
-    carries the batch (no second greeting); cut by the server before it was taken, the batch
-    goes on a new one; never taken, it is closed having sent nothing; a server that is not
-    there fails the batch with the reason."""
-    port = free_port()
-    server = mail.Server("127.0.0.1", port, "none", "patrol@example.com")
-    mails = [mail.Mail(f"eng{n}@example.com", "t", "b") for n in range(3)]
-    with smtp_server(port) as box:
-        early = mail.Early(server)
-        assert mail.send_batch(server, mails, early=early) == [None] * 3
-        assert box.greetings == 1 and len(box.messages) == 3
-        unused = mail.Early(server)
-        unused.drop()  # closed by its thread once open, having carried nothing
-        assert until(lambda: box.greetings == 2) and len(box.messages) == 3
-        stale = mail.Early(server)
-        assert until(lambda: box.greetings == 3)  # opened, not yet taken
-    with smtp_server(port) as box:  # the server went away and came back: the connection is dead
-        assert mail.send_batch(server, mails, early=stale) == [None] * 3
-        assert box.greetings == 1 and len(box.messages) == 3
-    refused = mail.Early(server)  # nothing listens now
-    reasons = mail.send_batch(server, mails, early=refused)
-    assert reasons == ["the SMTP server refused the connection"] * 3
-
-
-def test_dropping_a_connection_still_opening_does_not_wait_for_the_server():
-    """A commit that fails while the SMTP server has not even greeted yet: ``drop`` returns at
-    once (a server that never answers would hold the run for its whole timeout), and the
-    connection, once the server answers, is closed by its own thread having sent nothing but
-    its greeting and goodbye."""
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen()
-        server = mail.Server("127.0.0.1", listener.getsockname()[1], "none", "p@example.com")
-        early = mail.Early(server, timeout=60)
-        accepted, _ = listener.accept()  # connected; no greeting yet
-        with accepted, accepted.makefile("rwb") as talk:
-            dropping = threading.Thread(target=early.drop)
-            dropping.start()
-            dropping.join(timeout=10)
-            assert not dropping.is_alive()  # it did not wait for the server
-            heard = []
-            for answer in (b"220 late\r\n", b"250 ok\r\n", b"221 bye\r\n"):
-                talk.write(answer)
-                talk.flush()
-                heard.append(talk.readline().split(b" ")[0].strip().upper())
-            assert heard == [b"EHLO", b"QUIT", b""]  # then the connection closed
