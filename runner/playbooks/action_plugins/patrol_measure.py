@@ -30,6 +30,7 @@ from ansible.executor.interpreter_discovery import discover_interpreter
 from ansible.plugins.action import ActionBase
 
 AUTO = ("auto", "auto_legacy", "auto_silent", "auto_legacy_silent")
+RESULT = ("changed", "values", "seconds", "elapsed")  # what ``standalone`` prints
 MODULE = Path(__file__).resolve().parent.parent / "library" / "patrol_measure.py"
 BOOT = ("import json,sys,types\n"
         "d=json.loads(sys.stdin.buffer.read())\n"
@@ -59,15 +60,17 @@ class ActionModule(ActionBase):
                                               sudoable=False, in_data=data)
         try:
             out = json.loads(res.get("stdout") or "")
-            if not isinstance(out, dict):
-                raise ValueError("not an object")
+            if not isinstance(out, dict) or not isinstance(out.get("values"), dict):
+                raise ValueError("not the module's result")
         except ValueError:
             result.update(failed=True, rc=res.get("rc"), msg="MODULE FAILURE: patrol_measure "
                           f"printed no result (rc {res.get('rc')})",
                           module_stdout=str(res.get("stdout") or "")[-2000:],
                           module_stderr=str(res.get("stderr") or "")[-2000:])
             return result
-        result.update(out)
+        # the host's words are data: only the module's own keys, never one Ansible acts on
+        # (ansible_facts, _ansible_*, failed, ...), which a module's way would have filtered
+        result.update({k: out[k] for k in RESULT if k in out})
         return result
 
     def _interpreter(self, task_vars: dict[str, Any], result: dict[str, Any]) -> str | None:

@@ -3,6 +3,7 @@ the same code path as over SSH, minus the SSH."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -228,6 +229,29 @@ def test_an_interpreter_that_prints_no_result_fails_the_task(tmp_path):
     res = run_inspect_play(tmp_path, planned, interpreter="/bin/false", failed=True)
     assert res["msg"].startswith("MODULE FAILURE: patrol_measure printed no result")
     assert res["rc"] == 1
+
+
+def test_a_hosts_output_sets_no_fact_and_no_control_key(tmp_path):
+    """A host answers the action with more than the module prints (a compromised one could):
+    its facts, Ansible's internal keys and a verdict of its own are dropped; only the
+    module's keys reach the result, and a result without values fails the task."""
+    fake = tmp_path / "python"
+    fake.write_text("#!/bin/sh\ncat >/dev/null\necho '" + json.dumps({
+        "changed": False, "values": {"up": {"required": False}}, "seconds": {"up": 0.1},
+        "elapsed": 0.1, "ansible_facts": {"patrol_planted": "yes"}, "_ansible_no_log": True,
+        "failed": False, "msg": "planted"}) + "'\n")
+    fake.chmod(0o755)
+    planned = plan_measurements([("reboot", "reboot_required", {})], StubHost())
+    res = run_inspect_play(tmp_path, planned, interpreter=str(fake))
+    assert res["values"] == {"up": {"required": False}} and res["seconds"] == {"up": 0.1}
+    assert "ansible_facts" not in res and "patrol_planted" not in repr(res)
+    assert res.get("_ansible_no_log") is False  # Ansible's own, not the host's True
+    assert res.get("msg") != "planted"
+    empty = tmp_path / "empty"
+    empty.write_text("#!/bin/sh\ncat >/dev/null\necho '{\"ansible_facts\": {}}'\n")
+    empty.chmod(0o755)
+    res = run_inspect_play(tmp_path / "again", planned, interpreter=str(empty), failed=True)
+    assert res["msg"].startswith("MODULE FAILURE: patrol_measure printed no result")
 
 
 def test_the_module_text_runs_alone_as_the_action_sends_it(tmp_path):
