@@ -164,7 +164,6 @@ def escalate(root: Path, now: str | None, commit: bool, push: bool = False,
     (``--no-commit``: a preview that writes nothing). ``clock``: the machine's, unless a
     test fixes it; ``--now`` may only differ from it in a preview."""
     from .. import archive
-    from ..archive import history
     from ..clock import utc_now
     from ..findings import context_of, refresh_waivers
     from ..findings import store as findings_store
@@ -181,7 +180,7 @@ def escalate(root: Path, now: str | None, commit: bool, push: bool = False,
 
     def moved(opened: Any, deliver: bool) -> str | None:
         """Escalate under the lock: findings, waivers, incident clocks; their record
-        (``deliver``: what its commit knows is kept for the delivery that follows)."""
+        (``deliver``: its ``Begun`` is kept for the delivery that follows)."""
         estate = opened.estate
         records = out["records"] = opened.reports_root(ctx)
         store = opened.findings
@@ -219,14 +218,12 @@ def escalate(root: Path, now: str | None, commit: bool, push: bool = False,
         summary = f"findings: {len(moves)} escalated" + (
             f", incidents: {len(alarms)} clock(s) warned or breached" if alarms else "")
         begun = begin(ctx, "escalate", opened.started)
-        known: dict[tuple[str, str], Any] = {}
-        with history.remembering(known):  # what git says, kept for the delivery's commit
-            change = record_change(ctx, opened, "escalate", "escalation", own, changed,
-                                   summary, commit_it=commit, begun=begun)
+        change = record_change(ctx, opened, "escalate", "escalation", own, changed,
+                               summary, commit_it=commit, begun=begun)
         if deliver:
             from . import notify
 
-            out["ahead"] = notify.Ahead(begun, known)
+            out["ahead"] = notify.Ahead(begun)
         return change.commit
 
     def once(deliver: bool) -> str | None:

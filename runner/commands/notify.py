@@ -13,8 +13,9 @@ its own push, with ``--push``).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +85,8 @@ def deliver_in(ctx: Any, opened: Any, send: Callable[..., str | None] | None = N
     estate commit it names, one ``git status``), the Git directory and the committer
     (``history.prepare_commit``), kept for this delivery's commit only. A delivery ``ahead``
     asks none of it: it names the estate its run was made from (the same loaded estate routed
-    and rendered its messages), and git's answers to that run's commit are kept."""
+    and rendered its messages), and the run lock's memory of git's answers (``lock_and_load``)
+    serves its commit."""
     from concurrent.futures import Future, ThreadPoolExecutor
 
     from .. import archive
@@ -97,7 +99,7 @@ def deliver_in(ctx: Any, opened: Any, send: Callable[..., str | None] | None = N
     items = claim(ctx, opened) if push else None
     delivery_id = ctx.run_id(opened.started, "notify")
     early: list[Future[Any]] = []
-    known: dict[tuple[str, str], Any] = ahead.known if ahead is not None else {}
+    known: dict[tuple[str, str], Any] = {}
 
     def prepare() -> Any:
         with history.remembering(known):
@@ -131,21 +133,21 @@ def deliver_in(ctx: Any, opened: Any, send: Callable[..., str | None] | None = N
                                  "failed": len(result.failed)}}
         summary = (f"notify: {len(result.delivered)} delivered"
                    + (f", {len(result.failed)} failed" if result.failed else ""))
-        with history.remembering(known if begun is not None else {}):
+        with (contextlib.nullcontext() if ahead is not None else  # the run's own memory
+              history.remembering(known if begun is not None else {})):
             return record_change(ctx, opened, "notify", "notification", own, [rel],
                                  summary, begun=begun, follows=follows).commit
 
     return result, commit
 
 
-@dataclass
+@dataclass(frozen=True)
 class Ahead:
     """What a delivery that follows its run's commit in the same lock takes from that run:
     its ``Begun`` (the estate it was made from, the same loaded estate that routes and renders
-    the messages) and what git said while it committed (``history.remembering``)."""
+    the messages)."""
 
     begun: Any
-    known: dict[tuple[str, str], Any] = field(default_factory=dict)
 
 
 def run(root: Path, dry_run: bool = False, push: bool = False, clock: Clock | None = None,

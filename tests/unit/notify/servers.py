@@ -151,4 +151,3 @@ def webhook_server(tls: bool = False) -> Iterator[Hook]:
         finally:
             server.shutdown()
             server.server_close()
-
