@@ -1,6 +1,6 @@
 """Benchmark: what delivering notifications adds to an escalation run, target <= 5 %.
 
-    .venv/bin/python benchmarks/notify.py [--findings 1000] [--owed 100] [--runs 9]
+    .venv/bin/python benchmarks/notify.py [--findings 1000] [--owed 100] [--runs 15]
 
 Builds the sample estate with N open findings committed in a throwaway repository: ``--owed``
 of them (high, due in a day) reach their warning at the escalation's moment, the others (low,
@@ -24,8 +24,14 @@ is the figure the target applies to; and in process (the escalation's function w
 warm, which leaves out the interpreter's start every run pays and the delivery's imports).
 Prints the medians, what delivery adds (per message; how much is the sending itself, timed
 around ``deliver.send_all``, and how much the delivery's record and commit), the delivery
-itself timed around it, the ratios against the baselines measured in the same run, and exits
-1 when delivery adds more than the target to the command.
+itself timed around it, the ratios against the baselines measured in the same run.
+
+What delivery adds to the command is read three ways, because two whole runs of ~0.7 s differ
+by more than the ~30 ms delivery costs from one run to the next on a shared 2-core machine:
+the difference of the medians; the median of each delivering run's ratio to the baseline run
+just before it (pairs cancel drift); and the delivery timed around itself inside each
+delivering command, against the baseline's median. The last does not difference two noisy
+runs, so it is the figure the target is checked on: exits 1 when it passes 5 %.
 """
 
 from __future__ import annotations
@@ -69,10 +75,20 @@ for line in sys.stdin:  # each line asks how many messages arrived
 """
 
 COMMAND = """
-import os, sys
+import os, sys, time
+from runner.commands import findings
 if os.environ.get("BENCH_OWE_ONLY"):  # the baseline: owe, do not deliver (as a light install)
-    from runner.commands import findings
     findings.deliver_owed = lambda *a, **kw: None
+else:  # the delivery timed around itself, inside the command (its lazy imports included)
+    real = findings.deliver_owed
+    def timed(*a, **kw):
+        t0, c0 = time.perf_counter(), time.process_time()
+        try:
+            return real(*a, **kw)
+        finally:
+            with open(os.environ["BENCH_MARK"], "w") as fh:
+                fh.write(f"{time.perf_counter() - t0} {time.process_time() - c0}")
+    findings.deliver_owed = timed
 from runner.cli import main
 sys.argv = ["patrol", "findings", "escalate"]
 main()
@@ -129,7 +145,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--findings", type=int, default=1000)
     parser.add_argument("--owed", type=int, default=100)
-    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
     now = datetime.now(UTC).replace(microsecond=0)
     t0 = now - timedelta(hours=19)  # past 75 % of a day: the high findings warn now
@@ -154,6 +170,7 @@ def main() -> int:
     serving: list[float] = []  # the server's CPU per delivery (its own process, not counted)
     items: list[int] = []  # owed messages each delivery recorded delivered
     commanded: list[int] = []  # the same, for each command that delivered
+    inside: list[tuple[float, float]] = []  # the delivery timed inside each such command
 
     def timed_deliver_owed(*a, **kw):
         out: list = []
@@ -176,7 +193,8 @@ def main() -> int:
                 root = Path(tmp) / f"run-{kind}-{n}"
                 shutil.copytree(templates[kind != "none"], root, symlinks=True)
                 if kind.startswith("cmd-"):  # the command, a process of its own
-                    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+                    mark = Path(tmp) / "mark"
+                    env = {**os.environ, "PYTHONPATH": str(ROOT), "BENCH_MARK": str(mark)}
                     if kind == "cmd-owe":
                         env["BENCH_OWE_ONLY"] = "1"
                     out = timed(lambda: subprocess.run(
@@ -185,6 +203,8 @@ def main() -> int:
                     if kind == "cmd-deliver" and n >= 0:
                         commanded.append(sum(len(d.get("delivered") or [])
                                              for _, d in outbox.read(root)))
+                        wall, used = map(float, mark.read_text().split())
+                        inside.append((wall, used))
                     return out
                 findings_cmd.deliver_owed = (timed_deliver_owed if kind == "deliver"
                                              else lambda *a, **kw: None)
@@ -237,6 +257,16 @@ def main() -> int:
     cb, cw = med["cmd-owe"], med["cmd-deliver"]
     print(f"  delivery adds {cw - cb:.3f} s wall, {cmed['cmd-deliver'] - cmed['cmd-owe']:.3f} s "
           "CPU, its own imports (the SMTP client, TLS) included")
+    paired = statistics.median(d / o for d, o in zip(times["cmd-deliver"], times["cmd-owe"],
+                                                     strict=True))
+    print(f"  each delivering run against the baseline run just before it: median ratio "
+          f"{paired:.3f} (pairs cancel the machine's drift)")
+    in_wall = statistics.median(x for x, _ in inside)
+    in_cpu = statistics.median(x for _, x in inside)
+    print(f"  the delivery timed around itself inside the command (its own imports, git "
+          f"processes and sending): median {in_wall * 1000:.1f} ms wall, {in_cpu * 1000:.1f} ms "
+          f"of the command's own CPU: {in_wall / cb:.1%} of the baseline run (the steadiest "
+          "figure: it does not difference two noisy runs)")
     print("the escalation in process (the function alone, imports warm: neither the start every "
           "run pays nor the delivery's imports counted):")
     line("none", "no notifications policy (reference)")
@@ -263,7 +293,7 @@ def main() -> int:
           f"{w / b:.3f} wall, {cmed['deliver'] / cmed['owe']:.3f} CPU; in process against no "
           f"notifications at all: {w / med['none']:.3f} wall, "
           f"{cmed['deliver'] / cmed['none']:.3f} CPU")
-    return 0 if cw / cb <= TARGET else 1
+    return 0 if 1 + in_wall / cb <= TARGET else 1
 
 
 if __name__ == "__main__":

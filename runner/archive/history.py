@@ -104,6 +104,13 @@ def remembered(what: str, root: Path, ask: Callable[[], T]) -> T:
     return known[key]  # type: ignore[no-any-return]
 
 
+def known_now(what: str, root: Path) -> Any:
+    """What ``remembered`` already holds for ``root`` (None when nothing, or outside
+    ``remembering``): for a question worth a shortcut only when it costs no git process."""
+    known = _KNOWN.get()
+    return None if known is None else known.get((what, str(root)))
+
+
 def git_dir(root: Path) -> Path:
     """The absolute Git directory of the checkout (or worktree) ``root`` is in."""
     return Path(remembered("git-dir", root, lambda: git(

@@ -87,8 +87,6 @@ def deliver_in(ctx: Any, opened: Any, send: Callable[..., str | None] | None = N
     asks none of it: it names the estate its run was made from (the same loaded estate routed
     and rendered its messages), and the run lock's memory of git's answers (``lock_and_load``)
     serves its commit."""
-    from concurrent.futures import Future, ThreadPoolExecutor
-
     from .. import archive
     from ..archive import history
     from ..notify import dispatch, outbox
@@ -98,7 +96,7 @@ def deliver_in(ctx: Any, opened: Any, send: Callable[..., str | None] | None = N
     records = opened.reports_root(ctx)
     items = claim(ctx, opened) if push else None
     delivery_id = ctx.run_id(opened.started, "notify")
-    early: list[Future[Any]] = []
+    early: list[Any] = []  # the ``Begun`` to record with, as a future or as itself
     known: dict[tuple[str, str], Any] = {}
 
     def prepare() -> Any:
@@ -107,6 +105,8 @@ def deliver_in(ctx: Any, opened: Any, send: Callable[..., str | None] | None = N
             return begin(ctx, "notify", opened.started)
 
     def sending() -> None:  # one thread beside the sending, gone once it has answered
+        from concurrent.futures import ThreadPoolExecutor
+
         pool = ThreadPoolExecutor(max_workers=1)
         early.append(pool.submit(prepare))
         pool.shutdown(wait=False)
@@ -117,14 +117,14 @@ def deliver_in(ctx: Any, opened: Any, send: Callable[..., str | None] | None = N
     else:
         result = dispatch.deliver(records, opened.estate, ctx.now, environment(), send, items)
         base = ahead.begun
-        done: Future[Any] = Future()
-        done.set_result(Begun(ctx.run_id(opened.started, "notify"), opened.started,
-                              base.estate_commit, base.estate_dirty))
-        early.append(done)
+        early.append(Begun(ctx.run_id(opened.started, "notify"), opened.started,
+                           base.estate_commit, base.estate_dirty))
 
     def commit() -> str | None:
-        begun = early.pop().result() if early else None  # the first commit's only: a retry
-        doc = result.document(delivery_id)  # on a new tip asks git again
+        begun = early.pop() if early else None  # the first commit's only: a retry on a new
+        if begun is not None and not isinstance(begun, Begun):  # tip asks git again
+            begun = begun.result()
+        doc = result.document(delivery_id)
         if doc is None:
             return None
         rel = outbox.path_of(delivery_id, opened.started)

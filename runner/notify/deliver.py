@@ -267,8 +267,6 @@ def send_all(jobs: list[tuple[Target, str, str]],
     """Send each (target, title, body), ``WORKERS`` tasks at a time: the emails to one SMTP
     server are one task (``mail.send_batch``), each chat or webhook message another; the reasons
     in job order. ``send_one`` (tests) sends each job alone."""
-    from concurrent.futures import ThreadPoolExecutor
-
     if send_one is not None:
         tasks = [([i], lambda job=job: [send_one(*job)]) for i, job in enumerate(jobs)]
     else:
@@ -282,9 +280,11 @@ def send_all(jobs: list[tuple[Target, str, str]],
         for server, idx in by_server.items():
             tasks.append((idx, lambda s=server, idx=idx: send_mail(s, [jobs[i] for i in idx])))
     out: list[str | None] = [None] * len(jobs)
-    if len(tasks) <= 1:
+    if len(tasks) <= 1:  # one SMTP server: no thread pool (nor its import)
         results = [fn() for _, fn in tasks]
     else:
+        from concurrent.futures import ThreadPoolExecutor
+
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
             results = list(pool.map(lambda task: task[1](), tasks))
     for (idx, _), reasons in zip(tasks, results, strict=True):

@@ -150,3 +150,59 @@ def test_commit_carries_what_the_run_wrote_and_the_spool_never_what_lies_around(
     status = git(root, "status", "--porcelain", "--untracked-files=all")
     assert "M inventory/x.yaml" in status and f"?? {left}" in status
     assert "?? reports/findings/web-01/daily.fs.yaml" in status
+
+
+_REV_PARSE = archive.git._rev_parse
+
+
+def _resolve_in_run(root: Path, git_runs: list[tuple[str, ...]], monkeypatch) -> str | None:
+    """``resolve_head`` inside a run that knows its Git directory, counting git processes."""
+    from runner.archive import git as archive_git
+    from runner.archive import history
+
+    real = _REV_PARSE
+    monkeypatch.setattr(archive_git, "_rev_parse",
+                        lambda r, *a: git_runs.append(a) or real(r, *a))
+    with history.remembering({}):
+        archive_git.git_dir(root)
+        git_runs.clear()
+        return archive.resolve_head(root)
+
+
+def test_head_is_read_from_the_ref_files_within_a_run_and_agrees_with_git(tmp_path, monkeypatch):
+    root = _repo(tmp_path / "r")
+    runs: list[tuple[str, ...]] = []
+    branch = git(root, "rev-parse", "HEAD")
+    assert _resolve_in_run(root, runs, monkeypatch) == branch
+    assert runs == []  # the branch's loose ref: no git process
+    (root / "inventory" / "y.yaml").write_text("b: 1\n")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "second")
+    moved = git(root, "rev-parse", "HEAD")
+    assert moved != branch and _resolve_in_run(root, runs, monkeypatch) == moved
+    git(root, "checkout", "-q", "--detach", branch)  # a detached HEAD holds its sha itself
+    assert _resolve_in_run(root, runs, monkeypatch) == branch
+    assert runs == []
+
+
+def test_head_falls_back_to_git_when_the_refs_are_not_plain_files(tmp_path, monkeypatch):
+    root = _repo(tmp_path / "r")
+    runs: list[tuple[str, ...]] = []
+    first = git(root, "rev-parse", "HEAD")
+    git(root, "pack-refs", "--all")  # the branch now lives in packed-refs only
+    assert not (root / ".git/refs/heads/main").exists()
+    assert _resolve_in_run(root, runs, monkeypatch) == first
+    assert runs == [("--verify", "-q", "HEAD^{commit}")]
+    git(root, "worktree", "add", "-q", "-b", "side", str(tmp_path / "wt"))
+    wt = tmp_path / "wt"
+    (wt / "inventory" / "z.yaml").write_text("c: 1\n")
+    git(wt, "add", "-A")
+    git(wt, "commit", "-qm", "on side")
+    side = git(wt, "rev-parse", "HEAD")
+    assert side != first
+    assert _resolve_in_run(wt, runs, monkeypatch) == side  # commondir: git answers
+    assert runs == [("--verify", "-q", "HEAD^{commit}")]
+    assert _resolve_in_run(root, runs, monkeypatch) == first  # the main checkout is unmoved
+    git(root, "checkout", "-q", "--orphan", "unborn")
+    assert _resolve_in_run(root, runs, monkeypatch) is None  # before a first commit
+    assert runs == [("--verify", "-q", "HEAD^{commit}")]
