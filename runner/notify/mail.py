@@ -97,15 +97,34 @@ def subject(title: str) -> str:
                          for w in words)
 
 
+def ehlo_name(sock: socket.socket) -> str:
+    """The name this end gives in EHLO, asking no DNS: the host's name when it is
+    fully qualified, else the connection's own address as an RFC 5321 address literal.
+    ``smtplib``'s default, ``socket.getfqdn()``, is a reverse lookup per connection, which
+    stalls a delivery for the resolver's timeout on a runner whose DNS does not answer."""
+    name = socket.gethostname()
+    if "." in name.strip(".") and re.fullmatch(r"[A-Za-z0-9.-]+", name):
+        return name
+    address = str(sock.getsockname()[0])
+    return f"[IPv6:{address}]" if ":" in address else f"[{address}]"
+
+
 def _connect(server: Server, timeout: float, context: ssl.SSLContext | None) -> smtplib.SMTP:
     """A connection ready for its first message: greeted, secured, logged in."""
+    host = server.host.strip("[]")
+    # given a local_hostname, smtplib asks no DNS for one; the real one is known once connected
     if server.security == "tls":
-        client: smtplib.SMTP = smtplib.SMTP_SSL(server.host.strip("[]"), server.port,
-                                                timeout=timeout, context=context)
+        client: smtplib.SMTP = smtplib.SMTP_SSL(host, server.port, timeout=timeout,
+                                                context=context, local_hostname="localhost")
     else:
-        client = smtplib.SMTP(server.host.strip("[]"), server.port, timeout=timeout)
+        client = smtplib.SMTP(host, server.port, timeout=timeout, local_hostname="localhost")
+    try:
+        client.local_hostname = ehlo_name(client.sock)
         if server.security == "starttls":
             client.starttls(context=context)
+    except BaseException:
+        client.close()
+        raise
     if server.user:
         client.login(server.user, server.password or "")
     client.ehlo_or_helo_if_needed()

@@ -30,6 +30,7 @@ class Mailbox:
     port: int
     messages: list[tuple[list[str], Message]] = field(default_factory=list)
     greetings: int = 0  # EHLO/HELO seen: one per connection (two with STARTTLS)
+    names: list[str] = field(default_factory=list)  # the name each greeting gave
 
     @property
     def address(self) -> str:
@@ -49,12 +50,14 @@ class Keeper:
     async def handle_EHLO(self, server: Any, session: Any, envelope: Any, hostname: str,
                           responses: list[str]) -> list[str]:
         self.box.greetings += 1
+        self.box.names.append(hostname)
         session.host_name = hostname
         return responses
 
     async def handle_HELO(self, server: Any, session: Any, envelope: Any,
                           hostname: str) -> str:
         self.box.greetings += 1
+        self.box.names.append(hostname)
         session.host_name = hostname
         return f"250 {server.hostname}"
 
@@ -78,7 +81,8 @@ def smtp_server(port: int | None = None, handler: Callable[[Mailbox], Keeper] = 
     from aiosmtpd.controller import Controller
 
     box = Mailbox(port or free_port())
-    controller = Controller(handler(box), hostname="127.0.0.1", port=box.port)
+    controller = Controller(handler(box), hostname="127.0.0.1", port=box.port,
+                            server_hostname="smtp.test")  # its greeting: no DNS asked
     controller.start()
     try:
         yield box

@@ -92,3 +92,26 @@ def test_an_address_ending_in_a_line_break_fails_alone_and_spoils_no_other_messa
         assert [tos for tos, _ in box.messages] == [["victim@example.com"],
                                                     ["third@example.com"]]
 
+
+
+def test_the_greeting_names_this_end_without_asking_dns(monkeypatch):
+    """A reverse lookup per connection (smtplib's getfqdn) would stall a delivery on a runner
+    whose DNS does not answer: the EHLO name is the host's own name when fully qualified,
+    else the connection's address as an address literal."""
+    import socket
+
+    def no_dns(*_a: object) -> str:
+        raise AssertionError("a DNS lookup for the EHLO name")
+
+    monkeypatch.setattr(socket, "getfqdn", no_dns)
+    monkeypatch.setattr(socket, "gethostbyaddr", no_dns)
+    with smtp_server() as box:
+        server = mail.Server("127.0.0.1", box.port, "none", "patrol@example.com")
+        monkeypatch.setattr(socket, "gethostname", lambda: "runner7")
+        assert mail.send_batch(server, [mail.Mail("a@example.com", "t", "b")]) == [None]
+        monkeypatch.setattr(socket, "gethostname", lambda: "ci-7.ops.example.com")
+        assert mail.send_batch(server, [mail.Mail("b@example.com", "t", "b")]) == [None]
+        monkeypatch.setattr(socket, "gethostname", lambda: "bad name.example.com")
+        assert mail.send_batch(server, [mail.Mail("c@example.com", "t", "b")]) == [None]
+        assert box.names == ["[127.0.0.1]", "ci-7.ops.example.com", "[127.0.0.1]"]
+        assert len(box.messages) == 3
