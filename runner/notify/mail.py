@@ -105,7 +105,7 @@ def ehlo_name(sock: socket.socket) -> str:
     name = socket.gethostname()
     if "." in name.strip(".") and re.fullmatch(r"[A-Za-z0-9.-]+", name):
         return name
-    address = str(sock.getsockname()[0])
+    address = str(sock.getsockname()[0]).split("%", 1)[0]  # an IPv6 zone is not in a literal
     return f"[IPv6:{address}]" if ":" in address else f"[{address}]"
 
 

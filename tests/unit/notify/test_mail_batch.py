@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from unittest import mock
 
+import pytest
+
 from runner.notify import deliver, mail
 from tests.unit.notify.servers import free_port, smtp_server, text_of
 
@@ -115,3 +117,15 @@ def test_the_greeting_names_this_end_without_asking_dns(monkeypatch):
         assert mail.send_batch(server, [mail.Mail("c@example.com", "t", "b")]) == [None]
         assert box.names == ["[127.0.0.1]", "ci-7.ops.example.com", "[127.0.0.1]"]
         assert len(box.messages) == 3
+
+
+def test_an_ipv6_connection_names_itself_as_an_ipv6_literal(monkeypatch):
+    import socket
+
+    monkeypatch.setattr(socket, "gethostname", lambda: "runner7")
+    with socket.socket(socket.AF_INET6) as sock:
+        try:
+            sock.bind(("::1", 0))
+        except OSError:
+            pytest.skip("no IPv6 loopback on this machine")
+        assert mail.ehlo_name(sock) == "[IPv6:::1]"
