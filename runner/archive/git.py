@@ -245,7 +245,8 @@ def resolve_head(root: Path) -> str | None:
 
 
 _SHA = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")  # SHA-1 or SHA-256
-_BRANCH = re.compile(r"ref: (refs/heads/[A-Za-z0-9._/-]+)")
+_PART = r"[A-Za-z0-9_-](?:[A-Za-z0-9._-]*[A-Za-z0-9_-])?"  # no leading or trailing dot
+_BRANCH = re.compile(rf"ref: (refs/heads/{_PART}(?:/{_PART})*)")
 
 
 def _head_in(gitdir: Path) -> str | None:
@@ -253,7 +254,8 @@ def _head_in(gitdir: Path) -> str | None:
     file of the branch it names (git renames a ref file into place whole, so a read sees the
     old sha or the new, and a loose ref overrides ``packed-refs``). None, and git is asked,
     for anything less plain: a packed or unborn branch, a worktree's shared refs
-    (``commondir``), the reftable format, a symbolic chain."""
+    (``commondir``), the reftable format, a symbolic chain, a branch name git would refuse.
+    Git refuses to point a branch at anything but a commit, so the sha is not peeled."""
     try:
         if (gitdir / "commondir").exists() or (gitdir / "reftable").exists():
             return None
@@ -261,8 +263,8 @@ def _head_in(gitdir: Path) -> str | None:
         if _SHA.fullmatch(head):
             return head
         branch = _BRANCH.fullmatch(head)
-        if branch is None or ".." in branch[1] or "//" in branch[1]:
-            return None
+        if branch is None or ".." in branch[1] or ".lock/" in f"{branch[1]}/":
+            return None  # a name git would refuse: let git say so
         sha = (gitdir / branch[1]).read_text(encoding="ascii").strip()
     except (OSError, UnicodeDecodeError):
         return None

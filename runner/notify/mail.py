@@ -97,13 +97,17 @@ def subject(title: str) -> str:
                          for w in words)
 
 
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_DOMAIN = re.compile(rf"{_LABEL}(?:\.{_LABEL})+")  # RFC 5321's Domain, two labels at least
+
+
 def ehlo_name(sock: socket.socket) -> str:
     """The name this end gives in EHLO, asking no DNS: the host's name when it is
     fully qualified, else the connection's own address as an RFC 5321 address literal.
     ``smtplib``'s default, ``socket.getfqdn()``, is a reverse lookup per connection, which
     stalls a delivery for the resolver's timeout on a runner whose DNS does not answer."""
     name = socket.gethostname()
-    if "." in name.strip(".") and re.fullmatch(r"[A-Za-z0-9.-]+", name):
+    if _DOMAIN.fullmatch(name) and not name.rsplit(".", 1)[1].isdigit():  # not an IPv4
         return name
     address = str(sock.getsockname()[0]).split("%", 1)[0]  # an IPv6 zone is not in a literal
     return f"[IPv6:{address}]" if ":" in address else f"[{address}]"

@@ -206,3 +206,16 @@ def test_head_falls_back_to_git_when_the_refs_are_not_plain_files(tmp_path, monk
     git(root, "checkout", "-q", "--orphan", "unborn")
     assert _resolve_in_run(root, runs, monkeypatch) is None  # before a first commit
     assert runs == [("--verify", "-q", "HEAD^{commit}")]
+
+
+def test_a_head_naming_a_branch_git_would_refuse_gets_git_s_answer(tmp_path, monkeypatch):
+    root = _repo(tmp_path / "r")
+    runs: list[tuple[str, ...]] = []
+    sha = git(root, "rev-parse", "HEAD")
+    for name in ("main.lock", "x.", "a..b"):
+        (root / ".git/refs/heads" / name).write_text(sha + "\n")  # written by hand
+        (root / ".git/HEAD").write_text(f"ref: refs/heads/{name}\n")
+        runs.clear()
+        answer = _resolve_in_run(root, runs, monkeypatch)
+        assert runs == [("--verify", "-q", "HEAD^{commit}")], name
+        assert answer is None or answer == sha

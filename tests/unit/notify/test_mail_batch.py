@@ -129,3 +129,18 @@ def test_an_ipv6_connection_names_itself_as_an_ipv6_literal(monkeypatch):
         except OSError:
             pytest.skip("no IPv6 loopback on this machine")
         assert mail.ehlo_name(sock) == "[IPv6:::1]"
+
+
+@pytest.mark.parametrize("name", ["ci.example.com.", ".example.com", "a..b", "-x.example",
+                                  "x-.example", "10.0.0.5", "bad name.example.com", "runner7"])
+def test_a_host_name_rfc_5321_does_not_allow_is_not_sent(monkeypatch, name):
+    import socket
+
+    monkeypatch.setattr(socket, "gethostname", lambda: name)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        assert mail.ehlo_name(sock) == "[127.0.0.1]"
+    monkeypatch.setattr(socket, "gethostname", lambda: "ci-7.ops.example.com")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        assert mail.ehlo_name(sock) == "ci-7.ops.example.com"
