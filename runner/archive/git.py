@@ -22,7 +22,9 @@ from typing import Any
 from ..errors import Exit, PatrolError
 from ..escape import terminal
 from .files import REPORTS, RUNS, is_temp
-from .history import identity_env, known_now, remembered, signing_args, worktree_changes
+from .history import git_dir, identity_env, known_git_dir, signing_args, worktree_changes
+from .history import not_a_repository as _not_a_repository
+from .history import rev_parse as _rev_parse
 
 # -- locking ---------------------------------------------------------------------------------
 
@@ -51,11 +53,6 @@ def run_lock(root: Path) -> Iterator[None]:
 # -- Git -------------------------------------------------------------------------------------
 
 
-def _not_a_repository(root: Path) -> PatrolError:
-    return PatrolError(f"{root} is not inside a Git repository; the archive needs one (git init)",
-                       exit_code=Exit.USAGE)
-
-
 def _repo(root: Path) -> Any:
     import git
 
@@ -63,27 +60,6 @@ def _repo(root: Path) -> Any:
         return git.Repo(root, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         raise _not_a_repository(root) from None
-
-
-def _rev_parse(root: Path, *args: str) -> list[str] | None:
-    """``git rev-parse ARGS`` in ``root``: its output lines, None when a quiet ``--verify``
-    finds nothing (HEAD before the first commit). Outside a repository, the usage error
-    ``_repo`` gives."""
-    if not Path(root).is_dir():
-        raise _not_a_repository(root)
-    try:
-        proc = subprocess.run(["git", "rev-parse", *args], cwd=root, capture_output=True,
-                              check=False)
-    except FileNotFoundError:
-        raise PatrolError("git is not installed", exit_code=Exit.ENVIRONMENT) from None
-    if proc.returncode == 0:
-        return proc.stdout.decode().splitlines()
-    error = proc.stderr.decode(errors="replace").strip()
-    if "not a git repository" in error:
-        raise _not_a_repository(root)
-    if proc.returncode == 1 and not error and "--verify" in args:
-        return None
-    raise PatrolError(f"git rev-parse failed: {error}", exit_code=Exit.FAILED)
 
 
 def _git(root: Path, *args: str, env: dict[str, str] | None = None) -> bytes:
@@ -101,14 +77,6 @@ def _git(root: Path, *args: str, env: dict[str, str] | None = None) -> bytes:
 
 class GitFailed(Exception):
     """A git command of a commit failed (the message is git's stderr)."""
-
-
-def git_dir(root: Path) -> Path:
-    """The repository's Git directory (where the run lock and the spool live); kept while
-    ``history.remembering``, as ``history.git_dir`` keeps it."""
-    kept = remembered("git-dir", root, lambda: "\n".join(  # git's output, as history keeps it
-        _rev_parse(root, "--path-format=absolute", "--git-dir") or []).encode())
-    return Path(kept.decode().strip())
 
 
 def _prefix(repo: Any, root: Path) -> Path:
@@ -235,9 +203,9 @@ def resolve_head(root: Path) -> str | None:
     """HEAD's sha, None before the first commit. Within a run that knows its Git directory
     (``history.remembering``), read from the ref files when they are plain (``_head_in``):
     every commit asks twice (its parent, then itself), and each ``git rev-parse`` is ~2 ms."""
-    where = known_now("git-dir", root)
+    where = known_git_dir(root)
     if where is not None:
-        sha = _head_in(Path(where.decode().strip()))
+        sha = _head_in(where)
         if sha is not None:
             return sha
     found = _rev_parse(root, "--verify", "-q", "HEAD^{commit}")

@@ -104,17 +104,44 @@ def remembered(what: str, root: Path, ask: Callable[[], T]) -> T:
     return known[key]  # type: ignore[no-any-return]
 
 
-def known_now(what: str, root: Path) -> Any:
-    """What ``remembered`` already holds for ``root`` (None when nothing, or outside
-    ``remembering``): for a question worth a shortcut only when it costs no git process."""
-    known = _KNOWN.get()
-    return None if known is None else known.get((what, str(root)))
+def not_a_repository(root: Path) -> PatrolError:
+    return PatrolError(f"{root} is not inside a Git repository; the archive needs one (git init)",
+                       exit_code=Exit.USAGE)
+
+
+def rev_parse(root: Path, *args: str) -> list[str] | None:
+    """``git rev-parse ARGS`` in ``root``: its output lines, None when a quiet ``--verify``
+    finds nothing (HEAD before the first commit). Outside a repository, the usage error
+    ``not_a_repository``."""
+    if not Path(root).is_dir():
+        raise not_a_repository(root)
+    try:
+        proc = subprocess.run(["git", "rev-parse", *args], cwd=root, capture_output=True,
+                              check=False)
+    except FileNotFoundError:
+        raise PatrolError("git is not installed", exit_code=Exit.ENVIRONMENT) from None
+    if proc.returncode == 0:
+        return proc.stdout.decode().splitlines()
+    error = proc.stderr.decode(errors="replace").strip()
+    if "not a git repository" in error:
+        raise not_a_repository(root)
+    if proc.returncode == 1 and not error and "--verify" in args:
+        return None
+    raise PatrolError(f"git rev-parse failed: {error}", exit_code=Exit.FAILED)
 
 
 def git_dir(root: Path) -> Path:
-    """The absolute Git directory of the checkout (or worktree) ``root`` is in."""
-    return Path(remembered("git-dir", root, lambda: git(
-        root, "rev-parse", "--path-format=absolute", "--git-dir")).decode().strip())
+    """The absolute Git directory of the checkout (or worktree) ``root`` is in (where the run
+    lock, the spool and the tip cache live); kept while ``remembering``."""
+    return remembered("git-dir", root, lambda: Path(
+        "\n".join(rev_parse(root, "--path-format=absolute", "--git-dir") or [])))
+
+
+def known_git_dir(root: Path) -> Path | None:
+    """The Git directory when this run has asked for it already (None otherwise, and outside
+    ``remembering``): for a shortcut worth taking only when it costs no git process."""
+    known = _KNOWN.get()
+    return None if known is None else known.get(("git-dir", str(root)))
 
 
 def prepare_commit(root: Path) -> None:

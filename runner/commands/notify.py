@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -91,12 +91,12 @@ def deliver_in(ctx: Any, opened: Any, send: Callable[..., str | None] | None = N
     from ..archive import history
     from ..notify import dispatch, outbox
     from ..notify.deliver import environment
-    from ..run import Begun, begin, record_change
+    from ..run import begin, record_change
 
     records = opened.reports_root(ctx)
     items = claim(ctx, opened) if push else None
     delivery_id = ctx.run_id(opened.started, "notify")
-    early: list[Any] = []  # the ``Begun`` to record with, as a future or as itself
+    early: list[Callable[[], Any]] = []  # what gives the ``Begun`` to record with
     known: dict[tuple[str, str], Any] = {}
 
     def prepare() -> Any:
@@ -108,7 +108,7 @@ def deliver_in(ctx: Any, opened: Any, send: Callable[..., str | None] | None = N
         from concurrent.futures import ThreadPoolExecutor
 
         pool = ThreadPoolExecutor(max_workers=1)
-        early.append(pool.submit(prepare))
+        early.append(pool.submit(prepare).result)
         pool.shutdown(wait=False)
 
     if ahead is None:
@@ -116,15 +116,12 @@ def deliver_in(ctx: Any, opened: Any, send: Callable[..., str | None] | None = N
                                   sending=sending)
     else:
         result = dispatch.deliver(records, opened.estate, ctx.now, environment(), send, items)
-        base = ahead.begun
-        early.append(Begun(ctx.run_id(opened.started, "notify"), opened.started,
-                           base.estate_commit, base.estate_dirty))
+        begun = replace(ahead.begun, run_id=ctx.run_id(opened.started, "notify"))
+        early.append(lambda: begun)
 
     def commit() -> str | None:
-        begun = early.pop() if early else None  # the first commit's only: a retry on a new
-        if begun is not None and not isinstance(begun, Begun):  # tip asks git again
-            begun = begun.result()
-        doc = result.document(delivery_id)
+        begun = early.pop()() if early else None  # the first commit's only: a retry
+        doc = result.document(delivery_id)  # on a new tip asks git again
         if doc is None:
             return None
         rel = outbox.path_of(delivery_id, opened.started)
